@@ -1,0 +1,80 @@
+#!/usr/bin/env node
+/**
+ * `hardtick` command-line entry. Each subcommand lives in its own module and returns
+ * its exit code; this file only dispatches and prints usage.
+ */
+import { HardtickError } from '../errors.js';
+import type { CliIo } from './io.js';
+import { processIo } from './io.js';
+
+const USAGE = `hardtick — a hard-deadline cyclic executive for Node.js
+
+Usage: hardtick <command> [options]
+
+Commands:
+  plan <config> [--json]                        build and check the schedule table
+  run <config> [--duration 10s] [--report FILE] run the executive on the real clock
+  jitter [--period 1ms] [--duration 10s] [--json]
+                                                measure this machine's release lateness
+
+Run 'hardtick <command> --help' for a command's options.
+Exit codes: 0 success, 1 failed check (infeasible, fatal alarms), 2 bad input.
+`;
+
+type Command = (argv: string[], io: CliIo) => Promise<number>;
+
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  plan: async () => (await import('./plan.js')).planCommand,
+  run: async () => (await import('./run.js')).runCommand,
+  jitter: async () => (await import('./jitter.js')).jitterCommand,
+};
+
+/** Runs the CLI with `argv` (without node and script) and returns the exit code. */
+export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.out(USAGE);
+    return name === undefined ? 2 : 0;
+  }
+  if (name === '--version' || name === '-v') {
+    io.out(`${await readVersion()}\n`);
+    return 0;
+  }
+  const load = COMMANDS[name];
+  if (load === undefined) {
+    io.err(`hardtick: unknown command '${name}'. Commands: ${Object.keys(COMMANDS).join(', ')}.\n`);
+    return 2;
+  }
+  try {
+    return await (await load())(rest, io);
+  } catch (error) {
+    if (error instanceof HardtickError) {
+      io.err(`hardtick ${name}: ${error.message}\n`);
+      return error.code === 'schedule_infeasible' ? 1 : 2;
+    }
+    throw error;
+  }
+}
+
+async function readVersion(): Promise<string> {
+  const { readFile } = await import('node:fs/promises');
+  const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  return pkg.version;
+}
+
+const invokedDirectly = process.argv[1] !== undefined && import.meta.url.endsWith('/cli/main.js');
+if (invokedDirectly) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(
+        `hardtick: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      );
+      process.exitCode = 70;
+    },
+  );
+}

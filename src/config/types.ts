@@ -1,0 +1,123 @@
+/**
+ * The resolved config: what the rest of hardtick consumes. Produced only by
+ * `src/config/` (zod validation + defaults), deeply frozen, every time in integer
+ * nanoseconds, every default filled in. Nothing downstream validates again.
+ */
+
+/** How jobs may be split across frames. */
+export type Slicing = 'off' | 'auto';
+
+/** What happens when a task overruns its budget (after the hysteresis says so). */
+export type OverrunAction = 'warn' | 'skip-next' | 'degrade' | 'safe-state' | 'stop';
+
+/** Alarm kinds (numeric ids live in `src/runtime/alarm-kinds.ts`). */
+export type AlarmKindName =
+  | 'overrun'
+  | 'deadline-miss'
+  | 'frame-overrun'
+  | 'release-late'
+  | 'task-error'
+  | 'skipped-frames'
+  | 'mode-change'
+  | 'stopped';
+
+/** A `path#export` reference to a function in a module. */
+export interface TaskRef {
+  /** The text as written in the config, e.g. `./tasks.mjs#sense`. */
+  readonly spec: string;
+  /** Absolute path of the module (resolved against the config file's folder). */
+  readonly file: string;
+  /** Name of the export. */
+  readonly exportName: string;
+}
+
+/** Declared overrun policy of a task, with its hysteresis. */
+export interface OverrunPolicy {
+  /** @default 'warn' */
+  readonly action: OverrunAction;
+  /**
+   * Consecutive overruns needed before `action` triggers (an on-time run resets the count).
+   * Ignored when `bucket` is set. @default 1
+   */
+  readonly after: number;
+  /**
+   * Leaky bucket (Orocos max-overrun style): each overrun adds 1, each on-time run
+   * removes `leak` (never below 0); the action triggers when the level reaches `max`.
+   * @default null
+   */
+  readonly bucket: { readonly max: number; readonly leak: number } | null;
+  /**
+   * For `degrade`: consecutive on-time runs of the degraded function before the
+   * normal function is restored. @default 10
+   */
+  readonly recoverAfter: number;
+  /** Required for `degrade`: the function run instead while degraded. */
+  readonly degraded: TaskRef | null;
+  /** Required for `safe-state`: called once, then the loop stops. */
+  readonly safeState: TaskRef | null;
+}
+
+/** One task, fully resolved. Times in integer nanoseconds. */
+export interface ResolvedTask {
+  /** Position in its mode's task list (stable; used as the numeric task id). */
+  readonly index: number;
+  readonly name: string;
+  readonly periodNs: number;
+  /** The execution time allowed (the planned WCET). */
+  readonly budgetNs: number;
+  /** Relative deadline. @default periodNs */
+  readonly deadlineNs: number;
+  /** Release offset of the first job. @default 0 */
+  readonly phaseNs: number;
+  readonly run: TaskRef;
+  readonly overrun: OverrunPolicy;
+}
+
+/** A task set with its own table. The top-level `tasks` form the mode named `main`. */
+export interface ResolvedMode {
+  readonly name: string;
+  /** `'auto'` or a fixed frame size in ns. */
+  readonly frame: 'auto' | number;
+  readonly slicing: Slicing;
+  readonly tasks: readonly ResolvedTask[];
+}
+
+/** Planner limits, so a pathological task set gives a diagnostic, never a hang. */
+export interface PlanLimits {
+  /** @default 3_600_000_000_000 (1 hour) */
+  readonly maxHyperperiodNs: number;
+  /** Jobs in one hyperperiod. @default 1_000_000 */
+  readonly maxJobs: number;
+  /** Wall-clock budget for the search. @default 5000 */
+  readonly timeoutMs: number;
+}
+
+/** The whole resolved config (deeply frozen). */
+export interface ResolvedConfig {
+  readonly name: string;
+  /** Absolute path of the config file, or null when built in memory. */
+  readonly file: string | null;
+  /** Folder that relative `run` paths were resolved against. */
+  readonly baseDir: string;
+  /** Same as `modes[0].frame`. */
+  readonly frame: 'auto' | number;
+  /** Same as `modes[0].slicing`. */
+  readonly slicing: Slicing;
+  /** Same as `modes[0].tasks`. */
+  readonly tasks: readonly ResolvedTask[];
+  /** `modes[0]` is `main` (the top-level tasks); others from the `modes` key. */
+  readonly modes: readonly ResolvedMode[];
+  /** Name of the mode the loop starts in. @default 'main' */
+  readonly initialMode: string;
+  /** Late frames: skip to the next aligned frame, or run them back to back (at most `maxFrames`). */
+  readonly catchUp: { readonly policy: 'skip' | 'run'; readonly maxFrames: number };
+  readonly alarms: {
+    /** Kinds that make `hardtick run` exit 1. @default ['deadline-miss','frame-overrun','task-error'] */
+    readonly fatal: readonly AlarmKindName[];
+    /** Release lateness above which a `release-late` alarm is raised. @default 500_000 (0.5 ms) */
+    readonly releaseLateNs: number;
+    /** Alarms of one kind delivered to listeners per second; the rest are counted. @default 10 */
+    readonly ratePerSecond: number;
+  };
+  readonly limits: PlanLimits;
+}

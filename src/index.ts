@@ -1,0 +1,1 @@
+export { HardtickError } from './errors.js';
