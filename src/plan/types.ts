@@ -46,12 +46,19 @@ export interface Diagnostic {
 export interface PlanResult {
   readonly feasible: boolean;
   readonly hyperperiodNs: number;
-  /** The chosen frame size (0 when infeasible and no frame size was even a candidate). */
+  /** The chosen frame size (0 when infeasible). */
   readonly frameNs: number;
   readonly frames: readonly PlannedFrame[];
   /** Task name → slice budgets in ns, for the tasks that were sliced. */
   readonly slices: Readonly<Record<string, readonly number[]>>;
   readonly diagnostics: readonly Diagnostic[];
+  /**
+   * Frame sizes that passed the frame-size constraints, largest first (the one chosen is
+   * the first with an assignment). Absent when planning stopped before (limits, bad input).
+   */
+  readonly candidateFramesNs?: readonly number[];
+  /** Jobs per hyperperiod (Σ H/pᵢ), when the plan got that far. */
+  readonly jobCount?: number;
 }
 
 /**
