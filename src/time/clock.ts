@@ -27,7 +27,10 @@ export interface Waiter {
  */
 export class ManualClock implements Clock {
   readonly kind = 'manual';
-  private timeNs: number;
+  // Initialised (not just declared) so V8 gives the field a number representation and
+  // stores update it in place: a declared-only ES2022 field starts as undefined and
+  // every later store boxes a fresh HeapNumber (16 B).
+  private timeNs = 0;
 
   /** @param startNs initial time. @default 0 */
   constructor(startNs = 0) {

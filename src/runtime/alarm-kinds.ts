@@ -1,0 +1,52 @@
+/**
+ * Numeric alarm kinds. The loop only ever handles these small integers; names are for
+ * the cold side. The order is part of the API: `ALARM_KINDS[id]` is the name of kind `id`.
+ *
+ * Allocation contract: module-level constants only.
+ */
+import type { AlarmKindName } from '../config/types.js';
+
+/** A slot ran longer than its budget (value: execution time, ns). */
+export const KIND_OVERRUN = 0;
+/** A job completed after its absolute deadline (value: completion − deadline, ns). */
+export const KIND_DEADLINE_MISS = 1;
+/** A frame was still busy when the next release passed (value: frame end − next release, ns). */
+export const KIND_FRAME_OVERRUN = 2;
+/** A frame started later than `releaseLateNs` after its release (value: lateness, ns). */
+export const KIND_RELEASE_LATE = 3;
+/** A task threw (value: the task's error count so far, this one included). */
+export const KIND_TASK_ERROR = 4;
+/** Late frames were skipped (value: number of frames skipped). */
+export const KIND_SKIPPED_FRAMES = 5;
+/** The mode changed at a hyperperiod boundary (value: index of the new mode). */
+export const KIND_MODE_CHANGE = 6;
+/** The loop stopped (value: a `STOP_*` reason code). */
+export const KIND_STOPPED = 7;
+/** Number of alarm kinds. */
+export const KIND_COUNT = 8;
+
+/** Alarm kind names; index = numeric kind id. */
+export const ALARM_KINDS: readonly AlarmKindName[] = Object.freeze([
+  'overrun',
+  'deadline-miss',
+  'frame-overrun',
+  'release-late',
+  'task-error',
+  'skipped-frames',
+  'mode-change',
+  'stopped',
+] as const);
+
+/** `stopped` alarm value: {@link Executive.requestStop} was called. */
+export const STOP_REQUESTED = 0;
+/** `stopped` alarm value: a task's `stop` policy triggered. */
+export const STOP_POLICY = 1;
+/** `stopped` alarm value: a task's `safe-state` policy triggered. */
+export const STOP_SAFE_STATE = 2;
+/** `stopped` alarm value: the shared stop flag was raised. */
+export const STOP_SIGNAL = 3;
+
+/** Numeric id of an alarm kind name, or −1 when unknown (cold). */
+export function alarmKindId(name: string): number {
+  return (ALARM_KINDS as readonly string[]).indexOf(name);
+}

@@ -1,0 +1,65 @@
+/**
+ * The context handed to every task call.
+ *
+ * Allocation contract: ONE object per executive, created in its constructor; the
+ * executive overwrites its fields before each call (all fields keep one representation,
+ * so the writes never change its hidden class). `remainingNs()` is a prototype method:
+ * calling it creates no closure. Threading: the executive's thread only.
+ *
+ * Tasks must not keep the context (or expect its fields to stay put) after they return:
+ * the next slot's call reuses the same object.
+ */
+import type { Clock } from '../time/clock.js';
+
+/** What a task sees while it runs. Reused across calls: read it, don't keep it. */
+export interface TaskContext {
+  /** Index of the task in its mode's task list. */
+  readonly taskIndex: number;
+  /** Task name (from the config). */
+  readonly taskName: string;
+  /** Name of the current mode. */
+  readonly modeName: string;
+  /** Job number within the hyperperiod (0-based). */
+  readonly jobIndex: number;
+  /** Slice number of the job (0 unless sliced). */
+  readonly slice: number;
+  /** Frame index since start (frames run or skipped). */
+  readonly frameIndex: number;
+  /** Job release, absolute ns on the executive's clock. */
+  readonly releaseNs: number;
+  /** Job absolute deadline, ns on the executive's clock. */
+  readonly deadlineNs: number;
+  /** Budget of this slot, ns. */
+  readonly budgetNs: number;
+  /** When this slot started (the executive's previous clock read), ns. */
+  readonly sliceStartNs: number;
+  /** True when the degraded function is being called instead of the normal one. */
+  readonly degraded: boolean;
+  /** The executive's clock. */
+  readonly clock: Clock;
+  /** Budget left for this slot: `sliceStartNs + budgetNs − clock.nowNs()` (negative once over). */
+  remainingNs(): number;
+}
+
+/** The mutable implementation the executive owns. Not exported from the package. */
+export class MutableTaskContext implements TaskContext {
+  taskIndex = 0;
+  taskName = '';
+  modeName = '';
+  jobIndex = 0;
+  slice = 0;
+  // Doubles start as non-integer doubles so their field representation is Double from
+  // the first write on (no Smi → Double generalisation, and thus no deopt, mid-run).
+  frameIndex = 0.5;
+  releaseNs = 0.5;
+  deadlineNs = 0.5;
+  budgetNs = 0.5;
+  sliceStartNs = 0.5;
+  degraded = false;
+
+  constructor(readonly clock: Clock) {}
+
+  remainingNs(): number {
+    return this.sliceStartNs + this.budgetNs - this.clock.nowNs();
+  }
+}

@@ -1,0 +1,934 @@
+/**
+ * The cyclic executive: releases minor frames at absolute times, runs each frame's slots,
+ * measures them, checks budgets and deadlines, applies overrun policies, raises alarms.
+ *
+ * Allocation contract: allocates in the constructor (and in the cold methods `snapshot`,
+ * `trace`, `requestMode`'s error path). After warm-up (every code path run once, so the
+ * JIT has optimised `runOne`), `step`/`runFrames`/`runUntil` allocate nothing: state is
+ * in typed arrays, doubles never cross a call the JIT might not inline (they travel
+ * through Float64Arrays: `st`, `stage`, `traceRec`), no closure, string, array or object
+ * is created per frame. What remains is the Clock's and the Waiter's own allocation
+ * (`performance.now()` boxes 16 B per call on Node 20, see bench/README.md) and the
+ * tasks'. Threading: one thread (the one calling `step`); every method, including the
+ * cold ones, must be called from it, between frames or from inside a task.
+ *
+ * Time model (all ns on the executive's clock, integers when the clock gives integers):
+ * - release(k) = t0 + k·frameNs, computed from integers each frame, never accumulated:
+ *   no drift. A mode switch re-bases t0 to the hyperperiod boundary it happens at.
+ * - Per frame: `waiter.waitUntil(release)`, then ONE clock read (wake). lateness =
+ *   wake − release. Then one read after each executed slot: execution of a slot = its end
+ *   read − the previous read (shared timestamps: N+1 reads for N executed slots; skipped
+ *   slots read nothing). So a slot's execution includes the dispatch overhead before it.
+ * - Checks per executed slot: execution > slot budget → `overrun`; for a job's last
+ *   slice, completion > job's absolute deadline → `deadline-miss`; a throw → `task-error`.
+ *   Per frame: lateness > releaseLateNs → `release-late`; frame end > next release →
+ *   `frame-overrun`.
+ * - Catch-up: frame k is late when wake ≥ release(k) + frameNs (its whole window passed
+ *   before it could start). `skip`: frames are skipped up to the first one whose window
+ *   is still open (release ≤ wake < release + frameNs), which then runs at once without
+ *   another wait or read; one `skipped-frames` alarm (value = count). `run`: late frames
+ *   run back to back, at most `maxFrames` in a row; the next late one triggers a skip.
+ *   Jobs of skipped frames count as released and skipped; a job with any slice skipped is
+ *   abandoned (its remaining slices are skipped too).
+ * - Modes: `requestMode` marks a switch applied when the frame position wraps to 0 (the
+ *   hyperperiod boundary), also when that boundary falls inside skipped frames.
+ */
+import { HardtickError } from '../errors.js';
+import { LogHistogram } from '../stats/histogram.js';
+import type { Clock, Waiter } from '../time/clock.js';
+import { AlarmDrain, type AlarmRecordView } from './alarm-drain.js';
+import {
+  ALARM_KINDS,
+  KIND_COUNT,
+  KIND_DEADLINE_MISS,
+  KIND_FRAME_OVERRUN,
+  KIND_MODE_CHANGE,
+  KIND_OVERRUN,
+  KIND_RELEASE_LATE,
+  KIND_SKIPPED_FRAMES,
+  KIND_STOPPED,
+  KIND_TASK_ERROR,
+  STOP_POLICY,
+  STOP_REQUESTED,
+  STOP_SAFE_STATE,
+  STOP_SIGNAL,
+} from './alarm-kinds.js';
+import { AlarmRing, STAGE_FRAME, STAGE_SIZE, STAGE_TIME, STAGE_VALUE } from './alarm-ring.js';
+import { MutableTaskContext } from './context.js';
+import { ACTION_DEGRADE, ACTION_SAFE_STATE, ACTION_SKIP_NEXT, ACTION_STOP, PolicyState } from './policy.js';
+import type { DistributionNs, ExecutiveSnapshot, TaskSnapshot } from './snapshot.js';
+import { TaskStats } from './task-stats.js';
+import {
+  TRACE_END,
+  TRACE_FLAG_DEADLINE_MISS,
+  TRACE_FLAG_DEGRADED,
+  TRACE_FLAG_ERROR,
+  TRACE_FLAG_OVERRUN,
+  TRACE_FLAG_SAFE_STATE,
+  TRACE_FLAGS,
+  TRACE_FRAME,
+  TRACE_JOB,
+  TRACE_MODE,
+  TRACE_RECORD,
+  TRACE_SLICE,
+  TRACE_SLOT,
+  TRACE_START,
+  TRACE_TASK,
+  type TraceRecord,
+  TraceRing,
+} from './trace-ring.js';
+import type { ExecutiveModeSpec, ExecutiveOptions, TaskFn } from './types.js';
+
+/** Hot numeric state offsets in `st` (`ST_*`). */
+/** Base time of the current mode epoch: release of its frame 0. */
+const ST_T0 = 0;
+/** Frame number within the epoch (release = t0 + k·f). */
+const ST_K = 1;
+/** Position of the next frame in the table (k mod frameCount). */
+const ST_POS = 2;
+/** Frame index since start (run + skipped). */
+const ST_FRAME = 3;
+/** Late frames run in a row (catch-up `run`). */
+const ST_LATE_RUN = 4;
+/** Frames run. */
+const ST_FRAMES_RUN = 5;
+/** Frames that overran into the next one. */
+const ST_FRAME_OVERRUNS = 6;
+/** Frames skipped (catch-up). */
+const ST_FRAMES_SKIPPED = 7;
+/** The executive's last clock read, ns. */
+const ST_LAST_NS = 8;
+/** First release, ns. */
+const ST_START_NS = 9;
+/** runUntil limit: frames released at or after it are not run. */
+const ST_LIMIT = 10;
+/** Largest release lateness so far, ns. */
+const ST_LATENESS_MAX = 11;
+/** Hyperperiod start of the current frame, ns. */
+const ST_BASE = 12;
+/** Start (previous read) and end (this read) of the slot just executed, ns. */
+const ST_SLOT_START = 13;
+const ST_SLOT_END = 14;
+const ST_SIZE = 15;
+
+/** Flag offsets in `flags` (`F_*`). */
+const F_STARTED = 0;
+const F_STOPPED = 1;
+const F_STOP_REQUESTED = 2;
+/** Index of the current mode. */
+const F_MODE = 3;
+/** Index of the requested mode, −1 when none. */
+const F_PENDING_MODE = 4;
+const F_SIZE = 5;
+
+/** Per-mode runtime data, one shape for every mode (monomorphic loads). */
+interface ModeRt {
+  readonly index: number;
+  readonly name: string;
+  readonly frameNs: number;
+  readonly frameCount: number;
+  /** Index of the mode's task 0 in the flattened per-task arrays. */
+  readonly taskBase: number;
+  readonly taskCount: number;
+  readonly frameSlotStart: Uint32Array;
+  readonly slotTask: Uint32Array;
+  readonly slotJob: Uint32Array;
+  readonly slotSlice: Uint32Array;
+  readonly slotBudgetNs: Float64Array;
+  readonly slotReleaseNs: Float64Array;
+  readonly slotDeadlineNs: Float64Array;
+  readonly slotLast: Uint8Array;
+  /** Per task of the mode: first-slice slots per hyperperiod (jobs released). */
+  readonly jobsPerHyper: Float64Array;
+  /** Per task of the mode: last-slice slots per hyperperiod (jobs completed). */
+  readonly lastsPerHyper: Float64Array;
+}
+
+/** Placeholder for absent degraded/safe-state functions, so the arrays hold functions only. */
+const NOOP: TaskFn = () => {};
+
+function usage(message: string): HardtickError {
+  return new HardtickError('usage', message);
+}
+
+function distribution(h: LogHistogram): DistributionNs {
+  return {
+    count: h.count,
+    min: h.minNs,
+    mean: h.meanNs,
+    p50: h.valueAtQuantile(0.5),
+    p99: h.valueAtQuantile(0.99),
+    p999: h.valueAtQuantile(0.999),
+    max: h.maxNs,
+  };
+}
+
+/**
+ * A cyclic executive over one or more planned modes. See the file header for the time
+ * model, catch-up and mode semantics, policy.ts for overrun policies.
+ *
+ * @example
+ * const exec = new Executive({ clock, waiter, modes: [{ name: 'main', table, tasks, fns,
+ *   degraded: [null], safeState: [null] }] });
+ * exec.start();
+ * exec.runUntil(clock.nowNs() + 10e9);
+ * exec.drainAlarms((a) => console.log(a.kind, a.task, a.value));
+ */
+export class Executive {
+  private readonly clock: Clock;
+  private readonly waiter: Waiter;
+  private readonly modes: readonly ModeRt[];
+  private cur: ModeRt;
+  private readonly st = new Float64Array(ST_SIZE);
+  private readonly flags = new Int32Array(F_SIZE);
+  private readonly stage = new Float64Array(STAGE_SIZE);
+  private readonly traceRec = new Float64Array(TRACE_RECORD);
+  private readonly catchUpRun: boolean;
+  private readonly catchUpMax: number;
+  private readonly releaseLateNs: number;
+  private readonly stopFlag: Int32Array | null;
+  private readonly ctx: MutableTaskContext;
+  /** Flattened per task of every mode (index = taskBase + task index). */
+  private readonly fns: readonly TaskFn[];
+  private readonly degradedFns: readonly TaskFn[];
+  private readonly safeStateFns: readonly TaskFn[];
+  private readonly taskNames: readonly string[];
+  private readonly policyStopReasons: readonly string[];
+  private readonly safeStateStopReasons: readonly string[];
+  private readonly specs: readonly ExecutiveModeSpec[];
+  private readonly stats: TaskStats;
+  private readonly policy: PolicyState;
+  private readonly lateness = new LogHistogram();
+  private readonly ring: AlarmRing;
+  private readonly drain: AlarmDrain;
+  private readonly traceRing: TraceRing;
+  private reason: string | null = null;
+
+  /** Validates the modes (throws `HardtickError('usage')`) and preallocates everything. */
+  constructor(options: ExecutiveOptions) {
+    const { clock, waiter, modes } = options;
+    if (modes.length === 0) throw usage('Executive: at least one mode is required');
+    this.clock = clock;
+    this.waiter = waiter;
+    this.specs = modes;
+    const fns: TaskFn[] = [];
+    const degradedFns: TaskFn[] = [];
+    const safeStateFns: TaskFn[] = [];
+    const taskNames: string[] = [];
+    const policies = [];
+    const rts: ModeRt[] = [];
+    const names = new Set<string>();
+    for (let m = 0; m < modes.length; m++) {
+      const spec = modes[m]!;
+      const t = spec.table;
+      const where = `mode '${spec.name}'`;
+      if (names.has(spec.name)) throw usage(`Executive: duplicate mode name '${spec.name}'`);
+      names.add(spec.name);
+      const n = spec.tasks.length;
+      if (spec.fns.length !== n || spec.degraded.length !== n || spec.safeState.length !== n)
+        throw usage(`Executive: ${where}: fns, degraded and safeState must have one entry per task (${n})`);
+      if (!(Number.isSafeInteger(t.frameNs) && t.frameNs > 0))
+        throw usage(`Executive: ${where}: frameNs must be a positive integer, got ${t.frameNs}`);
+      if (t.frameCount < 1 || t.frameSlotStart.length !== t.frameCount + 1)
+        throw usage(`Executive: ${where}: the table has no frames`);
+      if (t.hyperperiodNs !== t.frameNs * t.frameCount)
+        throw usage(`Executive: ${where}: hyperperiodNs must equal frameNs × frameCount`);
+      const jobsPerHyper = new Float64Array(n);
+      const lastsPerHyper = new Float64Array(n);
+      for (let s = 0; s < t.slotCount; s++) {
+        const ti = t.slotTask[s]!;
+        if (ti >= n) throw usage(`Executive: ${where}: slot ${s} names task ${ti}, but the mode has ${n}`);
+        if (t.slotSlice[s] === 0) jobsPerHyper[ti]!++;
+        if (t.slotLast[s] === 1) lastsPerHyper[ti]!++;
+      }
+      for (let i = 0; i < n; i++) {
+        const task = spec.tasks[i]!;
+        const fn = spec.fns[i];
+        if (typeof fn !== 'function') throw usage(`Executive: ${where}: task '${task.name}' has no function`);
+        const action = task.overrun.action;
+        if (action === 'degrade' && typeof spec.degraded[i] !== 'function')
+          throw usage(
+            `Executive: ${where}: task '${task.name}' has policy 'degrade' but no degraded function`,
+          );
+        if (action === 'safe-state' && typeof spec.safeState[i] !== 'function')
+          throw usage(
+            `Executive: ${where}: task '${task.name}' has policy 'safe-state' but no safe-state function`,
+          );
+        fns.push(fn);
+        degradedFns.push(spec.degraded[i] ?? NOOP);
+        safeStateFns.push(spec.safeState[i] ?? NOOP);
+        taskNames.push(task.name);
+        policies.push(task.overrun);
+      }
+      rts.push({
+        index: m,
+        name: spec.name,
+        frameNs: t.frameNs,
+        frameCount: t.frameCount,
+        taskBase: fns.length - n,
+        taskCount: n,
+        frameSlotStart: t.frameSlotStart,
+        slotTask: t.slotTask,
+        slotJob: t.slotJob,
+        slotSlice: t.slotSlice,
+        slotBudgetNs: t.slotBudgetNs,
+        slotReleaseNs: t.slotReleaseNs,
+        slotDeadlineNs: t.slotDeadlineNs,
+        slotLast: t.slotLast,
+        jobsPerHyper,
+        lastsPerHyper,
+      });
+    }
+    const initial = options.initialMode ?? 0;
+    if (!(Number.isInteger(initial) && initial >= 0 && initial < modes.length))
+      throw usage(`Executive: initialMode ${initial} is not a mode index (0..${modes.length - 1})`);
+    const catchUp = options.catchUp ?? { policy: 'skip', maxFrames: 0 };
+    if (catchUp.policy !== 'skip' && catchUp.policy !== 'run')
+      throw usage(`Executive: catchUp.policy must be 'skip' or 'run', got '${String(catchUp.policy)}'`);
+    if (!(Number.isInteger(catchUp.maxFrames) && catchUp.maxFrames >= 0))
+      throw usage(`Executive: catchUp.maxFrames must be an integer >= 0, got ${catchUp.maxFrames}`);
+    const releaseLateNs = options.releaseLateNs ?? 500_000;
+    if (!(releaseLateNs >= 0)) throw usage(`Executive: releaseLateNs must be >= 0, got ${releaseLateNs}`);
+    const alarmCapacity = options.alarmCapacity ?? 1024;
+    if (!(Number.isInteger(alarmCapacity) && alarmCapacity >= 1))
+      throw usage(`Executive: alarmCapacity must be an integer >= 1, got ${alarmCapacity}`);
+    const traceCapacity = options.traceCapacity ?? 0;
+    if (!(Number.isInteger(traceCapacity) && traceCapacity >= 0))
+      throw usage(`Executive: traceCapacity must be an integer >= 0, got ${traceCapacity}`);
+    const rate = options.alarmRatePerSecond ?? 10;
+    if (!(rate >= 0)) throw usage(`Executive: alarmRatePerSecond must be >= 0, got ${rate}`);
+
+    this.modes = rts;
+    this.cur = rts[initial]!;
+    this.flags[F_MODE] = initial;
+    this.flags[F_PENDING_MODE] = -1;
+    this.catchUpRun = catchUp.policy === 'run';
+    this.catchUpMax = catchUp.policy === 'run' ? catchUp.maxFrames : 0;
+    this.releaseLateNs = releaseLateNs;
+    this.stopFlag = options.stopFlag ?? null;
+    this.fns = fns;
+    this.degradedFns = degradedFns;
+    this.safeStateFns = safeStateFns;
+    this.taskNames = taskNames;
+    this.policyStopReasons = taskNames.map((n) => `policy:stop:${n}`);
+    this.safeStateStopReasons = taskNames.map((n) => `policy:safe-state:${n}`);
+    this.stats = new TaskStats(fns.length);
+    this.policy = new PolicyState(policies);
+    this.ring = new AlarmRing(alarmCapacity);
+    this.drain = new AlarmDrain(
+      this.ring,
+      modes.map((m) => m.name),
+      modes.map((m) => m.tasks.map((t) => t.name)),
+      rate,
+    );
+    this.traceRing = new TraceRing(traceCapacity);
+    this.ctx = new MutableTaskContext(clock);
+    this.ctx.modeName = this.cur.name;
+    this.st[ST_LIMIT] = Number.POSITIVE_INFINITY;
+  }
+
+  /** True once the loop has stopped (policy, `requestStop`, stop flag). */
+  get stopped(): boolean {
+    return this.flags[F_STOPPED] === 1;
+  }
+
+  /** Why the loop stopped: `'requested'`, `'signal'`, `'policy:stop:<task>'`, `'policy:safe-state:<task>'`; null while running. */
+  get stopReason(): string | null {
+    return this.reason;
+  }
+
+  /** Name of the current mode. */
+  get modeName(): string {
+    return this.cur.name;
+  }
+
+  /** Frames run so far. */
+  get framesRun(): number {
+    return this.st[ST_FRAMES_RUN]!;
+  }
+
+  /** Index (since start) of the next frame to be released. */
+  get frameIndex(): number {
+    return this.st[ST_FRAME]!;
+  }
+
+  /**
+   * Sets the first release. Default: `clock.nowNs()` rounded up to a multiple of the
+   * initial mode's frame, plus one frame. Warm-up is the caller's business. Cold; throws
+   * `HardtickError('usage')` when called twice or with a non-finite time.
+   */
+  start(t0Ns?: number): void {
+    if (this.flags[F_STARTED] === 1) throw usage('Executive.start: already started');
+    const f = this.cur.frameNs;
+    const t0 = t0Ns ?? Math.ceil(this.clock.nowNs() / f) * f + f;
+    if (!Number.isFinite(t0)) throw usage(`Executive.start: t0Ns must be finite, got ${t0}`);
+    this.flags[F_STARTED] = 1;
+    const st = this.st;
+    st[ST_T0] = t0;
+    st[ST_START_NS] = t0;
+    st[ST_LAST_NS] = t0;
+    st[ST_K] = 0;
+    st[ST_POS] = 0;
+    st[ST_FRAME] = 0;
+  }
+
+  /**
+   * Waits for the next release and runs one frame (or handles catch-up first). Starts the
+   * executive with the default t0 when `start` was not called. Returns false once stopped.
+   * Never allocates after warm-up.
+   */
+  step(): boolean {
+    if (this.flags[F_STARTED] === 0) this.start();
+    this.st[ST_LIMIT] = Number.POSITIVE_INFINITY;
+    this.runOne();
+    return this.flags[F_STOPPED] === 0;
+  }
+
+  /** Runs up to `n` frames (skipped frames do not count); returns the frames run. */
+  runFrames(n: number): number {
+    if (this.flags[F_STARTED] === 0) this.start();
+    this.st[ST_LIMIT] = Number.POSITIVE_INFINITY;
+    let ran = 0;
+    while (ran < n && this.flags[F_STOPPED] === 0) ran += this.runOne();
+    return ran;
+  }
+
+  /**
+   * Runs frames whose release is < `endNs` (a frame reached by skipping whose release is
+   * ≥ `endNs` is not run). Returns the frames run.
+   */
+  runUntil(endNs: number): number {
+    if (this.flags[F_STARTED] === 0) this.start();
+    const st = this.st;
+    st[ST_LIMIT] = endNs;
+    let ran = 0;
+    while (this.flags[F_STOPPED] === 0 && st[ST_T0]! + st[ST_K]! * this.cur.frameNs < st[ST_LIMIT]!)
+      ran += this.runOne();
+    st[ST_LIMIT] = Number.POSITIVE_INFINITY;
+    return ran;
+  }
+
+  /**
+   * Stops the loop after the current frame (from a task: at the end of its frame;
+   * between frames: before the next one). Reason `'requested'`.
+   */
+  requestStop(): void {
+    this.flags[F_STOP_REQUESTED] = 1;
+  }
+
+  /**
+   * Requests a switch to mode `name`, applied at the next hyperperiod boundary (before
+   * `start`: at once). Requesting the current mode cancels a pending switch. Cold; throws
+   * `HardtickError('usage')` for an unknown name.
+   */
+  requestMode(name: string): void {
+    const m = this.modes.findIndex((r) => r.name === name);
+    if (m < 0)
+      throw usage(
+        `Executive.requestMode: unknown mode '${name}' (modes: ${this.modes.map((r) => r.name).join(', ')})`,
+      );
+    if (this.flags[F_STARTED] === 0) {
+      this.cur = this.modes[m]!;
+      this.flags[F_MODE] = m;
+      this.flags[F_PENDING_MODE] = -1;
+      this.ctx.modeName = this.cur.name;
+      return;
+    }
+    this.flags[F_PENDING_MODE] = m === this.flags[F_MODE] ? -1 : m;
+  }
+
+  /** Release time of the next frame, ns (t0 + k·frameNs). */
+  nextReleaseNs(): number {
+    return this.st[ST_T0]! + this.st[ST_K]! * this.cur.frameNs;
+  }
+
+  /**
+   * Delivers queued alarms to `listener`, rate-limited per kind (see alarm-drain.ts);
+   * once stopped, or when `flush` is true, pending summaries are delivered too. The view
+   * object is reused: copy what you keep. Allocates nothing itself. Returns the number of
+   * records delivered (summaries included).
+   */
+  drainAlarms(listener: (a: AlarmRecordView) => void, flush = false): number {
+    return this.drain.drain(listener, this.clock.nowNs(), flush || this.flags[F_STOPPED] === 1);
+  }
+
+  /** Alarms raised so far by kind id (exact, including dropped and rate-limited ones). */
+  alarmTotal(kindId: number): number {
+    return this.ring.totals[kindId] ?? 0;
+  }
+
+  /** The last error thrown by task `taskIndex` of mode `mode` (default: current), or undefined. */
+  lastError(taskIndex: number, mode?: string): unknown {
+    const rt = mode === undefined ? this.cur : this.modes.find((r) => r.name === mode);
+    if (rt === undefined || taskIndex < 0 || taskIndex >= rt.taskCount) return undefined;
+    return this.stats.lastError[rt.taskBase + taskIndex];
+  }
+
+  /** Release-lateness histogram (live; read between frames). */
+  get latenessHistogram(): LogHistogram {
+    return this.lateness;
+  }
+
+  /** The trace ring's records, oldest first (cold; allocates; empty when tracing is off). */
+  trace(): TraceRecord[] {
+    return this.traceRing.records();
+  }
+
+  /** Counters and statistics as plain objects (cold; allocates). */
+  snapshot(): ExecutiveSnapshot {
+    const st = this.st;
+    const s = this.stats;
+    const tasks: TaskSnapshot[] = [];
+    for (let m = 0; m < this.modes.length; m++) {
+      const rt = this.modes[m]!;
+      const spec = this.specs[m]!;
+      for (let i = 0; i < rt.taskCount; i++) {
+        const g = rt.taskBase + i;
+        const task = spec.tasks[i]!;
+        tasks.push({
+          name: task.name,
+          mode: rt.name,
+          budgetNs: task.budgetNs,
+          deadlineNs: task.deadlineNs,
+          periodNs: task.periodNs,
+          releases: s.releases[g]!,
+          runs: s.runs[g]!,
+          overruns: s.overruns[g]!,
+          deadlineMisses: s.deadlineMisses[g]!,
+          errors: s.errors[g]!,
+          skipped: s.skipped[g]!,
+          degradedRuns: s.degradedRuns[g]!,
+          execNs: distribution(s.exec[g]!),
+          execMaxFrame: s.execMaxFrame[g]!,
+          responseNs: distribution(s.response[g]!),
+          execHistogram: s.exec[g]!.buckets(),
+          policyTriggers: this.policy.triggers[g]!,
+          degraded: this.policy.degraded[g] === 1,
+        });
+      }
+    }
+    const alarms = {} as Record<(typeof ALARM_KINDS)[number], number>;
+    for (let k = 0; k < KIND_COUNT; k++) alarms[ALARM_KINDS[k]!] = this.ring.totals[k]!;
+    const started = this.flags[F_STARTED] === 1;
+    return {
+      mode: this.cur.name,
+      frameNs: this.cur.frameNs,
+      frames: {
+        count: st[ST_FRAMES_RUN]!,
+        overruns: st[ST_FRAME_OVERRUNS]!,
+        skipped: st[ST_FRAMES_SKIPPED]!,
+      },
+      release: { latenessNs: distribution(this.lateness) },
+      tasks,
+      alarms,
+      alarmsDropped: this.ring.dropped,
+      stopped: this.flags[F_STOPPED] === 1,
+      stopReason: this.reason,
+      elapsedNs: started ? Math.max(0, st[ST_LAST_NS]! - st[ST_START_NS]!) : 0,
+      startNs: started ? st[ST_START_NS]! : null,
+      nextFrameIndex: st[ST_FRAME]!,
+    };
+  }
+
+  // ---------------------------------------------------------------------------------
+  // Hot path. Everything below runs per frame; keep it allocation-free.
+  // ---------------------------------------------------------------------------------
+
+  /** Runs one frame (after catch-up); returns 1 when a frame ran, else 0. */
+  private runOne(): number {
+    const st = this.st;
+    const flags = this.flags;
+    if (flags[F_STOPPED] === 1) return 0;
+    if (flags[F_STOP_REQUESTED] === 1) {
+      this.stopNow(STOP_REQUESTED, -1);
+      return 0;
+    }
+    if (this.stopFlag !== null && Atomics.load(this.stopFlag, 0) !== 0) {
+      this.stopNow(STOP_SIGNAL, -1);
+      return 0;
+    }
+    let rt = this.cur;
+    let f = rt.frameNs;
+    let rel = st[ST_T0]! + st[ST_K]! * f;
+    this.waiter.waitUntil(rel);
+    const wake = this.clock.nowNs();
+    st[ST_LAST_NS] = wake;
+    if (wake >= rel + f) {
+      if (this.catchUpRun && st[ST_LATE_RUN]! < this.catchUpMax) {
+        st[ST_LATE_RUN]!++;
+      } else {
+        st[ST_LATE_RUN] = 0;
+        this.skipLate();
+        rt = this.cur;
+        f = rt.frameNs;
+        rel = st[ST_T0]! + st[ST_K]! * f;
+        if (rel >= st[ST_LIMIT]!) return 0;
+      }
+    } else {
+      st[ST_LATE_RUN] = 0;
+    }
+
+    const stage = this.stage;
+    const ring = this.ring;
+    const frame = st[ST_FRAME]!;
+    const modeIndex = rt.index;
+    const lateness = wake - rel;
+    // Rounded to whole ns: an integer below 2^30 crosses a call as a Smi, so `record`
+    // allocates nothing even if the JIT does not inline it (a fractional double is boxed).
+    this.lateness.record(Math.round(lateness));
+    if (lateness > st[ST_LATENESS_MAX]!) st[ST_LATENESS_MAX] = lateness;
+    if (lateness > this.releaseLateNs) {
+      stage[STAGE_FRAME] = frame;
+      stage[STAGE_TIME] = wake;
+      stage[STAGE_VALUE] = lateness;
+      ring.pushStaged(KIND_RELEASE_LATE, modeIndex, -1, stage);
+    }
+
+    const pos = st[ST_POS]!;
+    const base = rel - pos * f;
+    const s1 = rt.frameSlotStart[pos + 1]!;
+    const slotTask = rt.slotTask;
+    const slotSlice = rt.slotSlice;
+    const slotLast = rt.slotLast;
+    const slotBudgetNs = rt.slotBudgetNs;
+    const taskBase = rt.taskBase;
+    const stats = this.stats;
+    const pol = this.policy;
+    const ctx = this.ctx;
+    const clock = this.clock;
+    ctx.frameIndex = frame;
+    let t = wake;
+    let stop = 0;
+    const s0 = rt.frameSlotStart[pos]!;
+    st[ST_BASE] = base;
+    for (let s = s0; s < s1; s++) {
+      const ti = slotTask[s]!;
+      const g = taskBase + ti;
+      const last = slotLast[s] === 1;
+      if (slotSlice[s] === 0) {
+        stats.releases[g]!++;
+        if (pol.pendingSkip[g] === 1) {
+          pol.pendingSkip[g] = 0;
+          pol.skipJob[g] = 1;
+        }
+      }
+      if (pol.skipJob[g] === 1) {
+        if (last) {
+          stats.skipped[g]!++;
+          pol.skipJob[g] = 0;
+        }
+        continue;
+      }
+      const budget = slotBudgetNs[s]!;
+      const deadline = base + rt.slotDeadlineNs[s]!;
+      const degraded = pol.degraded[g] === 1;
+      ctx.taskIndex = ti;
+      ctx.taskName = this.taskNames[g]!;
+      ctx.jobIndex = rt.slotJob[s]!;
+      ctx.slice = slotSlice[s]!;
+      ctx.releaseNs = base + rt.slotReleaseNs[s]!;
+      ctx.deadlineNs = deadline;
+      ctx.budgetNs = budget;
+      ctx.sliceStartNs = t;
+      ctx.degraded = degraded;
+      const fn = degraded ? this.degradedFns[g]! : this.fns[g]!;
+      let threw = false;
+      try {
+        fn(ctx);
+      } catch (e) {
+        threw = true;
+        stats.lastError[g] = e;
+      }
+      const end = clock.nowNs();
+      st[ST_SLOT_START] = t;
+      st[ST_SLOT_END] = end;
+      t = end;
+      if (this.afterSlot(rt, s, s - s0, g, threw, degraded)) {
+        if (pol.action[g] === ACTION_SAFE_STATE) t = this.runSafeState(g, s - s0);
+        stop = g + 1;
+        break;
+      }
+    }
+    st[ST_LAST_NS] = t;
+    st[ST_FRAMES_RUN]!++;
+
+    const nextRel = rel + f;
+    if (t > nextRel) {
+      st[ST_FRAME_OVERRUNS]!++;
+      stage[STAGE_FRAME] = frame;
+      stage[STAGE_TIME] = t;
+      stage[STAGE_VALUE] = t - nextRel;
+      ring.pushStaged(KIND_FRAME_OVERRUN, modeIndex, -1, stage);
+    }
+    if (stop !== 0) {
+      // Before advancing: the alarm names the task in the mode it ran in, and a stopped
+      // loop applies no pending mode switch.
+      const g = stop - 1;
+      this.stopNow(pol.action[g] === ACTION_SAFE_STATE ? STOP_SAFE_STATE : STOP_POLICY, g);
+      this.advance(1);
+    } else {
+      this.advance(1);
+      if (flags[F_STOP_REQUESTED] === 1) this.stopNow(STOP_REQUESTED, -1);
+    }
+    return 1;
+  }
+
+  /**
+   * Bookkeeping after one executed slot: statistics, budget/deadline checks, alarms,
+   * trace, policy. A separate method so that `runOne` and this one each stay within
+   * TurboFan's inlining budget (the histograms' `record` must be inlined: a double
+   * argument to a call that is not inlined is boxed). Only small integers, booleans and
+   * objects cross this call; doubles come from `st`. Returns true when the task's policy
+   * stops the loop (`stop` or `safe-state`).
+   */
+  private afterSlot(
+    rt: ModeRt,
+    s: number,
+    slot: number,
+    g: number,
+    threw: boolean,
+    degraded: boolean,
+  ): boolean {
+    const st = this.st;
+    const stats = this.stats;
+    const stage = this.stage;
+    const ring = this.ring;
+    const pol = this.policy;
+    const frame = st[ST_FRAME]!;
+    const end = st[ST_SLOT_END]!;
+    const exec = end - st[ST_SLOT_START]!;
+    const ti = g - rt.taskBase;
+    const modeIndex = rt.index;
+    stats.runs[g]!++;
+    if (degraded) stats.degradedRuns[g]!++;
+    stats.exec[g]!.record(Math.round(exec)); // whole ns, see runOne
+    if (exec > stats.execMaxNs[g]!) {
+      stats.execMaxNs[g] = exec;
+      stats.execMaxFrame[g] = frame;
+    }
+    let traceFlags = degraded ? TRACE_FLAG_DEGRADED : 0;
+    stage[STAGE_FRAME] = frame;
+    stage[STAGE_TIME] = end;
+    const overran = exec > rt.slotBudgetNs[s]!;
+    if (overran) {
+      stats.overruns[g]!++;
+      traceFlags |= TRACE_FLAG_OVERRUN;
+      stage[STAGE_VALUE] = exec;
+      ring.pushStaged(KIND_OVERRUN, modeIndex, ti, stage);
+    }
+    if (threw) {
+      const errors = ++stats.errors[g]!;
+      traceFlags |= TRACE_FLAG_ERROR;
+      stage[STAGE_VALUE] = errors;
+      ring.pushStaged(KIND_TASK_ERROR, modeIndex, ti, stage);
+    }
+    if (rt.slotLast[s] === 1) {
+      const base = st[ST_BASE]!;
+      stats.response[g]!.record(Math.round(end - (base + rt.slotReleaseNs[s]!)));
+      const deadline = base + rt.slotDeadlineNs[s]!;
+      if (end > deadline) {
+        stats.deadlineMisses[g]!++;
+        traceFlags |= TRACE_FLAG_DEADLINE_MISS;
+        stage[STAGE_VALUE] = end - deadline;
+        ring.pushStaged(KIND_DEADLINE_MISS, modeIndex, ti, stage);
+      }
+    }
+    if (this.traceRing.capacity > 0)
+      this.traceSlot(frame, slot, modeIndex, ti, rt.slotJob[s]!, rt.slotSlice[s]!, traceFlags);
+    if (!pol.update(g, overran || threw)) return false;
+    const action = pol.action[g]!;
+    if (action === ACTION_SKIP_NEXT) pol.pendingSkip[g] = 1;
+    else if (action === ACTION_DEGRADE) {
+      if (!degraded) {
+        pol.degraded[g] = 1;
+        pol.onTime[g] = 0;
+      }
+    } else if (action === ACTION_SAFE_STATE || action === ACTION_STOP) return true;
+    return false;
+  }
+
+  /** Records the slot that just ended: start = `st[ST_SLOT_START]`, end = `stage[STAGE_TIME]`. */
+  private traceSlot(
+    frame: number,
+    slot: number,
+    mode: number,
+    task: number,
+    job: number,
+    slice: number,
+    traceFlags: number,
+  ): void {
+    const r = this.traceRec;
+    r[TRACE_FRAME] = frame;
+    r[TRACE_SLOT] = slot;
+    r[TRACE_MODE] = mode;
+    r[TRACE_TASK] = task;
+    r[TRACE_JOB] = job;
+    r[TRACE_SLICE] = slice;
+    r[TRACE_START] = this.st[ST_SLOT_START]!;
+    r[TRACE_END] = this.stage[STAGE_TIME]!;
+    r[TRACE_FLAGS] = traceFlags;
+    this.traceRing.push(r);
+  }
+
+  /**
+   * Calls task g's safe-state function once (caught like a task; a throw counts as an
+   * error with a `task-error` alarm), reads the clock once more and returns that time.
+   * Runs once per executive (then the loop stops), so it is off the steady-state path.
+   */
+  private runSafeState(g: number, slot: number): number {
+    const ctx = this.ctx;
+    const start = this.stage[STAGE_TIME]!;
+    ctx.sliceStartNs = start;
+    this.st[ST_SLOT_START] = start;
+    let threw = false;
+    try {
+      this.safeStateFns[g]!(ctx);
+    } catch (e) {
+      threw = true;
+      this.stats.lastError[g] = e;
+    }
+    const end = this.clock.nowNs();
+    const rt = this.cur;
+    const ti = g - rt.taskBase;
+    this.stage[STAGE_TIME] = end;
+    if (threw) {
+      this.stage[STAGE_VALUE] = ++this.stats.errors[g]!;
+      this.ring.pushStaged(KIND_TASK_ERROR, rt.index, ti, this.stage);
+    }
+    if (this.traceRing.capacity > 0)
+      this.traceSlot(
+        this.st[ST_FRAME]!,
+        slot,
+        rt.index,
+        ti,
+        ctx.jobIndex,
+        ctx.slice,
+        TRACE_FLAG_SAFE_STATE | (threw ? TRACE_FLAG_ERROR : 0),
+      );
+    return end;
+  }
+
+  /** Moves to the next `n` frames of the current epoch, applying a pending mode at the boundary. */
+  private advance(n: number): void {
+    const st = this.st;
+    const rt = this.cur;
+    st[ST_K] = st[ST_K]! + n;
+    st[ST_FRAME] = st[ST_FRAME]! + n;
+    let pos = st[ST_POS]! + n;
+    if (pos >= rt.frameCount) {
+      pos %= rt.frameCount;
+      if (pos === 0 && this.flags[F_PENDING_MODE]! >= 0 && this.flags[F_STOPPED] === 0) {
+        st[ST_POS] = 0;
+        this.switchMode();
+        return;
+      }
+    }
+    st[ST_POS] = pos;
+  }
+
+  /** Applies the pending mode at the boundary the current epoch just reached. */
+  private switchMode(): void {
+    const st = this.st;
+    const m = this.flags[F_PENDING_MODE]!;
+    st[ST_T0] = st[ST_T0]! + st[ST_K]! * this.cur.frameNs;
+    st[ST_K] = 0;
+    st[ST_POS] = 0;
+    this.flags[F_PENDING_MODE] = -1;
+    this.flags[F_MODE] = m;
+    this.cur = this.modes[m]!;
+    this.ctx.modeName = this.cur.name;
+    const stage = this.stage;
+    stage[STAGE_FRAME] = st[ST_FRAME]!;
+    stage[STAGE_TIME] = st[ST_T0]!;
+    stage[STAGE_VALUE] = m;
+    this.ring.pushStaged(KIND_MODE_CHANGE, m, -1, stage);
+  }
+
+  /**
+   * Catch-up skip: with now = st[ST_LAST_NS] (the wake read), skips to the first frame
+   * whose window is still open, crossing into a pending mode at a hyperperiod boundary.
+   * Raises one `skipped-frames` alarm. Rare path (the loop was late by a whole frame).
+   */
+  private skipLate(): void {
+    const st = this.st;
+    const now = st[ST_LAST_NS]!;
+    const firstFrame = st[ST_FRAME]!;
+    let total = 0;
+    for (;;) {
+      const rt = this.cur;
+      const k = st[ST_K]!;
+      const target = Math.floor((now - st[ST_T0]!) / rt.frameNs);
+      if (target <= k) break;
+      let n = target - k;
+      const toBoundary = rt.frameCount - st[ST_POS]!;
+      const crossesToPending = this.flags[F_PENDING_MODE]! >= 0 && n >= toBoundary;
+      if (crossesToPending) n = toBoundary;
+      this.countSkipped(rt, st[ST_POS]!, n);
+      total += n;
+      this.advance(n);
+      if (!crossesToPending) break;
+    }
+    st[ST_FRAMES_SKIPPED] = st[ST_FRAMES_SKIPPED]! + total;
+    const stage = this.stage;
+    stage[STAGE_FRAME] = firstFrame;
+    stage[STAGE_TIME] = now;
+    stage[STAGE_VALUE] = total;
+    this.ring.pushStaged(KIND_SKIPPED_FRAMES, this.cur.index, -1, stage);
+  }
+
+  /**
+   * Counts the jobs of `n` skipped frames from table position `pos`: each first slice is
+   * a release, each last slice a skipped job, and a job with a skipped slice is abandoned.
+   * Whole hyperperiods beyond the last one are counted arithmetically (bounded work).
+   */
+  private countSkipped(rt: ModeRt, pos: number, n: number): void {
+    const stats = this.stats;
+    const pol = this.policy;
+    let frames = n;
+    if (frames > 2 * rt.frameCount) {
+      const bulk = Math.floor(frames / rt.frameCount) - 1;
+      for (let i = 0; i < rt.taskCount; i++) {
+        stats.releases[rt.taskBase + i]! += bulk * rt.jobsPerHyper[i]!;
+        stats.skipped[rt.taskBase + i]! += bulk * rt.lastsPerHyper[i]!;
+      }
+      frames -= bulk * rt.frameCount;
+    }
+    let p = pos;
+    for (let j = 0; j < frames; j++) {
+      const s1 = rt.frameSlotStart[p + 1]!;
+      for (let s = rt.frameSlotStart[p]!; s < s1; s++) {
+        const g = rt.taskBase + rt.slotTask[s]!;
+        if (rt.slotSlice[s] === 0) {
+          stats.releases[g]!++;
+          pol.pendingSkip[g] = 0;
+        }
+        if (rt.slotLast[s] === 1) {
+          stats.skipped[g]!++;
+          pol.skipJob[g] = 0;
+        } else {
+          pol.skipJob[g] = 1;
+        }
+      }
+      p = p + 1 === rt.frameCount ? 0 : p + 1;
+    }
+  }
+
+  /** Stops the loop: sets the reason, raises `stopped` (value: `STOP_*`, task or −1). */
+  private stopNow(code: number, g: number): void {
+    this.flags[F_STOPPED] = 1;
+    const ti = g >= 0 ? g - this.cur.taskBase : -1;
+    this.reason =
+      code === STOP_POLICY
+        ? this.policyStopReasons[g]!
+        : code === STOP_SAFE_STATE
+          ? this.safeStateStopReasons[g]!
+          : code === STOP_SIGNAL
+            ? 'signal'
+            : 'requested';
+    const stage = this.stage;
+    stage[STAGE_FRAME] = this.st[ST_FRAME]!;
+    stage[STAGE_TIME] = this.st[ST_LAST_NS]!;
+    stage[STAGE_VALUE] = code;
+    this.ring.pushStaged(KIND_STOPPED, this.cur.index, ti, stage);
+  }
+}

@@ -1,0 +1,107 @@
+/**
+ * Trace ring: the last N executed slots as numeric records, overwriting the oldest.
+ * For golden traces and the Chrome trace export.
+ *
+ * Allocation contract: allocates in the constructor only; `push` never allocates (its
+ * double fields arrive through a staging Float64Array, see alarm-ring.ts for why);
+ * `records()` is cold and allocates. Threading: the executive's thread only.
+ */
+
+/** Offset of the frame index (since start). */
+export const TRACE_FRAME = 0;
+/** Offset of the slot position within its frame. */
+export const TRACE_SLOT = 1;
+/** Offset of the mode index. */
+export const TRACE_MODE = 2;
+/** Offset of the task index (in its mode). */
+export const TRACE_TASK = 3;
+/** Offset of the job number. */
+export const TRACE_JOB = 4;
+/** Offset of the slice number. */
+export const TRACE_SLICE = 5;
+/** Offset of the slot start, ns. */
+export const TRACE_START = 6;
+/** Offset of the slot end, ns. */
+export const TRACE_END = 7;
+/** Offset of the `TRACE_FLAG_*` bits. */
+export const TRACE_FLAGS = 8;
+/** Doubles per record. */
+export const TRACE_RECORD = 9;
+
+/** Flag: the slot overran its budget. */
+export const TRACE_FLAG_OVERRUN = 1;
+/** Flag: the task threw. */
+export const TRACE_FLAG_ERROR = 2;
+/** Flag: the degraded function ran. */
+export const TRACE_FLAG_DEGRADED = 4;
+/** Flag: the job completed after its deadline. */
+export const TRACE_FLAG_DEADLINE_MISS = 8;
+/** Flag: the safe-state function ran. */
+export const TRACE_FLAG_SAFE_STATE = 16;
+
+/** One trace record (cold form). */
+export interface TraceRecord {
+  readonly frame: number;
+  readonly slot: number;
+  readonly mode: number;
+  readonly task: number;
+  readonly job: number;
+  readonly slice: number;
+  readonly startNs: number;
+  readonly endNs: number;
+  /** `TRACE_FLAG_*` bits. */
+  readonly flags: number;
+}
+
+/** Ring of the last `capacity` slot records. */
+export class TraceRing {
+  readonly capacity: number;
+  /** `TRACE_RECORD` doubles per record. */
+  readonly data: Float64Array;
+  /** Records written so far (the ring holds the last `min(written, capacity)`). */
+  private readonly count = new Float64Array(1);
+
+  /** @param capacity records kept (0 disables tracing). */
+  constructor(capacity: number) {
+    if (!Number.isInteger(capacity) || capacity < 0)
+      throw new RangeError(`TraceRing: capacity must be an integer >= 0, got ${capacity}`);
+    this.capacity = capacity;
+    this.data = new Float64Array(capacity * TRACE_RECORD);
+  }
+
+  /** Records written since creation (including overwritten ones). */
+  get written(): number {
+    return this.count[0]!;
+  }
+
+  /** Appends `rec` (`TRACE_RECORD` doubles), overwriting the oldest when full. Never allocates. */
+  push(rec: Float64Array): void {
+    if (this.capacity === 0) return;
+    const w = this.count[0]!;
+    this.data.set(rec, (w % this.capacity) * TRACE_RECORD);
+    this.count[0] = w + 1;
+  }
+
+  /** The kept records, oldest first (cold; allocates). */
+  records(): TraceRecord[] {
+    const out: TraceRecord[] = [];
+    const w = this.count[0]!;
+    const n = Math.min(w, this.capacity);
+    for (let i = w - n; i < w; i++) {
+      const o = (i % this.capacity) * TRACE_RECORD;
+      const d = this.data;
+      out.push({
+        frame: d[o + TRACE_FRAME]!,
+        slot: d[o + TRACE_SLOT]!,
+        mode: d[o + TRACE_MODE]!,
+        task: d[o + TRACE_TASK]!,
+        job: d[o + TRACE_JOB]!,
+        slice: d[o + TRACE_SLICE]!,
+        startNs: d[o + TRACE_START]!,
+        endNs: d[o + TRACE_END]!,
+        flags: d[o + TRACE_FLAGS]!,
+      });
+    }
+    return out;
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * Public types of the runtime (cold; no code).
+ */
+import type { ResolvedTask } from '../config/types.js';
+import type { ScheduleTable } from '../plan/types.js';
+import type { Clock, Waiter } from '../time/clock.js';
+import type { TaskContext } from './context.js';
+
+/**
+ * A task body. Called with the executive's single reused {@link TaskContext}: read it
+ * during the call, never keep it. Must not block; what it throws is caught and counted.
+ */
+export type TaskFn = (ctx: TaskContext) => void;
+
+/** One mode: a task set, its planned table and its functions (all indexed like `tasks`). */
+export interface ExecutiveModeSpec {
+  /** Mode name (unique). */
+  readonly name: string;
+  /** The mode's schedule table (`slotTask` indexes `tasks`). */
+  readonly table: ScheduleTable;
+  /** The mode's tasks; `tasks[i].index === i`. Budgets and deadlines are taken from the table. */
+  readonly tasks: readonly ResolvedTask[];
+  /** Normal function per task. */
+  readonly fns: readonly TaskFn[];
+  /** Degraded function per task (required when the task's policy is `degrade`). */
+  readonly degraded: readonly (TaskFn | null)[];
+  /** Safe-state function per task (required when the task's policy is `safe-state`). */
+  readonly safeState: readonly (TaskFn | null)[];
+}
+
+/** Late-frame handling (see {@link Executive}). */
+export interface CatchUpOptions {
+  /** `skip`: jump to the first frame whose window is still open; `run`: run late frames back to back. */
+  readonly policy: 'skip' | 'run';
+  /** For `run`: late frames run in a row before the rest are skipped. */
+  readonly maxFrames: number;
+}
+
+/** Options of {@link Executive}. */
+export interface ExecutiveOptions {
+  /** The clock every measurement reads. */
+  readonly clock: Clock;
+  /** Waits for each release on `clock`. */
+  readonly waiter: Waiter;
+  /** Every mode, planned up front. */
+  readonly modes: readonly ExecutiveModeSpec[];
+  /** Index of the mode to start in. @default 0 */
+  readonly initialMode?: number;
+  /** Late frames. @default { policy: 'skip', maxFrames: 0 } */
+  readonly catchUp?: CatchUpOptions;
+  /** Release lateness above which `release-late` is raised, ns. @default 500_000 */
+  readonly releaseLateNs?: number;
+  /** Alarm records queued before new ones are dropped. @default 1024 */
+  readonly alarmCapacity?: number;
+  /** Alarms of one kind delivered per second by `drainAlarms`. @default 10 */
+  readonly alarmRatePerSecond?: number;
+  /** Slot records kept by the trace ring; 0 = tracing off. @default 0 */
+  readonly traceCapacity?: number;
+  /**
+   * Optional shared stop flag: when `stopFlag[0] !== 0` (read with `Atomics.load` before
+   * each frame) the loop stops with reason `'signal'`. Lets another thread stop a loop
+   * that never yields to the event loop. @default undefined
+   */
+  readonly stopFlag?: Int32Array;
+}

@@ -1,0 +1,166 @@
+/**
+ * Allocation probe for the executive, run in a child process so vitest's workers don't
+ * add GC noise:
+ *
+ *   node --expose-gc --import tsx test/helpers/runtime-alloc-probe.ts <variant> [frames]
+ *
+ * Variants: `manual` (src/time ManualClock + ManualWaiter, tasks advance the clock; the
+ * probe also measures what one `ManualClock.advance` allocates by itself, since a clock
+ * that allocates hides the executive's own figure), `manual-like` (the same semantics over
+ * a Float64Array: allocation-free), `fake-rt`
+ * (a Float64Array-backed clock with fractional, non-Smi times and a waiter that "wakes"
+ * a fraction of a ns late — like a native clock would), `perf-now` (a performance.now()
+ * clock and a no-wait waiter; measures what the clock itself allocates). Prints one JSON
+ * line: { variant, frames, gcEvents, heapDeltaBytes, bytesPerFrame, slotsPerFrame,
+ * clockBytesPerCall }.
+ *
+ * Warm-up runs every code path the measured loop uses (same tasks, same clock) so the JIT
+ * has optimised it; then a full GC; then the measured frames, with GC events observed by a
+ * PerformanceObserver (only entries that start inside the measured window count).
+ */
+import { PerformanceObserver, performance } from 'node:perf_hooks';
+import { Executive, type TaskContext } from '../../src/runtime/index.js';
+import type { Clock, Waiter } from '../../src/time/clock.js';
+import { ManualClock, ManualWaiter } from '../../src/time/clock.js';
+import { F, makeMode, makeTable, makeTask } from './runtime-fixtures.js';
+
+const variant = process.argv[2] ?? 'manual';
+const frames = Number(process.argv[3] ?? 200_000);
+const gc = (globalThis as { gc?: (o?: unknown) => void }).gc;
+if (gc === undefined) throw new Error('run with --expose-gc');
+
+/** Clock over one double in a Float64Array: reads and writes never allocate. */
+class BufferClock implements Clock {
+  readonly kind = 'buffer';
+  readonly buf = new Float64Array(1);
+  constructor(startNs: number) {
+    this.buf[0] = startNs;
+  }
+  nowNs(): number {
+    return this.buf[0]!;
+  }
+  spend(ns: number): void {
+    this.buf[0] = this.buf[0]! + ns;
+  }
+}
+/** Wakes `lateNs` after the deadline (like ManualWaiter when 0). */
+class BufferWaiter implements Waiter {
+  readonly kind = 'buffer';
+  constructor(
+    private readonly clock: BufferClock,
+    private readonly lateNs: number,
+  ) {}
+  waitUntil(deadlineNs: number): void {
+    const b = this.clock.buf;
+    if (b[0]! < deadlineNs) b[0] = deadlineNs + this.lateNs;
+  }
+}
+class PerfNowClock implements Clock {
+  readonly kind = 'performance.now';
+  nowNs(): number {
+    return performance.now() * 1e6;
+  }
+}
+class NoWait implements Waiter {
+  readonly kind = 'none';
+  waitUntil(_deadlineNs: number): void {}
+}
+
+const START_NS = 30 * 86_400e9 + 0.5; // ~30 days of uptime, a non-integer
+const tasks = [
+  makeTask(0, 'a', F, 200_000),
+  makeTask(1, 'b', 2 * F, 300_000),
+  makeTask(2, 'c', 4 * F, 300_000),
+];
+const table = makeTable(F, tasks, [
+  [
+    { task: 0, job: 0 },
+    { task: 1, job: 0 },
+    { task: 2, job: 0 },
+  ],
+  [{ task: 0, job: 1 }],
+  [
+    { task: 0, job: 2 },
+    { task: 1, job: 1 },
+  ],
+  [{ task: 0, job: 3 }],
+]);
+const slotsPerFrame = table.slotCount / table.frameCount;
+
+let clock: Clock;
+let waiter: Waiter;
+let fns: ((ctx: TaskContext) => void)[];
+let clockBytesPerCall = 0;
+if (variant === 'manual') {
+  // What ManualClock allocates on its own per advance (after warm-up).
+  const probe = new ManualClock(30 * 86_400e9);
+  for (let i = 0; i < 100_000; i++) probe.advance(1);
+  gc();
+  const h0 = process.memoryUsage().heapUsed;
+  for (let i = 0; i < 100_000; i++) probe.advance(1);
+  clockBytesPerCall = Math.max(0, (process.memoryUsage().heapUsed - h0) / 100_000);
+}
+if (variant === 'manual') {
+  const c = new ManualClock(30 * 86_400e9);
+  clock = c;
+  waiter = new ManualWaiter(c);
+  fns = [() => c.advance(100_000), () => c.advance(150_000), () => c.advance(50_000)];
+} else if (variant === 'manual-like') {
+  const c = new BufferClock(30 * 86_400e9);
+  clock = c;
+  waiter = new BufferWaiter(c, 0);
+  fns = [() => c.spend(100_000), () => c.spend(150_000), () => c.spend(50_000)];
+} else if (variant === 'fake-rt') {
+  const c = new BufferClock(START_NS);
+  clock = c;
+  waiter = new BufferWaiter(c, 0.375);
+  fns = [() => c.spend(100_000.25), () => c.spend(150_000.125), () => c.spend(50_000.5)];
+} else if (variant === 'perf-now') {
+  clock = new PerfNowClock();
+  waiter = new NoWait();
+  let sink = 0;
+  fns = [() => void sink++, () => void sink++, () => void sink++];
+} else {
+  throw new Error(`unknown variant ${variant}`);
+}
+
+const exec = new Executive({ clock, waiter, modes: [makeMode('main', table, tasks, fns)] });
+exec.start();
+// Warm-up: tier-up of every path the measured frames take. In chunks, so runFrames gets
+// regular (not only on-stack-replaced) optimised code, with a pause that lets V8's
+// concurrent compiler finish, then more frames on the final code.
+for (let i = 0; i < 20; i++) exec.runFrames(5_000);
+await new Promise((r) => setTimeout(r, 100));
+for (let i = 0; i < 10; i++) exec.runFrames(5_000);
+
+const gcStarts: number[] = [];
+const obs = new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) gcStarts.push(e.startTime);
+});
+obs.observe({ entryTypes: ['gc'] });
+gc();
+gc();
+const heapBefore = process.memoryUsage().heapUsed;
+const t0 = performance.now();
+const ran = exec.runFrames(frames);
+const t1 = performance.now();
+const heapAfter = process.memoryUsage().heapUsed;
+
+setTimeout(() => {
+  obs.disconnect();
+  const gcEvents = gcStarts.filter((s) => s >= t0 && s <= t1).length;
+  const heapDeltaBytes = heapAfter - heapBefore;
+  process.stdout.write(
+    `${JSON.stringify({
+      variant,
+      frames: ran,
+      gcEvents,
+      heapDeltaBytes,
+      bytesPerFrame: heapDeltaBytes / ran,
+      slotsPerFrame,
+      clockBytesPerCall,
+      nsPerFrame: ((t1 - t0) * 1e6) / ran,
+      overruns: exec.snapshot().alarms.overrun,
+    })}\n`,
+  );
+}, 50);
