@@ -1,0 +1,169 @@
+/**
+ * `hardtick plan <config> [--json]`: build and check the schedule table of every mode.
+ * Exit 0 when every mode is feasible, 1 when one is not, 2 on bad input.
+ */
+import { parseArgs } from 'node:util';
+import { formatNs } from '../config/duration.js';
+import { loadConfig } from '../config/load.js';
+import type { ResolvedConfig, ResolvedMode } from '../config/types.js';
+import { planSchedule } from '../plan/plan.js';
+import type { PlanResult } from '../plan/types.js';
+import type { CliIo } from './io.js';
+
+const HELP = `Usage: hardtick plan <config> [--json]
+
+Builds the static schedule table (cyclic executive) for the config's task set(s) and checks
+it: hyperperiod, frame size (Baker & Shaw constraints), and a job-to-frame assignment in
+which every job gets its whole budget inside its release-to-deadline window.
+
+Options:
+  --json     print the plan as one JSON object (see DESIGN.md) instead of a table
+  -h, --help this text
+
+Exit codes: 0 feasible, 1 infeasible (the reasons and suggested fixes are printed), 2 bad input.
+`;
+
+/** The JSON object `plan --json` prints (DESIGN.md contract; `mode` and `modes` are extensions). */
+export interface PlanJson {
+  feasible: boolean;
+  hyperperiodNs: number;
+  frameNs: number;
+  frames: Array<{
+    index: number;
+    startNs: number;
+    loadNs: number;
+    slots: Array<{ task: string; job: number; slice: number; budgetNs: number }>;
+  }>;
+  slices: Record<string, number[]>;
+  diagnostics: Array<{ code: string; message: string; task?: string }>;
+}
+
+/** Converts a plan to the contract's JSON shape (drops internal fields). */
+export function planToJson(plan: PlanResult): PlanJson {
+  return {
+    feasible: plan.feasible,
+    hyperperiodNs: plan.hyperperiodNs,
+    frameNs: plan.frameNs,
+    frames: plan.frames.map((f) => ({
+      index: f.index,
+      startNs: f.startNs,
+      loadNs: f.loadNs,
+      slots: f.slots.map((s) => ({ task: s.task, job: s.job, slice: s.slice, budgetNs: s.budgetNs })),
+    })),
+    slices: Object.fromEntries(Object.entries(plan.slices).map(([k, v]) => [k, [...v]])),
+    diagnostics: plan.diagnostics.map((d) =>
+      d.task === undefined
+        ? { code: d.code, message: d.message }
+        : { code: d.code, message: d.message, task: d.task },
+    ),
+  };
+}
+
+/** Runs `hardtick plan`. */
+export async function planCommand(argv: string[], io: CliIo): Promise<number> {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(argv);
+  } catch (error) {
+    io.err(`hardtick plan: ${(error as Error).message}\n\n${HELP}`);
+    return 2;
+  }
+  if (parsed.values.help === true) {
+    io.out(HELP);
+    return 0;
+  }
+  const file = parsed.positionals[0];
+  if (file === undefined || parsed.positionals.length > 1) {
+    io.err(`hardtick plan: expected exactly one config file, got ${parsed.positionals.length}\n\n${HELP}`);
+    return 2;
+  }
+  const config = await loadConfig(file);
+  const plans = config.modes.map((mode) => ({ mode, plan: planSchedule(mode, config.limits) }));
+  const feasible = plans.every((p) => p.plan.feasible);
+  if (parsed.values.json === true) {
+    const main = plans[0]!;
+    const json: PlanJson & { mode?: string; modes?: Array<PlanJson & { name: string }> } = planToJson(
+      main.plan,
+    );
+    if (plans.length > 1) {
+      json.mode = main.mode.name;
+      json.modes = plans.map((p) => ({ name: p.mode.name, ...planToJson(p.plan) }));
+    }
+    io.out(`${JSON.stringify(json, null, 2)}\n`);
+  } else {
+    for (const { mode, plan } of plans) io.out(renderPlan(config, mode, plan));
+  }
+  return feasible ? 0 : 1;
+}
+
+function parse(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+  });
+}
+
+const BAR_WIDTH = 24;
+
+/** Human-readable rendering of one mode's plan: a table of frames with load bars. */
+export function renderPlan(config: ResolvedConfig, mode: ResolvedMode, plan: PlanResult): string {
+  const lines: string[] = [];
+  const title = config.modes.length > 1 ? `${config.name} — mode ${mode.name}` : config.name;
+  let utilization = 0;
+  for (const t of mode.tasks) utilization += t.budgetNs / t.periodNs;
+  lines.push(`${title}: ${mode.tasks.length} task(s), utilization ${(utilization * 100).toFixed(1)} %`);
+  lines.push(
+    `hyperperiod ${formatNs(plan.hyperperiodNs)}, frame ${plan.frameNs > 0 ? formatNs(plan.frameNs) : '—'}, ` +
+      `${plan.frames.length} frame(s)`,
+  );
+  if (!plan.feasible) {
+    lines.push('INFEASIBLE');
+    for (const d of plan.diagnostics) lines.push(`  ${d.code}: ${d.message}`);
+    return `${lines.join('\n')}\n\n`;
+  }
+  const slicesUsed = Object.entries(plan.slices);
+  for (const [task, budgets] of slicesUsed) {
+    lines.push(`sliced: ${task} into [${budgets.map((b) => formatNs(b)).join(', ')}]`);
+  }
+  lines.push('');
+  const rows: string[][] = [['frame', 'start', 'load', '', 'slack', 'slots']];
+  let minSlackNs = Number.POSITIVE_INFINITY;
+  for (const frame of plan.frames) {
+    const slackNs = plan.frameNs - frame.loadNs;
+    if (slackNs < minSlackNs) minSlackNs = slackNs;
+    const filled = Math.round((frame.loadNs / plan.frameNs) * BAR_WIDTH);
+    rows.push([
+      String(frame.index),
+      formatNs(frame.startNs),
+      formatNs(frame.loadNs),
+      `[${'#'.repeat(filled)}${'.'.repeat(BAR_WIDTH - filled)}]`,
+      formatNs(slackNs),
+      frame.slots
+        .map(
+          (s) =>
+            `${s.task}#${s.job}${plan.slices[s.task] !== undefined ? `.${s.slice}` : ''} ${formatNs(s.budgetNs)}`,
+        )
+        .join(', '),
+    ]);
+  }
+  lines.push(...alignColumns(rows));
+  lines.push('');
+  lines.push(`feasible: minimum frame slack ${formatNs(minSlackNs)}`);
+  for (const d of plan.diagnostics) lines.push(`  note ${d.code}: ${d.message}`);
+  return `${lines.join('\n')}\n\n`;
+}
+
+function alignColumns(rows: string[][]): string[] {
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
+  return rows.map((row) =>
+    row
+      .map((cell, i) =>
+        i === row.length - 1 ? cell : i <= 2 || i === 4 ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!),
+      )
+      .join('  ')
+      .trimEnd(),
+  );
+}

@@ -1,0 +1,115 @@
+/**
+ * The config file format as a documented TypeScript type, for `defineConfig` in
+ * `hardtick.config.ts` / `.mjs` (editors show these docs on hover). It mirrors the zod
+ * schema in `schema.ts`; a compile-time check below keeps the two in step.
+ */
+import type { ConfigFileInput } from './schema.js';
+import type { AlarmKindName, OverrunAction, Slicing } from './types.js';
+
+/**
+ * A duration: a number means milliseconds (`1.8`); a string carries its unit
+ * (`"250us"`, `"1.8ms"`, `"2s"`, `"500ns"`). Converted exactly to integer nanoseconds;
+ * at most 24 hours; sub-nanosecond precision is an error.
+ */
+export type DurationInput = number | string;
+
+/** A `path#export` reference, the path relative to the config file: `"./tasks.mjs#sense"`. */
+export type RefInput = string;
+
+/** Overrun policy of one task. */
+export interface OverrunInput {
+  /** What happens when the task overruns its budget (after the hysteresis). */
+  action: OverrunAction;
+  /** Consecutive overruns before the action triggers; not with `bucket`. @default 1 */
+  after?: number;
+  /** Leaky bucket instead of `after`: each overrun adds 1, each on-time run removes `leak`. @default none */
+  bucket?: {
+    /** Level at which the action triggers (integer ≥ 1). */
+    max: number;
+    /** Removed by each on-time run. @default 1 */
+    leak?: number;
+  };
+  /** For `degrade`: on-time degraded runs before the normal function returns. @default 10 */
+  recoverAfter?: number;
+  /** Required iff `action` is `"degrade"`: the function run while degraded. */
+  degraded?: RefInput;
+  /** Required iff `action` is `"safe-state"`: called once, then the loop stops. */
+  safeState?: RefInput;
+}
+
+/** One periodic task. */
+export interface TaskInput {
+  /** Unique within its mode: a letter or `_`, then letters, digits, `_`, `.`, `-`. */
+  name: string;
+  /** Release period. */
+  period: DurationInput;
+  /** Execution time allowed per job (the planned WCET); at most the deadline. */
+  budget: DurationInput;
+  /** Relative deadline. @default the period */
+  deadline?: DurationInput;
+  /** Release offset of the first job; less than the period. @default 0 */
+  phase?: DurationInput;
+  /** The function to run. */
+  run: RefInput;
+  /** Overrun policy. @default { action: 'warn' } */
+  overrun?: OverrunInput;
+}
+
+/** A further mode: its own task set and schedule table. */
+export interface ModeInput {
+  /** Frame size of this mode. @default the top-level `frame` */
+  frame?: 'auto' | DurationInput;
+  /** Slicing of this mode. @default the top-level `slicing` */
+  slicing?: Slicing;
+  /** The tasks of this mode (at least one; names unique within the mode). */
+  tasks: TaskInput[];
+}
+
+/** A hardtick config file (what `defineConfig` accepts). */
+export interface HardtickConfig {
+  /** Path of the JSON Schema, for editors. */
+  $schema?: string;
+  /** Name of the configuration (shown in reports). */
+  name: string;
+  /** Minor frame size, or `"auto"` to let the planner choose. @default 'auto' */
+  frame?: 'auto' | DurationInput;
+  /** Whether jobs may be split at frame boundaries. @default 'off' */
+  slicing?: Slicing;
+  /** The tasks of the mode `main` (at least one). */
+  tasks: TaskInput[];
+  /** Further modes by name (`main` is reserved). @default none */
+  modes?: Record<string, ModeInput>;
+  /** Mode the loop starts in. @default 'main' */
+  initialMode?: string;
+  /** Late frames: skip to the next aligned frame, or run them back to back. @default 'skip' */
+  catchUp?: 'skip' | 'run' | { policy: 'skip' | 'run' /** @default 4 */; maxFrames?: number };
+  /** Alarm settings. @default all defaults below */
+  alarms?: {
+    /** Kinds that make `hardtick run` exit 1. @default ['deadline-miss', 'frame-overrun', 'task-error'] */
+    fatal?: AlarmKindName[];
+    /** Release lateness that raises `release-late`. @default '0.5ms' */
+    releaseLate?: DurationInput;
+    /** Alarms of one kind delivered per second; the rest are counted. @default 10 */
+    ratePerSecond?: number;
+  };
+  /** Planner limits (a pathological task set gets a diagnostic, never a hang). @default all defaults below */
+  limits?: {
+    /** Largest hyperperiod planned (at most 24 h). @default '3600s' */
+    maxHyperperiod?: DurationInput;
+    /** Most jobs in one hyperperiod. @default 1_000_000 */
+    maxJobs?: number;
+    /** Planner search time, in ms. @default 5000 */
+    timeoutMs?: number;
+  };
+}
+
+// Compile-time: everything this interface allows, the schema's input type allows too,
+// and both name the same top-level and task keys.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const inputFitsSchema: (config: HardtickConfig) => ConfigFileInput = (config) => config;
+const sameKeys: [
+  Same<keyof HardtickConfig, keyof ConfigFileInput>,
+  Same<keyof TaskInput, keyof ConfigFileInput['tasks'][number]>,
+] = [true, true];
+void inputFitsSchema;
+void sameKeys;

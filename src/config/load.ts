@@ -1,0 +1,294 @@
+/**
+ * Config loading and resolution: file → validated input → the frozen `ResolvedConfig`
+ * with every default filled in and every time in integer nanoseconds. All validation of
+ * the config happens here, at setup; nothing downstream checks again.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { dirname, extname, isAbsolute, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { HardtickError } from '../errors.js';
+import type { HardtickConfig } from './input.js';
+import { configErrorMap, configInvalidError, problemsFromIssues } from './issues.js';
+import { parseJsonText } from './json-text.js';
+import type { ParsedConfigFile, ParsedRef } from './schema.js';
+import { configFileSchema, MAIN_MODE } from './schema.js';
+import type { OverrunPolicy, ResolvedConfig, ResolvedMode, ResolvedTask, TaskRef } from './types.js';
+
+/** Options of {@link resolveConfig}. */
+export interface ResolveOptions {
+  /**
+   * The config file, as the user named it: labels error messages and, made absolute,
+   * becomes `ResolvedConfig.file`. @default undefined (built in memory; messages say `config`)
+   */
+  readonly file?: string;
+  /** Folder that relative `run` paths are resolved against (made absolute). */
+  readonly baseDir: string;
+}
+
+/** `catchUp.maxFrames` when the config does not set it. */
+export const DEFAULT_CATCH_UP_MAX_FRAMES = 4;
+
+/** Extensions {@link loadConfig} reads as JSON. */
+const JSON_EXTENSIONS = new Set(['.json']);
+/** Extensions {@link loadConfig} imports as JavaScript modules. */
+const JS_EXTENSIONS = new Set(['.js', '.mjs', '.cjs']);
+/** Extensions {@link loadConfig} imports as TypeScript (natively or through tsx). */
+const TS_EXTENSIONS = new Set(['.ts', '.mts', '.cts']);
+
+/**
+ * Identity function that types a config written in TypeScript or JavaScript:
+ * `export default defineConfig({ name: 'demo', tasks: [...] })`.
+ */
+export function defineConfig(config: HardtickConfig): HardtickConfig {
+  return config;
+}
+
+/**
+ * Validates a config (as parsed from JSON, or a module's export), fills every default,
+ * converts times to integer ns, resolves `run` paths against `baseDir`, and deep-freezes
+ * the result. Task `index` is the position in its mode's list.
+ * @throws HardtickError `config_invalid` listing every problem, one `path: message` line each.
+ */
+export function resolveConfig(input: unknown, options: ResolveOptions): ResolvedConfig {
+  const result = configFileSchema.safeParse(input, { error: configErrorMap, reportInput: true });
+  if (!result.success) throw configInvalidError(problemsFromIssues(result.error.issues), options.file);
+  const parsed = result.data;
+  const baseDir = resolve(options.baseDir);
+  const main = resolveMode(MAIN_MODE, parsed.frame, parsed.slicing, parsed.tasks, baseDir);
+  const others = Object.entries(parsed.modes ?? {}).map(([name, mode]) =>
+    resolveMode(name, mode.frame ?? parsed.frame, mode.slicing ?? parsed.slicing, mode.tasks, baseDir),
+  );
+  const catchUp =
+    typeof parsed.catchUp === 'string'
+      ? { policy: parsed.catchUp, maxFrames: DEFAULT_CATCH_UP_MAX_FRAMES }
+      : { policy: parsed.catchUp.policy, maxFrames: parsed.catchUp.maxFrames };
+  const config: ResolvedConfig = {
+    name: parsed.name,
+    file: options.file === undefined ? null : resolve(options.file),
+    baseDir,
+    frame: main.frame,
+    slicing: main.slicing,
+    tasks: main.tasks,
+    modes: [main, ...others],
+    initialMode: parsed.initialMode ?? MAIN_MODE,
+    catchUp,
+    alarms: {
+      fatal: [...new Set(parsed.alarms.fatal)],
+      releaseLateNs: parsed.alarms.releaseLate,
+      ratePerSecond: parsed.alarms.ratePerSecond,
+    },
+    limits: {
+      maxHyperperiodNs: parsed.limits.maxHyperperiod,
+      maxJobs: parsed.limits.maxJobs,
+      timeoutMs: parsed.limits.timeoutMs,
+    },
+  };
+  return deepFreeze(config);
+}
+
+/**
+ * Reads, validates and resolves a config file. `.json` is parsed as JSON; `.js`/`.mjs`/`.cjs`
+ * are imported (default export, or an export named `config`); `.ts`/`.mts`/`.cts` are imported
+ * too, through tsx when Node cannot load TypeScript itself. `run` paths are relative to the
+ * file's folder.
+ * @throws HardtickError `config_unreadable` (missing, a directory, no permission, module
+ * failed to load), `config_not_json` (with `file:line:column`), or `config_invalid`.
+ */
+export async function loadConfig(file: string): Promise<ResolvedConfig> {
+  const absolute = resolve(file);
+  const where = absolute === file ? file : `${file} (${absolute})`;
+  try {
+    const stats = await stat(absolute);
+    if (stats.isDirectory()) {
+      throw Object.assign(new Error('is a directory, not a file'), { code: 'EISDIR' });
+    }
+  } catch (error) {
+    throw unreadable(file, `cannot read config file ${where}: ${osReason(error)}`, error);
+  }
+  const extension = extname(absolute).toLowerCase();
+  const options = { file, baseDir: dirname(absolute) };
+  if (JSON_EXTENSIONS.has(extension)) {
+    let text: string;
+    try {
+      text = await readFile(absolute, 'utf8');
+    } catch (error) {
+      throw unreadable(file, `cannot read config file ${where}: ${osReason(error)}`, error);
+    }
+    const parsed = parseJsonText(text);
+    if (!parsed.ok) {
+      const { line, column, reason } = parsed.problem;
+      throw new HardtickError('config_not_json', `${file}:${line}:${column}: not valid JSON: ${reason}`, {
+        file,
+      });
+    }
+    return resolveConfig(parsed.value, options);
+  }
+  if (JS_EXTENSIONS.has(extension) || TS_EXTENSIONS.has(extension)) {
+    const namespace = await importConfigModule(absolute, file, TS_EXTENSIONS.has(extension));
+    const exported = configExport(namespace);
+    if (exported === undefined) {
+      throw configInvalidError(
+        [
+          {
+            path: '(module)',
+            message:
+              'expected a default export or an export named "config" holding the config, e.g. `export default defineConfig({ ... })`',
+          },
+        ],
+        file,
+      );
+    }
+    return resolveConfig(exported, options);
+  }
+  throw unreadable(
+    file,
+    `cannot read config file ${where}: unsupported extension "${extension}" (use .json, .js, .mjs, .cjs, .ts or .mts)`,
+    undefined,
+  );
+}
+
+async function importConfigModule(
+  absolute: string,
+  file: string,
+  typescript: boolean,
+): Promise<Record<string, unknown>> {
+  const url = pathToFileURL(absolute).href;
+  try {
+    return (await import(url)) as Record<string, unknown>;
+  } catch (error) {
+    if (typescript && errorCode(error) === 'ERR_UNKNOWN_FILE_EXTENSION')
+      return importThroughTsx(url, file, error);
+    throw unreadable(file, `cannot load config module ${file}: ${errorMessage(error)}`, error);
+  }
+}
+
+/** Node (before type stripping) cannot import `.ts`; tsx can, when it is installed. */
+async function importThroughTsx(
+  url: string,
+  file: string,
+  nativeError: unknown,
+): Promise<Record<string, unknown>> {
+  const specifier = 'tsx/esm/api';
+  let api: { tsImport?: (specifier: string, parentURL: string) => Promise<unknown> };
+  try {
+    api = (await import(specifier)) as typeof api;
+  } catch {
+    throw unreadable(
+      file,
+      `cannot load config module ${file}: Node cannot load TypeScript on its own; install tsx (npm install --save-dev tsx) and run with "node --import tsx", or write the config as .json or .mjs`,
+      nativeError,
+    );
+  }
+  if (api.tsImport === undefined) {
+    throw unreadable(
+      file,
+      `cannot load config module ${file}: the installed tsx has no tsImport`,
+      nativeError,
+    );
+  }
+  try {
+    return (await api.tsImport(url, import.meta.url)) as Record<string, unknown>;
+  } catch (error) {
+    throw unreadable(file, `cannot load config module ${file}: ${errorMessage(error)}`, error);
+  }
+}
+
+/**
+ * The config a module exports: `default`, else `config`. A module compiled to CommonJS
+ * (tsx on a `.ts` file outside a `"type": "module"` package) arrives as
+ * `{ default: exports }`, so look one level into `exports` when it is not a config itself.
+ */
+function configExport(namespace: Record<string, unknown>): unknown {
+  const exported = namespace.default ?? namespace.config;
+  if (typeof exported === 'object' && exported !== null && !('tasks' in exported)) {
+    const inner = exported as Record<string, unknown>;
+    if (inner.default !== undefined || inner.config !== undefined) return inner.default ?? inner.config;
+  }
+  return exported;
+}
+
+function resolveMode(
+  name: string,
+  frame: 'auto' | number,
+  slicing: ResolvedMode['slicing'],
+  tasks: ParsedConfigFile['tasks'],
+  baseDir: string,
+): ResolvedMode {
+  return {
+    name,
+    frame,
+    slicing,
+    tasks: tasks.map((task, index): ResolvedTask => {
+      const overrun = task.overrun;
+      const policy: OverrunPolicy = {
+        action: overrun?.action ?? 'warn',
+        after: overrun?.after ?? 1,
+        bucket: overrun?.bucket === undefined ? null : { max: overrun.bucket.max, leak: overrun.bucket.leak },
+        recoverAfter: overrun?.recoverAfter ?? 10,
+        degraded: overrun?.degraded === undefined ? null : resolveRef(overrun.degraded, baseDir),
+        safeState: overrun?.safeState === undefined ? null : resolveRef(overrun.safeState, baseDir),
+      };
+      return {
+        index,
+        name: task.name,
+        periodNs: task.period,
+        budgetNs: task.budget,
+        deadlineNs: task.deadline ?? task.period,
+        phaseNs: task.phase,
+        run: resolveRef(task.run, baseDir),
+        overrun: policy,
+      };
+    }),
+  };
+}
+
+/** Resolves a reference's module path: `file:` URLs and absolute paths as is, others against `baseDir`. */
+function resolveRef(ref: ParsedRef, baseDir: string): TaskRef {
+  const file = ref.path.startsWith('file:')
+    ? fileURLToPath(ref.path)
+    : isAbsolute(ref.path)
+      ? ref.path
+      : resolve(baseDir, ref.path);
+  return { spec: ref.spec, file, exportName: ref.exportName };
+}
+
+/** Freezes `value` and everything reachable from it; returns it, typed as given. */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+
+function unreadable(file: string, message: string, cause: unknown): HardtickError {
+  return new HardtickError('config_unreadable', message, { file, ...(cause === undefined ? {} : { cause }) });
+}
+
+const OS_REASONS: Readonly<Record<string, string>> = {
+  ENOENT: 'no such file or directory',
+  EISDIR: 'it is a directory, not a file',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  ENOTDIR: 'a parent of the path is not a directory',
+  ELOOP: 'too many symbolic links',
+  ENAMETOOLONG: 'the path is too long',
+};
+
+function osReason(error: unknown): string {
+  const code = errorCode(error);
+  const reason = code === undefined ? undefined : OS_REASONS[code];
+  if (code !== undefined && reason !== undefined) return `${reason} (${code})`;
+  return errorMessage(error);
+}
+
+function errorCode(error: unknown): string | undefined {
+  if (typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string') {
+    return error.code;
+  }
+  return undefined;
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

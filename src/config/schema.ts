@@ -1,0 +1,459 @@
+/**
+ * The zod schema of the config FILE (the input side): what a user writes in
+ * `hardtick.json` or passes to `defineConfig`. Every object is strict (unknown keys are
+ * errors, with a did-you-mean). Durations are converted to integer nanoseconds here;
+ * `load.ts` then fills the remaining defaults and builds the frozen `ResolvedConfig`.
+ * The JSON Schema shipped in `schema/config.schema.json` is generated from this file.
+ */
+import { z } from 'zod';
+import { checkDurationNs, DURATION_STRING_PATTERN, describeValue, formatNs } from './duration.js';
+import { didYouMean, unknownKeysMessage } from './issues.js';
+import type { AlarmKindName, OverrunAction } from './types.js';
+
+/** Names a task or mode may take: a letter or `_`, then letters, digits, `_`, `.`, `-`. */
+export const NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
+
+/** A valid JavaScript identifier (the export half of a `run` reference). */
+const IDENTIFIER_PATTERN = /^[\p{ID_Start}$_][\p{ID_Continue}$\u200C\u200D]*$/u;
+
+/** JSON Schema pattern of a `path#export` reference (ASCII approximation of the parser). */
+export const RUN_REF_PATTERN = '^.+#[A-Za-z_$][A-Za-z0-9_$]*$';
+
+/** The mode formed by the top-level `tasks`; reserved as a name under `modes`. */
+export const MAIN_MODE = 'main';
+
+/** Every overrun action, in the order the docs list them. */
+export const OVERRUN_ACTIONS = [
+  'warn',
+  'skip-next',
+  'degrade',
+  'safe-state',
+  'stop',
+] as const satisfies readonly OverrunAction[];
+
+/** Every alarm kind name a config may mark fatal. */
+export const ALARM_KIND_NAMES = [
+  'overrun',
+  'deadline-miss',
+  'frame-overrun',
+  'release-late',
+  'task-error',
+  'skipped-frames',
+  'mode-change',
+  'stopped',
+] as const satisfies readonly AlarmKindName[];
+
+// Compile-time proof that the list above names every kind (a new kind fails here).
+const allAlarmKinds: Record<Exclude<AlarmKindName, (typeof ALARM_KIND_NAMES)[number]>, never> = {};
+void allAlarmKinds;
+
+/** Alarm kinds that make `hardtick run` exit 1 unless the config says otherwise. */
+export const DEFAULT_FATAL_ALARMS = ['deadline-miss', 'frame-overrun', 'task-error'] as const;
+
+/** A `path#export` reference as parsed from the config (the path not yet resolved). */
+export interface ParsedRef {
+  /** The text as written. */
+  readonly spec: string;
+  /** The module path as written (relative to the config file, or absolute, or a `file:` URL). */
+  readonly path: string;
+  /** The export name. */
+  readonly exportName: string;
+}
+
+/** A strict object whose unknown keys are reported with a did-you-mean against its own keys. */
+function strict<Shape extends z.core.$ZodLooseShape>(shape: Shape) {
+  const allowed = Object.keys(shape);
+  return z.strictObject(shape, {
+    error: (issue) =>
+      issue.code === 'unrecognized_keys' ? unknownKeysMessage(issue.keys, allowed) : undefined,
+  });
+}
+
+/**
+ * A duration field: a number (milliseconds) or a string with a unit, converted to integer ns.
+ * With `auto`, the literal `"auto"` is accepted too and passed through.
+ */
+function durationField(description: string, options: { allowZero?: boolean } = {}) {
+  const allowZero = options.allowZero === true;
+  return z
+    .union(
+      [
+        z.number().meta(allowZero ? { minimum: 0 } : { exclusiveMinimum: 0 }),
+        z.string().meta({ pattern: DURATION_STRING_PATTERN }),
+      ],
+      { error: (issue) => durationMessage(issue.input, allowZero) },
+    )
+    .transform((value, ctx): number => {
+      const result = checkDurationNs(value, { allowZero });
+      if (result.ok) return result.ns;
+      ctx.addIssue({ code: 'custom', message: result.message, input: value });
+      return z.NEVER;
+    })
+    .describe(description);
+}
+
+function durationMessage(value: unknown, allowZero: boolean): string {
+  if (value === undefined)
+    return `required: expected a ${allowZero ? 'non-negative' : 'positive'} duration like "5ms"`;
+  const result = checkDurationNs(value, { allowZero });
+  return result.ok ? `expected a duration, got ${describeValue(value)}` : result.message;
+}
+
+/** `frame`: `"auto"` or a positive duration (a fixed frame size). */
+function frameField(description: string) {
+  return z
+    .union(
+      [
+        z.literal('auto'),
+        z.number().meta({ exclusiveMinimum: 0 }),
+        z.string().meta({ pattern: DURATION_STRING_PATTERN }),
+      ],
+      { error: (issue) => frameMessage(issue.input) },
+    )
+    .transform((value, ctx): 'auto' | number => {
+      if (value === 'auto') return 'auto';
+      const result = checkDurationNs(value);
+      if (result.ok) return result.ns;
+      ctx.addIssue({ code: 'custom', message: frameMessage(value), input: value });
+      return z.NEVER;
+    })
+    .describe(description);
+}
+
+function frameMessage(value: unknown): string {
+  if (value === undefined) return 'required: expected "auto" or a positive duration like "5ms"';
+  const result = checkDurationNs(value);
+  const detail = result.ok ? `expected a duration, got ${describeValue(value)}` : result.message;
+  return `${detail.replace(/^expected a/, 'expected "auto" or a')}${didYouMean(value, ['auto'])}`;
+}
+
+/** A `path#export` reference to a function. */
+function refField(description: string) {
+  return z
+    .string({
+      error: (issue) =>
+        issue.input === undefined
+          ? 'required: expected a "path#export" reference like "./tasks.mjs#sense"'
+          : `expected a "path#export" reference like "./tasks.mjs#sense", got ${describeValue(issue.input)}`,
+    })
+    .meta({ pattern: RUN_REF_PATTERN })
+    .transform((spec, ctx): ParsedRef => {
+      const problem = refProblem(spec);
+      if (problem === undefined) {
+        const hash = spec.lastIndexOf('#');
+        return { spec, path: spec.slice(0, hash), exportName: spec.slice(hash + 1) };
+      }
+      ctx.addIssue({
+        code: 'custom',
+        message: `expected "path#export" like "./tasks.mjs#sense", got ${JSON.stringify(spec)} (${problem})`,
+        input: spec,
+      });
+      return z.NEVER;
+    })
+    .describe(description);
+}
+
+function refProblem(spec: string): string | undefined {
+  const hash = spec.lastIndexOf('#');
+  if (hash < 0) return 'missing "#" and the export name';
+  const path = spec.slice(0, hash);
+  const exportName = spec.slice(hash + 1);
+  if (path.trim() === '') return 'missing the module path before "#"';
+  if (exportName === '') return 'missing the export name after "#"';
+  if (!IDENTIFIER_PATTERN.test(exportName)) {
+    return `${JSON.stringify(exportName)} is not a valid JavaScript identifier`;
+  }
+  return undefined;
+}
+
+function nameField(what: 'task' | 'config', description: string) {
+  const base = z.string().min(1);
+  return (
+    what === 'task'
+      ? base.regex(NAME_PATTERN, {
+          error: (issue) =>
+            `expected a task name of letters, digits, "_", "." or "-" starting with a letter or "_", got ${describeValue(issue.input)}`,
+        })
+      : base
+  ).describe(description);
+}
+
+const positiveInt = (description: string) =>
+  z
+    .int()
+    .min(1, { error: (issue) => `expected an integer of at least 1, got ${describeValue(issue.input)}` })
+    .describe(description);
+
+const overrunSchema = strict({
+  action: z
+    .enum(OVERRUN_ACTIONS)
+    .describe(
+      'What to do when the task overruns its budget: "warn" (alarm only), "skip-next" (skip its next job), "degrade" (run `degraded` instead until it recovers), "safe-state" (call `safeState` once, then stop), "stop" (stop the loop).',
+    ),
+  after: positiveInt(
+    'Consecutive overruns needed before `action` triggers (an on-time run resets the count). Not allowed together with `bucket`.',
+  )
+    .optional()
+    .meta({ default: 1 }),
+  bucket: strict({
+    max: positiveInt('Level at which the action triggers.'),
+    leak: z
+      .number()
+      .positive()
+      .prefault(1)
+      .describe('Removed from the level by each on-time run (never below 0).'),
+  })
+    .optional()
+    .describe(
+      'Leaky-bucket hysteresis instead of `after`: each overrun adds 1, each on-time run removes `leak`; the action triggers when the level reaches `max`.',
+    ),
+  recoverAfter: positiveInt(
+    'For "degrade": consecutive on-time runs of the degraded function before the normal one is restored.',
+  ).prefault(10),
+  degraded: refField(
+    'Required for "degrade" (and only then): `path#export` of the function run while degraded.',
+  ).optional(),
+  safeState: refField(
+    'Required for "safe-state" (and only then): `path#export` of the function called once before the loop stops.',
+  ).optional(),
+})
+  .superRefine((overrun, ctx) => {
+    const { action } = overrun;
+    if (typeof action !== 'string') return;
+    const needs = [
+      ['degraded', 'degrade'],
+      ['safeState', 'safe-state'],
+    ] as const;
+    for (const [key, forAction] of needs) {
+      const present = overrun[key] !== undefined;
+      if (action === forAction && !present) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: `required when action is "${forAction}": a "path#export" reference like "./tasks.mjs#${key === 'degraded' ? 'controlDegraded' : 'safeState'}"`,
+        });
+      } else if (action !== forAction && present) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: `only used when action is "${forAction}" (action is "${action}"); remove it or change the action`,
+        });
+      }
+    }
+    if (overrun.after !== undefined && overrun.bucket !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['after'],
+        message: 'set either "after" (consecutive overruns) or "bucket" (leaky bucket), not both',
+      });
+    }
+  })
+  .describe('Overrun policy of the task. @default { "action": "warn" }');
+
+const taskSchema = strict({
+  name: nameField('task', 'Task name, unique within its mode (letters, digits, "_", "." and "-").'),
+  period: durationField('Release period: a number of milliseconds, or a string like "250us", "5ms", "2s".'),
+  budget: durationField('Execution time allowed per job (the planned WCET), enforced at run time.'),
+  deadline: durationField('Relative deadline of each job. Defaults to the period.').optional(),
+  phase: durationField('Release offset of the first job; less than the period.', {
+    allowZero: true,
+  }).prefault(0),
+  run: refField('The function to run: "path#export", the path relative to the config file.'),
+  overrun: overrunSchema.optional(),
+});
+
+const slicingSchema = z
+  .enum(['off', 'auto'])
+  .describe(
+    '"auto" lets the planner split jobs into slices at frame boundaries; "off" keeps every job whole.',
+  );
+
+const tasksSchema = z
+  .array(taskSchema)
+  .min(1, { error: 'expected at least one task' })
+  .describe('The periodic tasks.');
+
+const modeSchema = strict({
+  frame: frameField('Frame size of this mode. Defaults to the top-level `frame`.').optional(),
+  slicing: slicingSchema.optional(),
+  tasks: tasksSchema,
+}).describe('A task set with its own schedule table.');
+
+const catchUpSchema = z
+  .union([
+    z.enum(['skip', 'run']),
+    strict({
+      policy: z
+        .enum(['skip', 'run'])
+        .describe('"skip": resume at the next aligned frame; "run": run late frames.'),
+      maxFrames: positiveInt('Most late frames run back to back before the rest are skipped.').prefault(4),
+    }),
+  ])
+  .prefault('skip')
+  .describe(
+    'Late frames: "skip" to the next aligned frame, or "run" them back to back (at most `maxFrames`, default 4).',
+  );
+
+const alarmsSchema = strict({
+  fatal: z
+    .array(z.enum(ALARM_KIND_NAMES))
+    .prefault([...DEFAULT_FATAL_ALARMS])
+    .describe('Alarm kinds that make `hardtick run` exit 1.'),
+  releaseLate: durationField('Release lateness above which a "release-late" alarm is raised.').prefault(
+    '0.5ms',
+  ),
+  ratePerSecond: z
+    .int()
+    .min(0, { error: (issue) => `expected an integer of at least 0, got ${describeValue(issue.input)}` })
+    .prefault(10)
+    .describe('Alarms of one kind delivered to listeners per second; the rest are only counted.'),
+})
+  .prefault({})
+  .describe('Alarm settings.');
+
+const limitsSchema = strict({
+  maxHyperperiod: durationField('Largest hyperperiod the planner accepts (at most 24 h).').prefault('3600s'),
+  maxJobs: positiveInt('Most jobs in one hyperperiod the planner accepts.').prefault(1_000_000),
+  timeoutMs: positiveInt('Wall-clock time the planner may search, in milliseconds.').prefault(5000),
+})
+  .prefault({})
+  .describe('Planner limits: a pathological task set gets a diagnostic, never a hang.');
+
+/** The config file schema (input side: what users write). */
+export const configFileSchema = strict({
+  $schema: z.string().optional().describe('Path or URL of this JSON Schema (for editors).'),
+  name: nameField('config', 'Name of this configuration (shown in reports).'),
+  frame: frameField(
+    'Minor frame size: "auto" (the planner picks the largest feasible) or a fixed duration.',
+  ).prefault('auto'),
+  slicing: slicingSchema.prefault('off'),
+  tasks: tasksSchema,
+  modes: z
+    .record(z.string(), modeSchema)
+    .meta({ propertyNames: { type: 'string', pattern: NAME_PATTERN.source, not: { const: MAIN_MODE } } })
+    .optional()
+    .describe('Further modes by name, each with its own tasks (the top-level tasks are the mode "main").'),
+  initialMode: z.string().optional().describe('Mode the loop starts in. Defaults to "main".'),
+  catchUp: catchUpSchema,
+  alarms: alarmsSchema,
+  limits: limitsSchema,
+})
+  .superRefine(crossCheck, { when: () => true })
+  .describe('hardtick configuration: a cyclic executive task set.');
+
+/** What a config file may contain (durations as numbers of ms or unit strings). */
+export type ConfigFileInput = z.input<typeof configFileSchema>;
+
+/** The schema's output: durations in integer ns, constant defaults filled. */
+export type ParsedConfigFile = z.output<typeof configFileSchema>;
+
+/**
+ * Checks that need several fields. Runs even when other fields failed (`when`), so it
+ * reads defensively: a field that failed is not a number/string of the expected kind and
+ * is simply skipped.
+ */
+function crossCheck(value: unknown, ctx: z.core.$RefinementCtx<unknown>): void {
+  if (!isRecord(value)) return;
+  const topFrame = value.frame;
+  const topSlicing = value.slicing;
+  const modeNames = [MAIN_MODE];
+  checkTasks(value.tasks, ['tasks'], topFrame, topSlicing, ctx);
+  if (isRecord(value.modes)) {
+    for (const [name, mode] of Object.entries(value.modes)) {
+      if (name === MAIN_MODE) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['modes', name],
+          message: `"${MAIN_MODE}" is reserved for the top-level tasks; give this mode another name`,
+        });
+        continue;
+      }
+      if (!NAME_PATTERN.test(name)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['modes', name],
+          message: `invalid mode name ${JSON.stringify(name)}: use letters, digits, "_", "." or "-", starting with a letter or "_"`,
+        });
+      }
+      modeNames.push(name);
+      if (!isRecord(mode)) continue;
+      checkTasks(
+        mode.tasks,
+        ['modes', name, 'tasks'],
+        mode.frame === undefined ? topFrame : mode.frame,
+        mode.slicing === undefined ? topSlicing : mode.slicing,
+        ctx,
+      );
+    }
+  }
+  const initial = value.initialMode;
+  if (typeof initial === 'string' && !modeNames.includes(initial)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['initialMode'],
+      message: `unknown mode ${JSON.stringify(initial)}${didYouMean(initial, modeNames)}; modes: ${modeNames.join(', ')}`,
+    });
+  }
+}
+
+function checkTasks(
+  tasks: unknown,
+  path: readonly PropertyKey[],
+  frame: unknown,
+  slicing: unknown,
+  ctx: z.core.$RefinementCtx<unknown>,
+): void {
+  if (!Array.isArray(tasks)) return;
+  const firstIndexByName = new Map<string, number>();
+  tasks.forEach((task: unknown, index) => {
+    if (!isRecord(task)) return;
+    const at = (key: string): PropertyKey[] => [...path, index, key];
+    if (typeof task.name === 'string') {
+      const first = firstIndexByName.get(task.name);
+      if (first === undefined) firstIndexByName.set(task.name, index);
+      else {
+        ctx.addIssue({
+          code: 'custom',
+          path: at('name'),
+          message: `duplicate task name ${JSON.stringify(task.name)} (also at index ${first}); task names must be unique within a mode`,
+        });
+      }
+    }
+    const periodNs = nsOrUndefined(task.period);
+    const budgetNs = nsOrUndefined(task.budget);
+    const phaseNs = nsOrUndefined(task.phase);
+    const deadlineNs = task.deadline === undefined ? periodNs : nsOrUndefined(task.deadline);
+    if (budgetNs !== undefined && deadlineNs !== undefined && budgetNs > deadlineNs) {
+      const implicit = task.deadline === undefined ? ' (the deadline defaults to the period)' : '';
+      ctx.addIssue({
+        code: 'custom',
+        path: at('budget'),
+        message: `budget ${formatNs(budgetNs)} exceeds the deadline ${formatNs(deadlineNs)}${implicit}; no job could finish in time: lower the budget or raise the deadline`,
+      });
+    }
+    if (phaseNs !== undefined && periodNs !== undefined && phaseNs >= periodNs) {
+      ctx.addIssue({
+        code: 'custom',
+        path: at('phase'),
+        message: `phase ${formatNs(phaseNs)} must be less than the period ${formatNs(periodNs)}`,
+      });
+    }
+    const frameNs = nsOrUndefined(frame);
+    if (slicing === 'off' && frameNs !== undefined && budgetNs !== undefined && budgetNs > frameNs) {
+      ctx.addIssue({
+        code: 'custom',
+        path: at('budget'),
+        message: `budget ${formatNs(budgetNs)} exceeds the frame ${formatNs(frameNs)}; with slicing "off" every job must fit in one frame: set "slicing": "auto" or a frame of at least ${formatNs(budgetNs)}`,
+      });
+    }
+  });
+}
+
+/** A successfully converted duration, or undefined (absent or failed elsewhere). */
+function nsOrUndefined(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : undefined;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
