@@ -64,7 +64,7 @@ async function readVersion(): Promise<string> {
   return pkg.version;
 }
 
-const invokedDirectly = process.argv[1] !== undefined && import.meta.url.endsWith('/cli/main.js');
+const invokedDirectly = process.argv[1] !== undefined && /\/cli\/main\.[jt]s$/.test(import.meta.url);
 if (invokedDirectly) {
   main(process.argv.slice(2)).then(
     (code) => {

@@ -8,6 +8,7 @@ import { loadConfig } from '../config/load.js';
 import type { ResolvedConfig, ResolvedMode } from '../config/types.js';
 import { planSchedule } from '../plan/plan.js';
 import type { PlanResult } from '../plan/types.js';
+import { type Column, formatTable } from './format.js';
 import type { CliIo } from './io.js';
 
 const HELP = `Usage: hardtick plan <config> [--json]
@@ -107,6 +108,15 @@ function parse(argv: string[]) {
 
 const BAR_WIDTH = 24;
 
+const FRAME_COLUMNS: readonly Column[] = [
+  { header: 'frame' },
+  { header: 'start' },
+  { header: 'load' },
+  { header: 'load bar', align: 'left' },
+  { header: 'slack' },
+  { header: 'slots (task#job[.slice] budget)', align: 'left' },
+];
+
 /** Human-readable rendering of one mode's plan: a table of frames with load bars. */
 export function renderPlan(config: ResolvedConfig, mode: ResolvedMode, plan: PlanResult): string {
   const lines: string[] = [];
@@ -128,7 +138,7 @@ export function renderPlan(config: ResolvedConfig, mode: ResolvedMode, plan: Pla
     lines.push(`sliced: ${task} into [${budgets.map((b) => formatNs(b)).join(', ')}]`);
   }
   lines.push('');
-  const rows: string[][] = [['frame', 'start', 'load', '', 'slack', 'slots']];
+  const rows: string[][] = [];
   let minSlackNs = Number.POSITIVE_INFINITY;
   for (const frame of plan.frames) {
     const slackNs = plan.frameNs - frame.loadNs;
@@ -148,22 +158,9 @@ export function renderPlan(config: ResolvedConfig, mode: ResolvedMode, plan: Pla
         .join(', '),
     ]);
   }
-  lines.push(...alignColumns(rows));
+  lines.push(formatTable(FRAME_COLUMNS, rows).trimEnd());
   lines.push('');
   lines.push(`feasible: minimum frame slack ${formatNs(minSlackNs)}`);
   for (const d of plan.diagnostics) lines.push(`  note ${d.code}: ${d.message}`);
   return `${lines.join('\n')}\n\n`;
-}
-
-function alignColumns(rows: string[][]): string[] {
-  const widths: number[] = [];
-  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
-  return rows.map((row) =>
-    row
-      .map((cell, i) =>
-        i === row.length - 1 ? cell : i <= 2 || i === 4 ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!),
-      )
-      .join('  ')
-      .trimEnd(),
-  );
 }
