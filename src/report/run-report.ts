@@ -1,0 +1,231 @@
+/**
+ * The run report (`schema: "hardtick.run/v1"`, DESIGN.md): what `hardtick run --report`
+ * writes and `hardtick check` / `hardtick report` read. Built on the cold side from an
+ * {@link ExecutiveSnapshot}; a plain JSON-serialisable object.
+ *
+ * Compatibility: the fields DESIGN.md lists are the contract; the others are extras that
+ * may grow. Consumers must ignore fields they do not know.
+ */
+import type { AlarmKindName, ResolvedConfig } from '../config/types.js';
+import type { DistributionNs, ExecutiveSnapshot } from '../runtime/snapshot.js';
+import type { RunEnvironment } from './environment.js';
+import type { GcSummary } from './gc-monitor.js';
+
+/** The schema id of a run report. */
+export const RUN_REPORT_SCHEMA = 'hardtick.run/v1';
+
+/** Every alarm kind, in `src/runtime/alarm-kinds.ts` order (the report lists them all, zeros included). */
+const ALARM_KIND_NAMES: readonly AlarmKindName[] = [
+  'overrun',
+  'deadline-miss',
+  'frame-overrun',
+  'release-late',
+  'task-error',
+  'skipped-frames',
+  'mode-change',
+  'stopped',
+];
+
+/** Release-lateness distribution, ns (contract: `min`, `p50`, `p99`, `p999`, `max`). */
+export interface LatenessNs {
+  readonly min: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly p999: number;
+  readonly max: number;
+  /** Extra: mean lateness. */
+  readonly mean: number;
+  /** Extra: releases measured. */
+  readonly count: number;
+}
+
+/** Execution- or response-time distribution, ns (contract: `min`, `mean`, `p50`, `p99`, `p999`, `max`). */
+export interface ExecNs {
+  readonly min: number;
+  readonly mean: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly p999: number;
+  readonly max: number;
+  /** Extra: executions measured. */
+  readonly count: number;
+}
+
+/** Per-task evidence in a run report. */
+export interface RunReportTask {
+  readonly name: string;
+  /** The budget (planned WCET), ns. */
+  readonly budgetNs: number;
+  /** Jobs released (run or skipped). */
+  readonly releases: number;
+  /** Executions longer than their budget. */
+  readonly overruns: number;
+  /** Jobs completed after their absolute deadline. */
+  readonly deadlineMisses: number;
+  /** Executions that threw. */
+  readonly errors: number;
+  /** Execution time per slot, ns. */
+  readonly execNs: ExecNs;
+  /** Extra: the mode the task belongs to. */
+  readonly mode: string;
+  /** Extra: relative deadline, ns. */
+  readonly deadlineNs: number;
+  /** Extra: period, ns. */
+  readonly periodNs: number;
+  /** Extra: executions (slots) run, degraded ones included. */
+  readonly runs: number;
+  /** Extra: jobs not run (skip-next policy, skipped frames). */
+  readonly skipped: number;
+  /** Extra: executions of the degraded function. */
+  readonly degradedRuns: number;
+  /** Extra: frame number (since start) of the longest execution: the high-water mark. */
+  readonly execMaxFrame: number;
+  /** Extra: times the task's overrun policy triggered. */
+  readonly policyTriggers: number;
+  /** Extra: whether the task was running its degraded function when the run ended. */
+  readonly degradedAtEnd: boolean;
+  /** Extra: `execNs.max / budgetNs` (1 = the whole budget used). */
+  readonly execMaxBudgetRatio: number;
+  /** Extra: response time per job (completion − release), ns. */
+  readonly responseNs: ExecNs;
+  /** Extra: non-empty execution-time histogram buckets as `[lowNs, highNs, count]`. */
+  readonly execHistogram: ReadonlyArray<readonly [number, number, number]>;
+}
+
+/** The `hardtick.run/v1` run report. */
+export interface RunReport {
+  readonly schema: typeof RUN_REPORT_SCHEMA;
+  /** Machine and process the run happened on. */
+  readonly environment: RunEnvironment;
+  /** Minor frames: run, overrun (still busy at the next release), skipped (late, catchUp). */
+  readonly frames: { readonly count: number; readonly overruns: number; readonly skipped: number };
+  /** Release lateness: actual frame start − intended release. */
+  readonly release: { readonly latenessNs: LatenessNs };
+  readonly tasks: readonly RunReportTask[];
+  /** Garbage collections during the measured run. */
+  readonly gc: GcSummary;
+  /** Alarms raised, by kind (every kind listed; rate-limited ones included). */
+  readonly alarms: Readonly<Record<AlarmKindName, number>>;
+  /** Extra: the config the run used. */
+  readonly config: {
+    readonly name: string;
+    /** Absolute path of the config file, or null when built in memory. */
+    readonly file: string | null;
+    readonly modes: readonly string[];
+    readonly initialMode: string;
+  };
+  /** Extra: mode at the end of the run. */
+  readonly mode: string;
+  /** Extra: frame size of that mode, ns. */
+  readonly frameNs: number;
+  /** Extra: wall-clock start and end (ISO 8601). */
+  readonly startedAt: string;
+  readonly endedAt: string;
+  /** Extra: measured duration (first release to the end of the last frame), ns. */
+  readonly durationNs: number;
+  /** Extra: the duration asked for (`--duration`), ns; null when unbounded. */
+  readonly requestedDurationNs: number | null;
+  /** Extra: the warm-up run before measurement (not included in any figure). */
+  readonly warmup: { readonly frames: number; readonly durationNs: number };
+  /** Extra: alarms lost because the alarm ring was full (they are still counted in `alarms`). */
+  readonly alarmsDropped: number;
+  /** Extra: why the loop stopped (`requested`, `duration`, `policy:stop:<task>`, …). */
+  readonly stopReason: string | null;
+  /** Extra: the alarm kinds the config marks fatal, and those of them that occurred. */
+  readonly fatal: { readonly kinds: readonly AlarmKindName[]; readonly occurred: readonly AlarmKindName[] };
+  /** Extra: the exit code `hardtick run` returns for this run (0 clean, 1 fatal alarms). */
+  readonly exitCode: 0 | 1;
+}
+
+/** What {@link buildRunReport} assembles. */
+export interface RunReportInput {
+  readonly config: ResolvedConfig;
+  /** Snapshot of the measured executive, taken after it stopped. */
+  readonly snapshot: ExecutiveSnapshot;
+  readonly environment: RunEnvironment;
+  readonly gc: GcSummary;
+  readonly startedAt: Date;
+  readonly endedAt: Date;
+  /** @default null */
+  readonly requestedDurationNs?: number | null;
+  /** @default { frames: 0, durationNs: 0 } */
+  readonly warmup?: { readonly frames: number; readonly durationNs: number };
+  /**
+   * Why the loop stopped when the executive does not say (e.g. `duration` when the
+   * run reached its end time). @default snapshot.stopReason
+   */
+  readonly stopReason?: string | null;
+}
+
+/** Assembles a `hardtick.run/v1` report. Pure: the same input gives the same report. */
+export function buildRunReport(input: RunReportInput): RunReport {
+  const { config, snapshot } = input;
+  const alarms = {} as Record<AlarmKindName, number>;
+  for (const kind of ALARM_KIND_NAMES) alarms[kind] = snapshot.alarms[kind] ?? 0;
+  const occurred = config.alarms.fatal.filter((kind) => alarms[kind] > 0);
+  const lateness = snapshot.release.latenessNs;
+  return {
+    schema: RUN_REPORT_SCHEMA,
+    environment: input.environment,
+    frames: {
+      count: snapshot.frames.count,
+      overruns: snapshot.frames.overruns,
+      skipped: snapshot.frames.skipped,
+    },
+    release: {
+      latenessNs: {
+        min: lateness.min,
+        p50: lateness.p50,
+        p99: lateness.p99,
+        p999: lateness.p999,
+        max: lateness.max,
+        mean: lateness.mean,
+        count: lateness.count,
+      },
+    },
+    tasks: snapshot.tasks.map((t) => ({
+      name: t.name,
+      budgetNs: t.budgetNs,
+      releases: t.releases,
+      overruns: t.overruns,
+      deadlineMisses: t.deadlineMisses,
+      errors: t.errors,
+      execNs: execFigures(t.execNs),
+      mode: t.mode,
+      deadlineNs: t.deadlineNs,
+      periodNs: t.periodNs,
+      runs: t.runs,
+      skipped: t.skipped,
+      degradedRuns: t.degradedRuns,
+      execMaxFrame: t.execMaxFrame,
+      policyTriggers: t.policyTriggers,
+      degradedAtEnd: t.degraded,
+      execMaxBudgetRatio: t.budgetNs > 0 ? t.execNs.max / t.budgetNs : 0,
+      responseNs: execFigures(t.responseNs),
+      execHistogram: t.execHistogram.map(([lowNs, highNs, count]) => [lowNs, highNs, count] as const),
+    })),
+    gc: input.gc,
+    alarms,
+    config: {
+      name: config.name,
+      file: config.file,
+      modes: config.modes.map((m) => m.name),
+      initialMode: config.initialMode,
+    },
+    mode: snapshot.mode,
+    frameNs: snapshot.frameNs,
+    startedAt: input.startedAt.toISOString(),
+    endedAt: input.endedAt.toISOString(),
+    durationNs: snapshot.elapsedNs,
+    requestedDurationNs: input.requestedDurationNs ?? null,
+    warmup: input.warmup ?? { frames: 0, durationNs: 0 },
+    alarmsDropped: snapshot.alarmsDropped,
+    stopReason: input.stopReason === undefined ? snapshot.stopReason : input.stopReason,
+    fatal: { kinds: [...config.alarms.fatal], occurred },
+    exitCode: occurred.length > 0 ? 1 : 0,
+  };
+}
+
+function execFigures(d: DistributionNs): ExecNs {
+  return { min: d.min, mean: d.mean, p50: d.p50, p99: d.p99, p999: d.p999, max: d.max, count: d.count };
+}

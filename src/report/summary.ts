@@ -1,0 +1,83 @@
+/**
+ * The text summary `hardtick run` prints at the end: the WCET table (one row per task,
+ * times in µs), release-lateness percentiles, frames, GC and alarms. Cold path.
+ */
+import { type Column, formatPercent, formatTable, formatUs } from '../cli/format.js';
+import type { RunReport } from './run-report.js';
+
+const WCET_COLUMNS: readonly Column[] = [
+  { header: 'task', align: 'left' },
+  { header: 'budget' },
+  { header: 'runs' },
+  { header: 'min' },
+  { header: 'p50' },
+  { header: 'p99' },
+  { header: 'p99.9' },
+  { header: 'max' },
+  { header: 'max/budget' },
+  { header: 'overruns' },
+  { header: 'misses' },
+  { header: 'errors' },
+];
+
+/** The WCET table: execution time per task in µs, with budget use and counters. */
+export function formatWcetTable(report: RunReport): string {
+  const multiMode = new Set(report.tasks.map((t) => t.mode)).size > 1;
+  const rows = report.tasks.map((t) => [
+    multiMode ? `${t.mode}/${t.name}` : t.name,
+    formatUs(t.budgetNs),
+    String(t.runs),
+    t.execNs.count === 0 ? '-' : formatUs(t.execNs.min),
+    t.execNs.count === 0 ? '-' : formatUs(t.execNs.p50),
+    t.execNs.count === 0 ? '-' : formatUs(t.execNs.p99),
+    t.execNs.count === 0 ? '-' : formatUs(t.execNs.p999),
+    t.execNs.count === 0 ? '-' : formatUs(t.execNs.max),
+    t.execNs.count === 0 ? '-' : formatPercent(t.execMaxBudgetRatio),
+    String(t.overruns),
+    String(t.deadlineMisses),
+    String(t.errors),
+  ]);
+  return formatTable(WCET_COLUMNS, rows);
+}
+
+/** Release lateness percentiles in µs, one line. */
+export function formatLateness(report: RunReport): string {
+  const l = report.release.latenessNs;
+  return (
+    `release lateness (µs, ${l.count} releases): min ${formatUs(l.min)}  p50 ${formatUs(l.p50)}  ` +
+    `p99 ${formatUs(l.p99)}  p99.9 ${formatUs(l.p999)}  max ${formatUs(l.max)}\n`
+  );
+}
+
+/** The full end-of-run summary. */
+export function formatRunSummary(report: RunReport): string {
+  const seconds = (report.durationNs / 1e9).toFixed(2);
+  const frameUs = formatUs(report.frameNs);
+  const alarms = Object.entries(report.alarms)
+    .filter(([, n]) => n > 0)
+    .map(([kind, n]) => `${kind} ${n}`);
+  const gcKinds = Object.entries(report.gc.byKind)
+    .filter(([, n]) => n > 0)
+    .map(([kind, n]) => `${kind} ${n}`);
+  const lines = [
+    `\n${report.config.name}: ${report.frames.count} frames of ${frameUs} µs in ${seconds} s ` +
+      `(mode ${report.mode}; stopped: ${report.stopReason ?? 'end'})\n`,
+    '\nexecution time per run (µs)\n',
+    formatWcetTable(report),
+    '\n',
+    formatLateness(report),
+    `frames: ${report.frames.count} run, ${report.frames.overruns} overran, ${report.frames.skipped} skipped\n`,
+    `gc: ${report.gc.count} collections` +
+      (report.gc.count === 0
+        ? ''
+        : `, max pause ${formatUs(report.gc.maxPauseNs)} µs (${gcKinds.join(', ')})`) +
+      '\n',
+    `alarms: ${alarms.length === 0 ? 'none' : alarms.join(', ')}` +
+      (report.alarmsDropped > 0 ? ` (${report.alarmsDropped} records dropped, ring full)` : '') +
+      '\n',
+  ];
+  if (report.fatal.occurred.length > 0) {
+    lines.push(`FATAL: ${report.fatal.occurred.join(', ')} (config alarms.fatal) → exit 1\n`);
+  }
+  return lines.join('');
+}
