@@ -1,1 +1,71 @@
+/**
+ * hardtick's public API: named exports only (types kept apart). The CLI and the report
+ * renderers use nothing but what is exported here.
+ */
+
+export type {
+  AlarmKindName,
+  DurationInput,
+  HardtickConfig,
+  ModeInput,
+  OverrunAction,
+  OverrunInput,
+  OverrunPolicy,
+  PlanLimits,
+  ResolvedConfig,
+  ResolvedMode,
+  ResolvedTask,
+  Slicing,
+  TaskInput,
+  TaskRef,
+} from './config/index.js';
+export {
+  checkDurationNs,
+  defineConfig,
+  formatNs,
+  loadConfig,
+  msToNs,
+  parseDurationNs,
+  resolveConfig,
+} from './config/index.js';
+export type { HardtickErrorCode, HardtickErrorDetails } from './errors.js';
 export { HardtickError } from './errors.js';
+export type {
+  Diagnostic,
+  PlanMode,
+  PlannedFrame,
+  PlannedSlot,
+  PlanOptions,
+  PlanResult,
+  ScheduleTable,
+} from './plan/index.js';
+export { buildScheduleTable, hyperperiodNs, planSchedule, validatePlan } from './plan/index.js';
+export type { RunEnvironment, RunReport, RunReportTask } from './report/index.js';
+export { buildRunReport, collectEnvironment, GcMonitor, RUN_REPORT_SCHEMA } from './report/index.js';
+export type {
+  AlarmRecordView,
+  CatchUpOptions,
+  DistributionNs,
+  ExecutiveModeSpec,
+  ExecutiveOptions,
+  ExecutiveSnapshot,
+  TaskContext,
+  TaskFn,
+  TaskSnapshot,
+  TraceRecord,
+} from './runtime/index.js';
+export { ALARM_KINDS, Executive } from './runtime/index.js';
+export type { LogHistogramOptions } from './stats/histogram.js';
+export { LogHistogram } from './stats/histogram.js';
+export type { LoadedTaskFunctions } from './tasks/load.js';
+export { loadTaskFunctions } from './tasks/load.js';
+export type { Clock, Waiter } from './time/clock.js';
+export { ManualClock, ManualWaiter } from './time/clock.js';
+export type { HybridWaiterOptions } from './time/hybrid-waiter.js';
+export { HybridWaiter } from './time/hybrid-waiter.js';
+export type { JitterResult } from './time/jitter.js';
+export { measureJitter } from './time/jitter.js';
+export { releaseTimeNs } from './time/release.js';
+export { SystemClock, systemClock } from './time/system-clock.js';
+export type { TimerSlackResult } from './time/timer-slack.js';
+export { tryLowerTimerSlack } from './time/timer-slack.js';
