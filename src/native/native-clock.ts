@@ -1,0 +1,177 @@
+/**
+ * The native clock and the native absolute-sleep waiter.
+ *
+ * Allocation and threading contract: allocates in the constructor only (the thread's
+ * shared clock cell, once per thread, and a waiter's deadline cell). `nowNs()` and
+ * `waitUntil()` allocate nothing themselves: the addon writes `clock_gettime` into a
+ * Float64Array and returns undefined, and typed-array loads/stores of doubles never box.
+ * One caveat, on the caller's side: `nowNs()` *returns* a double, and a call the JIT does
+ * not inline returns it boxed (16 B) when the value is not a small integer (ns since boot
+ * never is). Hot-path code that cannot rely on inlining reads the cell itself:
+ *
+ * ```ts
+ * const { binding, buf } = clock;   // once, at setup
+ * binding.readClock();              // in the loop: 0 B
+ * const nowNs = buf[NATIVE_NOW]!;   // a typed-array load: no box
+ * ```
+ *
+ * Both classes belong to the thread that created them (the addon keeps one bound cell per
+ * thread; a worker makes its own). Values are CLOCK_MONOTONIC ns since boot: the same
+ * origin as `process.hrtime.bigint()`, *not* `performance.now()`'s; never mix deadlines
+ * from {@link SystemClock} with a {@link NativeWaiter}.
+ */
+import type { Clock, Waiter } from '../time/clock.js';
+import type { NativeBinding } from './binding.js';
+
+/** Offset in {@link NativeClock.buf}: the last clock read, ns. */
+export const NATIVE_NOW = 0;
+/** Length of the bound cell. */
+const NATIVE_CELL_SIZE = 1;
+
+/** The thread's bound clock cell per binding (one binding per thread in practice). */
+const boundCells = new WeakMap<NativeBinding, Float64Array>();
+
+/**
+ * The Float64Array the addon's `readClock()` writes into, for this thread: created and
+ * bound on first use. Over a SharedArrayBuffer, which cannot be detached, so the pointer
+ * the addon keeps stays valid.
+ */
+export function boundClockCell(binding: NativeBinding): Float64Array {
+  let cell = boundCells.get(binding);
+  if (cell === undefined) {
+    cell = new Float64Array(new SharedArrayBuffer(NATIVE_CELL_SIZE * Float64Array.BYTES_PER_ELEMENT));
+    binding.bindClock(cell);
+    boundCells.set(binding, cell);
+  }
+  return cell;
+}
+
+/**
+ * CLOCK_MONOTONIC in ns through the addon (kind `'native'`): ~50 ns per read here,
+ * 0 B allocated (bench/README.md "Native backend"). Exact integer ns while uptime is
+ * below 2^53 ns (~104 days); beyond that, doubles round to 2, 4, … ns.
+ */
+export class NativeClock implements Clock {
+  /** Backend name for reports. */
+  readonly kind = 'native';
+  /** The addon. Hot path: `binding.readClock()` then read `buf[NATIVE_NOW]`. */
+  readonly binding: NativeBinding;
+  /** The thread's bound clock cell; `buf[NATIVE_NOW]` is the last read (shared by all NativeClocks of the thread). */
+  readonly buf: Float64Array;
+
+  constructor(binding: NativeBinding) {
+    this.binding = binding;
+    this.buf = boundClockCell(binding);
+  }
+
+  /** Current CLOCK_MONOTONIC time in ns. 0 B itself; see the module note on boxing the result. */
+  nowNs(): number {
+    this.binding.readClock();
+    return this.buf[NATIVE_NOW]!;
+  }
+}
+
+/** Options of {@link NativeWaiter}. */
+export interface NativeWaiterOptions {
+  /**
+   * Spin margin in ns: sleep with `clock_nanosleep(TIMER_ABSTIME)` until `deadline −
+   * marginNs`, then spin on the native clock until the deadline. 0: sleep to the deadline
+   * itself (no spin, least CPU; lateness = the kernel's wake-up latency, ~60–70 µs p50 on
+   * this KVM guest even at SCHED_FIFO). Measured (bench/README.md "Native backend"): 0 →
+   * p50 ≈ 58–71 µs at ~3 % CPU; 50 µs → p50 ≈ 13–22 µs; 100 µs → p50 ≈ 0.1–0.2 µs at
+   * ~6 % CPU. The spin per wait is at most `marginNs`, so on a 1 ms period with the default
+   * it spins ≤ 10 % of the time: far from SCHED_FIFO's RT throttling limit (95 %).
+   * @default 100_000 (100 µs)
+   */
+  readonly marginNs?: number;
+}
+
+/** Default {@link NativeWaiterOptions.marginNs}: chosen from bench/README.md "Native backend". */
+export const DEFAULT_NATIVE_MARGIN_NS = 100_000;
+
+/** Counters of a {@link NativeWaiter}, updated in place (never reallocated). */
+export interface NativeWaiterStats {
+  /** Calls to `waitUntil`. */
+  waits: number;
+  /** Calls whose deadline had already passed on entry. */
+  pastDeadline: number;
+  /** `clock_nanosleep` calls made. */
+  sleeps: number;
+  /** Clock reads made while spinning. */
+  spinReads: number;
+  /** Waits whose sleep woke after the deadline although it aimed `marginNs` before it. */
+  overslept: number;
+}
+
+/**
+ * Waits until an absolute CLOCK_MONOTONIC deadline (kind `'native-abs'`): an absolute
+ * `clock_nanosleep` (no drift, no timeout arithmetic, no boxed argument: the deadline goes
+ * through a Float64Array), then an optional short spin on the native clock. Returns at or
+ * after the deadline. Blocks the calling thread (that is its job: run it on the RT thread).
+ */
+export class NativeWaiter implements Waiter {
+  /** Backend name for reports. */
+  readonly kind = 'native-abs';
+  /** The clock deadlines are expressed on. */
+  readonly clock: NativeClock;
+  /** Sleep/spin boundary before the deadline, in ns. */
+  readonly marginNs: number;
+  /** Counters, mutated in place. */
+  readonly stats: NativeWaiterStats = { waits: 0, pastDeadline: 0, sleeps: 0, spinReads: 0, overslept: 0 };
+  private readonly binding: NativeBinding;
+  private readonly now: Float64Array;
+  /** `deadlineCell[0]`: the absolute wake time handed to `sleepUntil`, ns. */
+  private readonly deadlineCell = new Float64Array(1);
+
+  /** @throws RangeError when `marginNs` is negative or not finite. */
+  constructor(clock: NativeClock, options: NativeWaiterOptions = {}) {
+    const marginNs = options.marginNs ?? DEFAULT_NATIVE_MARGIN_NS;
+    if (!(marginNs >= 0) || !Number.isFinite(marginNs)) {
+      throw new RangeError(`NativeWaiter: marginNs must be a finite number >= 0, got ${marginNs}`);
+    }
+    this.clock = clock;
+    this.marginNs = marginNs;
+    this.binding = clock.binding;
+    this.now = clock.buf;
+  }
+
+  /** Blocks until CLOCK_MONOTONIC ≥ `deadlineNs`. Never allocates, never throws. */
+  waitUntil(deadlineNs: number): void {
+    const binding = this.binding;
+    const now = this.now;
+    const stats = this.stats;
+    stats.waits++;
+    binding.readClock();
+    let nowNs = now[NATIVE_NOW]!;
+    if (nowNs >= deadlineNs) {
+      stats.pastDeadline++;
+      return;
+    }
+    const wakeNs = deadlineNs - this.marginNs;
+    if (wakeNs > nowNs) {
+      // The kernel returns only once the clock has reached the (ceil'ed) wake time, so
+      // with margin 0 the read below is already ≥ the deadline and the spin is skipped.
+      this.deadlineCell[0] = wakeNs;
+      binding.sleepUntil(this.deadlineCell);
+      stats.sleeps++;
+      binding.readClock();
+      nowNs = now[NATIVE_NOW]!;
+      if (nowNs > deadlineNs && this.marginNs > 0) stats.overslept++;
+    }
+    while (nowNs < deadlineNs) {
+      binding.readClock();
+      nowNs = now[NATIVE_NOW]!;
+      stats.spinReads++;
+    }
+  }
+
+  /** Sets every counter in {@link NativeWaiter.stats} to 0. */
+  resetStats(): void {
+    const s = this.stats;
+    s.waits = 0;
+    s.pastDeadline = 0;
+    s.sleeps = 0;
+    s.spinReads = 0;
+    s.overslept = 0;
+  }
+}

@@ -1,0 +1,102 @@
+/**
+ * Allocation probe for the native clock and waiter, run in a child process so vitest's
+ * own work adds no GC noise:
+ *
+ *   node --expose-gc --import tsx test/helpers/native-alloc-probe.ts [reads] [waits]
+ *
+ * Measures, after warm-up and a full GC: `reads` NativeClock reads (through `nowNs()`
+ * and the inline `readClock()` + `buf[0]` form, half each) and `waits` NativeWaiter waits
+ * with deadlines already past (the full entry path without sleeping), plus a few real
+ * short waits (sleep + spin). Prints one JSON line: { reads, waits, gcEvents,
+ * heapDeltaBytes, sleeps, native }.
+ */
+import { PerformanceObserver, performance } from 'node:perf_hooks';
+import { loadNative, NATIVE_NOW, NativeClock, NativeWaiter, nativeStatus } from '../../src/native/index.js';
+
+const reads = Number(process.argv[2] ?? 1_000_000);
+const waits = Number(process.argv[3] ?? 10_000);
+const gc = (globalThis as { gc?: () => void }).gc;
+if (gc === undefined) throw new Error('run with --expose-gc');
+const binding = loadNative();
+if (binding === null) {
+  process.stdout.write(`${JSON.stringify({ native: false, reason: nativeStatus().reason })}\n`);
+  process.exit(0);
+}
+const clock = new NativeClock(binding);
+const waiter = new NativeWaiter(clock, { marginNs: 20_000 });
+const acc = new Float64Array(1);
+
+function readMany(n: number): void {
+  const buf = clock.buf;
+  for (let i = 0; i < n; i += 2) {
+    acc[0] = acc[0]! + clock.nowNs();
+    binding!.readClock();
+    acc[0] = acc[0]! + buf[NATIVE_NOW]!;
+  }
+}
+function waitPast(n: number): void {
+  for (let i = 0; i < n; i++) {
+    const nowNs = clock.nowNs();
+    waiter.waitUntil(nowNs - 1000.5); // past: non-integer, non-Smi deadline
+  }
+}
+function waitShort(n: number): void {
+  for (let i = 0; i < n; i++) {
+    const nowNs = clock.nowNs();
+    waiter.waitUntil(nowNs + 60_000.25); // sleep ~40 µs, then spin ~20 µs
+  }
+}
+
+// Warm-up (short calls first so feedback exists for every path; see runtime-alloc-probe).
+for (let i = 0; i < 200; i++) {
+  readMany(100);
+  waitPast(10);
+}
+waitShort(20);
+for (let i = 0; i < 50; i++) {
+  readMany(20_000);
+  waitPast(1_000);
+}
+waitShort(50);
+await new Promise((r) => setTimeout(r, 100));
+for (let i = 0; i < 20; i++) {
+  await new Promise((r) => setTimeout(r, 10));
+  gc();
+  const h0 = process.memoryUsage().heapUsed;
+  readMany(100_000);
+  waitPast(1_000);
+  waitShort(5);
+  if (process.memoryUsage().heapUsed - h0 < 1024) break;
+}
+
+const gcStarts: number[] = [];
+const obs = new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) gcStarts.push(e.startTime);
+});
+obs.observe({ entryTypes: ['gc'] });
+gc();
+gc();
+waiter.resetStats();
+const heapBefore = process.memoryUsage().heapUsed;
+const t0 = performance.now();
+readMany(reads);
+waitPast(waits);
+waitShort(20);
+const t1 = performance.now();
+const heapAfter = process.memoryUsage().heapUsed;
+
+setTimeout(() => {
+  obs.disconnect();
+  process.stdout.write(
+    `${JSON.stringify({
+      native: true,
+      reads,
+      waits,
+      gcEvents: gcStarts.filter((s) => s >= t0 && s <= t1).length,
+      heapDeltaBytes: heapAfter - heapBefore,
+      pastDeadline: waiter.stats.pastDeadline,
+      sleeps: waiter.stats.sleeps,
+      sink: acc[0]! > 0,
+    })}\n`,
+  );
+}, 50);

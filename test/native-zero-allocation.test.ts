@@ -1,0 +1,43 @@
+/**
+ * Allocation gate for the native backend: after warm-up, 10^6 NativeClock reads and 10^4
+ * NativeWaiter waits with past deadlines (plus 20 real short waits) cause no GC and no
+ * heap growth. For scale: performance.now() would allocate 16 MB over the same reads.
+ * Runs in a child process (test/helpers/native-alloc-probe.ts) to keep vitest's own
+ * allocation out of the figure.
+ */
+import { spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const forcedOff = process.env.HARDTICK_NATIVE === '0';
+
+function probe(env: NodeJS.ProcessEnv): Record<string, unknown> {
+  const r = spawnSync(
+    process.execPath,
+    ['--expose-gc', '--import', 'tsx', 'test/helpers/native-alloc-probe.ts', '1000000', '10000'],
+    { cwd: ROOT, encoding: 'utf8', env },
+  );
+  expect(r.stderr).toBe('');
+  expect(r.status).toBe(0);
+  return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as Record<string, unknown>;
+}
+
+describe('native backend allocation', () => {
+  it.skipIf(forcedOff || process.platform !== 'linux')(
+    'allocates nothing per clock read or wait (no GC, heap growth < 16 KB)',
+    () => {
+      const out = probe(process.env);
+      expect(out.native).toBe(true);
+      expect(out.pastDeadline).toBe(10_000);
+      expect(out.sleeps).toBe(20);
+      expect(out.gcEvents).toBe(0);
+      expect(out.heapDeltaBytes as number).toBeLessThan(16 * 1024);
+    },
+  );
+
+  it('with HARDTICK_NATIVE=0 the probe reports the fallback instead of failing', () => {
+    const out = probe({ ...process.env, HARDTICK_NATIVE: '0' });
+    expect(out).toEqual({ native: false, reason: 'disabled by HARDTICK_NATIVE=0' });
+  });
+});
