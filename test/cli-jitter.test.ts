@@ -2,11 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { captureIo } from '../src/cli/io.js';
 import { jitterCommand } from '../src/cli/jitter.js';
 import { main } from '../src/cli/main.js';
+import { loadNative } from '../src/native/binding.js';
 
 describe('hardtick jitter', () => {
   it('--json prints the DESIGN.md shape (plus extension keys) and exits 0', async () => {
     const io = captureIo();
-    const code = await jitterCommand(['--period', '1ms', '--duration', '200ms', '--json'], io);
+    const code = await jitterCommand(
+      ['--period', '1ms', '--duration', '200ms', '--waiter', 'hybrid', '--json'],
+      io,
+    );
     expect(io.stderr).toBe('');
     expect(code).toBe(0);
     const json = JSON.parse(io.stdout);
@@ -24,13 +28,42 @@ describe('hardtick jitter', () => {
 
   it('prints a human table with the backend and timer slack by default', async () => {
     const io = captureIo();
-    const code = await jitterCommand(['--period', '500us', '--duration', '100ms', '--margin', '100us'], io);
+    const code = await jitterCommand(
+      ['--period', '500us', '--duration', '100ms', '--margin', '100us', '--waiter', 'hybrid'],
+      io,
+    );
     expect(code).toBe(0);
     expect(io.stdout).toMatch(/release lateness at a 500\.0 µs period: \d+ releases/);
     expect(io.stdout).toMatch(/lateness \(µs\)\s+min\s+p50\s+p99\s+p99\.9\s+max\s+mean/);
     expect(io.stdout).toContain('clock: performance.now');
     expect(io.stdout).toContain('waiter: hybrid (Atomics.wait, then spin the last 100.0 µs)');
     expect(io.stdout).toMatch(/timer slack: (lowered to 1 ns|not lowered \(.+\))/);
+  });
+
+  it('--waiter auto (the default) uses the native pair when the addon loads, else the hybrid', async () => {
+    const io = captureIo();
+    expect(await jitterCommand(['--period', '1ms', '--duration', '50ms', '--json'], io)).toBe(0);
+    const json = JSON.parse(io.stdout);
+    if (loadNative() === null) {
+      expect(json.backend).toMatchObject({ clock: 'performance.now', waiter: 'hybrid', marginNs: 200_000 });
+    } else {
+      expect(json.backend).toMatchObject({ clock: 'native', waiter: 'native-abs', marginNs: 100_000 });
+    }
+  });
+
+  it('--waiter native fails with exit 2 and the reason when the addon is disabled', async () => {
+    const saved = process.env.HARDTICK_NATIVE;
+    process.env.HARDTICK_NATIVE = '0';
+    try {
+      const io = captureIo();
+      expect(await jitterCommand(['--waiter', 'native', '--duration', '10ms'], io)).toBe(2);
+      expect(io.stderr).toContain(
+        '--waiter native: the native addon is not available (disabled by HARDTICK_NATIVE=0)',
+      );
+    } finally {
+      if (saved === undefined) delete process.env.HARDTICK_NATIVE;
+      else process.env.HARDTICK_NATIVE = saved;
+    }
   });
 
   it('accepts --waiter sleep and a bare number of ms', async () => {
@@ -46,7 +79,9 @@ describe('hardtick jitter', () => {
   it('--help prints the options and exits 0 (through the dispatcher too)', async () => {
     const io = captureIo();
     expect(await jitterCommand(['--help'], io)).toBe(0);
-    expect(io.stdout).toContain('Usage: hardtick jitter [--period 1ms] [--duration 10s] [--margin 200us]');
+    expect(io.stdout).toContain(
+      'Usage: hardtick jitter [--period 1ms] [--duration 10s] [--margin D] [--waiter auto]',
+    );
     expect(io.stdout).toContain('--waiter W');
     const io2 = captureIo();
     expect(await main(['jitter', '-h'], io2)).toBe(0);
@@ -61,7 +96,7 @@ describe('hardtick jitter', () => {
     [['--duration', '5parsecs'], '--duration: expected a positive duration like "5ms", got "5parsecs"'],
     [['--margin=-1us'], '--margin: expected a non-negative duration like "0ms" or "2ms", got "-1us"'],
     [['--period', '10ms', '--duration', '5ms'], '--duration (5ms) must be at least one --period (10ms)'],
-    [['--waiter', 'nap'], '--waiter: expected hybrid, sleep or spin, got "nap"'],
+    [['--waiter', 'nap'], '--waiter: expected auto, native, hybrid, sleep or spin, got "nap"'],
     [['extra'], 'unexpected argument "extra" (jitter takes only options)'],
   ];
   for (const [argv, message] of BAD) {

@@ -1,12 +1,15 @@
 /**
- * `hardtick jitter [--period 1ms] [--duration 10s] [--margin 200us] [--waiter hybrid] [--json]`:
+ * `hardtick jitter [--period 1ms] [--duration 10s] [--margin D] [--waiter auto] [--json]`:
  * measures this machine's release lateness with hardtick's own clock and waiter, the way
  * cyclictest does (absolute releases t0 + k·period, lateness = wake − release).
  * Exit 0 after a measurement, 2 on bad options.
  */
 import { parseArgs } from 'node:util';
 import { checkDurationNs } from '../config/duration.js';
+import { loadNative, nativeStatus } from '../native/binding.js';
+import { selectClockAndWaiter } from '../native/select.js';
 import { LogHistogram } from '../stats/histogram.js';
+import type { Clock, Waiter } from '../time/clock.js';
 import { HybridWaiter, type WaitMode } from '../time/hybrid-waiter.js';
 import { type JitterResult, measureJitter } from '../time/jitter.js';
 import { systemClock } from '../time/system-clock.js';
@@ -17,7 +20,10 @@ import type { CliIo } from './io.js';
 /** Releases run before measuring and discarded (JIT warm-up), see `measureJitter`. */
 const WARMUP_PERIODS = 100;
 
-const HELP = `Usage: hardtick jitter [--period 1ms] [--duration 10s] [--margin 200us] [--waiter hybrid] [--json]
+/** Margin of the pure-JS hybrid waiter when --margin is not given. */
+const DEFAULT_HYBRID_MARGIN_NS = 200_000;
+
+const HELP = `Usage: hardtick jitter [--period 1ms] [--duration 10s] [--margin D] [--waiter auto] [--json]
 
 Measures this machine's release lateness (cyclictest-style): the loop wakes at absolute
 times t0 + k·period with hardtick's waiter and records how late each wake-up is. This is
@@ -28,10 +34,13 @@ that worked. The first ${WARMUP_PERIODS} releases are a warm-up and are not coun
 Options:
   --period D    release period                                  (default 1ms)
   --duration D  how long to measure                             (default 10s)
-  --margin D    hybrid waiter: start spinning this long before
-                each release; larger = tighter, more CPU        (default 200us)
-  --waiter W    hybrid (sleep, then spin), sleep (Atomics.wait
-                only) or spin (busy-wait only)                  (default hybrid)
+  --margin D    start spinning this long before each release;
+                larger = tighter, more CPU    (default: native 100us, hybrid 200us)
+  --waiter W    auto (native when the addon is built, else
+                hybrid), native (clock_nanosleep TIMER_ABSTIME,
+                then spin), hybrid (Atomics.wait, then spin),
+                sleep (Atomics.wait only) or spin (busy-wait)   (default auto)
+                HARDTICK_NATIVE=0 makes auto pick hybrid.
   --json        print { periodNs, count, latenessNs: { min, p50, p99, p999, max } }
                 plus extra keys (missedPeriods, meanNs, backend)
   -h, --help    this text
@@ -66,8 +75,9 @@ export interface JitterJson {
 interface JitterOptions {
   periodNs: number;
   durationNs: number;
-  marginNs: number;
-  mode: WaitMode;
+  /** null: the chosen waiter's default. */
+  marginNs: number | null;
+  mode: WaitMode | 'auto' | 'native';
   json: boolean;
 }
 
@@ -91,18 +101,41 @@ export async function jitterCommand(argv: string[], io: CliIo): Promise<number> 
   }
 
   const slack = tryLowerTimerSlack(1);
-  const waiter = new HybridWaiter({ clock: systemClock, marginNs: options.marginNs, mode: options.mode });
+  const { clock, waiter, marginNs } = pickBackend(options);
   const result = measureJitter({
     periodNs: options.periodNs,
     durationNs: options.durationNs,
-    clock: systemClock,
+    clock,
     waiter,
     histogram: new LogHistogram(),
     warmupPeriods: WARMUP_PERIODS,
   });
-  const json = jitterToJson(result, waiter.marginNs, slack);
+  const json = jitterToJson(result, marginNs, slack);
   io.out(options.json ? `${JSON.stringify(json, null, 2)}\n` : renderJitter(json, slack));
   return 0;
+}
+
+/**
+ * The clock and waiter to measure with: `auto` takes the native pair (clock_gettime +
+ * clock_nanosleep TIMER_ABSTIME, 0 B per read) when the addon is built and not disabled
+ * by HARDTICK_NATIVE=0, else the pure-JS hybrid; the other names force one.
+ */
+function pickBackend(options: JitterOptions): { clock: Clock; waiter: Waiter; marginNs: number } {
+  if (options.mode === 'auto' || options.mode === 'native') {
+    const selection = selectClockAndWaiter({
+      preferNative: true,
+      ...(options.marginNs === null
+        ? {}
+        : { native: { marginNs: options.marginNs }, hybrid: { marginNs: options.marginNs } }),
+    });
+    return { clock: selection.clock, waiter: selection.waiter, marginNs: selection.backend.marginNs };
+  }
+  const waiter = new HybridWaiter({
+    clock: systemClock,
+    marginNs: options.marginNs ?? DEFAULT_HYBRID_MARGIN_NS,
+    mode: options.mode,
+  });
+  return { clock: systemClock, waiter, marginNs: waiter.marginNs };
 }
 
 /** Builds the `--json` object from a measurement. */
@@ -134,7 +167,9 @@ function renderJitter(json: JitterJson, slack: TimerSlackResult): string {
   const waiterText =
     json.backend.waiter === 'hybrid'
       ? `hybrid (Atomics.wait, then spin the last ${formatUs(json.backend.marginNs)} µs)`
-      : json.backend.waiter;
+      : json.backend.waiter === 'native-abs'
+        ? `native-abs (clock_nanosleep TIMER_ABSTIME, then spin the last ${formatUs(json.backend.marginNs)} µs)`
+        : json.backend.waiter;
   return (
     `release lateness at a ${formatUs(json.periodNs)} µs period: ${json.count} releases in ${seconds.toFixed(1)} s, ` +
     `${json.missedPeriods} missed (${missedPct.toFixed(2)} %)\n\n` +
@@ -190,14 +225,17 @@ function resolveOptions(
   if (typeof periodNs === 'string') return periodNs;
   const durationNs = durationOption('--duration', values.duration, '10s');
   if (typeof durationNs === 'string') return durationNs;
-  const marginNs = durationOption('--margin', values.margin, '200us', true);
+  const marginNs = values.margin === undefined ? null : durationOption('--margin', values.margin, '0', true);
   if (typeof marginNs === 'string') return marginNs;
   if (durationNs < periodNs) {
     return `--duration (${values.duration}) must be at least one --period (${values.period ?? '1ms'})`;
   }
-  const mode = values.waiter ?? 'hybrid';
-  if (mode !== 'hybrid' && mode !== 'sleep' && mode !== 'spin') {
-    return `--waiter: expected hybrid, sleep or spin, got ${JSON.stringify(mode)}`;
+  const mode = values.waiter ?? 'auto';
+  if (mode !== 'auto' && mode !== 'native' && mode !== 'hybrid' && mode !== 'sleep' && mode !== 'spin') {
+    return `--waiter: expected auto, native, hybrid, sleep or spin, got ${JSON.stringify(mode)}`;
+  }
+  if (mode === 'native' && loadNative() === null) {
+    return `--waiter native: the native addon is not available (${nativeStatus().reason})`;
   }
   return { periodNs, durationNs, marginNs, mode, json: values.json === true };
 }
