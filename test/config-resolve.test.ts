@@ -48,6 +48,14 @@ describe('resolveConfig fills every default and converts times to integer ns', (
         ratePerSecond: 10,
       },
       limits: { maxHyperperiodNs: 3_600_000_000_000, maxJobs: 1_000_000, timeoutMs: 5000 },
+      realtime: {
+        priority: null,
+        cpus: null,
+        lockMemory: false,
+        cpuDmaLatencyUs: null,
+        timerSlackNs: 1,
+        nice: null,
+      },
     } satisfies Omit<ResolvedConfig, 'tasks' | 'modes'>);
   });
 

@@ -13,7 +13,15 @@ export {
   msToNs,
   parseDurationNs,
 } from './duration.js';
-export type { DurationInput, HardtickConfig, ModeInput, OverrunInput, RefInput, TaskInput } from './input.js';
+export type {
+  DurationInput,
+  HardtickConfig,
+  ModeInput,
+  OverrunInput,
+  RealtimeInput,
+  RefInput,
+  TaskInput,
+} from './input.js';
 export type { ConfigProblem } from './issues.js';
 export { configInvalidError, formatPath, problemsFromIssues } from './issues.js';
 export { buildConfigJsonSchema, CONFIG_JSON_SCHEMA_PATH, configJsonSchemaText } from './json-schema.js';
@@ -26,7 +34,11 @@ export {
   ALARM_KIND_NAMES,
   configFileSchema,
   DEFAULT_FATAL_ALARMS,
+  DEFAULT_TIMER_SLACK_NS,
   MAIN_MODE,
+  MAX_CPU_DMA_LATENCY_US,
+  MAX_CPU_INDEX,
+  MAX_TIMER_SLACK_NS,
   NAME_PATTERN,
   OVERRUN_ACTIONS,
 } from './schema.js';
@@ -37,6 +49,7 @@ export type {
   PlanLimits,
   ResolvedConfig,
   ResolvedMode,
+  ResolvedRealtime,
   ResolvedTask,
   Slicing,
   TaskRef,

@@ -101,6 +101,27 @@ export interface HardtickConfig {
     /** Planner search time, in ms. @default 5000 */
     timeoutMs?: number;
   };
+  /**
+   * Real-time setup; each step is reported as applied, refused (with the reason) or not
+   * requested, never a crash. @default only the timer slack is lowered (to 1 ns)
+   */
+  realtime?: RealtimeInput;
+}
+
+/** Real-time setup of the loop thread and the process (all optional). */
+export interface RealtimeInput {
+  /** SCHED_FIFO priority 1..99 of the loop thread (needs the native addon). @default not requested */
+  priority?: number;
+  /** CPU affinity of the loop thread: a CPU number or a list (needs the native addon). @default not requested */
+  cpu?: number | number[];
+  /** mlockall the process (needs the native addon). @default false */
+  lockMemory?: boolean;
+  /** µs held in /dev/cpu_dma_latency for the run (0 like cyclictest; needs root). @default not requested */
+  cpuDmaLatency?: number;
+  /** Timer slack of the loop thread in ns; `false` leaves the kernel default. @default 1 */
+  timerSlackNs?: number | false;
+  /** Nice value -20..19 of the loop thread. @default not requested */
+  nice?: number;
 }
 
 // Compile-time: everything this interface allows, the schema's input type allows too,
@@ -110,6 +131,7 @@ const inputFitsSchema: (config: HardtickConfig) => ConfigFileInput = (config) =>
 const sameKeys: [
   Same<keyof HardtickConfig, keyof ConfigFileInput>,
   Same<keyof TaskInput, keyof ConfigFileInput['tasks'][number]>,
-] = [true, true];
+  Same<keyof RealtimeInput, keyof NonNullable<ConfigFileInput['realtime']>>,
+] = [true, true, true];
 void inputFitsSchema;
 void sameKeys;

@@ -11,8 +11,15 @@ import type { HardtickConfig } from './input.js';
 import { configErrorMap, configInvalidError, problemsFromIssues } from './issues.js';
 import { parseJsonText } from './json-text.js';
 import type { ParsedConfigFile, ParsedRef } from './schema.js';
-import { configFileSchema, MAIN_MODE } from './schema.js';
-import type { OverrunPolicy, ResolvedConfig, ResolvedMode, ResolvedTask, TaskRef } from './types.js';
+import { configFileSchema, DEFAULT_TIMER_SLACK_NS, MAIN_MODE } from './schema.js';
+import type {
+  OverrunPolicy,
+  ResolvedConfig,
+  ResolvedMode,
+  ResolvedRealtime,
+  ResolvedTask,
+  TaskRef,
+} from './types.js';
 
 /** Options of {@link resolveConfig}. */
 export interface ResolveOptions {
@@ -82,6 +89,7 @@ export function resolveConfig(input: unknown, options: ResolveOptions): Resolved
       maxJobs: parsed.limits.maxJobs,
       timeoutMs: parsed.limits.timeoutMs,
     },
+    realtime: resolveRealtime(parsed.realtime),
   };
   return deepFreeze(config);
 }
@@ -239,6 +247,20 @@ function resolveMode(
         overrun: policy,
       };
     }),
+  };
+}
+
+/** `realtime` with every step explicit: null (or false) = not requested; timer slack lowered by default. */
+function resolveRealtime(input: ParsedConfigFile['realtime']): ResolvedRealtime {
+  const cpu = input?.cpu;
+  return {
+    priority: input?.priority ?? null,
+    cpus:
+      cpu === undefined ? null : [...new Set(typeof cpu === 'number' ? [cpu] : cpu)].sort((a, b) => a - b),
+    lockMemory: input?.lockMemory ?? false,
+    cpuDmaLatencyUs: input?.cpuDmaLatency ?? null,
+    timerSlackNs: input?.timerSlackNs === false ? null : (input?.timerSlackNs ?? DEFAULT_TIMER_SLACK_NS),
+    nice: input?.nice ?? null,
   };
 }
 

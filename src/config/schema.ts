@@ -319,6 +319,80 @@ const limitsSchema = strict({
   .prefault({})
   .describe('Planner limits: a pathological task set gets a diagnostic, never a hang.');
 
+/** Highest CPU number accepted in `realtime.cpu` (glibc's CPU_SETSIZE is 1024). */
+export const MAX_CPU_INDEX = 1023;
+
+/** `realtime.cpuDmaLatency` upper bound: the kernel's PM QoS default (2e9 µs, "no constraint"). */
+export const MAX_CPU_DMA_LATENCY_US = 2_000_000_000;
+
+/** `realtime.timerSlackNs` upper bound (1 s; the kernel default is 50 µs). */
+export const MAX_TIMER_SLACK_NS = 1_000_000_000;
+
+/** Default `realtime.timerSlackNs`: 1 ns, i.e. "lowered" (TIMING_FACTS.md: p50 75 → 27 µs). */
+export const DEFAULT_TIMER_SLACK_NS = 1;
+
+/** An integer field within `[min, max]`, with messages that name the range. */
+function intInRange(min: number, max: number, description: string) {
+  const range = `an integer from ${min} to ${max}`;
+  return z
+    .number({ error: (issue) => `expected ${range}, got ${describeValue(issue.input)}` })
+    .int({ error: (issue) => `expected ${range}, got ${describeValue(issue.input)}` })
+    .min(min, { error: (issue) => `expected ${range}, got ${describeValue(issue.input)}` })
+    .max(max, { error: (issue) => `expected ${range}, got ${describeValue(issue.input)}` })
+    .describe(description);
+}
+
+const CPU_EXPECTED = `expected a CPU number (an integer from 0 to ${MAX_CPU_INDEX}) or a non-empty list of them like [1, 3]`;
+
+const cpuField = z
+  .union(
+    [
+      intInRange(0, MAX_CPU_INDEX, 'A CPU number.'),
+      z
+        .array(intInRange(0, MAX_CPU_INDEX, 'A CPU number.'))
+        .min(1, { error: 'expected at least one CPU number, e.g. [1]' }),
+    ],
+    { error: (issue) => `${CPU_EXPECTED}, got ${describeValue(issue.input)}` },
+  )
+  .describe(
+    'CPU affinity of the real-time thread: one CPU number or a list (the thread alone, not the process). Needs the native addon.',
+  );
+
+const realtimeSchema = strict({
+  priority: intInRange(
+    1,
+    99,
+    'SCHED_FIFO priority (1..99) of the thread that runs the loop (cyclictest uses 80). Needs the native addon. Not requested when absent.',
+  ).optional(),
+  cpu: cpuField.optional(),
+  lockMemory: z
+    .boolean()
+    .optional()
+    .describe('Lock the process memory (mlockall) so the loop never page-faults. Needs the native addon.'),
+  cpuDmaLatency: intInRange(
+    0,
+    MAX_CPU_DMA_LATENCY_US,
+    'Hold /dev/cpu_dma_latency at this many microseconds for the whole run (0: idle CPUs poll instead of sleeping, as cyclictest does). Needs root. Not requested when absent.',
+  ).optional(),
+  timerSlackNs: z
+    .union([intInRange(1, MAX_TIMER_SLACK_NS, 'Timer slack in ns.'), z.literal(false)], {
+      error: (issue) =>
+        `expected an integer from 1 to ${MAX_TIMER_SLACK_NS} (ns), or false to leave the kernel default, got ${describeValue(issue.input)}`,
+    })
+    .optional()
+    .meta({ default: DEFAULT_TIMER_SLACK_NS })
+    .describe(
+      'Timer slack of the loop thread in ns (Linux batches timer wake-ups within it; 50000 by default for normal threads). false leaves it alone.',
+    ),
+  nice: intInRange(
+    -20,
+    19,
+    'Nice value of the loop thread (-20 highest .. 19 lowest); negative values need root or CAP_SYS_NICE. Not requested when absent.',
+  ).optional(),
+}).describe(
+  'Real-time setup of the loop thread and process; every step is reported as applied, refused (with the reason) or not requested. @default only the timer slack is lowered (to 1 ns)',
+);
+
 /** The config file schema (input side: what users write). */
 export const configFileSchema = strict({
   $schema: z.string().optional().describe('Path or URL of this JSON Schema (for editors).'),
@@ -337,6 +411,7 @@ export const configFileSchema = strict({
   catchUp: catchUpSchema,
   alarms: alarmsSchema,
   limits: limitsSchema,
+  realtime: realtimeSchema.optional(),
 })
   .superRefine(crossCheck, { when: () => true })
   .describe('hardtick configuration: a cyclic executive task set.');

@@ -92,6 +92,31 @@ export interface PlanLimits {
   readonly timeoutMs: number;
 }
 
+/**
+ * Real-time setup requested by the config (`realtime`). `null` (or `false` for
+ * `lockMemory`) means "not requested": that step is left alone and reported as such.
+ * Applied by `src/realtime/` at run time; every step is reported as applied, refused
+ * (with the OS reason) or not requested.
+ */
+export interface ResolvedRealtime {
+  /** SCHED_FIFO priority 1..99 of the thread that runs the loop. Needs the native addon. @default null */
+  readonly priority: number | null;
+  /** CPUs the loop thread may run on (ascending, no duplicates). Needs the native addon. @default null */
+  readonly cpus: readonly number[] | null;
+  /** `mlockall(MCL_CURRENT | MCL_FUTURE)` for the process. Needs the native addon. @default false */
+  readonly lockMemory: boolean;
+  /** Value held in `/dev/cpu_dma_latency` for the whole run, µs (0: no C-state exit latency). @default null */
+  readonly cpuDmaLatencyUs: number | null;
+  /**
+   * Timer slack of the loop thread, ns. The one step requested by default: 1 ns
+   * (lowered from the kernel's 50 µs). `null` when the config says `false` (left alone).
+   * @default 1
+   */
+  readonly timerSlackNs: number | null;
+  /** Nice value of the loop thread, -20..19. @default null */
+  readonly nice: number | null;
+}
+
 /** The whole resolved config (deeply frozen). */
 export interface ResolvedConfig {
   readonly name: string;
@@ -120,4 +145,6 @@ export interface ResolvedConfig {
     readonly ratePerSecond: number;
   };
   readonly limits: PlanLimits;
+  /** Real-time setup of the loop thread and process. @default only `timerSlackNs: 1` requested */
+  readonly realtime: ResolvedRealtime;
 }

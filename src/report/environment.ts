@@ -3,8 +3,9 @@
  * compared knowing what differed. Cold path; reads a few `/proc` files synchronously
  * (no child processes).
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, readlinkSync } from 'node:fs';
 import os from 'node:os';
+import { readCpuDmaLatencyUs } from '../realtime/dma-latency.js';
 
 /** The machine and process a run happened on (`environment` in `hardtick.run/v1`). */
 export interface RunEnvironment {
@@ -39,6 +40,33 @@ export interface RunEnvironment {
   readonly execArgv: readonly string[];
   /** V8 flags hardtick set at run time (`v8.setFlagsFromString`), e.g. `--no-memory-reducer`. */
   readonly v8Flags: readonly string[];
+  /** Extra: real-time facts of the machine and the loop thread, read when the environment was collected. */
+  readonly realtime: RealtimeEnvironment;
+}
+
+/**
+ * Real-time facts read from procfs/devfs (each null where it cannot be read). They show
+ * what the loop actually ran with, whatever the config asked (`realtime` in the report
+ * says what was asked and what the OS answered).
+ */
+export interface RealtimeEnvironment {
+  /** Kernel id of the thread described (the loop thread when known), or null. */
+  readonly threadId: number | null;
+  /** CPUs that thread may run on, as procfs lists them, e.g. `0-1` or `1`. */
+  readonly cpusAllowed: string | null;
+  /** `sched_rt_runtime_us` (-1: RT throttling disabled). */
+  readonly rtRuntimeUs: number | null;
+  /** `sched_rt_period_us`. */
+  readonly rtPeriodUs: number | null;
+  /**
+   * The effective CPU latency limit from `/dev/cpu_dma_latency`, µs (2000000000: no
+   * constraint); null when unreadable (it needs root).
+   */
+  readonly cpuDmaLatencyUs: number | null;
+  /** Locked memory of the process (`VmLck`), kB: > 0 after mlockall. */
+  readonly memoryLockedKb: number | null;
+  /** `PREEMPT_RT` when the kernel is a real-time one, else `PREEMPT`/`PREEMPT_DYNAMIC`/`none` from `uname -v`. */
+  readonly preemption: string;
 }
 
 /** Inputs of {@link collectEnvironment} that only the caller knows. */
@@ -53,6 +81,12 @@ export interface EnvironmentInput {
   readonly timerSlackApplied: boolean;
   /** V8 flags set at run time. @default [] */
   readonly v8Flags?: readonly string[];
+  /**
+   * Kernel id of the thread that runs the loop, when it is not the calling thread (e.g.
+   * collected on the main thread for a worker loop): the scheduling policy, timer slack
+   * and CPU list are then read from `/proc/<tid>/`. @default the calling thread
+   */
+  readonly loopThreadId?: number | null;
 }
 
 /** Linux `SCHED_*` policy numbers (`include/uapi/linux/sched.h`). */
@@ -68,6 +102,7 @@ const POLICY_NAMES: Readonly<Record<number, string>> = {
 /** Describes the current machine and thread. Never throws. */
 export function collectEnvironment(input: EnvironmentInput): RunEnvironment {
   const cpus = os.cpus();
+  const tid = input.loopThreadId ?? null;
   return {
     hardtick: readVersion(),
     node: process.version,
@@ -79,19 +114,66 @@ export function collectEnvironment(input: EnvironmentInput): RunEnvironment {
     clock: input.clock,
     waiter: input.waiter,
     waiterMarginNs: input.waiterMarginNs ?? null,
-    schedulingPolicy: readSchedulingPolicy(),
-    timerSlack: { applied: input.timerSlackApplied, ns: readTimerSlackNs() },
+    schedulingPolicy: readSchedulingPolicy(tid),
+    timerSlack: { applied: input.timerSlackApplied, ns: readTimerSlackNs(tid) },
     execArgv: [...process.execArgv],
     v8Flags: [...(input.v8Flags ?? [])],
+    realtime: readRealtimeEnvironment(tid),
   };
+}
+
+/** Reads the {@link RealtimeEnvironment} of thread `tid` (default: the calling thread). Never throws. */
+export function readRealtimeEnvironment(tid: number | null = null): RealtimeEnvironment {
+  const status = readProc(tid === null ? '/proc/thread-self/status' : `/proc/${tid}/status`);
+  const processStatus = readProc('/proc/self/status');
+  const field = (text: string | null, name: string): string | null =>
+    text === null ? null : (new RegExp(`^${name}:\\s*(.+)$`, 'm').exec(text)?.[1]?.trim() ?? null);
+  const lockedKb = Number.parseInt(field(processStatus, 'VmLck') ?? '', 10);
+  const version = os.version();
+  return {
+    threadId: tid ?? threadIdFromProc(),
+    cpusAllowed: field(status, 'Cpus_allowed_list'),
+    rtRuntimeUs: readIntFile('/proc/sys/kernel/sched_rt_runtime_us'),
+    rtPeriodUs: readIntFile('/proc/sys/kernel/sched_rt_period_us'),
+    cpuDmaLatencyUs: readCpuDmaLatencyUs(),
+    memoryLockedKb: Number.isFinite(lockedKb) ? lockedKb : null,
+    preemption: /PREEMPT_RT/.test(version)
+      ? 'PREEMPT_RT'
+      : /PREEMPT_DYNAMIC/.test(version)
+        ? 'PREEMPT_DYNAMIC'
+        : /PREEMPT/.test(version)
+          ? 'PREEMPT'
+          : 'none',
+  };
+}
+
+function threadIdFromProc(): number | null {
+  if (process.platform !== 'linux') return null;
+  try {
+    const link = readlinkSync('/proc/thread-self');
+    const tid = Number(link.slice(link.lastIndexOf('/') + 1));
+    return Number.isSafeInteger(tid) ? tid : null;
+  } catch {
+    return null;
+  }
+}
+
+function readIntFile(path: string): number | null {
+  const text = readProc(path);
+  if (text === null) return null;
+  const value = Number.parseInt(text.trim(), 10);
+  return Number.isSafeInteger(value) ? value : null;
 }
 
 /**
  * Reads the calling thread's policy from `/proc/thread-self/stat` (fields 19 `nice`,
- * 40 `rt_priority`, 41 `policy`). Never throws.
+ * 40 `rt_priority`, 41 `policy`), or thread `tid`'s from `/proc/<tid>/stat`. Never throws.
  */
-export function readSchedulingPolicy(): string {
-  const stat = readProc('/proc/thread-self/stat') ?? readProc('/proc/self/stat');
+export function readSchedulingPolicy(tid: number | null = null): string {
+  const stat =
+    tid === null
+      ? (readProc('/proc/thread-self/stat') ?? readProc('/proc/self/stat'))
+      : readProc(`/proc/${tid}/stat`);
   if (stat === null) return 'SCHED_OTHER (assumed)';
   return describeSchedStat(stat) ?? 'SCHED_OTHER (assumed)';
 }
@@ -117,8 +199,14 @@ export function describeSchedStat(stat: string): string | null {
   return policy === 1 || policy === 2 ? `${name} (priority ${rtPriority})` : `${name} (nice ${nice})`;
 }
 
-function readTimerSlackNs(): number | null {
-  const text = readProc('/proc/thread-self/timerslack_ns') ?? readProc('/proc/self/timerslack_ns');
+/**
+ * `timerslack_ns` exists only at `/proc/<tid>/` (not under `/proc/thread-self/`), so the
+ * calling thread's id is taken from the `/proc/thread-self` link first.
+ */
+function readTimerSlackNs(tid: number | null): number | null {
+  const id = tid ?? threadIdFromProc();
+  const text =
+    (id === null ? null : readProc(`/proc/${id}/timerslack_ns`)) ?? readProc('/proc/self/timerslack_ns');
   if (text === null) return null;
   const ns = Number(text.trim());
   return Number.isFinite(ns) ? ns : null;

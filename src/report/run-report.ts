@@ -7,6 +7,9 @@
  * may grow. Consumers must ignore fields they do not know.
  */
 import type { AlarmKindName, ResolvedConfig } from '../config/types.js';
+import { requestedValue } from '../realtime/apply.js';
+import type { RtThrottlingCheck } from '../realtime/throttling.js';
+import { REALTIME_STEPS, type RealtimeStepResult } from '../realtime/types.js';
 import type { DistributionNs, ExecutiveSnapshot } from '../runtime/snapshot.js';
 import type { RunEnvironment } from './environment.js';
 import type { GcSummary } from './gc-monitor.js';
@@ -92,6 +95,33 @@ export interface RunReportTask {
   readonly execHistogram: ReadonlyArray<readonly [number, number, number]>;
 }
 
+/**
+ * Extra: the real-time setup the config asked for and what came of it, one entry per step
+ * (all six, in `REALTIME_STEPS` order): applied, refused by the OS (with its reason), not
+ * requested, or unavailable here.
+ */
+export interface RunReportRealtime {
+  /** Thread that ran the loop; null when the runner did not say. */
+  readonly thread: 'main' | 'worker' | null;
+  readonly steps: readonly RealtimeStepResult[];
+  /** The RT-throttling check (done when a priority was requested), or null. */
+  readonly throttling: RtThrottlingCheck | null;
+  /** The warning lines printed at setup. */
+  readonly warnings: readonly string[];
+}
+
+/** What the runner applied (see `src/realtime/`), for {@link RunReportInput.realtime}. */
+export interface RealtimeReportInput {
+  /** @default null */
+  readonly thread?: 'main' | 'worker' | null;
+  /** The step results (`mergeRealtimeSteps` output; missing steps are filled in). */
+  readonly steps: readonly RealtimeStepResult[];
+  /** @default null */
+  readonly throttling?: RtThrottlingCheck | null;
+  /** @default [] */
+  readonly warnings?: readonly string[];
+}
+
 /** The `hardtick.run/v1` run report. */
 export interface RunReport {
   readonly schema: typeof RUN_REPORT_SCHEMA;
@@ -135,6 +165,8 @@ export interface RunReport {
   readonly fatal: { readonly kinds: readonly AlarmKindName[]; readonly occurred: readonly AlarmKindName[] };
   /** Extra: the exit code `hardtick run` returns for this run (0 clean, 1 fatal alarms). */
   readonly exitCode: 0 | 1;
+  /** Extra: the real-time setup, step by step. */
+  readonly realtime: RunReportRealtime;
 }
 
 /** What {@link buildRunReport} assembles. */
@@ -155,6 +187,12 @@ export interface RunReportInput {
    * run reached its end time). @default snapshot.stopReason
    */
   readonly stopReason?: string | null;
+  /**
+   * What the runner's real-time setup did. When absent, the report derives it from the
+   * config and the environment: timer slack from `environment.timerSlack.applied`, other
+   * requested steps `unavailable` ("not applied by this runner"). @default derived
+   */
+  readonly realtime?: RealtimeReportInput;
 }
 
 /** Assembles a `hardtick.run/v1` report. Pure: the same input gives the same report. */
@@ -223,6 +261,35 @@ export function buildRunReport(input: RunReportInput): RunReport {
     stopReason: input.stopReason === undefined ? snapshot.stopReason : input.stopReason,
     fatal: { kinds: [...config.alarms.fatal], occurred },
     exitCode: occurred.length > 0 ? 1 : 0,
+    realtime: realtimeSection(input),
+  };
+}
+
+/** The report's `realtime` section: every step once, in report order. */
+function realtimeSection(input: RunReportInput): RunReportRealtime {
+  const request = input.config.realtime;
+  const given = input.realtime;
+  const byStep = new Map<string, RealtimeStepResult>();
+  for (const step of given?.steps ?? []) if (!byStep.has(step.step)) byStep.set(step.step, step);
+  const steps = REALTIME_STEPS.map((name): RealtimeStepResult => {
+    const found = byStep.get(name);
+    if (found !== undefined) return { ...found };
+    const requested = requestedValue(request, name);
+    if (requested === null) {
+      return { step: name, requested: null, status: 'not-requested', reason: null, via: null, scope: null };
+    }
+    if (given === undefined && name === 'timerSlack' && input.environment.timerSlack.applied) {
+      return { step: name, requested, status: 'applied', reason: null, via: 'procfs', scope: null };
+    }
+    const reason =
+      given === undefined ? 'not applied by this runner' : 'not applied: the loop thread did not report it';
+    return { step: name, requested, status: 'unavailable', reason, via: null, scope: null };
+  });
+  return {
+    thread: given?.thread ?? null,
+    steps,
+    throttling: given?.throttling ?? null,
+    warnings: [...(given?.warnings ?? [])],
   };
 }
 
