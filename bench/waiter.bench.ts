@@ -7,8 +7,11 @@
  * Every variant does the same absolute-deadline work: releases at t0 + k·period, lateness
  * = wake − release into a LogHistogram, releases that passed while late are skipped and
  * counted as missed (cyclictest's rule). Variants:
- * - `hardtick hybrid 200us`: HybridWaiter, the default (the reference for ratios);
- * - `hardtick hybrid 100us`: the same with a 100 µs spin margin;
+ * - `hardtick hybrid 200us`: HybridWaiter, the default (the reference for ratios): spin
+ *   reads the clock about every `spinReadIntervalNs` = 1 µs (calibrated busy stride);
+ * - `hybrid 200us stride 1`: the same with `spinReadIntervalNs: 0`, i.e. clock reads back to
+ *   back in the spin (the behaviour before the option; ~16× more reads, each 16 B);
+ * - `hardtick hybrid 100us`: the default with a 100 µs spin margin;
  * - `Atomics.wait only`: HybridWaiter in `'sleep'` mode (no spin);
  * - `setTimeout chain`: each callback re-arms `setTimeout` for the next release
  *   (and re-arms again if it fired early);
@@ -18,7 +21,11 @@
  * variants are interleaved: rounds of one `--segment` per variant, the order rotated each
  * round, and `--duration` is each variant's total. Default: 5 rounds × 5 × 2 s ≈ 52 s.
  * CPU is `process.cpuUsage()` (user + system, whole process) over each segment's wall
- * time, in % of one core. GCs are counted per segment with a PerformanceObserver.
+ * time, in % of one core. GCs are counted per segment with a PerformanceObserver. Bytes
+ * allocated per frame: a v8.GCProfiler per segment (heap used before − after each GC, plus
+ * the heap growth over the segment), divided by the segment's releases; clock reads per frame
+ * from the waiter's counters (HybridWaiter variants: one read on entry, one after each sleep,
+ * the spin's reads, plus the loop's wake read).
  * The timer slack of the main thread is lowered to 1 ns first for every variant alike.
  * `--cpu-dma-latency` also holds /dev/cpu_dma_latency at 0 for the run (root; system-wide:
  * idle CPUs poll instead of halting, so wake-ups skip the hypervisor; TIMING_FACTS.md).
@@ -27,6 +34,7 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 import { release as kernelRelease } from 'node:os';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import { GCProfiler } from 'node:v8';
 import { formatTable, formatUs } from '../src/cli/format.js';
 import { checkDurationNs } from '../src/config/duration.js';
 import { LogHistogram } from '../src/stats/histogram.js';
@@ -43,6 +51,8 @@ interface SegmentResult {
 
 interface Variant {
   readonly name: string;
+  /** The HybridWaiter of waiter variants (for clock-read counts), else null. */
+  readonly waiter: HybridWaiter | null;
   /** Runs `releases` releases at `periodNs`, recording lateness into `histogram`. */
   run(periodNs: number, releases: number, histogram: LogHistogram): Promise<SegmentResult>;
 }
@@ -54,11 +64,14 @@ interface Totals {
   cpuUs: number;
   wallNs: number;
   gcs: number;
+  allocatedBytes: number;
+  clockReads: number;
 }
 
 function waiterVariant(name: string, waiter: HybridWaiter): Variant {
   return {
     name,
+    waiter,
     async run(periodNs, releases, histogram) {
       const r = measureJitter({
         periodNs,
@@ -97,6 +110,7 @@ function onRelease(
 
 const setTimeoutChain: Variant = {
   name: 'setTimeout chain',
+  waiter: null,
   run(periodNs, releases, histogram) {
     return new Promise((resolve) => {
       const t0Ns = systemClock.nowNs() + periodNs;
@@ -123,6 +137,7 @@ const setTimeoutChain: Variant = {
 
 const setIntervalLoop: Variant = {
   name: 'setInterval 1ms',
+  waiter: null,
   run(periodNs, releases, histogram) {
     return new Promise((resolve) => {
       const t0Ns = systemClock.nowNs() + periodNs;
@@ -189,6 +204,7 @@ async function main(): Promise<void> {
   const dma = values['cpu-dma-latency'] ? holdCpuDmaLatencyZero() : { fd: null, note: 'not requested' };
   const variants: Variant[] = [
     waiterVariant('hardtick hybrid 200us', new HybridWaiter({ marginNs: 200_000 })),
+    waiterVariant('hybrid 200us stride 1', new HybridWaiter({ marginNs: 200_000, spinReadIntervalNs: 0 })),
     waiterVariant('hardtick hybrid 100us', new HybridWaiter({ marginNs: 100_000 })),
     waiterVariant('Atomics.wait only', new HybridWaiter({ mode: 'sleep' })),
     setTimeoutChain,
@@ -201,6 +217,8 @@ async function main(): Promise<void> {
     cpuUs: 0,
     wallNs: 0,
     gcs: 0,
+    allocatedBytes: 0,
+    clockReads: 0,
   }));
   const segmentP99: number[][] = variants.map(() => []);
 
@@ -225,11 +243,25 @@ async function main(): Promise<void> {
       const v = variants[i]!;
       const t = totals[i]!;
       const segment = new LogHistogram();
+      v.waiter?.resetStats();
+      const profiler = new GCProfiler();
+      profiler.start();
+      const heap0 = process.memoryUsage().heapUsed;
       const cpu0 = process.cpuUsage();
       const startMs = performance.now();
       const r = await v.run(periodNs, releasesPerSegment, segment);
       const endMs = performance.now();
       const cpu = process.cpuUsage(cpu0);
+      const heap1 = process.memoryUsage().heapUsed;
+      const profile = profiler.stop();
+      let freed = 0;
+      for (const g of profile.statistics)
+        freed += g.beforeGC.heapStatistics.usedHeapSize - g.afterGC.heapStatistics.usedHeapSize;
+      t.allocatedBytes += freed + (heap1 - heap0);
+      if (v.waiter !== null) {
+        const ws = v.waiter.stats;
+        t.clockReads += 2 * ws.waits + ws.sleeps + ws.spinIterations; // entry + wake read per wait
+      }
       windows.push({ variant: i, startMs, endMs });
       t.histogram.add(segment);
       t.releases += r.releases;
@@ -264,6 +296,9 @@ async function main(): Promise<void> {
       missedPct: (100 * t.missed) / t.releases,
       cpuPct: (100 * t.cpuUs * 1000) / t.wallNs,
       gcs: t.gcs,
+      gcsPer10s: (t.gcs * 10e9) / t.wallNs,
+      bytesPerFrame: t.allocatedBytes / t.releases,
+      clockReadsPerFrame: t.clockReads > 0 ? t.clockReads / t.releases : null,
       p99VsHardtick: p99 / ref.valueAtQuantile(0.99),
       p999VsHardtick: h.valueAtQuantile(0.999) / ref.valueAtQuantile(0.999),
     };
@@ -290,7 +325,9 @@ async function main(): Promise<void> {
         { header: 'seg p99 (median)' },
         { header: 'missed' },
         { header: 'CPU %' },
-        { header: 'GCs' },
+        { header: 'GCs/10s' },
+        { header: 'B/frame' },
+        { header: 'reads/frame' },
         { header: 'p99 ×hardtick' },
         { header: 'p99.9 ×hardtick' },
       ],
@@ -303,7 +340,9 @@ async function main(): Promise<void> {
         formatUs(r.medianSegmentP99Ns),
         `${r.missed} (${r.missedPct.toFixed(2)} %)`,
         r.cpuPct.toFixed(1),
-        String(r.gcs),
+        r.gcsPer10s.toFixed(1),
+        r.bytesPerFrame.toFixed(0),
+        r.clockReadsPerFrame === null ? '-' : r.clockReadsPerFrame.toFixed(0),
         `${r.p99VsHardtick.toFixed(1)}×`,
         `${r.p999VsHardtick.toFixed(1)}×`,
       ]),

@@ -161,6 +161,26 @@ describe('LogHistogram bookkeeping', () => {
     expect(h.valueAtQuantile(1)).toBe(7e9);
   });
 
+  it('puts every value into the bucket that contains it, across the 2^32 and 2^53 boundaries', () => {
+    // 2^32 ns (~4.3 s) switches indexOf from 32-bit integer ops to a split into halves,
+    // 2^53 to Math.log2; bucket edges must stay exact on both sides of each switch.
+    const h = new LogHistogram({ highestNs: 2 ** 60 });
+    const values: number[] = [];
+    for (const k of [31, 32, 33, 40, 52, 53, 54, 59]) {
+      const p = 2 ** k;
+      values.push(p - 2 ** Math.max(0, k - 53), p, p + 2 ** Math.max(0, k - 52), p * 1.5, p * 1.999);
+    }
+    for (const v of values) {
+      h.reset();
+      h.record(v);
+      const [[low, high, count]] = h.buckets() as [[number, number, number]];
+      expect(count).toBe(1);
+      expect(low).toBeLessThanOrEqual(v);
+      expect(high).toBeGreaterThan(v);
+      expect((high - low) / low).toBeLessThanOrEqual(1 / 128);
+    }
+  });
+
   it('rejects a highestNs below 256 or not finite', () => {
     expect(() => new LogHistogram({ highestNs: 100 })).toThrow(
       /highestNs must be a finite number >= 256, got 100/,

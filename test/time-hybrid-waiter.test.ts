@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { HybridWaiter, TIMEOUT_TABLE_MAX_NS } from '../src/time/hybrid-waiter.js';
+import {
+  DEFAULT_SPIN_READ_INTERVAL_NS,
+  HybridWaiter,
+  TIMEOUT_TABLE_MAX_NS,
+} from '../src/time/hybrid-waiter.js';
 import { systemClock } from '../src/time/system-clock.js';
 
 /**
@@ -74,6 +78,34 @@ describe('HybridWaiter on the real clock', () => {
     expect(cpuShare).toBeLessThan(0.6); // generous: a pure spin would be ~1
   });
 
+  it('spins with far fewer clock reads at the default read interval than back to back', () => {
+    const strided = new HybridWaiter({ mode: 'spin' });
+    const backToBack = new HybridWaiter({ mode: 'spin', spinReadIntervalNs: 0 });
+    expect(backToBack.spinStride).toBe(1);
+    for (let round = 0; round < 2; round++) {
+      // interleaved, so both see the same machine load; round 0 lets the stride calibrate
+      strided.resetStats();
+      backToBack.resetStats();
+      for (let i = 0; i < 20; i++) {
+        for (const w of [strided, backToBack]) {
+          const deadline = systemClock.nowNs() + 200_000;
+          w.waitUntil(deadline);
+          expect(systemClock.nowNs()).toBeGreaterThanOrEqual(deadline);
+        }
+      }
+    }
+    expect(strided.spinStride).toBeGreaterThan(1);
+    // ~1 read/µs vs one read per ~50–100 ns (~15× fewer when quiet); generous for a loaded machine
+    expect(strided.stats.spinIterations * 2).toBeLessThan(backToBack.stats.spinIterations);
+  });
+
+  it('rejects a bad spin read interval', () => {
+    expect(() => new HybridWaiter({ spinReadIntervalNs: -1 })).toThrow(
+      'HybridWaiter: spinReadIntervalNs must be a finite number >= 0, got -1',
+    );
+    expect(() => new HybridWaiter({ spinReadIntervalNs: Number.POSITIVE_INFINITY })).toThrow(RangeError);
+  });
+
   it('rejects a bad margin or mode', () => {
     expect(() => new HybridWaiter({ marginNs: -1 })).toThrow(
       'HybridWaiter: marginNs must be a finite number >= 0, got -1',
@@ -89,6 +121,8 @@ describe('HybridWaiter on the real clock', () => {
     expect(w.kind).toBe('hybrid');
     expect(w.marginNs).toBe(200_000);
     expect(w.clock).toBe(systemClock);
+    expect(w.spinReadIntervalNs).toBe(DEFAULT_SPIN_READ_INTERVAL_NS);
+    expect(DEFAULT_SPIN_READ_INTERVAL_NS).toBe(1000);
     expect(new HybridWaiter({ mode: 'sleep', marginNs: 5 }).marginNs).toBe(0);
     w.waitUntil(systemClock.nowNs() + 300_000);
     expect(w.stats.waits).toBe(1);

@@ -72,12 +72,22 @@ describe('HybridWaiter allocation', () => {
 
     // Warm-up: every path runs in the interpreter first (so the optimised code has
     // feedback for all branches and never deoptimises later), then enough calls to tier up.
+    // Short waits come first: V8 allocates a function's feedback vector only after a few
+    // calls, and a path taken only before that (here the long sleep) would have no
+    // feedback, deopt when taken again and leave waitUntil unoptimised (boxing doubles)
+    // while it re-tiers. The last round and the pause let any re-optimisation finish
+    // before the measured loop.
+    waitMany(waiter, clock, 100);
+    waitSleepOnly(sleepOnly, clock, 100);
     waitLong(waiter, clock, 3);
     for (let round = 0; round < 3; round++) {
       waitMany(waiter, clock, 10_000);
       waitSleepOnly(sleepOnly, clock, 5_000);
     }
     waitLong(waiter, clock, 2);
+    waitMany(waiter, clock, 10_000);
+    waitSleepOnly(sleepOnly, clock, 5_000);
+    await new Promise((resolve) => setTimeout(resolve, 50));
 
     // Count only GCs that *start* inside the measured loop: after it, the event loop turn
     // below may run V8's idle-time memory reducer, which is not the waiter's doing.

@@ -57,7 +57,19 @@ import { AlarmRing, STAGE_FRAME, STAGE_SIZE, STAGE_TIME, STAGE_VALUE } from './a
 import { MutableTaskContext } from './context.js';
 import { ACTION_DEGRADE, ACTION_SAFE_STATE, ACTION_SKIP_NEXT, ACTION_STOP, PolicyState } from './policy.js';
 import type { DistributionNs, ExecutiveSnapshot, TaskSnapshot } from './snapshot.js';
-import { TaskStats } from './task-stats.js';
+import {
+  TaskStats,
+  TS_DEADLINE_MISSES,
+  TS_DEGRADED_RUNS,
+  TS_ERRORS,
+  TS_EXEC_MAX_FRAME,
+  TS_EXEC_MAX_NS,
+  TS_OVERRUNS,
+  TS_RELEASES,
+  TS_RUNS,
+  TS_SIZE,
+  TS_SKIPPED,
+} from './task-stats.js';
 import {
   TRACE_END,
   TRACE_FLAG_DEADLINE_MISS,
@@ -109,7 +121,25 @@ const ST_BASE = 12;
 /** Start (previous read) and end (this read) of the slot just executed, ns. */
 const ST_SLOT_START = 13;
 const ST_SLOT_END = 14;
-const ST_SIZE = 15;
+/** Release of the current frame, ns. */
+const ST_REL = 15;
+const ST_SIZE = 16;
+
+/** Packed per-slot integers in `ModeRt.slotInt` (`SI_*`). */
+/** Global task index (mode's task base + task index). */
+const SI_G = 0;
+/** Task index in its mode. */
+const SI_TASK = 1;
+const SI_JOB = 2;
+const SI_SLICE = 3;
+/** 1 when the slot is its job's last slice. */
+const SI_LAST = 4;
+const SI_SIZE = 5;
+/** Packed per-slot doubles in `ModeRt.slotF64` (`SF_*`), ns; release and deadline relative to the hyperperiod start. */
+const SF_BUDGET = 0;
+const SF_RELEASE = 1;
+const SF_DEADLINE = 2;
+const SF_SIZE = 3;
 
 /** Flag offsets in `flags` (`F_*`). */
 const F_STARTED = 0;
@@ -138,6 +168,12 @@ interface ModeRt {
   readonly slotReleaseNs: Float64Array;
   readonly slotDeadlineNs: Float64Array;
   readonly slotLast: Uint8Array;
+  /**
+   * The per-slot data `runOne` reads, packed (one array load after each task call instead
+   * of one per field): `SI_*` integers, `SI_SIZE` per slot; `SF_*` doubles, `SF_SIZE` per slot.
+   */
+  readonly slotInt: Int32Array;
+  readonly slotF64: Float64Array;
   /** Per task of the mode: first-slice slots per hyperperiod (jobs released). */
   readonly jobsPerHyper: Float64Array;
   /** Per task of the mode: last-slice slots per hyperperiod (jobs completed). */
@@ -260,12 +296,25 @@ export class Executive {
         taskNames.push(task.name);
         policies.push(task.overrun);
       }
+      const taskBase = fns.length - n;
+      const slotInt = new Int32Array(t.slotCount * SI_SIZE);
+      const slotF64 = new Float64Array(t.slotCount * SF_SIZE);
+      for (let s = 0; s < t.slotCount; s++) {
+        slotInt[s * SI_SIZE + SI_G] = taskBase + t.slotTask[s]!;
+        slotInt[s * SI_SIZE + SI_TASK] = t.slotTask[s]!;
+        slotInt[s * SI_SIZE + SI_JOB] = t.slotJob[s]!;
+        slotInt[s * SI_SIZE + SI_SLICE] = t.slotSlice[s]!;
+        slotInt[s * SI_SIZE + SI_LAST] = t.slotLast[s] === 1 ? 1 : 0;
+        slotF64[s * SF_SIZE + SF_BUDGET] = t.slotBudgetNs[s]!;
+        slotF64[s * SF_SIZE + SF_RELEASE] = t.slotReleaseNs[s]!;
+        slotF64[s * SF_SIZE + SF_DEADLINE] = t.slotDeadlineNs[s]!;
+      }
       rts.push({
         index: m,
         name: spec.name,
         frameNs: t.frameNs,
         frameCount: t.frameCount,
-        taskBase: fns.length - n,
+        taskBase,
         taskCount: n,
         frameSlotStart: t.frameSlotStart,
         slotTask: t.slotTask,
@@ -275,6 +324,8 @@ export class Executive {
         slotReleaseNs: t.slotReleaseNs,
         slotDeadlineNs: t.slotDeadlineNs,
         slotLast: t.slotLast,
+        slotInt,
+        slotF64,
         jobsPerHyper,
         lastsPerHyper,
       });
@@ -491,15 +542,15 @@ export class Executive {
           budgetNs: task.budgetNs,
           deadlineNs: task.deadlineNs,
           periodNs: task.periodNs,
-          releases: s.releases[g]!,
-          runs: s.runs[g]!,
-          overruns: s.overruns[g]!,
-          deadlineMisses: s.deadlineMisses[g]!,
-          errors: s.errors[g]!,
-          skipped: s.skipped[g]!,
-          degradedRuns: s.degradedRuns[g]!,
+          releases: s.get(g, TS_RELEASES),
+          runs: s.get(g, TS_RUNS),
+          overruns: s.get(g, TS_OVERRUNS),
+          deadlineMisses: s.get(g, TS_DEADLINE_MISSES),
+          errors: s.get(g, TS_ERRORS),
+          skipped: s.get(g, TS_SKIPPED),
+          degradedRuns: s.get(g, TS_DEGRADED_RUNS),
           execNs: distribution(s.exec[g]!),
-          execMaxFrame: s.execMaxFrame[g]!,
+          execMaxFrame: s.get(g, TS_EXEC_MAX_FRAME),
           responseNs: distribution(s.response[g]!),
           execHistogram: s.exec[g]!.buckets(),
           policyTriggers: this.policy.triggers[g]!,
@@ -534,8 +585,142 @@ export class Executive {
   // Hot path. Everything below runs per frame; keep it allocation-free.
   // ---------------------------------------------------------------------------------
 
-  /** Runs one frame (after catch-up); returns 1 when a frame ran, else 0. */
+  /**
+   * Runs one frame (after catch-up); returns 1 when a frame ran, else 0.
+   *
+   * Per slot the common case (on time, no error, no deadline miss, clean policy state,
+   * tracing off) stays inline: context fill, the call, one clock read, two counters, the
+   * execution-time record and, at a job's last slice, the response-time record. Anything
+   * else goes to `afterSlot` (not inlined; doubles cross it through `st`). Every array
+   * the loop touches is hoisted into a local: after the (megamorphic) task call V8 must
+   * assume any object field changed, so a field read in the loop is a reload per slot.
+   */
   private runOne(): number {
+    if (this.beginFrame() === 0) return 0;
+    const st = this.st;
+    const rt = this.cur;
+    const pos = st[ST_POS]!;
+    const base = st[ST_BASE]!;
+    const frame = st[ST_FRAME]!;
+    const s0 = rt.frameSlotStart[pos]!;
+    const s1 = rt.frameSlotStart[pos + 1]!;
+    const slotInt = rt.slotInt;
+    const slotF64 = rt.slotF64;
+    const stats = this.stats;
+    const td = stats.data;
+    const execH = stats.exec;
+    const responseH = stats.response;
+    const pol = this.policy;
+    const pendingSkip = pol.pendingSkip;
+    const skipJob = pol.skipJob;
+    const polDegraded = pol.degraded;
+    const polDirty = pol.dirty;
+    const fns = this.fns;
+    const degradedFns = this.degradedFns;
+    const taskNames = this.taskNames;
+    const ctx = this.ctx;
+    const clock = this.clock;
+    const traceOn = this.traceRing.capacity > 0;
+    ctx.frameIndex = frame;
+    let t = st[ST_LAST_NS]!; // the wake read
+    let stop = 0;
+    for (let s = s0; s < s1; s++) {
+      const si = s * SI_SIZE;
+      const g = slotInt[si + SI_G]!;
+      const o = g * TS_SIZE;
+      const slice = slotInt[si + SI_SLICE]!;
+      const last = slotInt[si + SI_LAST] === 1;
+      if (slice === 0) {
+        td[o + TS_RELEASES]!++;
+        if (pendingSkip[g] === 1) {
+          pendingSkip[g] = 0;
+          skipJob[g] = 1;
+        }
+      }
+      if (skipJob[g] === 1) {
+        if (last) {
+          td[o + TS_SKIPPED]!++;
+          skipJob[g] = 0;
+        }
+        continue;
+      }
+      const sf = s * SF_SIZE;
+      const budget = slotF64[sf + SF_BUDGET]!;
+      const releaseNs = base + slotF64[sf + SF_RELEASE]!;
+      const deadline = base + slotF64[sf + SF_DEADLINE]!;
+      const degraded = polDegraded[g] === 1;
+      ctx.taskIndex = slotInt[si + SI_TASK]!;
+      ctx.taskName = taskNames[g]!;
+      ctx.jobIndex = slotInt[si + SI_JOB]!;
+      ctx.slice = slice;
+      ctx.releaseNs = releaseNs;
+      ctx.deadlineNs = deadline;
+      ctx.budgetNs = budget;
+      ctx.sliceStartNs = t;
+      ctx.degraded = degraded;
+      const fn = degraded ? degradedFns[g]! : fns[g]!;
+      let threw = false;
+      try {
+        fn(ctx);
+      } catch (e) {
+        threw = true;
+        stats.lastError[g] = e;
+      }
+      const end = clock.nowNs();
+      const exec = end - t;
+      td[o + TS_RUNS]!++;
+      // Rounded to whole ns: an integer below 2^30 crosses a call as a Smi, so `record`
+      // allocates nothing even if the JIT does not inline it (a fractional double is boxed).
+      execH[g]!.record(Math.round(exec));
+      if (exec > td[o + TS_EXEC_MAX_NS]!) {
+        td[o + TS_EXEC_MAX_NS] = exec;
+        td[o + TS_EXEC_MAX_FRAME] = frame;
+      }
+      if (last) responseH[g]!.record(Math.round(end - releaseNs));
+      const slotStart = t;
+      t = end;
+      if (exec > budget || threw || (last && end > deadline) || degraded || polDirty[g] === 1 || traceOn) {
+        st[ST_SLOT_START] = slotStart;
+        st[ST_SLOT_END] = end;
+        if (this.afterSlot(rt, s, s - s0, g, threw, degraded)) {
+          if (pol.action[g] === ACTION_SAFE_STATE) t = this.runSafeState(g, s - s0);
+          stop = g + 1;
+          break;
+        }
+      }
+    }
+    st[ST_LAST_NS] = t;
+    st[ST_FRAMES_RUN]!++;
+
+    const nextRel = st[ST_REL]! + rt.frameNs;
+    if (t > nextRel) {
+      st[ST_FRAME_OVERRUNS]!++;
+      const stage = this.stage;
+      stage[STAGE_FRAME] = frame;
+      stage[STAGE_TIME] = t;
+      stage[STAGE_VALUE] = t - nextRel;
+      this.ring.pushStaged(KIND_FRAME_OVERRUN, rt.index, -1, stage);
+    }
+    if (stop !== 0) {
+      // Before advancing: the alarm names the task in the mode it ran in, and a stopped
+      // loop applies no pending mode switch.
+      const g = stop - 1;
+      this.stopNow(pol.action[g] === ACTION_SAFE_STATE ? STOP_SAFE_STATE : STOP_POLICY, g);
+      this.advance(1);
+    } else {
+      this.advance(1);
+      if (this.flags[F_STOP_REQUESTED] === 1) this.stopNow(STOP_REQUESTED, -1);
+    }
+    return 1;
+  }
+
+  /**
+   * Start of a frame: stop checks, the wait, the wake read, catch-up, release lateness.
+   * Returns 0 when no frame runs now (stopped, or catch-up skipped past the `runUntil`
+   * limit), else 1 with `st[ST_REL]` (release), `st[ST_BASE]` (its hyperperiod start)
+   * and `st[ST_LAST_NS]` (the wake read) set for `runOne`.
+   */
+  private beginFrame(): number {
     const st = this.st;
     const flags = this.flags;
     if (flags[F_STOPPED] === 1) return 0;
@@ -568,118 +753,29 @@ export class Executive {
       st[ST_LATE_RUN] = 0;
     }
 
-    const stage = this.stage;
-    const ring = this.ring;
-    const frame = st[ST_FRAME]!;
-    const modeIndex = rt.index;
     const lateness = wake - rel;
-    // Rounded to whole ns: an integer below 2^30 crosses a call as a Smi, so `record`
-    // allocates nothing even if the JIT does not inline it (a fractional double is boxed).
+    // Whole ns for the same reason as in runOne.
     this.lateness.record(Math.round(lateness));
     if (lateness > st[ST_LATENESS_MAX]!) st[ST_LATENESS_MAX] = lateness;
     if (lateness > this.releaseLateNs) {
-      stage[STAGE_FRAME] = frame;
+      const stage = this.stage;
+      stage[STAGE_FRAME] = st[ST_FRAME]!;
       stage[STAGE_TIME] = wake;
       stage[STAGE_VALUE] = lateness;
-      ring.pushStaged(KIND_RELEASE_LATE, modeIndex, -1, stage);
+      this.ring.pushStaged(KIND_RELEASE_LATE, rt.index, -1, stage);
     }
-
-    const pos = st[ST_POS]!;
-    const base = rel - pos * f;
-    const s1 = rt.frameSlotStart[pos + 1]!;
-    const slotTask = rt.slotTask;
-    const slotSlice = rt.slotSlice;
-    const slotLast = rt.slotLast;
-    const slotBudgetNs = rt.slotBudgetNs;
-    const taskBase = rt.taskBase;
-    const stats = this.stats;
-    const pol = this.policy;
-    const ctx = this.ctx;
-    const clock = this.clock;
-    ctx.frameIndex = frame;
-    let t = wake;
-    let stop = 0;
-    const s0 = rt.frameSlotStart[pos]!;
-    st[ST_BASE] = base;
-    for (let s = s0; s < s1; s++) {
-      const ti = slotTask[s]!;
-      const g = taskBase + ti;
-      const last = slotLast[s] === 1;
-      if (slotSlice[s] === 0) {
-        stats.releases[g]!++;
-        if (pol.pendingSkip[g] === 1) {
-          pol.pendingSkip[g] = 0;
-          pol.skipJob[g] = 1;
-        }
-      }
-      if (pol.skipJob[g] === 1) {
-        if (last) {
-          stats.skipped[g]!++;
-          pol.skipJob[g] = 0;
-        }
-        continue;
-      }
-      const budget = slotBudgetNs[s]!;
-      const deadline = base + rt.slotDeadlineNs[s]!;
-      const degraded = pol.degraded[g] === 1;
-      ctx.taskIndex = ti;
-      ctx.taskName = this.taskNames[g]!;
-      ctx.jobIndex = rt.slotJob[s]!;
-      ctx.slice = slotSlice[s]!;
-      ctx.releaseNs = base + rt.slotReleaseNs[s]!;
-      ctx.deadlineNs = deadline;
-      ctx.budgetNs = budget;
-      ctx.sliceStartNs = t;
-      ctx.degraded = degraded;
-      const fn = degraded ? this.degradedFns[g]! : this.fns[g]!;
-      let threw = false;
-      try {
-        fn(ctx);
-      } catch (e) {
-        threw = true;
-        stats.lastError[g] = e;
-      }
-      const end = clock.nowNs();
-      st[ST_SLOT_START] = t;
-      st[ST_SLOT_END] = end;
-      t = end;
-      if (this.afterSlot(rt, s, s - s0, g, threw, degraded)) {
-        if (pol.action[g] === ACTION_SAFE_STATE) t = this.runSafeState(g, s - s0);
-        stop = g + 1;
-        break;
-      }
-    }
-    st[ST_LAST_NS] = t;
-    st[ST_FRAMES_RUN]!++;
-
-    const nextRel = rel + f;
-    if (t > nextRel) {
-      st[ST_FRAME_OVERRUNS]!++;
-      stage[STAGE_FRAME] = frame;
-      stage[STAGE_TIME] = t;
-      stage[STAGE_VALUE] = t - nextRel;
-      ring.pushStaged(KIND_FRAME_OVERRUN, modeIndex, -1, stage);
-    }
-    if (stop !== 0) {
-      // Before advancing: the alarm names the task in the mode it ran in, and a stopped
-      // loop applies no pending mode switch.
-      const g = stop - 1;
-      this.stopNow(pol.action[g] === ACTION_SAFE_STATE ? STOP_SAFE_STATE : STOP_POLICY, g);
-      this.advance(1);
-    } else {
-      this.advance(1);
-      if (flags[F_STOP_REQUESTED] === 1) this.stopNow(STOP_REQUESTED, -1);
-    }
+    st[ST_REL] = rel;
+    st[ST_BASE] = rel - st[ST_POS]! * f;
     return 1;
   }
 
   /**
-   * Bookkeeping after one executed slot: statistics, budget/deadline checks, alarms,
-   * trace, policy. A separate method so that `runOne` and this one each stay within
-   * TurboFan's inlining budget (the histograms' `record` must be inlined: a double
-   * argument to a call that is not inlined is boxed). Only small integers, booleans and
-   * objects cross this call; doubles come from `st`. Returns true when the task's policy
-   * stops the loop (`stop` or `safe-state`).
+   * Bookkeeping of an executed slot beyond the common case handled inline in `runOne`
+   * (counts, the execution-time record and the response-time record are done there):
+   * degraded runs, budget/deadline alarms, task errors, trace, policy. Not inlined, so
+   * only small integers, booleans and objects cross the call; the slot's start and end
+   * come from `st`. Returns true when the task's policy stops the loop (`stop` or
+   * `safe-state`).
    */
   private afterSlot(
     rt: ModeRt,
@@ -690,7 +786,8 @@ export class Executive {
     degraded: boolean,
   ): boolean {
     const st = this.st;
-    const stats = this.stats;
+    const td = this.stats.data;
+    const o = g * TS_SIZE;
     const stage = this.stage;
     const ring = this.ring;
     const pol = this.policy;
@@ -699,35 +796,27 @@ export class Executive {
     const exec = end - st[ST_SLOT_START]!;
     const ti = g - rt.taskBase;
     const modeIndex = rt.index;
-    stats.runs[g]!++;
-    if (degraded) stats.degradedRuns[g]!++;
-    stats.exec[g]!.record(Math.round(exec)); // whole ns, see runOne
-    if (exec > stats.execMaxNs[g]!) {
-      stats.execMaxNs[g] = exec;
-      stats.execMaxFrame[g] = frame;
-    }
+    if (degraded) td[o + TS_DEGRADED_RUNS]!++;
     let traceFlags = degraded ? TRACE_FLAG_DEGRADED : 0;
     stage[STAGE_FRAME] = frame;
     stage[STAGE_TIME] = end;
     const overran = exec > rt.slotBudgetNs[s]!;
     if (overran) {
-      stats.overruns[g]!++;
+      td[o + TS_OVERRUNS]!++;
       traceFlags |= TRACE_FLAG_OVERRUN;
       stage[STAGE_VALUE] = exec;
       ring.pushStaged(KIND_OVERRUN, modeIndex, ti, stage);
     }
     if (threw) {
-      const errors = ++stats.errors[g]!;
+      const errors = ++td[o + TS_ERRORS]!;
       traceFlags |= TRACE_FLAG_ERROR;
       stage[STAGE_VALUE] = errors;
       ring.pushStaged(KIND_TASK_ERROR, modeIndex, ti, stage);
     }
     if (rt.slotLast[s] === 1) {
-      const base = st[ST_BASE]!;
-      stats.response[g]!.record(Math.round(end - (base + rt.slotReleaseNs[s]!)));
-      const deadline = base + rt.slotDeadlineNs[s]!;
+      const deadline = st[ST_BASE]! + rt.slotDeadlineNs[s]!;
       if (end > deadline) {
-        stats.deadlineMisses[g]!++;
+        td[o + TS_DEADLINE_MISSES]!++;
         traceFlags |= TRACE_FLAG_DEADLINE_MISS;
         stage[STAGE_VALUE] = end - deadline;
         ring.pushStaged(KIND_DEADLINE_MISS, modeIndex, ti, stage);
@@ -735,14 +824,14 @@ export class Executive {
     }
     if (this.traceRing.capacity > 0)
       this.traceSlot(frame, slot, modeIndex, ti, rt.slotJob[s]!, rt.slotSlice[s]!, traceFlags);
-    if (!pol.update(g, overran || threw)) return false;
+    const failed = overran || threw;
+    // A clean task's on-time run leaves the policy state unchanged (policy.ts, `dirty`).
+    if (!(failed || pol.dirty[g] === 1)) return false;
+    if (!pol.update(g, failed)) return false;
     const action = pol.action[g]!;
     if (action === ACTION_SKIP_NEXT) pol.pendingSkip[g] = 1;
     else if (action === ACTION_DEGRADE) {
-      if (!degraded) {
-        pol.degraded[g] = 1;
-        pol.onTime[g] = 0;
-      }
+      if (!degraded) pol.enterDegraded(g);
     } else if (action === ACTION_SAFE_STATE || action === ACTION_STOP) return true;
     return false;
   }
@@ -792,7 +881,7 @@ export class Executive {
     const ti = g - rt.taskBase;
     this.stage[STAGE_TIME] = end;
     if (threw) {
-      this.stage[STAGE_VALUE] = ++this.stats.errors[g]!;
+      this.stage[STAGE_VALUE] = ++this.stats.data[g * TS_SIZE + TS_ERRORS]!;
       this.ring.pushStaged(KIND_TASK_ERROR, rt.index, ti, this.stage);
     }
     if (this.traceRing.capacity > 0)
@@ -888,8 +977,8 @@ export class Executive {
     if (frames > 2 * rt.frameCount) {
       const bulk = Math.floor(frames / rt.frameCount) - 1;
       for (let i = 0; i < rt.taskCount; i++) {
-        stats.releases[rt.taskBase + i]! += bulk * rt.jobsPerHyper[i]!;
-        stats.skipped[rt.taskBase + i]! += bulk * rt.lastsPerHyper[i]!;
+        stats.data[(rt.taskBase + i) * TS_SIZE + TS_RELEASES]! += bulk * rt.jobsPerHyper[i]!;
+        stats.data[(rt.taskBase + i) * TS_SIZE + TS_SKIPPED]! += bulk * rt.lastsPerHyper[i]!;
       }
       frames -= bulk * rt.frameCount;
     }
@@ -899,11 +988,11 @@ export class Executive {
       for (let s = rt.frameSlotStart[p]!; s < s1; s++) {
         const g = rt.taskBase + rt.slotTask[s]!;
         if (rt.slotSlice[s] === 0) {
-          stats.releases[g]!++;
+          stats.data[g * TS_SIZE + TS_RELEASES]!++;
           pol.pendingSkip[g] = 0;
         }
         if (rt.slotLast[s] === 1) {
-          stats.skipped[g]!++;
+          stats.data[g * TS_SIZE + TS_SKIPPED]!++;
           pol.skipJob[g] = 0;
         } else {
           pol.skipJob[g] = 1;

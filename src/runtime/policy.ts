@@ -15,6 +15,11 @@
  * - `skip-next`: the task's next job (next slice-0 slot) is not run; see executive.ts.
  * - Skipped slots are not runs: they neither fail nor count as on time.
  *
+ * Fast path: `dirty[g]` is 1 while task g has any hysteresis or recovery state (a
+ * non-zero consecutive count or bucket level, or degraded). For a clean task an on-time
+ * run changes nothing, so the executive calls `update` only when a run failed or the
+ * task is dirty. `update` and `enterDegraded` keep `dirty` exact.
+ *
  * Allocation contract: allocates in the constructor only; `update` never allocates.
  * Threading: the executive's thread only.
  */
@@ -63,6 +68,8 @@ export class PolicyState {
   readonly skipJob: Uint8Array;
   /** Times the action triggered. */
   readonly triggers: Float64Array;
+  /** 1 while `consecutive`, `level` or `degraded` is non-zero (see the file header). */
+  readonly dirty: Uint8Array;
 
   constructor(policies: readonly OverrunPolicy[]) {
     const n = policies.length;
@@ -78,6 +85,7 @@ export class PolicyState {
     this.pendingSkip = new Uint8Array(n);
     this.skipJob = new Uint8Array(n);
     this.triggers = new Float64Array(n);
+    this.dirty = new Uint8Array(n);
     for (let g = 0; g < n; g++) {
       const p = policies[g]!;
       this.action[g] = actionCode(p.action);
@@ -85,6 +93,7 @@ export class PolicyState {
       this.bucketMax[g] = p.bucket === null ? 0 : Math.max(1, p.bucket.max);
       this.bucketLeak[g] = p.bucket === null ? 0 : p.bucket.leak;
       this.recoverAfter[g] = Math.max(1, p.recoverAfter);
+      this.dirty[g] = this.bucketLeak[g]! < 0 ? 1 : 0;
     }
   }
 
@@ -116,6 +125,19 @@ export class PolicyState {
       }
     }
     if (triggered) this.triggers[g]!++;
+    // A negative leak (not accepted by the config schema) would grow an idle level: keep
+    // such a task dirty so that skipping `update` stays exactly equivalent.
+    this.dirty[g] =
+      this.consecutive[g] !== 0 || this.level[g] !== 0 || this.degraded[g] === 1 || this.bucketLeak[g]! < 0
+        ? 1
+        : 0;
     return triggered;
+  }
+
+  /** Starts calling task g's degraded function (a `degrade` trigger). Never allocates. */
+  enterDegraded(g: number): void {
+    this.degraded[g] = 1;
+    this.onTime[g] = 0;
+    this.dirty[g] = 1;
   }
 }

@@ -1,34 +1,44 @@
 /**
- * Per-task statistics of every task of every mode (flattened: index = mode's task
- * base + task index): counters in typed arrays, an execution-time and a response-time
+ * Per-task statistics of every task of every mode (flattened: index g = mode's task
+ * base + task index): counters packed in ONE Float64Array, `TS_SIZE` doubles per task
+ * (task g's counter X at `g·TS_SIZE + TS_X`), and an execution-time and a response-time
  * {@link LogHistogram} per task.
  *
- * Allocation contract: allocates in the constructor only; the executive updates the
- * arrays and calls `LogHistogram.record` (allocation-free) on its hot path. Threading:
- * the executive's thread only; snapshots are taken between frames.
+ * Why packed: the executive updates several counters per slot right after calling a task,
+ * and after a call V8 must reload every object field it uses; one array means one reload
+ * instead of one per counter (part of the dispatch-overhead work, bench/README.md).
+ *
+ * Allocation contract: allocates in the constructor only; the executive updates `data`
+ * and calls `LogHistogram.record` (allocation-free) on its hot path. Threading: the
+ * executive's thread only; snapshots are taken between frames.
  */
 import { LogHistogram } from '../stats/histogram.js';
 
+/** Jobs released (counted at the job's first slice, run or skipped). */
+export const TS_RELEASES = 0;
+/** Slot executions (normal or degraded). */
+export const TS_RUNS = 1;
+/** Executions longer than their slot budget. */
+export const TS_OVERRUNS = 2;
+/** Jobs completed after their absolute deadline. */
+export const TS_DEADLINE_MISSES = 3;
+/** Executions that threw. */
+export const TS_ERRORS = 4;
+/** Jobs whose last slice was not run (skip-next, catch-up skip). */
+export const TS_SKIPPED = 5;
+/** Executions of the degraded function. */
+export const TS_DEGRADED_RUNS = 6;
+/** Largest execution time so far, ns (−1 before the first run). */
+export const TS_EXEC_MAX_NS = 7;
+/** Frame index (since start) of `TS_EXEC_MAX_NS`: the high-water mark. −1 before the first run. */
+export const TS_EXEC_MAX_FRAME = 8;
+/** Doubles per task. */
+export const TS_SIZE = 9;
+
 /** Counters and histograms per task. */
 export class TaskStats {
-  /** Jobs released (counted at the job's first slice, run or skipped). */
-  readonly releases: Float64Array;
-  /** Slot executions (normal or degraded). */
-  readonly runs: Float64Array;
-  /** Executions longer than their slot budget. */
-  readonly overruns: Float64Array;
-  /** Jobs completed after their absolute deadline. */
-  readonly deadlineMisses: Float64Array;
-  /** Executions that threw. */
-  readonly errors: Float64Array;
-  /** Jobs whose last slice was not run (skip-next, catch-up skip). */
-  readonly skipped: Float64Array;
-  /** Executions of the degraded function. */
-  readonly degradedRuns: Float64Array;
-  /** Largest execution time so far (−1 before the first run). */
-  readonly execMaxNs: Float64Array;
-  /** Frame index (since start) of `execMaxNs`: the high-water mark. −1 before the first run. */
-  readonly execMaxFrame: Float64Array;
+  /** Counters, `TS_SIZE` per task (`TS_*` offsets). */
+  readonly data: Float64Array;
   /** Execution time per slot. */
   readonly exec: readonly LogHistogram[];
   /** Response time per job: completion of its last slice − job release. */
@@ -41,19 +51,13 @@ export class TaskStats {
 
   constructor(taskCount: number) {
     const n = taskCount;
-    this.releases = new Float64Array(n);
-    this.runs = new Float64Array(n);
-    this.overruns = new Float64Array(n);
-    this.deadlineMisses = new Float64Array(n);
-    this.errors = new Float64Array(n);
-    this.skipped = new Float64Array(n);
-    this.degradedRuns = new Float64Array(n);
-    this.execMaxNs = new Float64Array(n).fill(-1);
-    this.execMaxFrame = new Float64Array(n).fill(-1);
+    this.data = new Float64Array(n * TS_SIZE);
     const exec: LogHistogram[] = [];
     const response: LogHistogram[] = [];
     const lastError: unknown[] = [];
     for (let g = 0; g < n; g++) {
+      this.data[g * TS_SIZE + TS_EXEC_MAX_NS] = -1;
+      this.data[g * TS_SIZE + TS_EXEC_MAX_FRAME] = -1;
       exec.push(new LogHistogram());
       response.push(new LogHistogram());
       lastError.push(undefined);
@@ -61,5 +65,10 @@ export class TaskStats {
     this.exec = exec;
     this.response = response;
     this.lastError = lastError;
+  }
+
+  /** Counter `field` (`TS_*`) of task g (cold). */
+  get(g: number, field: number): number {
+    return this.data[g * TS_SIZE + field]!;
   }
 }

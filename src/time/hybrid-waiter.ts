@@ -6,9 +6,16 @@
  * SharedArrayBuffer and the shared timeout table, built once per process); `waitUntil`
  * allocates nothing once warmed up, apart from what the clock itself allocates per
  * `nowNs()` call (the system clock allocates 16 B/call on Node 20; see `SystemClock`).
- * The spin reads the clock back to back (~60 ns apart), so with the system clock a 200 µs
- * margin at 1 kHz makes ~2 000 reads per frame (~32 KB): ~25 scavenges (~0.1 ms each) per
- * second in bench/waiter.bench.ts; a native clock (0 B/read) removes them.
+ * The spin does not read the clock back to back: between two reads it runs a calibrated
+ * number of busy iterations (`Atomics.load` on the private cell, which the JIT cannot
+ * remove), so that a read happens about every `spinReadIntervalNs` (default 1 µs). With
+ * the system clock (16 B per read) that is ~150 reads per 1 ms frame instead of ~2 000
+ * (~32 KB/frame, ~25 scavenges per second at stride 1: bench/README.md). Near the deadline
+ * the last stride is shortened to the iterations predicted to reach it, so the return is
+ * ~0.2–0.35 µs after the deadline at p50; the cost of a longer interval is at most one
+ * interval of extra lateness when the prediction is off (a preemption inside the spin
+ * shows up as lateness anyway). `spinReadIntervalNs: 0` restores back-to-back reads.
+ * A native clock (0 B/read) makes the trade-off moot.
  * One instance belongs to one thread: it blocks the calling thread (allowed on the main
  * thread in Node, unlike in browsers), and `stats` is plain, unsynchronised state.
  *
@@ -36,6 +43,26 @@ export const TIMEOUT_TABLE_MAX_NS = 20_000_000;
 /** Longest single `Atomics.wait` of a long sleep, in ms; the clock is re-read after each. */
 const LONG_CHUNK_MS = 1000;
 const NS_PER_MS = 1e6;
+/** Default of {@link HybridWaiterOptions.spinReadIntervalNs}. */
+export const DEFAULT_SPIN_READ_INTERVAL_NS = 1000;
+
+/** Offsets in `HybridWaiter.cal` (`CAL_*`). */
+/** Estimated ns per busy iteration, read cost included (EWMA of each spin phase's fastest stride). */
+const CAL_NS_PER_ITER = 0;
+/** Busy iterations between two clock reads (integer ≥ 1). */
+const CAL_STRIDE = 1;
+const CAL_SIZE = 2;
+/**
+ * Starting estimate, ns per busy iteration: pessimistic (unoptimised code), so that the
+ * first spins read often (stride ≈ 16 at 1 µs) and the estimate adapts downwards.
+ */
+const CAL_INITIAL_NS_PER_ITER = 64;
+/** Weight of a new spin phase's measurement in the estimate (EWMA). */
+const CAL_ALPHA = 0.25;
+/** A spin phase shorter than this (ns) is too short to calibrate from. */
+const CAL_MIN_SPIN_NS = 20_000;
+/** Largest stride, so a clock that barely moves cannot stall the spin indefinitely. */
+const MAX_STRIDE = 1 << 20;
 
 /**
  * `TIMEOUT_TABLE_MS[i]` = i·10 µs expressed in ms, as *boxed* numbers.
@@ -75,6 +102,15 @@ export interface HybridWaiterOptions {
    * throttling stalls a spinning thread ~50 ms every second). @default 'hybrid'
    */
   readonly mode?: WaitMode;
+  /**
+   * Target time between two clock reads while spinning, in ns. The waiter runs a
+   * calibrated number of busy iterations between reads (re-calibrated after every spin
+   * phase). Larger: fewer reads (with the system clock each allocates 16 B, so fewer
+   * scavenges) and less memory traffic, at the risk of up to one interval of extra
+   * lateness when the stride prediction is off. 0: read back to back (stride 1, the
+   * behaviour before this option). Ignored in `'sleep'` mode. @default 1000 (1 µs)
+   */
+  readonly spinReadIntervalNs?: number;
 }
 
 /**
@@ -117,8 +153,12 @@ export class HybridWaiter implements Waiter {
     spinIterations: 0,
     overslept: 0,
   };
+  /** Target ns between clock reads while spinning (0: back to back). */
+  readonly spinReadIntervalNs: number;
   /** Private cell nobody notifies: `Atomics.wait` on it always ends by timeout. */
   private readonly cell = new Int32Array(new SharedArrayBuffer(4));
+  /** Spin calibration (`CAL_*`), in a typed array so updates never box a double. */
+  private readonly cal = new Float64Array(CAL_SIZE);
   private readonly sleepEnabled: boolean;
   /** 0 in hybrid mode (round sleeps down, then spin), 1 in sleep mode (round up, no spin). */
   private readonly roundUp: number;
@@ -133,7 +173,16 @@ export class HybridWaiter implements Waiter {
     if (mode !== 'hybrid' && mode !== 'sleep' && mode !== 'spin') {
       throw new RangeError(`HybridWaiter: mode must be 'hybrid', 'sleep' or 'spin', got ${String(mode)}`);
     }
+    const spinReadIntervalNs = options.spinReadIntervalNs ?? DEFAULT_SPIN_READ_INTERVAL_NS;
+    if (!(spinReadIntervalNs >= 0) || !Number.isFinite(spinReadIntervalNs)) {
+      throw new RangeError(
+        `HybridWaiter: spinReadIntervalNs must be a finite number >= 0, got ${spinReadIntervalNs}`,
+      );
+    }
     this.kind = mode;
+    this.spinReadIntervalNs = spinReadIntervalNs;
+    this.cal[CAL_NS_PER_ITER] = CAL_INITIAL_NS_PER_ITER;
+    this.cal[CAL_STRIDE] = strideFor(spinReadIntervalNs, CAL_INITIAL_NS_PER_ITER);
     this.clock = options.clock ?? systemClock;
     this.marginNs = mode === 'sleep' ? 0 : marginNs;
     this.sleepEnabled = mode !== 'spin';
@@ -176,10 +225,48 @@ export class HybridWaiter implements Waiter {
       }
       if (nowNs > deadlineNs && this.roundUp === 0) stats.overslept++;
     }
+    if (nowNs >= deadlineNs) return;
+    if (this.spinReadIntervalNs === 0) {
+      while (nowNs < deadlineNs) {
+        nowNs = clock.nowNs();
+        stats.spinIterations++;
+      }
+      return;
+    }
+    // Strided spin: `stride` busy iterations between reads; the last stride before the
+    // deadline is cut to the predicted remaining iterations (at least 1).
+    const cal = this.cal;
+    const cell = this.cell;
+    const stride = cal[CAL_STRIDE]!;
+    const itersPerNs = 1 / cal[CAL_NS_PER_ITER]!;
+    const spinStartNs = nowNs;
+    // Fastest stride of this phase, ns per busy iteration (its read included): the
+    // minimum ignores strides stretched by a preemption or an interrupt.
+    let fastestNs = Number.POSITIVE_INFINITY;
     while (nowNs < deadlineNs) {
+      let k = Math.ceil((deadlineNs - nowNs) * itersPerNs);
+      if (k > stride) k = stride;
+      for (let i = 0; i < k; i++) Atomics.load(cell, 0);
+      const prevNs = nowNs;
       nowNs = clock.nowNs();
       stats.spinIterations++;
+      const perIterationNs = (nowNs - prevNs) / k;
+      if (perIterationNs < fastestNs) fastestNs = perIterationNs;
     }
+    // Re-calibrate from this phase into an EWMA (a phase shorter than CAL_MIN_SPIN_NS has
+    // too few strides). Inline on purpose: a double passed to a call the JIT does not
+    // inline is boxed (16 B).
+    if (nowNs - spinStartNs >= CAL_MIN_SPIN_NS && fastestNs > 0) {
+      const est = cal[CAL_NS_PER_ITER]! + CAL_ALPHA * (fastestNs - cal[CAL_NS_PER_ITER]!);
+      cal[CAL_NS_PER_ITER] = est;
+      const k = Math.floor(this.spinReadIntervalNs / est);
+      cal[CAL_STRIDE] = Math.max(1, Math.min(MAX_STRIDE, k));
+    }
+  }
+
+  /** Busy iterations currently run between two clock reads while spinning (1: back to back). */
+  get spinStride(): number {
+    return this.spinReadIntervalNs === 0 ? 1 : this.cal[CAL_STRIDE]!;
   }
 
   /** Sets every counter in {@link HybridWaiter.stats} to 0. */
@@ -191,4 +278,10 @@ export class HybridWaiter implements Waiter {
     s.spinIterations = 0;
     s.overslept = 0;
   }
+}
+
+/** Busy iterations that take about `intervalNs` at `nsPerIteration` (1 ≤ result ≤ MAX_STRIDE). */
+function strideFor(intervalNs: number, nsPerIteration: number): number {
+  const k = Math.floor(intervalNs / nsPerIteration);
+  return Math.max(1, Math.min(MAX_STRIDE, k));
 }
