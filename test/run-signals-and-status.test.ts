@@ -28,30 +28,42 @@ function writeConfig(): string {
 }
 
 describe('hardtick run: stop signals (in-process)', () => {
-  it.each(['SIGTERM', 'SIGINT'] as const)(
-    '%s stops the loop between frames; the report is written',
-    async (signal) => {
-      const io = captureIo();
-      const reportFile = join(dir, `${signal}.json`);
-      const before = process.listenerCount(signal);
-      // The loop yields to the event loop every ~50 ms, so this timer fires while it runs.
-      const timer = setTimeout(() => process.emit(signal, signal), 400);
-      const code = await runCommand(
-        [writeConfig(), '--duration', '0', '--warmup', '0', '--quiet', '--report', reportFile],
-        io,
-      );
-      clearTimeout(timer);
-      expect(code).toBe(0);
-      const report = JSON.parse(readFileSync(reportFile, 'utf8')) as RunReport;
-      expect(report.stopReason).toBe(`signal:${signal}`);
-      expect(report.frames.count).toBeGreaterThan(50);
-      expect(report.durationNs).toBeGreaterThan(200_000_000);
-      expect(report.durationNs).toBeLessThan(5_000_000_000);
-      expect(io.stdout).toContain(`stopped: signal:${signal}`);
-      // The handlers are removed afterwards.
-      expect(process.listenerCount(signal)).toBe(before);
-    },
-  );
+  it.each([
+    ['SIGTERM', []],
+    ['SIGINT', []],
+    ['SIGTERM', ['--thread', 'main']],
+    ['SIGINT', ['--thread', 'main']],
+  ] as const)('%s %j stops the loop between frames; the report is written', async (signal, thread) => {
+    const io = captureIo();
+    const reportFile = join(dir, `${signal}.json`);
+    const before = process.listenerCount(signal);
+    // 400 ms after the run's first line (printed once the loop is set up: starting the
+    // real-time worker from the TypeScript sources takes a while under vitest). In
+    // main-thread mode the loop yields to the event loop every ~50 ms, so the timer
+    // fires while it runs; in worker mode the main thread is free anyway.
+    const out = io.out.bind(io);
+    let timer: NodeJS.Timeout | undefined;
+    io.out = (text: string) => {
+      out(text);
+      if (timer === undefined && io.stdout.includes('hardtick run ')) {
+        timer = setTimeout(() => process.emit(signal, signal), 400);
+      }
+    };
+    const code = await runCommand(
+      [writeConfig(), '--duration', '0', '--warmup', '0', '--quiet', '--report', reportFile, ...thread],
+      io,
+    );
+    clearTimeout(timer);
+    expect(code).toBe(0);
+    const report = JSON.parse(readFileSync(reportFile, 'utf8')) as RunReport;
+    expect(report.stopReason).toBe(`signal:${signal}`);
+    expect(report.frames.count).toBeGreaterThan(50);
+    expect(report.durationNs).toBeGreaterThan(200_000_000);
+    expect(report.durationNs).toBeLessThan(5_000_000_000);
+    expect(io.stdout).toContain(`stopped: signal:${signal}`);
+    // The handlers are removed afterwards.
+    expect(process.listenerCount(signal)).toBe(before);
+  });
 });
 
 describe('hardtick run: live status line', () => {

@@ -11,6 +11,8 @@ import { readCpuDmaLatencyUs } from '../realtime/dma-latency.js';
 export interface RunEnvironment {
   /** hardtick's package version. */
   readonly hardtick: string;
+  /** Thread the real-time loop ran on (`hardtick run --thread`); absent outside `run`. */
+  readonly thread?: 'worker' | 'main';
   /** `process.version`, e.g. `v20.20.2`. */
   readonly node: string;
   /** V8 version. */

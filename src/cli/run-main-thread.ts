@@ -1,0 +1,264 @@
+/**
+ * `hardtick run --thread main`: the executive runs on the main thread, one frame per
+ * `step()` (the path `hardtick run` used before the real-time worker became the default).
+ *
+ * How the loop shares the main thread. Between frames, and only when the time left before
+ * the next release (`nextReleaseNs() − now`) is at least {@link HOUSEKEEPING_MIN_SLACK_NS},
+ * the CLI does its cold work: drains alarms (rate-limited by the executive), prints the
+ * status line once a second, and every {@link YIELD_INTERVAL_NS} yields one event-loop turn
+ * (`setImmediate`) so SIGINT/SIGTERM handlers, stdout writes and GC observer callbacks run.
+ * If a frame never leaves that much slack, the housekeeping runs anyway after
+ * {@link FORCE_YIELD_NS} (a late frame once a second beats a loop that cannot be stopped).
+ *
+ * Warm-up: a first executive over the same tables and task functions runs on the real
+ * clock for `--warmup` (default: 200 ms or 500 frames, whichever is longer, at most 2 s)
+ * and is then thrown away; the measured executive starts afterwards with fresh
+ * statistics. It makes V8 tier up (and re-optimise) the task functions, the executive,
+ * the waiter and the clock before measurement starts — that first optimisation allocates
+ * ~1 MB once (TIMING_FACTS.md) and would otherwise show up as the run's worst frames and
+ * GCs. The warm-up runs the real task functions, so their side effects happen: it is
+ * as if the loop had started that much earlier. Its alarms are counted and reported as a
+ * count, not as run evidence.
+ */
+import { setFlagsFromString } from 'node:v8';
+import { loadConfig } from '../config/load.js';
+import { collectEnvironment } from '../report/environment.js';
+import { GcMonitor } from '../report/gc-monitor.js';
+import { buildRunReport } from '../report/run-report.js';
+import type { AlarmRecordView, ExecutiveSnapshot } from '../runtime/index.js';
+import { Executive, KIND_DEADLINE_MISS, KIND_OVERRUN, KIND_TASK_ERROR } from '../runtime/index.js';
+import { HybridWaiter } from '../time/hybrid-waiter.js';
+import { SystemClock } from '../time/system-clock.js';
+import { tryLowerTimerSlack } from '../time/timer-slack.js';
+import {
+  ALARM_CAPACITY,
+  initialModeIndex,
+  loadModes,
+  modeIndexOrThrow,
+  V8_FLAGS,
+  warmupLengthNs,
+} from '../worker/setup.js';
+import type { CliIo } from './io.js';
+import {
+  checkReportPath,
+  describeAlarm,
+  describeRunStart,
+  describeThrown,
+  finishRun,
+  LinePrinter,
+  type RunEnvironmentWithThread,
+  type RunOptions,
+  StatusLine,
+  StopSignals,
+} from './run-shared.js';
+
+/**
+ * Housekeeping (alarms, status, yield) only runs when at least this much slack is left
+ * before the next release. Measured here (2-vCPU VM under load, demo config): drain +
+ * status ≈ 40 µs p50, the `setImmediate` turn ≈ 150 µs p50 and ≈ 0.8 ms p90.
+ */
+export const HOUSEKEEPING_MIN_SLACK_NS = 500_000;
+/** How often the loop yields to the event loop (signals, stdout, GC observer), ns. */
+export const YIELD_INTERVAL_NS = 50_000_000;
+/** Housekeeping runs after this long even without enough slack, ns. */
+export const FORCE_YIELD_NS = 1_000_000_000;
+/** Status line period, ns. */
+const STATUS_INTERVAL_NS = 1_000_000_000;
+
+/** Runs the executive on this thread; returns the exit code. Throws HardtickError on bad input. */
+export async function runOnMainThread(options: RunOptions, io: CliIo): Promise<number> {
+  const config = await loadConfig(options.configFile);
+  if (options.reportFile !== null) await checkReportPath(options.reportFile);
+  if (options.modeAfter !== null) modeIndexOrThrow(config, options.modeAfter.mode);
+  const modes = await loadModes(config);
+  const initialMode = initialModeIndex(config);
+
+  const slack = tryLowerTimerSlack();
+  for (const flag of V8_FLAGS) setFlagsFromString(flag);
+  const clock = new SystemClock();
+  const waiter = new HybridWaiter({ clock, marginNs: options.marginNs });
+  const environment: RunEnvironmentWithThread = {
+    ...collectEnvironment({
+      clock: clock.kind,
+      waiter: waiter.kind,
+      waiterMarginNs: waiter.marginNs,
+      timerSlackApplied: slack.applied,
+      v8Flags: V8_FLAGS,
+    }),
+    thread: 'main',
+  };
+  const newExecutive = (): Executive =>
+    new Executive({
+      clock,
+      waiter,
+      modes,
+      initialMode,
+      catchUp: config.catchUp,
+      releaseLateNs: config.alarms.releaseLateNs,
+      alarmCapacity: ALARM_CAPACITY,
+      alarmRatePerSecond: config.alarms.ratePerSecond,
+      traceCapacity: 0,
+    });
+
+  const printer = new LinePrinter(io);
+  const stop = new StopSignals();
+  const frameNs = modes[initialMode]!.table.frameNs;
+  const warmupNs = warmupLengthNs(options.warmupNs, frameNs);
+  printer.line(
+    describeRunStart({
+      configName: config.name,
+      modes: modes.length,
+      frameNs,
+      durationNs: options.durationNs,
+      warmupNs,
+      clock: clock.kind,
+      waiter: waiter.kind,
+      marginNs: waiter.marginNs,
+      slackApplied: slack.applied,
+      slackReason: slack.reason,
+      thread: 'main',
+    }),
+  );
+
+  stop.install();
+  let measured: Executive;
+  let warmupFrames = 0;
+  let measuredWarmupNs = 0;
+  let stopNote: string | null = null;
+  const gc = new GcMonitor();
+  let startedAt = new Date();
+  let modeTimer: NodeJS.Timeout | null = null;
+  try {
+    let executive = newExecutive();
+    if (warmupNs > 0) {
+      stop.onStop = () => executive.requestStop();
+      const outcome = await drive(executive, clock, warmupNs, printer, null, false);
+      warmupFrames = outcome.snapshot.frames.count;
+      measuredWarmupNs = outcome.snapshot.elapsedNs;
+      if (executive.stopped || stop.signal !== null) {
+        // Stopped during warm-up (a policy or a signal): its frames are all the evidence there is.
+        stopNote = `${stop.signal === null ? executive.stopReason : `signal:${stop.signal}`} (during warm-up)`;
+        printer.line(`warm-up stopped: ${stopNote}`);
+        warmupFrames = 0;
+      } else {
+        if (outcome.alarms > 0) printer.line(`warm-up: ${outcome.alarms} alarm(s), not counted`);
+        executive = newExecutive();
+        waiter.resetStats();
+      }
+    }
+    measured = executive;
+    if (stopNote === null) {
+      stop.onStop = () => measured.requestStop();
+      gc.start();
+      startedAt = new Date();
+      const modeAfter = options.modeAfter;
+      if (modeAfter !== null) {
+        // Fires during one of the loop's event-loop turns (every ~50 ms).
+        modeTimer = setTimeout(() => measured.requestMode(modeAfter.mode), modeAfter.afterNs / 1e6);
+      }
+      const status = options.quiet ? null : new StatusLine();
+      await drive(measured, clock, options.durationNs, printer, status, true);
+      if (stop.signal !== null) stopNote = `signal:${stop.signal}`;
+      else if (!measured.stopped) stopNote = 'duration';
+    }
+  } finally {
+    if (modeTimer !== null) clearTimeout(modeTimer);
+    stop.uninstall();
+  }
+  const endedAt = new Date();
+  // Let queued GC observer entries arrive before reading them.
+  await new Promise<void>((resolveTurn) => setImmediate(resolveTurn));
+  const snapshot = measured.snapshot();
+  const report = buildRunReport({
+    config,
+    snapshot,
+    environment,
+    gc: gc.stop(),
+    startedAt,
+    endedAt,
+    requestedDurationNs: options.durationNs === 0 ? null : options.durationNs,
+    warmup: { frames: warmupFrames, durationNs: warmupFrames === 0 ? 0 : measuredWarmupNs },
+    stopReason: stopNote ?? snapshot.stopReason,
+  });
+  return finishRun(report, options.reportFile, printer, io);
+}
+
+/** What one {@link drive} call observed. */
+interface DriveOutcome {
+  readonly snapshot: ExecutiveSnapshot;
+  /** Alarm records delivered (rate-limit summaries included). */
+  readonly alarms: number;
+}
+
+/**
+ * Runs `executive` from now for `durationNs` (0: until stopped), doing the cold-side
+ * housekeeping in frame slack. `status` null: no status line. `printAlarms` false: alarms
+ * are only counted (warm-up).
+ */
+async function drive(
+  executive: Executive,
+  clock: SystemClock,
+  durationNs: number,
+  printer: LinePrinter,
+  status: StatusLine | null,
+  printAlarms: boolean,
+): Promise<DriveOutcome> {
+  let alarms = 0;
+  // Default t0: the next frame-aligned time one frame ahead; `endNs` counts from it.
+  executive.start();
+  const startNs = executive.nextReleaseNs();
+  const endNs = durationNs > 0 ? startNs + durationNs : Number.POSITIVE_INFINITY;
+  const listener = (a: AlarmRecordView): void => {
+    alarms++;
+    if (!printAlarms) return;
+    let line = describeAlarm({ ...a, sinceStartNs: a.timeNs - startNs });
+    if (a.kind === 'task-error' && a.taskIndex >= 0) {
+      const error = executive.lastError(a.taskIndex, a.mode);
+      if (error !== undefined) line += `: ${describeThrown(error)}`;
+    }
+    printer.alarm(line);
+  };
+  let nextYieldNs = startNs + YIELD_INTERVAL_NS;
+  let forceNs = startNs + FORCE_YIELD_NS;
+  let nextStatusNs = startNs + STATUS_INTERVAL_NS;
+  status?.begin(startNs);
+  while (!executive.stopped && executive.nextReleaseNs() < endNs) {
+    executive.step();
+    const nowNs = clock.nowNs();
+    if (nowNs < nextYieldNs) continue;
+    const slackNs = executive.nextReleaseNs() - nowNs;
+    if (slackNs < HOUSEKEEPING_MIN_SLACK_NS && nowNs < forceNs) continue;
+    executive.drainAlarms(listener);
+    if (status !== null && nowNs >= nextStatusNs) {
+      // O(1) counters and one histogram scan (~µs): `snapshot()` would take 0.3–5 ms
+      // (every percentile of every histogram), more than a frame's slack.
+      const lateness = executive.latenessHistogram;
+      const frames = executive.framesRun;
+      printer.status(
+        status.format(
+          {
+            frames,
+            overruns: executive.alarmTotal(KIND_OVERRUN),
+            misses: executive.alarmTotal(KIND_DEADLINE_MISS),
+            errors: executive.alarmTotal(KIND_TASK_ERROR),
+            skipped: executive.frameIndex - frames,
+            lateP99Ns: lateness.valueAtQuantile(0.99),
+            lateMaxNs: lateness.maxNs,
+            mode: executive.modeName,
+          },
+          nowNs,
+        ),
+      );
+      nextStatusNs +=
+        STATUS_INTERVAL_NS * Math.max(1, Math.ceil((nowNs - nextStatusNs) / STATUS_INTERVAL_NS));
+    }
+    // One event-loop turn: signal handlers (→ requestStop, honoured by the next step),
+    // stdout, the GC observer.
+    await new Promise<void>((resolveTurn) => setImmediate(resolveTurn));
+    const afterNs = clock.nowNs();
+    nextYieldNs = afterNs + YIELD_INTERVAL_NS;
+    forceNs = afterNs + FORCE_YIELD_NS;
+  }
+  executive.drainAlarms(listener);
+  return { snapshot: executive.snapshot(), alarms };
+}

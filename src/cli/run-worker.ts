@@ -1,0 +1,512 @@
+/**
+ * `hardtick run` (default, `--thread worker`): the executive runs in a dedicated worker
+ * thread (src/worker/rt-loop.ts) and this, the main thread, stays free for I/O.
+ *
+ * Main thread's job: load the config (for the report and to size the stats record; the
+ * worker loads it again and imports the task modules in its own isolate), check the report
+ * path, create the shared memory (stop flag + alarm, stats and command rings; layouts in
+ * src/worker/protocol.ts), start the worker, then every {@link POLL_INTERVAL_MS}: drain the
+ * alarm ring (one line per alarm, as in main-thread mode) and the stats ring (the latest
+ * record feeds the once-a-second status line). It never blocks: no `waitForData`, a timer.
+ *
+ * Stop: SIGINT/SIGTERM set the shared stop flag (`Atomics.store`), which the executive reads
+ * before every frame, so the worker stops within one frame even though it never polls its
+ * event loop; a second signal exits at once (128 + signal). The worker enforces `--duration`
+ * itself (it knows its release times).
+ *
+ * End: the worker posts its final `snapshot()`, its environment (its own thread's
+ * scheduling policy and timer slack) and its GC summary (GC is per isolate: the worker's
+ * heap is the one that matters), and exits; this thread builds and writes the report as
+ * main-thread mode does, with `environment.thread: 'worker'`.
+ *
+ * Errors: a setup failure in the worker (config, plan, task module) arrives as the
+ * HardtickError's code and message and is thrown again here, so it prints exactly as in
+ * main-thread mode (exit 2). A worker that crashes or exits mid-run: the error is printed,
+ * the report is still built from the last statistics record (figures up to ≤ 250 ms before
+ * the crash, no histograms, `stopReason: 'worker-crashed'`) and written, exit code 2.
+ */
+import { performance } from 'node:perf_hooks';
+import { loadConfig } from '../config/load.js';
+import type { ResolvedConfig } from '../config/types.js';
+import { HardtickError } from '../errors.js';
+import { SpscRing } from '../memory/spsc-ring.js';
+import { collectEnvironment } from '../report/environment.js';
+import type { GcSummary } from '../report/gc-monitor.js';
+import { buildRunReport } from '../report/run-report.js';
+import type { ExecutiveSnapshot, TaskSnapshot } from '../runtime/index.js';
+import {
+  ALARM_KINDS,
+  KIND_COUNT,
+  KIND_DEADLINE_MISS,
+  KIND_FRAME_OVERRUN,
+  KIND_OVERRUN,
+  KIND_TASK_ERROR,
+} from '../runtime/index.js';
+import {
+  AL_FIRST_FRAME,
+  AL_FRAME,
+  AL_KIND,
+  AL_MODE,
+  AL_SINCE_START,
+  AL_SIZE,
+  AL_SUPPRESSED,
+  AL_TASK,
+  AL_VALUE,
+  ALARM_RING_CAPACITY,
+  CMD_ARG,
+  CMD_KIND,
+  CMD_MODE,
+  CMD_SIZE,
+  COMMAND_RING_CAPACITY,
+  PHASE_MEASURING,
+  type RtReadyInfo,
+  type RtWorkerData,
+  type RtWorkerMessage,
+  ST_ALARMS_DROPPED,
+  ST_ELAPSED,
+  ST_FRAME_INDEX,
+  ST_FRAMES,
+  ST_HEADER,
+  ST_KIND_TOTALS,
+  ST_LATE_COUNT,
+  ST_LATE_MAX,
+  ST_LATE_MEAN,
+  ST_LATE_MIN,
+  ST_LATE_P50,
+  ST_LATE_P99,
+  ST_LATE_P999,
+  ST_MODE,
+  ST_PHASE,
+  STATS_RING_CAPACITY,
+  statsRecordSize,
+  TS_DEGRADED_RUNS,
+  TS_ERRORS,
+  TS_EXEC_COUNT,
+  TS_EXEC_MAX,
+  TS_EXEC_MEAN,
+  TS_EXEC_MIN,
+  TS_EXEC_P50,
+  TS_EXEC_P99,
+  TS_EXEC_P999,
+  TS_MISSES,
+  TS_OVERRUNS,
+  TS_RELEASES,
+  TS_RUNS,
+  TS_SIZE,
+  TS_SKIPPED,
+} from '../worker/protocol.js';
+import { modeIndexOrThrow, totalTaskCount, warmupLengthNs } from '../worker/setup.js';
+import { startRtWorker } from '../worker/start.js';
+import type { CliIo } from './io.js';
+import {
+  checkReportPath,
+  describeAlarm,
+  describeRunStart,
+  finishRun,
+  LinePrinter,
+  type RunEnvironmentWithThread,
+  type RunOptions,
+  StatusLine,
+  StopSignals,
+} from './run-shared.js';
+
+/** How often the main thread drains the alarm and stats rings, ms. */
+export const POLL_INTERVAL_MS = 50;
+/** How often the worker publishes a statistics record, ns. */
+export const STATS_INTERVAL_NS = 250_000_000;
+/** Status line period, ns (main thread's clock). */
+const STATUS_INTERVAL_NS = 1_000_000_000;
+
+/** How the worker ended, as seen from here. */
+type WorkerEnd =
+  | { readonly kind: 'done'; readonly message: Extract<RtWorkerMessage, { type: 'done' }> }
+  | { readonly kind: 'setup-error'; readonly message: Extract<RtWorkerMessage, { type: 'setup-error' }> }
+  | { readonly kind: 'crashed'; readonly reason: string };
+
+/** Runs the executive in the real-time worker; returns the exit code. Throws HardtickError on bad input. */
+export async function runInWorker(options: RunOptions, io: CliIo): Promise<number> {
+  const config = await loadConfig(options.configFile);
+  if (options.reportFile !== null) await checkReportPath(options.reportFile);
+  const modeAfterIndex = options.modeAfter === null ? -1 : modeIndexOrThrow(config, options.modeAfter.mode);
+  const taskCount = totalTaskCount(config);
+  const stopFlag = new SharedArrayBuffer(4);
+  const alarms = SpscRing.create({ capacity: ALARM_RING_CAPACITY, recordSize: AL_SIZE });
+  const stats = SpscRing.create({
+    capacity: STATS_RING_CAPACITY,
+    recordSize: statsRecordSize(taskCount),
+    overflow: 'overwrite',
+  });
+  const commands = SpscRing.create({ capacity: COMMAND_RING_CAPACITY, recordSize: CMD_SIZE });
+  const data: RtWorkerData = {
+    configFile: options.configFile,
+    durationNs: options.durationNs,
+    // −1: the default rule, which needs the planned frame (the worker applies it).
+    warmupNs: options.warmupNs ?? -1,
+    marginNs: options.marginNs,
+    statsIntervalNs: STATS_INTERVAL_NS,
+    stopFlag,
+    alarmRing: alarms.buffer,
+    statsRing: stats.buffer,
+    commandRing: commands.buffer,
+  };
+  const session = new WorkerSession(config, options, io, alarms, stats, commands, new Int32Array(stopFlag));
+  return session.run(data, modeAfterIndex);
+}
+
+/** One worker run, seen from the main thread. */
+class WorkerSession {
+  private readonly printer: LinePrinter;
+  private readonly stop = new StopSignals();
+  private readonly alarmRec = new Float64Array(AL_SIZE);
+  private readonly statsRec: Float64Array;
+  private readonly latest: Float64Array;
+  private haveStats = false;
+  /** Initial mode's frame, from the worker's `ready`. */
+  private frameNs = 0;
+  private status: StatusLine | null = null;
+  private nextStatusNs = Number.POSITIVE_INFINITY;
+  private measuringAt: Date | null = null;
+  private warmupFrames = 0;
+  private warmupDurationNs = 0;
+  private warmupStopNote: string | null = null;
+  private readonly errorTexts = new Map<string, string>();
+  /** Task-error lines waiting one poll for their message. */
+  private deferred: { line: string; key: string }[] = [];
+
+  constructor(
+    private readonly config: ResolvedConfig,
+    private readonly options: RunOptions,
+    private readonly io: CliIo,
+    private readonly alarms: SpscRing,
+    private readonly stats: SpscRing,
+    private readonly commands: SpscRing,
+    private readonly stopFlag: Int32Array,
+  ) {
+    this.printer = new LinePrinter(io);
+    this.statsRec = new Float64Array(stats.recordSize);
+    this.latest = new Float64Array(stats.recordSize);
+  }
+
+  async run(data: RtWorkerData, modeAfterIndex: number): Promise<number> {
+    const worker = startRtWorker(data);
+    this.stop.onStop = () => Atomics.store(this.stopFlag, 0, 1);
+    this.stop.install();
+    const poll = setInterval(() => this.poll(false), POLL_INTERVAL_MS);
+    let modeTimer: NodeJS.Timeout | null = null;
+    let end: WorkerEnd;
+    try {
+      end = await new Promise<WorkerEnd>((resolveEnd) => {
+        let result: WorkerEnd | null = null;
+        worker.on('message', (message: RtWorkerMessage) => {
+          switch (message.type) {
+            case 'ready':
+              this.onReady(message.info);
+              break;
+            case 'warmup-done':
+              this.onWarmupDone(message);
+              break;
+            case 'measuring':
+              this.measuringAt = new Date();
+              if (!this.options.quiet) {
+                this.status = new StatusLine();
+                const now = performance.now() * 1e6;
+                this.status.begin(now);
+                this.nextStatusNs = now + STATUS_INTERVAL_NS;
+              }
+              if (modeAfterIndex >= 0 && this.options.modeAfter !== null) {
+                modeTimer = setTimeout(() => {
+                  const cmd = new Float64Array(CMD_SIZE);
+                  cmd[CMD_KIND] = CMD_MODE;
+                  cmd[CMD_ARG] = modeAfterIndex;
+                  this.commands.tryPush(cmd, 0);
+                }, this.options.modeAfter.afterNs / 1e6);
+              }
+              break;
+            case 'task-error':
+              this.errorTexts.set(`${message.mode}:${message.task}:${message.count}`, message.text);
+              break;
+            case 'done':
+            case 'setup-error':
+              result = message.type === 'done' ? { kind: 'done', message } : { kind: 'setup-error', message };
+              // Its work is over; a timer a task module left behind must not keep it (and us) alive.
+              void worker.terminate();
+              break;
+          }
+        });
+        worker.on('error', (error: unknown) => {
+          result ??= {
+            kind: 'crashed',
+            reason:
+              error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error),
+          };
+        });
+        worker.on('exit', (code) => {
+          resolveEnd(
+            result ?? {
+              kind: 'crashed',
+              reason: `the worker exited with code ${code} before the end of the run`,
+            },
+          );
+        });
+      });
+    } finally {
+      clearInterval(poll);
+      if (modeTimer !== null) clearTimeout(modeTimer);
+      this.stop.uninstall();
+    }
+    this.poll(true);
+    if (end.kind === 'setup-error') {
+      throw new HardtickError(end.message.code, end.message.message, { issues: end.message.issues });
+    }
+    const endedAt = new Date();
+    if (end.kind === 'crashed') return this.finishCrashed(end.reason, endedAt);
+    const done = end.message;
+    const stopNote =
+      this.warmupStopNote ??
+      (this.stop.signal !== null ? `signal:${this.stop.signal}` : done.reachedDuration ? 'duration' : null);
+    const report = buildRunReport({
+      config: this.config,
+      snapshot: done.snapshot,
+      environment: { ...done.environment, thread: 'worker' } as RunEnvironmentWithThread,
+      gc: done.gc,
+      startedAt: this.measuringAt ?? endedAt,
+      endedAt,
+      requestedDurationNs: this.options.durationNs === 0 ? null : this.options.durationNs,
+      warmup: { frames: done.warmupFrames, durationNs: done.warmupFrames === 0 ? 0 : this.warmupDurationNs },
+      stopReason: stopNote ?? done.snapshot.stopReason,
+    });
+    return finishRun(report, this.options.reportFile, this.printer, this.io);
+  }
+
+  private onReady(info: RtReadyInfo): void {
+    this.frameNs = info.frameNs;
+    this.printer.line(
+      describeRunStart({
+        configName: this.config.name,
+        modes: this.config.modes.length,
+        frameNs: info.frameNs,
+        durationNs: this.options.durationNs,
+        warmupNs: warmupLengthNs(this.options.warmupNs, info.frameNs),
+        clock: info.clock,
+        waiter: info.waiter,
+        marginNs: info.marginNs,
+        slackApplied: info.slackApplied,
+        slackReason: info.slackReason,
+        thread: 'worker',
+      }),
+    );
+  }
+
+  private onWarmupDone(m: Extract<RtWorkerMessage, { type: 'warmup-done' }>): void {
+    this.warmupFrames = m.frames;
+    this.warmupDurationNs = m.durationNs;
+    if (m.stopReason !== null || this.stop.signal !== null) {
+      // Stopped during warm-up (a policy or a signal): its frames are all the evidence there is.
+      const why = this.stop.signal === null ? m.stopReason : `signal:${this.stop.signal}`;
+      this.warmupStopNote = `${why} (during warm-up)`;
+      this.printer.line(`warm-up stopped: ${this.warmupStopNote}`);
+    } else if (m.alarms > 0) {
+      this.printer.line(`warm-up: ${m.alarms} alarm(s), not counted`);
+    }
+  }
+
+  /** Drains both rings: alarm lines, the latest stats record, the status line. */
+  private poll(final: boolean): void {
+    const previous = this.deferred;
+    this.deferred = [];
+    for (const d of previous) {
+      const text = this.errorTexts.get(d.key);
+      this.printer.alarm(text === undefined ? d.line : `${d.line}: ${text}`);
+    }
+    const rec = this.alarmRec;
+    while (this.alarms.tryPop(rec, 0)) this.printAlarm(rec, final);
+    while (this.stats.tryPop(this.statsRec, 0)) {
+      this.latest.set(this.statsRec);
+      this.haveStats = true;
+    }
+    if (final) {
+      for (const d of this.deferred) {
+        const text = this.errorTexts.get(d.key);
+        this.printer.alarm(text === undefined ? d.line : `${d.line}: ${text}`);
+      }
+      this.deferred = [];
+      const lost = this.alarms.lost();
+      if (lost > 0) this.printer.alarm(`alarm lines lost: ${lost} (the report's counts are exact)`);
+      return;
+    }
+    const now = performance.now() * 1e6;
+    const s = this.latest;
+    if (
+      this.status !== null &&
+      now >= this.nextStatusNs &&
+      this.haveStats &&
+      s[ST_PHASE] === PHASE_MEASURING
+    ) {
+      const frames = s[ST_FRAMES]!;
+      this.printer.status(
+        this.status.format(
+          {
+            frames,
+            overruns: s[ST_KIND_TOTALS + KIND_OVERRUN]!,
+            misses: s[ST_KIND_TOTALS + KIND_DEADLINE_MISS]!,
+            errors: s[ST_KIND_TOTALS + KIND_TASK_ERROR]!,
+            skipped: s[ST_FRAME_INDEX]! - frames,
+            lateP99Ns: s[ST_LATE_P99]!,
+            lateMaxNs: s[ST_LATE_MAX]!,
+            mode: this.config.modes[s[ST_MODE]!]?.name ?? '?',
+          },
+          now,
+        ),
+      );
+      this.nextStatusNs +=
+        STATUS_INTERVAL_NS * Math.max(1, Math.ceil((now - this.nextStatusNs) / STATUS_INTERVAL_NS));
+    }
+  }
+
+  private printAlarm(rec: Float64Array, final: boolean): void {
+    const modeIndex = rec[AL_MODE]!;
+    const mode = this.config.modes[modeIndex];
+    const taskIndex = rec[AL_TASK]!;
+    const kind = ALARM_KINDS[rec[AL_KIND]!] ?? 'overrun';
+    const line = describeAlarm({
+      kind,
+      mode: mode?.name ?? `#${modeIndex}`,
+      task: taskIndex >= 0 ? (mode?.tasks[taskIndex]?.name ?? `#${taskIndex}`) : null,
+      frame: rec[AL_FRAME]!,
+      sinceStartNs: rec[AL_SINCE_START]!,
+      value: rec[AL_VALUE]!,
+      suppressed: rec[AL_SUPPRESSED]!,
+      firstFrame: rec[AL_FIRST_FRAME]!,
+    });
+    if (kind === 'task-error' && rec[AL_SUPPRESSED] === 0 && taskIndex >= 0) {
+      const key = `${modeIndex}:${taskIndex}:${rec[AL_VALUE]}`;
+      const text = this.errorTexts.get(key);
+      // The message travels by postMessage and may arrive a poll later than the record.
+      if (text === undefined && !final) this.deferred.push({ line, key });
+      else this.printer.alarm(text === undefined ? line : `${line}: ${text}`);
+      return;
+    }
+    this.printer.alarm(line);
+  }
+
+  /** The worker died mid-run: say so, write the report from the last statistics record, exit 2. */
+  private async finishCrashed(reason: string, endedAt: Date): Promise<number> {
+    this.io.err(`hardtick run: the real-time worker failed: ${reason}\n`);
+    const snapshot = this.snapshotFromStats();
+    const report = buildRunReport({
+      config: this.config,
+      snapshot,
+      environment: {
+        ...collectEnvironment({ clock: 'unknown', waiter: 'unknown', timerSlackApplied: false }),
+        thread: 'worker',
+      } as RunEnvironmentWithThread,
+      gc: EMPTY_GC,
+      startedAt: this.measuringAt ?? endedAt,
+      endedAt,
+      requestedDurationNs: this.options.durationNs === 0 ? null : this.options.durationNs,
+      warmup: { frames: this.warmupFrames, durationNs: this.warmupDurationNs },
+      stopReason: 'worker-crashed',
+    });
+    const code = await finishRun(report, this.options.reportFile, this.printer, this.io);
+    return Math.max(2, code);
+  }
+
+  /** An ExecutiveSnapshot rebuilt from the latest statistics record (zeros without one). */
+  private snapshotFromStats(): ExecutiveSnapshot {
+    const s = this.haveStats ? this.latest : new Float64Array(statsRecordSize(totalTaskCount(this.config)));
+    const dist = (
+      count: number,
+      min: number,
+      mean: number,
+      p50: number,
+      p99: number,
+      p999: number,
+      max: number,
+    ) => ({
+      count: Math.max(0, count),
+      min: Math.max(0, min),
+      mean: Math.max(0, mean),
+      p50: Math.max(0, p50),
+      p99: Math.max(0, p99),
+      p999: Math.max(0, p999),
+      max: Math.max(0, max),
+    });
+    const tasks: TaskSnapshot[] = [];
+    let g = 0;
+    for (const mode of this.config.modes) {
+      for (const task of mode.tasks) {
+        const o = ST_HEADER + g * TS_SIZE;
+        const at = (i: number): number => Math.max(0, s[o + i]!);
+        tasks.push({
+          name: task.name,
+          mode: mode.name,
+          budgetNs: task.budgetNs,
+          deadlineNs: task.deadlineNs,
+          periodNs: task.periodNs,
+          releases: at(TS_RELEASES),
+          runs: at(TS_RUNS),
+          overruns: at(TS_OVERRUNS),
+          deadlineMisses: at(TS_MISSES),
+          errors: at(TS_ERRORS),
+          skipped: at(TS_SKIPPED),
+          degradedRuns: at(TS_DEGRADED_RUNS),
+          execNs: dist(
+            at(TS_EXEC_COUNT),
+            at(TS_EXEC_MIN),
+            at(TS_EXEC_MEAN),
+            at(TS_EXEC_P50),
+            at(TS_EXEC_P99),
+            at(TS_EXEC_P999),
+            at(TS_EXEC_MAX),
+          ),
+          execMaxFrame: -1,
+          responseNs: dist(0, 0, 0, 0, 0, 0, 0),
+          execHistogram: [],
+          policyTriggers: 0,
+          degraded: false,
+        });
+        g++;
+      }
+    }
+    const alarms = {} as Record<(typeof ALARM_KINDS)[number], number>;
+    for (let k = 0; k < KIND_COUNT; k++) alarms[ALARM_KINDS[k]!] = s[ST_KIND_TOTALS + k]!;
+    const mode = this.config.modes[s[ST_MODE]!] ?? this.config.modes[0]!;
+    return {
+      mode: mode.name,
+      frameNs: this.frameNs,
+      frames: {
+        count: s[ST_FRAMES]!,
+        overruns: s[ST_KIND_TOTALS + KIND_FRAME_OVERRUN]!,
+        skipped: s[ST_FRAME_INDEX]! - s[ST_FRAMES]!,
+      },
+      release: {
+        latenessNs: dist(
+          s[ST_LATE_COUNT]!,
+          s[ST_LATE_MIN]!,
+          s[ST_LATE_MEAN]!,
+          s[ST_LATE_P50]!,
+          s[ST_LATE_P99]!,
+          s[ST_LATE_P999]!,
+          s[ST_LATE_MAX]!,
+        ),
+      },
+      tasks,
+      alarms,
+      alarmsDropped: Math.max(0, s[ST_ALARMS_DROPPED]!),
+      stopped: true,
+      stopReason: 'worker-crashed',
+      elapsedNs: Math.max(0, s[ST_ELAPSED]!),
+      startNs: null,
+      nextFrameIndex: s[ST_FRAME_INDEX]!,
+    };
+  }
+}
+
+const EMPTY_GC: GcSummary = {
+  count: 0,
+  maxPauseNs: 0,
+  totalPauseNs: 0,
+  unplanned: 0,
+  byKind: { minor: 0, major: 0, incremental: 0, weakcb: 0, other: 0 },
+  events: [],
+};

@@ -1,0 +1,194 @@
+/**
+ * The wire between `hardtick run`'s main thread and its real-time worker: shared-memory
+ * ring layouts (numeric records, `SCREAMING_SNAKE` offsets) and the few cold
+ * `postMessage` messages (setup, warm-up end, final snapshot, errors).
+ *
+ * Who writes what (each ring is single-producer single-consumer, {@link SpscRing}):
+ *
+ * | ring     | producer | consumer | record                | overflow     |
+ * |----------|----------|----------|-----------------------|--------------|
+ * | alarms   | worker   | main     | `AL_*` (9 doubles)    | drop-newest  |
+ * | stats    | worker   | main     | `ST_*` + `TS_*`×tasks | overwrite    |
+ * | commands | main     | worker   | `CMD_*` (2 doubles)   | drop-newest  |
+ *
+ * plus one shared Int32 word, the executive's `stopFlag` (`Atomics.load` before every
+ * frame), so a stop works even if the worker never gets to poll its command ring.
+ *
+ * Every buffer is created on the main thread (it knows the config's task count, which
+ * sizes the stats record) and handed over in `workerData`. Records carry only numbers:
+ * task and mode names travel once, in the config both sides load.
+ */
+import type { HardtickErrorCode } from '../errors.js';
+import type { RunEnvironment } from '../report/environment.js';
+import type { GcSummary } from '../report/gc-monitor.js';
+import type { ExecutiveSnapshot } from '../runtime/index.js';
+
+// ── Alarm record (worker → main) ───────────────────────────────────────────────────────
+/** Alarm kind id (`ALARM_KINDS[id]`). */
+export const AL_KIND = 0;
+/** Mode index the alarm was raised in. */
+export const AL_MODE = 1;
+/** Task index in that mode, −1 when none. */
+export const AL_TASK = 2;
+/** Frame index since the measured run started. */
+export const AL_FRAME = 3;
+/** Time since the measured run's first release, ns (worker clock; raw clocks differ across isolates). */
+export const AL_SINCE_START = 4;
+/** Kind-specific value (see `KIND_*` in src/runtime/alarm-kinds.ts). */
+export const AL_VALUE = 5;
+/** 0 for a plain alarm; for a rate-limit summary, the alarms it stands for. */
+export const AL_SUPPRESSED = 6;
+/** Summary only: frame of the first suppressed alarm (else = `AL_FRAME`). */
+export const AL_FIRST_FRAME = 7;
+/** Summary only: time of the first suppressed alarm since start, ns. */
+export const AL_FIRST_SINCE_START = 8;
+/** Doubles per alarm record. */
+export const AL_SIZE = 9;
+/** Alarm ring capacity (records). The executive rate-limits delivery, so this is ample. */
+export const ALARM_RING_CAPACITY = 1024;
+
+// ── Statistics record (worker → main) ──────────────────────────────────────────────────
+/** Publication number (1, 2, …). */
+export const ST_SEQ = 0;
+/** 0 during warm-up, 1 while measuring, 2 final (loop ended). */
+export const ST_PHASE = 1;
+/** Worker clock at publication − the measured run's first release, ns. */
+export const ST_ELAPSED = 2;
+/** Frames run. */
+export const ST_FRAMES = 3;
+/** Index of the next frame (frames run + skipped). */
+export const ST_FRAME_INDEX = 4;
+/** Current mode index. */
+export const ST_MODE = 5;
+/** Release lateness: values recorded. */
+export const ST_LATE_COUNT = 6;
+export const ST_LATE_MIN = 7;
+export const ST_LATE_MEAN = 8;
+export const ST_LATE_P50 = 9;
+export const ST_LATE_P99 = 10;
+export const ST_LATE_P999 = 11;
+export const ST_LATE_MAX = 12;
+/** Alarm acknowledgements received (`CMD_ACK`). */
+export const ST_ACKS = 13;
+/** Alarm records the executive dropped (its ring was full). */
+export const ST_ALARMS_DROPPED = 14;
+/** Per alarm kind id k, the exact total raised: `ST_KIND_TOTALS + k` (`KIND_COUNT` words). */
+export const ST_KIND_TOTALS = 15;
+/** Doubles before the per-task blocks (room for 8 alarm kinds). */
+export const ST_HEADER = 23;
+
+/** Per task g (every task of every mode, in snapshot order) at `ST_HEADER + g·TS_SIZE`: */
+export const TS_RELEASES = 0;
+export const TS_RUNS = 1;
+export const TS_OVERRUNS = 2;
+export const TS_MISSES = 3;
+export const TS_ERRORS = 4;
+export const TS_SKIPPED = 5;
+export const TS_DEGRADED_RUNS = 6;
+export const TS_EXEC_COUNT = 7;
+export const TS_EXEC_MIN = 8;
+export const TS_EXEC_MEAN = 9;
+export const TS_EXEC_P50 = 10;
+export const TS_EXEC_P99 = 11;
+export const TS_EXEC_P999 = 12;
+export const TS_EXEC_MAX = 13;
+/** Doubles per task block. */
+export const TS_SIZE = 14;
+/** Stats ring capacity: the main thread only wants the latest record. */
+export const STATS_RING_CAPACITY = 8;
+/** Phases (`ST_PHASE`). */
+export const PHASE_WARMUP = 0;
+export const PHASE_MEASURING = 1;
+export const PHASE_FINAL = 2;
+
+/** Doubles in a stats record for `taskCount` tasks (over every mode). */
+export function statsRecordSize(taskCount: number): number {
+  return ST_HEADER + taskCount * TS_SIZE;
+}
+
+// ── Command record (main → worker) ─────────────────────────────────────────────────────
+/** Command code (`CMD_STOP`, `CMD_MODE`, `CMD_ACK`). */
+export const CMD_KIND = 0;
+/** Argument: mode index for `CMD_MODE`, alarm kind id for `CMD_ACK`. */
+export const CMD_ARG = 1;
+/** Doubles per command. */
+export const CMD_SIZE = 2;
+/** Stop after the current frame (reason `requested`; the CLI says which signal). */
+export const CMD_STOP = 1;
+/** Switch to mode `CMD_ARG` at the next hyperperiod boundary. */
+export const CMD_MODE = 2;
+/** Acknowledge alarms of kind `CMD_ARG` (counted in `ST_ACKS`). */
+export const CMD_ACK = 3;
+/** Command ring capacity. */
+export const COMMAND_RING_CAPACITY = 64;
+
+// ── Cold messages ──────────────────────────────────────────────────────────────────────
+
+/** `workerData` of the real-time worker. */
+export interface RtWorkerData {
+  /** Config file, as given on the command line (the worker resolves it like the CLI). */
+  readonly configFile: string;
+  /** Measured run length, ns; 0 = until stopped. */
+  readonly durationNs: number;
+  /** Warm-up length, ns (0: none; −1: the default rule, applied to the planned frame). */
+  readonly warmupNs: number;
+  /** Waiter spin margin, ns. */
+  readonly marginNs: number;
+  /** Statistics publication period, ns. */
+  readonly statsIntervalNs: number;
+  /** The executive's stop flag: one Int32 word in a SharedArrayBuffer. */
+  readonly stopFlag: SharedArrayBuffer;
+  readonly alarmRing: SharedArrayBuffer;
+  readonly statsRing: SharedArrayBuffer;
+  readonly commandRing: SharedArrayBuffer;
+}
+
+/** What the worker chose at setup (for the run's first line). */
+export interface RtReadyInfo {
+  readonly clock: string;
+  readonly waiter: string;
+  readonly marginNs: number;
+  readonly slackApplied: boolean;
+  readonly slackReason: string | null;
+  readonly frameNs: number;
+}
+
+/** Worker → main messages (all cold; the loop itself talks only through the rings). */
+export type RtWorkerMessage =
+  | { readonly type: 'ready'; readonly info: RtReadyInfo }
+  | {
+      readonly type: 'warmup-done';
+      readonly frames: number;
+      readonly durationNs: number;
+      readonly alarms: number;
+      /** Why the warm-up executive stopped (policy, stop flag), or null when it ran out its time. */
+      readonly stopReason: string | null;
+    }
+  | { readonly type: 'measuring' }
+  | {
+      /**
+       * A task threw: its message, for the alarm line. Sent only for task-error alarms the
+       * rate limit lets through (the thrown error already allocated; this is bounded).
+       */
+      readonly type: 'task-error';
+      readonly mode: number;
+      readonly task: number;
+      readonly count: number;
+      readonly text: string;
+    }
+  | {
+      readonly type: 'done';
+      readonly snapshot: ExecutiveSnapshot;
+      readonly environment: RunEnvironment;
+      readonly gc: GcSummary;
+      /** True when the measured run ended by itself (duration reached, not stopped). */
+      readonly reachedDuration: boolean;
+      readonly warmupFrames: number;
+    }
+  | {
+      /** Setup failed with a HardtickError: the main thread prints it as in main-thread mode. */
+      readonly type: 'setup-error';
+      readonly code: HardtickErrorCode;
+      readonly message: string;
+      readonly issues: readonly string[];
+    };
