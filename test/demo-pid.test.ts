@@ -82,7 +82,18 @@ describe('demo: hardtick run for ~1 s on the real clock', () => {
     const io = captureIo();
     const reportFile = join(dir, 'demo.json');
     const code = await runCommand(
-      [CONFIG, '--thread', 'main', '--duration', '1s', '--warmup', '200ms', '--quiet', '--report', reportFile],
+      [
+        CONFIG,
+        '--thread',
+        'main',
+        '--duration',
+        '1s',
+        '--warmup',
+        '200ms',
+        '--quiet',
+        '--report',
+        reportFile,
+      ],
       io,
     );
     // Only task errors are fatal in the demo config; timing noise on a shared machine is reported, not failed.
