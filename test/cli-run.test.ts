@@ -6,8 +6,11 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { captureIo } from '../src/cli/io.js';
 import { runCommand } from '../src/cli/run.js';
+import { loadNative } from '../src/native/binding.js';
 import type { RunReport } from '../src/report/run-report.js';
 
+/** True when runs use the native clock/waiter here. */
+const NATIVE = loadNative() !== null;
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const badTasks = (name: string): string => join(ROOT, 'examples/bad-tasks', name);
 const dir = mkdtempSync(join(tmpdir(), 'hardtick-cli-run-'));
@@ -50,8 +53,11 @@ function expectContractFields(report: RunReport, taskNames: readonly string[]): 
   for (const key of ['node', 'platform', 'arch', 'kernel', 'clock', 'waiter', 'schedulingPolicy'] as const) {
     expect(typeof report.environment[key], key).toBe('string');
   }
-  expect(report.environment.clock).toBe('performance.now');
-  expect(report.environment.waiter).toBe('hybrid');
+  // The backend selectClockAndWaiter picks: native when the addon loads (HARDTICK_NATIVE=0 forces JS).
+  expect(report.environment.clock).toBe(NATIVE ? 'native' : 'performance.now');
+  expect(report.environment.waiter).toBe(NATIVE ? 'native-abs' : 'hybrid');
+  expect(report.environment.backend).toBe(NATIVE ? 'native' : 'js');
+  expect(report.environment.nativeAddon?.available).toBe(NATIVE);
   for (const key of ['count', 'overruns', 'skipped'] as const)
     expect(typeof report.frames[key]).toBe('number');
   for (const key of ['min', 'p50', 'p99', 'p999', 'max'] as const) {

@@ -10,8 +10,11 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { captureIo } from '../src/cli/io.js';
 import { runCommand } from '../src/cli/run.js';
+import { loadNative } from '../src/native/binding.js';
 import type { RunReport } from '../src/report/run-report.js';
 
+/** True when runs use the native clock/waiter here. */
+const NATIVE = loadNative() !== null;
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const badTasks = (name: string): string => join(ROOT, 'examples/bad-tasks', name);
 const dir = mkdtempSync(join(tmpdir(), 'hardtick-worker-run-'));
@@ -116,7 +119,8 @@ describe('hardtick run: where the loop runs', () => {
     const report = readReport(reportFile);
     expectContractFields(report, ['fast', 'slow']);
     expect(report.environment.thread).toBe(thread);
-    expect(report.environment.clock).toBe('performance.now');
+    expect(report.environment.clock).toBe(NATIVE ? 'native' : 'performance.now');
+    expect(report.environment.waiterMarginNs).toBe(NATIVE ? 100_000 : 200_000);
     expect(report.environment.v8Flags).toContain('--no-memory-reducer');
     expect(report.frames.count + report.frames.skipped).toBeGreaterThanOrEqual(200);
     expect(report.frames.count + report.frames.skipped).toBeLessThanOrEqual(260);

@@ -19,22 +19,43 @@
  * GCs. The warm-up runs the real task functions, so their side effects happen: it is
  * as if the loop had started that much earlier. Its alarms are counted and reported as a
  * count, not as run evidence.
+ *
+ * Backend and real-time setup: `selectClockAndWaiter` (the native pair when the addon
+ * loads, `HARDTICK_NATIVE=0` forces the JS pair; `--margin` goes to whichever waiter), then
+ * `applyRealtime(config.realtime, { thread: 'main' })` on this thread before the
+ * environment is read (so the report shows the policy the loop ran with); `release()` in a
+ * `finally` puts the thread back to SCHED_OTHER and closes `/dev/cpu_dma_latency`.
+ *
+ * `--metrics`: the endpoint runs on this thread's event loop, so it answers only during
+ * the loop's yields (every ~50 ms), never inside a frame. It serves a statistics record
+ * (protocol.ts layout, the worker's) refreshed once a second in frame slack through the
+ * executive's allocation-free accessors; a scrape never calls `executive.snapshot()`.
  */
 import { setFlagsFromString } from 'node:v8';
 import { loadConfig } from '../config/load.js';
+import { metricsSourceFromSnapshot } from '../metrics/source.js';
+import { selectClockAndWaiter } from '../native/select.js';
+import { applyRealtime } from '../realtime/apply.js';
 import { collectEnvironment } from '../report/environment.js';
 import { GcMonitor } from '../report/gc-monitor.js';
 import { buildRunReport } from '../report/run-report.js';
 import type { AlarmRecordView, ExecutiveSnapshot } from '../runtime/index.js';
 import { Executive, KIND_DEADLINE_MISS, KIND_OVERRUN, KIND_TASK_ERROR } from '../runtime/index.js';
-import { HybridWaiter } from '../time/hybrid-waiter.js';
-import { SystemClock } from '../time/system-clock.js';
-import { tryLowerTimerSlack } from '../time/timer-slack.js';
+import type { Clock } from '../time/clock.js';
+import {
+  PHASE_MEASURING,
+  ST_ELAPSED,
+  ST_PHASE,
+  ST_SEQ,
+  StatsRecordWriter,
+  statsRecordSize,
+} from '../worker/protocol.js';
 import {
   ALARM_CAPACITY,
   initialModeIndex,
   loadModes,
   modeIndexOrThrow,
+  totalTaskCount,
   V8_FLAGS,
   warmupLengthNs,
 } from '../worker/setup.js';
@@ -46,10 +67,13 @@ import {
   describeThrown,
   finishRun,
   LinePrinter,
+  loopTimingFor,
   type RunEnvironmentWithThread,
   type RunOptions,
   StatusLine,
   StopSignals,
+  snapshotFromStatsRecord,
+  startRunMetrics,
 } from './run-shared.js';
 
 /**
@@ -64,6 +88,18 @@ export const YIELD_INTERVAL_NS = 50_000_000;
 export const FORCE_YIELD_NS = 1_000_000_000;
 /** Status line period, ns. */
 const STATUS_INTERVAL_NS = 1_000_000_000;
+/** How often the cached statistics record (for `/metrics`) is refreshed, ns. */
+const RECORD_INTERVAL_NS = 1_000_000_000;
+/** Record fills after the warm-up, so the record path is optimised (see rt-loop.ts). */
+const RECORD_WARM_ROUNDS = 300;
+
+/** The cached statistics record of a main-thread run (for `/metrics`). */
+interface CachedRecord {
+  readonly writer: StatsRecordWriter;
+  readonly record: Float64Array;
+  /** False until the first fill of the measured run. */
+  filled: boolean;
+}
 
 /** Runs the executive on this thread; returns the exit code. Throws HardtickError on bad input. */
 export async function runOnMainThread(options: RunOptions, io: CliIo): Promise<number> {
@@ -73,114 +109,175 @@ export async function runOnMainThread(options: RunOptions, io: CliIo): Promise<n
   const modes = await loadModes(config);
   const initialMode = initialModeIndex(config);
 
-  const slack = tryLowerTimerSlack();
   for (const flag of V8_FLAGS) setFlagsFromString(flag);
-  const clock = new SystemClock();
-  const waiter = new HybridWaiter({ clock, marginNs: options.marginNs });
-  const environment: RunEnvironmentWithThread = {
-    ...collectEnvironment({
-      clock: clock.kind,
-      waiter: waiter.kind,
-      waiterMarginNs: waiter.marginNs,
-      timerSlackApplied: slack.applied,
-      v8Flags: V8_FLAGS,
-    }),
-    thread: 'main',
-  };
-  const newExecutive = (): Executive =>
-    new Executive({
-      clock,
-      waiter,
-      modes,
-      initialMode,
-      catchUp: config.catchUp,
-      releaseLateNs: config.alarms.releaseLateNs,
-      alarmCapacity: ALARM_CAPACITY,
-      alarmRatePerSecond: config.alarms.ratePerSecond,
-      traceCapacity: 0,
-    });
-
-  const printer = new LinePrinter(io);
-  const stop = new StopSignals();
-  const frameNs = modes[initialMode]!.table.frameNs;
-  const warmupNs = warmupLengthNs(options.warmupNs, frameNs);
-  printer.line(
-    describeRunStart({
-      configName: config.name,
-      modes: modes.length,
-      frameNs,
-      durationNs: options.durationNs,
-      warmupNs,
-      clock: clock.kind,
-      waiter: waiter.kind,
-      marginNs: waiter.marginNs,
-      slackApplied: slack.applied,
-      slackReason: slack.reason,
-      thread: 'main',
-    }),
-  );
-
-  stop.install();
-  let measured: Executive;
-  let warmupFrames = 0;
-  let measuredWarmupNs = 0;
-  let stopNote: string | null = null;
-  const gc = new GcMonitor();
-  let startedAt = new Date();
-  let modeTimer: NodeJS.Timeout | null = null;
-  try {
-    let executive = newExecutive();
-    if (warmupNs > 0) {
-      stop.onStop = () => executive.requestStop();
-      const outcome = await drive(executive, clock, warmupNs, printer, null, false);
-      warmupFrames = outcome.snapshot.frames.count;
-      measuredWarmupNs = outcome.snapshot.elapsedNs;
-      if (executive.stopped || stop.signal !== null) {
-        // Stopped during warm-up (a policy or a signal): its frames are all the evidence there is.
-        stopNote = `${stop.signal === null ? executive.stopReason : `signal:${stop.signal}`} (during warm-up)`;
-        printer.line(`warm-up stopped: ${stopNote}`);
-        warmupFrames = 0;
-      } else {
-        if (outcome.alarms > 0) printer.line(`warm-up: ${outcome.alarms} alarm(s), not counted`);
-        executive = newExecutive();
-        waiter.resetStats();
-      }
-    }
-    measured = executive;
-    if (stopNote === null) {
-      stop.onStop = () => measured.requestStop();
-      gc.start();
-      startedAt = new Date();
-      const modeAfter = options.modeAfter;
-      if (modeAfter !== null) {
-        // Fires during one of the loop's event-loop turns (every ~50 ms).
-        modeTimer = setTimeout(() => measured.requestMode(modeAfter.mode), modeAfter.afterNs / 1e6);
-      }
-      const status = options.quiet ? null : new StatusLine();
-      await drive(measured, clock, options.durationNs, printer, status, true);
-      if (stop.signal !== null) stopNote = `signal:${stop.signal}`;
-      else if (!measured.stopped) stopNote = 'duration';
-    }
-  } finally {
-    if (modeTimer !== null) clearTimeout(modeTimer);
-    stop.uninstall();
-  }
-  const endedAt = new Date();
-  // Let queued GC observer entries arrive before reading them.
-  await new Promise<void>((resolveTurn) => setImmediate(resolveTurn));
-  const snapshot = measured.snapshot();
-  const report = buildRunReport({
-    config,
-    snapshot,
-    environment,
-    gc: gc.stop(),
-    startedAt,
-    endedAt,
-    requestedDurationNs: options.durationNs === 0 ? null : options.durationNs,
-    warmup: { frames: warmupFrames, durationNs: warmupFrames === 0 ? 0 : measuredWarmupNs },
-    stopReason: stopNote ?? snapshot.stopReason,
+  const { clock, waiter, backend } = selectClockAndWaiter({
+    ...(options.marginNs === null
+      ? {}
+      : { native: { marginNs: options.marginNs }, hybrid: { marginNs: options.marginNs } }),
   });
-  return finishRun(report, options.reportFile, printer, io);
+  const printer = new LinePrinter(io);
+  const frameNs = modes[initialMode]!.table.frameNs;
+  // Before the environment is read: it records the policy the loop thread runs with.
+  const realtime = applyRealtime(config.realtime, {
+    thread: 'main',
+    loop: loopTimingFor(
+      modes.map((m) => m.table),
+      backend.marginNs,
+    ),
+    warn: (line) => printer.alarm(line),
+  });
+  try {
+    return await runWithSetup();
+  } finally {
+    realtime.release();
+  }
+
+  async function runWithSetup(): Promise<number> {
+    const slackStep = realtime.steps.find((st) => st.step === 'timerSlack');
+    const slackApplied = slackStep?.status === 'applied';
+    const environment: RunEnvironmentWithThread = {
+      ...collectEnvironment({
+        clock: backend.clock,
+        waiter: backend.waiter,
+        waiterMarginNs: backend.marginNs,
+        timerSlackApplied: slackApplied,
+        v8Flags: V8_FLAGS,
+        backend,
+      }),
+      thread: 'main',
+    };
+    const newExecutive = (): Executive =>
+      new Executive({
+        clock,
+        waiter,
+        modes,
+        initialMode,
+        catchUp: config.catchUp,
+        releaseLateNs: config.alarms.releaseLateNs,
+        alarmCapacity: ALARM_CAPACITY,
+        alarmRatePerSecond: config.alarms.ratePerSecond,
+        traceCapacity: 0,
+      });
+
+    const stop = new StopSignals();
+    const warmupNs = warmupLengthNs(options.warmupNs, frameNs);
+    printer.line(
+      describeRunStart({
+        configName: config.name,
+        modes: modes.length,
+        frameNs,
+        durationNs: options.durationNs,
+        warmupNs,
+        clock: backend.clock,
+        waiter: backend.waiter,
+        marginNs: backend.marginNs,
+        slackApplied,
+        slackReason:
+          slackStep === undefined || slackStep.status === 'not-requested'
+            ? 'not requested (realtime.timerSlackNs: false)'
+            : slackStep.reason,
+        thread: 'main',
+        nativeReason: backend.backend === 'native' ? null : backend.native.reason,
+      }),
+    );
+    const cached: CachedRecord = {
+      writer: new StatsRecordWriter(
+        totalTaskCount(config),
+        config.modes.map((m) => m.name),
+      ),
+      record: new Float64Array(statsRecordSize(totalTaskCount(config))),
+      filled: false,
+    };
+    const gc = new GcMonitor();
+    const metrics = await startRunMetrics(
+      options,
+      () =>
+        metricsSourceFromSnapshot(
+          snapshotFromStatsRecord(cached.filled ? cached.record : null, config, frameNs, null),
+          gc.summary(),
+          {
+            configName: config.name,
+            clock: backend.clock,
+            waiter: backend.waiter,
+            thread: 'main',
+            version: environment.hardtick,
+            realtime: realtime.steps,
+          },
+        ),
+      printer,
+    );
+
+    stop.install();
+    let measured: Executive;
+    let warmupFrames = 0;
+    let measuredWarmupNs = 0;
+    let stopNote: string | null = null;
+    let startedAt = new Date();
+    let modeTimer: NodeJS.Timeout | null = null;
+    try {
+      let executive = newExecutive();
+      if (warmupNs > 0) {
+        stop.onStop = () => executive.requestStop();
+        const outcome = await drive(executive, clock, warmupNs, printer, null, false, null);
+        warmupFrames = outcome.snapshot.frames.count;
+        measuredWarmupNs = outcome.snapshot.elapsedNs;
+        if (executive.stopped || stop.signal !== null) {
+          // Stopped during warm-up (a policy or a signal): its frames are all the evidence there is.
+          stopNote = `${stop.signal === null ? executive.stopReason : `signal:${stop.signal}`} (during warm-up)`;
+          printer.line(`warm-up stopped: ${stopNote}`);
+          warmupFrames = 0;
+        } else {
+          if (outcome.alarms > 0) printer.line(`warm-up: ${outcome.alarms} alarm(s), not counted`);
+          // Optimise the record path on real figures before measurement (see rt-loop.ts).
+          const scratch = new Float64Array(cached.record.length);
+          for (let i = 0; i < RECORD_WARM_ROUNDS; i++) cached.writer.fill(executive, scratch);
+          executive = newExecutive();
+          (waiter as { resetStats?: () => void }).resetStats?.();
+        }
+      }
+      measured = executive;
+      if (stopNote === null) {
+        stop.onStop = () => measured.requestStop();
+        gc.start();
+        startedAt = new Date();
+        const modeAfter = options.modeAfter;
+        if (modeAfter !== null) {
+          // Fires during one of the loop's event-loop turns (every ~50 ms).
+          modeTimer = setTimeout(() => measured.requestMode(modeAfter.mode), modeAfter.afterNs / 1e6);
+        }
+        const status = options.quiet ? null : new StatusLine();
+        await drive(measured, clock, options.durationNs, printer, status, true, cached);
+        if (stop.signal !== null) stopNote = `signal:${stop.signal}`;
+        else if (!measured.stopped) stopNote = 'duration';
+      }
+    } finally {
+      if (modeTimer !== null) clearTimeout(modeTimer);
+      stop.uninstall();
+      await metrics?.close();
+    }
+    const endedAt = new Date();
+    // Let queued GC observer entries arrive before reading them.
+    await new Promise<void>((resolveTurn) => setImmediate(resolveTurn));
+    const snapshot = measured.snapshot();
+    const report = buildRunReport({
+      config,
+      snapshot,
+      environment,
+      gc: gc.stop(),
+      startedAt,
+      endedAt,
+      requestedDurationNs: options.durationNs === 0 ? null : options.durationNs,
+      warmup: { frames: warmupFrames, durationNs: warmupFrames === 0 ? 0 : measuredWarmupNs },
+      stopReason: stopNote ?? snapshot.stopReason,
+      realtime: {
+        thread: 'main',
+        steps: realtime.steps,
+        throttling: realtime.throttling,
+        warnings: realtime.warnings,
+      },
+    });
+    return finishRun(report, options.reportFile, printer, io);
+  }
 }
 
 /** What one {@link drive} call observed. */
@@ -197,11 +294,12 @@ interface DriveOutcome {
  */
 async function drive(
   executive: Executive,
-  clock: SystemClock,
+  clock: Clock,
   durationNs: number,
   printer: LinePrinter,
   status: StatusLine | null,
   printAlarms: boolean,
+  cached: CachedRecord | null,
 ): Promise<DriveOutcome> {
   let alarms = 0;
   // Default t0: the next frame-aligned time one frame ahead; `endNs` counts from it.
@@ -221,6 +319,8 @@ async function drive(
   let nextYieldNs = startNs + YIELD_INTERVAL_NS;
   let forceNs = startNs + FORCE_YIELD_NS;
   let nextStatusNs = startNs + STATUS_INTERVAL_NS;
+  let nextRecordNs = startNs;
+  let seq = 0;
   status?.begin(startNs);
   while (!executive.stopped && executive.nextReleaseNs() < endNs) {
     executive.step();
@@ -229,6 +329,16 @@ async function drive(
     const slackNs = executive.nextReleaseNs() - nowNs;
     if (slackNs < HOUSEKEEPING_MIN_SLACK_NS && nowNs < forceNs) continue;
     executive.drainAlarms(listener);
+    if (cached !== null && nowNs >= nextRecordNs) {
+      // µs of work through allocation-free accessors (not `snapshot()`): `/metrics` serves it.
+      const r = cached.record;
+      cached.writer.fill(executive, r);
+      r[ST_SEQ] = ++seq;
+      r[ST_PHASE] = PHASE_MEASURING;
+      r[ST_ELAPSED] = nowNs - startNs;
+      cached.filled = true;
+      nextRecordNs = nowNs + RECORD_INTERVAL_NS;
+    }
     if (status !== null && nowNs >= nextStatusNs) {
       // O(1) counters and one histogram scan (~µs): `snapshot()` would take 0.3–5 ms
       // (every percentile of every histogram), more than a frame's slack.

@@ -6,11 +6,55 @@
 import { constants } from 'node:fs';
 import { access, mkdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import type { AlarmKindName } from '../config/types.js';
+import type { AlarmKindName, ResolvedConfig } from '../config/types.js';
 import { HardtickError } from '../errors.js';
+import { type MetricsServer, startMetricsServer } from '../metrics/server.js';
+import type { MetricsSource } from '../metrics/source.js';
+import { loadNative } from '../native/binding.js';
+import { DEFAULT_NATIVE_MARGIN_NS } from '../native/native-clock.js';
+import type { ScheduleTable } from '../plan/types.js';
+import type { RealtimeLoopTiming } from '../realtime/apply.js';
 import type { RunEnvironment } from '../report/environment.js';
 import type { RunReport } from '../report/run-report.js';
 import { formatRunSummary } from '../report/summary.js';
+import type { ExecutiveSnapshot, TaskSnapshot } from '../runtime/index.js';
+import { ALARM_KINDS, KIND_COUNT, KIND_FRAME_OVERRUN } from '../runtime/index.js';
+import {
+  ST_ALARMS_DROPPED,
+  ST_ELAPSED,
+  ST_FRAME_INDEX,
+  ST_FRAME_NS,
+  ST_FRAMES,
+  ST_HEADER,
+  ST_KIND_TOTALS,
+  ST_LATE_COUNT,
+  ST_LATE_MAX,
+  ST_LATE_MEAN,
+  ST_LATE_MIN,
+  ST_LATE_P50,
+  ST_LATE_P99,
+  ST_LATE_P999,
+  ST_MODE,
+  ST_STOPPED,
+  TS_DEGRADED,
+  TS_DEGRADED_RUNS,
+  TS_ERRORS,
+  TS_EXEC_COUNT,
+  TS_EXEC_MAX,
+  TS_EXEC_MAX_FRAME,
+  TS_EXEC_MEAN,
+  TS_EXEC_MIN,
+  TS_EXEC_P50,
+  TS_EXEC_P99,
+  TS_EXEC_P999,
+  TS_MISSES,
+  TS_OVERRUNS,
+  TS_POLICY_TRIGGERS,
+  TS_RELEASES,
+  TS_RUNS,
+  TS_SIZE,
+  TS_SKIPPED,
+} from '../worker/protocol.js';
 import { formatDurationNs, formatUs } from './format.js';
 import type { CliIo } from './io.js';
 
@@ -23,7 +67,8 @@ export interface RunOptions {
   /** 0 = until stopped. */
   readonly durationNs: number;
   readonly reportFile: string | null;
-  readonly marginNs: number;
+  /** `--margin`, ns; null: the chosen waiter's default (native 100 µs, hybrid 200 µs). */
+  readonly marginNs: number | null;
   /** null = the default rule. */
   readonly warmupNs: number | null;
   readonly quiet: boolean;
@@ -34,13 +79,15 @@ export interface RunOptions {
    * `mode` this long after measurement starts. null when not given.
    */
   readonly modeAfter: { readonly afterNs: number; readonly mode: string } | null;
+  /** `--metrics [host:]port`: serve `/metrics` there during the run; null: no endpoint. @default null */
+  readonly metrics?: { readonly host: string; readonly port: number } | null;
 }
 
 /** ANSI: erase from the cursor to the end of the line. */
 const CLEAR_TO_EOL = '\u001b[K';
 /** Default run length, ns. */
 export const DEFAULT_DURATION_NS = 10_000_000_000;
-/** Default waiter margin, ns. */
+/** Default margin of the hybrid (pure-JS) waiter, ns; the native waiter's is `DEFAULT_NATIVE_MARGIN_NS` (100 µs). */
 export const DEFAULT_MARGIN_NS = 200_000;
 
 /** `environment` of a run report, plus which thread ran the loop. */
@@ -78,13 +125,16 @@ export function describeRunStart(input: {
   readonly slackApplied: boolean;
   readonly slackReason: string | null;
   readonly thread: RunThread;
+  /** Why the native addon is not used (printed when the JS pair runs); null: not shown. @default null */
+  readonly nativeReason?: string | null;
 }): string {
   const durationText = input.durationNs === 0 ? 'until stopped' : formatDurationNs(input.durationNs);
   return (
     `hardtick run ${input.configName}: ${input.modes} mode(s), frame ${formatDurationNs(input.frameNs)}, ${durationText}` +
     ` (${input.warmupNs > 0 ? `warm-up ${formatDurationNs(input.warmupNs)}` : 'no warm-up'}; ` +
     `${input.thread === 'worker' ? 'worker thread' : 'main thread'}; clock ${input.clock}, waiter ${input.waiter} margin ` +
-    `${formatDurationNs(input.marginNs)}, timer slack ${input.slackApplied ? 'lowered' : `unchanged: ${input.slackReason}`})`
+    `${formatDurationNs(input.marginNs)}, timer slack ${input.slackApplied ? 'lowered' : `unchanged: ${input.slackReason}`}` +
+    `${input.nativeReason === undefined || input.nativeReason === null ? '' : `; native addon not used: ${input.nativeReason}`})`
   );
 }
 
@@ -288,4 +338,150 @@ function describeValue(a: AlarmLine): string {
 /** An error a task threw, as one line. */
 export function describeThrown(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+/**
+ * The waiter margin a run will use: `--margin` when given, else the default of the waiter
+ * `selectClockAndWaiter` will pick (native when the addon loads: 100 µs; hybrid: 200 µs).
+ * The main thread uses it for the RT-throttling check before the worker has chosen.
+ */
+export function expectedMarginNs(marginNs: number | null): number {
+  if (marginNs !== null) return marginNs;
+  return loadNative() === null ? DEFAULT_MARGIN_NS : DEFAULT_NATIVE_MARGIN_NS;
+}
+
+/**
+ * The loop's timing for the RT-throttling check: of every mode, the one with the largest
+ * busy share (waiter spin + fullest frame's planned load, over its frame).
+ */
+export function loopTimingFor(tables: readonly ScheduleTable[], spinNsPerFrame: number): RealtimeLoopTiming {
+  let best: RealtimeLoopTiming = { frameNs: 1, spinNsPerFrame, loadNsPerFrame: 0 };
+  let bestShare = -1;
+  for (const table of tables) {
+    let maxLoadNs = 0;
+    for (let f = 0; f < table.frameCount; f++) {
+      let load = 0;
+      for (let i = table.frameSlotStart[f]!; i < table.frameSlotStart[f + 1]!; i++)
+        load += table.slotBudgetNs[i]!;
+      if (load > maxLoadNs) maxLoadNs = load;
+    }
+    const share = (Math.min(spinNsPerFrame, table.frameNs) + maxLoadNs) / table.frameNs;
+    if (share > bestShare) {
+      bestShare = share;
+      best = { frameNs: table.frameNs, spinNsPerFrame, loadNsPerFrame: maxLoadNs };
+    }
+  }
+  return best;
+}
+
+/**
+ * An {@link ExecutiveSnapshot} rebuilt from a statistics record (protocol.ts `ST_*`/`TS_*`):
+ * the figures of `/metrics` in both run modes, and of the report when the worker crashed.
+ * No response times or histogram buckets (the record does not carry them). `record` null:
+ * zeros. Cold (allocates).
+ */
+export function snapshotFromStatsRecord(
+  record: Float64Array | null,
+  config: ResolvedConfig,
+  fallbackFrameNs: number,
+  stopReason: string | null,
+): ExecutiveSnapshot {
+  let taskCount = 0;
+  for (const mode of config.modes) taskCount += mode.tasks.length;
+  const s = record ?? new Float64Array(ST_HEADER + taskCount * TS_SIZE);
+  const nonNeg = (v: number | undefined): number => Math.max(0, v ?? 0);
+  const tasks: TaskSnapshot[] = [];
+  let g = 0;
+  for (const mode of config.modes) {
+    for (const task of mode.tasks) {
+      const o = ST_HEADER + g * TS_SIZE;
+      const at = (i: number): number => nonNeg(s[o + i]);
+      tasks.push({
+        name: task.name,
+        mode: mode.name,
+        budgetNs: task.budgetNs,
+        deadlineNs: task.deadlineNs,
+        periodNs: task.periodNs,
+        releases: at(TS_RELEASES),
+        runs: at(TS_RUNS),
+        overruns: at(TS_OVERRUNS),
+        deadlineMisses: at(TS_MISSES),
+        errors: at(TS_ERRORS),
+        skipped: at(TS_SKIPPED),
+        degradedRuns: at(TS_DEGRADED_RUNS),
+        execNs: {
+          count: at(TS_EXEC_COUNT),
+          min: at(TS_EXEC_MIN),
+          mean: at(TS_EXEC_MEAN),
+          p50: at(TS_EXEC_P50),
+          p99: at(TS_EXEC_P99),
+          p999: at(TS_EXEC_P999),
+          max: at(TS_EXEC_MAX),
+        },
+        execMaxFrame: record === null ? -1 : (s[o + TS_EXEC_MAX_FRAME] ?? -1),
+        responseNs: { count: 0, min: 0, mean: 0, p50: 0, p99: 0, p999: 0, max: 0 },
+        execHistogram: [],
+        policyTriggers: at(TS_POLICY_TRIGGERS),
+        degraded: s[o + TS_DEGRADED] === 1,
+      });
+      g++;
+    }
+  }
+  const alarms = {} as Record<(typeof ALARM_KINDS)[number], number>;
+  for (let k = 0; k < KIND_COUNT; k++) alarms[ALARM_KINDS[k]!] = nonNeg(s[ST_KIND_TOTALS + k]);
+  const mode = config.modes[s[ST_MODE]!] ?? config.modes[0]!;
+  const frameNs = s[ST_FRAME_NS]! > 0 ? s[ST_FRAME_NS]! : fallbackFrameNs;
+  return {
+    mode: mode.name,
+    frameNs,
+    frames: {
+      count: nonNeg(s[ST_FRAMES]),
+      overruns: nonNeg(s[ST_KIND_TOTALS + KIND_FRAME_OVERRUN]),
+      skipped: nonNeg(s[ST_FRAME_INDEX]! - s[ST_FRAMES]!),
+    },
+    release: {
+      latenessNs: {
+        count: nonNeg(s[ST_LATE_COUNT]),
+        min: nonNeg(s[ST_LATE_MIN]),
+        mean: nonNeg(s[ST_LATE_MEAN]),
+        p50: nonNeg(s[ST_LATE_P50]),
+        p99: nonNeg(s[ST_LATE_P99]),
+        p999: nonNeg(s[ST_LATE_P999]),
+        max: nonNeg(s[ST_LATE_MAX]),
+      },
+    },
+    tasks,
+    alarms,
+    alarmsDropped: nonNeg(s[ST_ALARMS_DROPPED]),
+    stopped: stopReason !== null || s[ST_STOPPED] === 1,
+    stopReason,
+    elapsedNs: nonNeg(s[ST_ELAPSED]),
+    startNs: null,
+    nextFrameIndex: nonNeg(s[ST_FRAME_INDEX]),
+  };
+}
+
+/**
+ * Starts `--metrics` (when asked) and prints its URL; a non-loopback address gets a
+ * warning (the endpoint has no authentication). Returns null when not asked.
+ * @throws HardtickError `usage` when the address cannot be bound.
+ */
+export async function startRunMetrics(
+  options: RunOptions,
+  collect: () => MetricsSource,
+  printer: LinePrinter,
+): Promise<MetricsServer | null> {
+  if (options.metrics === undefined || options.metrics === null) return null;
+  const server = await startMetricsServer({
+    host: options.metrics.host,
+    port: options.metrics.port,
+    collect,
+  });
+  printer.line(`metrics: ${server.url}metrics`);
+  if (!server.loopback) {
+    printer.alarm(
+      `hardtick run: --metrics listens on ${server.host}, reachable from other machines; the endpoint has no authentication`,
+    );
+  }
+  return server;
 }

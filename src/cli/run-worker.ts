@@ -19,6 +19,19 @@
  * heap is the one that matters), and exits; this thread builds and writes the report as
  * main-thread mode does, with `environment.thread: 'worker'`.
  *
+ * Backend and real-time setup: the worker picks its own clock and waiter
+ * (`selectClockAndWaiter`: native when the addon loads, `HARDTICK_NATIVE=0` forces JS) and
+ * applies the config's thread-scoped real-time steps to itself (`applyRealtimeInThread`,
+ * before its warm-up); this thread applies the process-wide ones (`applyRealtime(…,
+ * { thread: 'worker' })`: `/dev/cpu_dma_latency`, mlockall, the RT-throttling check) before
+ * the worker starts, prints every warning once, merges both step lists into the report
+ * (`mergeRealtimeSteps`) and releases its part when the run ends.
+ *
+ * `--metrics`: served from this thread (the worker never yields), from the latest
+ * statistics record the poll already keeps; a scrape costs the worker nothing. GC figures
+ * are not live in worker mode (the worker's GC observer only reports once its loop ends):
+ * they are in the report.
+ *
  * Errors: a setup failure in the worker (config, plan, task module) arrives as the
  * HardtickError's code and message and is thrown again here, so it prints exactly as in
  * main-thread mode (exit 2). A worker that crashes or exits mid-run: the error is printed,
@@ -30,18 +43,13 @@ import { loadConfig } from '../config/load.js';
 import type { ResolvedConfig } from '../config/types.js';
 import { HardtickError } from '../errors.js';
 import { SpscRing } from '../memory/spsc-ring.js';
+import { metricsSourceFromSnapshot } from '../metrics/source.js';
+import { applyRealtime, mergeRealtimeSteps, type RealtimeSetup, realtimeWarning } from '../realtime/apply.js';
+import type { RealtimeStepResult } from '../realtime/types.js';
 import { collectEnvironment } from '../report/environment.js';
 import type { GcSummary } from '../report/gc-monitor.js';
 import { buildRunReport } from '../report/run-report.js';
-import type { ExecutiveSnapshot, TaskSnapshot } from '../runtime/index.js';
-import {
-  ALARM_KINDS,
-  KIND_COUNT,
-  KIND_DEADLINE_MISS,
-  KIND_FRAME_OVERRUN,
-  KIND_OVERRUN,
-  KIND_TASK_ERROR,
-} from '../runtime/index.js';
+import { ALARM_KINDS, KIND_DEADLINE_MISS, KIND_OVERRUN, KIND_TASK_ERROR } from '../runtime/index.js';
 import {
   AL_FIRST_FRAME,
   AL_FRAME,
@@ -58,56 +66,38 @@ import {
   CMD_MODE,
   CMD_SIZE,
   COMMAND_RING_CAPACITY,
+  PHASE_FINAL,
   PHASE_MEASURING,
   type RtReadyInfo,
   type RtWorkerData,
   type RtWorkerMessage,
-  ST_ALARMS_DROPPED,
-  ST_ELAPSED,
   ST_FRAME_INDEX,
   ST_FRAMES,
-  ST_HEADER,
   ST_KIND_TOTALS,
-  ST_LATE_COUNT,
   ST_LATE_MAX,
-  ST_LATE_MEAN,
-  ST_LATE_MIN,
-  ST_LATE_P50,
   ST_LATE_P99,
-  ST_LATE_P999,
   ST_MODE,
   ST_PHASE,
   STATS_RING_CAPACITY,
   statsRecordSize,
-  TS_DEGRADED_RUNS,
-  TS_ERRORS,
-  TS_EXEC_COUNT,
-  TS_EXEC_MAX,
-  TS_EXEC_MEAN,
-  TS_EXEC_MIN,
-  TS_EXEC_P50,
-  TS_EXEC_P99,
-  TS_EXEC_P999,
-  TS_MISSES,
-  TS_OVERRUNS,
-  TS_RELEASES,
-  TS_RUNS,
-  TS_SIZE,
-  TS_SKIPPED,
 } from '../worker/protocol.js';
-import { modeIndexOrThrow, totalTaskCount, warmupLengthNs } from '../worker/setup.js';
+import { modeIndexOrThrow, planModes, totalTaskCount, warmupLengthNs } from '../worker/setup.js';
 import { startRtWorker } from '../worker/start.js';
 import type { CliIo } from './io.js';
 import {
   checkReportPath,
   describeAlarm,
   describeRunStart,
+  expectedMarginNs,
   finishRun,
   LinePrinter,
+  loopTimingFor,
   type RunEnvironmentWithThread,
   type RunOptions,
   StatusLine,
   StopSignals,
+  snapshotFromStatsRecord,
+  startRunMetrics,
 } from './run-shared.js';
 
 /** How often the main thread drains the alarm and stats rings, ms. */
@@ -142,7 +132,7 @@ export async function runInWorker(options: RunOptions, io: CliIo): Promise<numbe
     durationNs: options.durationNs,
     // −1: the default rule, which needs the planned frame (the worker applies it).
     warmupNs: options.warmupNs ?? -1,
-    marginNs: options.marginNs,
+    marginNs: options.marginNs ?? -1,
     statsIntervalNs: STATS_INTERVAL_NS,
     stopFlag,
     alarmRing: alarms.buffer,
@@ -150,7 +140,18 @@ export async function runInWorker(options: RunOptions, io: CliIo): Promise<numbe
     commandRing: commands.buffer,
   };
   const session = new WorkerSession(config, options, io, alarms, stats, commands, new Int32Array(stopFlag));
-  return session.run(data, modeAfterIndex);
+  // Process-wide real-time steps (latency device, memory lock) and the throttling check,
+  // before the worker exists; the worker applies its thread's steps itself.
+  const realtime = applyRealtime(config.realtime, {
+    thread: 'worker',
+    loop: loopTimingFor(planModes(config), expectedMarginNs(options.marginNs)),
+    warn: (line) => session.warn(line),
+  });
+  try {
+    return await session.run(data, modeAfterIndex, realtime);
+  } finally {
+    realtime.release();
+  }
 }
 
 /** One worker run, seen from the main thread. */
@@ -172,6 +173,8 @@ class WorkerSession {
   private readonly errorTexts = new Map<string, string>();
   /** Task-error lines waiting one poll for their message. */
   private deferred: { line: string; key: string }[] = [];
+  /** The worker's `ready` (backend, its real-time steps), or null before it. */
+  private ready: RtReadyInfo | null = null;
 
   constructor(
     private readonly config: ResolvedConfig,
@@ -187,7 +190,39 @@ class WorkerSession {
     this.latest = new Float64Array(stats.recordSize);
   }
 
-  async run(data: RtWorkerData, modeAfterIndex: number): Promise<number> {
+  /** A real-time setup warning, once, on stderr. */
+  warn(line: string): void {
+    this.printer.alarm(line);
+  }
+
+  /** The `/metrics` figures: the latest measuring (or final) statistics record. Cold. */
+  private metricsSource(realtime: RealtimeSetup) {
+    const phase = this.latest[ST_PHASE];
+    const live = this.haveStats && (phase === PHASE_MEASURING || phase === PHASE_FINAL);
+    const snapshot = snapshotFromStatsRecord(live ? this.latest : null, this.config, this.frameNs, null);
+    return metricsSourceFromSnapshot(snapshot, null, {
+      configName: this.config.name,
+      clock: this.ready?.clock ?? 'unknown',
+      waiter: this.ready?.waiter ?? 'unknown',
+      thread: 'worker',
+      realtime: mergeRealtimeSteps(this.config.realtime, realtime.steps, this.ready?.realtimeSteps ?? []),
+    });
+  }
+
+  async run(data: RtWorkerData, modeAfterIndex: number, realtime: RealtimeSetup): Promise<number> {
+    const metrics = await startRunMetrics(this.options, () => this.metricsSource(realtime), this.printer);
+    try {
+      return await this.runWorker(data, modeAfterIndex, realtime);
+    } finally {
+      await metrics?.close();
+    }
+  }
+
+  private async runWorker(
+    data: RtWorkerData,
+    modeAfterIndex: number,
+    realtime: RealtimeSetup,
+  ): Promise<number> {
     const worker = startRtWorker(data);
     this.stop.onStop = () => Atomics.store(this.stopFlag, 0, 1);
     this.stop.install();
@@ -259,7 +294,17 @@ class WorkerSession {
       throw new HardtickError(end.message.code, end.message.message, { issues: end.message.issues });
     }
     const endedAt = new Date();
-    if (end.kind === 'crashed') return this.finishCrashed(end.reason, endedAt);
+    const workerSteps: readonly RealtimeStepResult[] = this.ready?.realtimeSteps ?? [];
+    const realtimeReport = {
+      thread: 'worker' as const,
+      steps: mergeRealtimeSteps(this.config.realtime, realtime.steps, workerSteps),
+      throttling: realtime.throttling,
+      warnings: [
+        ...realtime.warnings,
+        ...workerSteps.map(realtimeWarning).filter((line): line is string => line !== null),
+      ],
+    };
+    if (end.kind === 'crashed') return this.finishCrashed(end.reason, endedAt, realtimeReport);
     const done = end.message;
     const stopNote =
       this.warmupStopNote ??
@@ -274,12 +319,18 @@ class WorkerSession {
       requestedDurationNs: this.options.durationNs === 0 ? null : this.options.durationNs,
       warmup: { frames: done.warmupFrames, durationNs: done.warmupFrames === 0 ? 0 : this.warmupDurationNs },
       stopReason: stopNote ?? done.snapshot.stopReason,
+      realtime: realtimeReport,
     });
     return finishRun(report, this.options.reportFile, this.printer, this.io);
   }
 
   private onReady(info: RtReadyInfo): void {
+    this.ready = info;
     this.frameNs = info.frameNs;
+    for (const step of info.realtimeSteps) {
+      const line = realtimeWarning(step);
+      if (line !== null) this.printer.alarm(line);
+    }
     this.printer.line(
       describeRunStart({
         configName: this.config.name,
@@ -293,6 +344,7 @@ class WorkerSession {
         slackApplied: info.slackApplied,
         slackReason: info.slackReason,
         thread: 'worker',
+        nativeReason: info.backend.backend === 'native' ? null : info.backend.native.reason,
       }),
     );
   }
@@ -390,14 +442,31 @@ class WorkerSession {
   }
 
   /** The worker died mid-run: say so, write the report from the last statistics record, exit 2. */
-  private async finishCrashed(reason: string, endedAt: Date): Promise<number> {
+  private async finishCrashed(
+    reason: string,
+    endedAt: Date,
+    realtime: NonNullable<Parameters<typeof buildRunReport>[0]['realtime']>,
+  ): Promise<number> {
     this.io.err(`hardtick run: the real-time worker failed: ${reason}\n`);
-    const snapshot = this.snapshotFromStats();
+    const snapshot = snapshotFromStatsRecord(
+      this.haveStats ? this.latest : null,
+      this.config,
+      this.frameNs,
+      'worker-crashed',
+    );
+    const ready = this.ready;
     const report = buildRunReport({
       config: this.config,
       snapshot,
       environment: {
-        ...collectEnvironment({ clock: 'unknown', waiter: 'unknown', timerSlackApplied: false }),
+        ...collectEnvironment({
+          clock: ready?.clock ?? 'unknown',
+          waiter: ready?.waiter ?? 'unknown',
+          waiterMarginNs: ready?.marginNs ?? null,
+          timerSlackApplied: ready?.slackApplied ?? false,
+          backend: ready?.backend ?? null,
+          loopThreadId: null,
+        }),
         thread: 'worker',
       } as RunEnvironmentWithThread,
       gc: EMPTY_GC,
@@ -406,99 +475,10 @@ class WorkerSession {
       requestedDurationNs: this.options.durationNs === 0 ? null : this.options.durationNs,
       warmup: { frames: this.warmupFrames, durationNs: this.warmupDurationNs },
       stopReason: 'worker-crashed',
+      realtime,
     });
     const code = await finishRun(report, this.options.reportFile, this.printer, this.io);
     return Math.max(2, code);
-  }
-
-  /** An ExecutiveSnapshot rebuilt from the latest statistics record (zeros without one). */
-  private snapshotFromStats(): ExecutiveSnapshot {
-    const s = this.haveStats ? this.latest : new Float64Array(statsRecordSize(totalTaskCount(this.config)));
-    const dist = (
-      count: number,
-      min: number,
-      mean: number,
-      p50: number,
-      p99: number,
-      p999: number,
-      max: number,
-    ) => ({
-      count: Math.max(0, count),
-      min: Math.max(0, min),
-      mean: Math.max(0, mean),
-      p50: Math.max(0, p50),
-      p99: Math.max(0, p99),
-      p999: Math.max(0, p999),
-      max: Math.max(0, max),
-    });
-    const tasks: TaskSnapshot[] = [];
-    let g = 0;
-    for (const mode of this.config.modes) {
-      for (const task of mode.tasks) {
-        const o = ST_HEADER + g * TS_SIZE;
-        const at = (i: number): number => Math.max(0, s[o + i]!);
-        tasks.push({
-          name: task.name,
-          mode: mode.name,
-          budgetNs: task.budgetNs,
-          deadlineNs: task.deadlineNs,
-          periodNs: task.periodNs,
-          releases: at(TS_RELEASES),
-          runs: at(TS_RUNS),
-          overruns: at(TS_OVERRUNS),
-          deadlineMisses: at(TS_MISSES),
-          errors: at(TS_ERRORS),
-          skipped: at(TS_SKIPPED),
-          degradedRuns: at(TS_DEGRADED_RUNS),
-          execNs: dist(
-            at(TS_EXEC_COUNT),
-            at(TS_EXEC_MIN),
-            at(TS_EXEC_MEAN),
-            at(TS_EXEC_P50),
-            at(TS_EXEC_P99),
-            at(TS_EXEC_P999),
-            at(TS_EXEC_MAX),
-          ),
-          execMaxFrame: -1,
-          responseNs: dist(0, 0, 0, 0, 0, 0, 0),
-          execHistogram: [],
-          policyTriggers: 0,
-          degraded: false,
-        });
-        g++;
-      }
-    }
-    const alarms = {} as Record<(typeof ALARM_KINDS)[number], number>;
-    for (let k = 0; k < KIND_COUNT; k++) alarms[ALARM_KINDS[k]!] = s[ST_KIND_TOTALS + k]!;
-    const mode = this.config.modes[s[ST_MODE]!] ?? this.config.modes[0]!;
-    return {
-      mode: mode.name,
-      frameNs: this.frameNs,
-      frames: {
-        count: s[ST_FRAMES]!,
-        overruns: s[ST_KIND_TOTALS + KIND_FRAME_OVERRUN]!,
-        skipped: s[ST_FRAME_INDEX]! - s[ST_FRAMES]!,
-      },
-      release: {
-        latenessNs: dist(
-          s[ST_LATE_COUNT]!,
-          s[ST_LATE_MIN]!,
-          s[ST_LATE_MEAN]!,
-          s[ST_LATE_P50]!,
-          s[ST_LATE_P99]!,
-          s[ST_LATE_P999]!,
-          s[ST_LATE_MAX]!,
-        ),
-      },
-      tasks,
-      alarms,
-      alarmsDropped: Math.max(0, s[ST_ALARMS_DROPPED]!),
-      stopped: true,
-      stopReason: 'worker-crashed',
-      elapsedNs: Math.max(0, s[ST_ELAPSED]!),
-      startNs: null,
-      nextFrameIndex: s[ST_FRAME_INDEX]!,
-    };
   }
 }
 

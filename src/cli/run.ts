@@ -1,6 +1,6 @@
 /**
- * `hardtick run <config> [--duration 10s] [--report FILE] [--margin 200us] [--warmup …]
- * [--thread worker|main] [--quiet]`: plan every mode, load the task functions, run the
+ * `hardtick run <config> [--duration 10s] [--report FILE] [--margin 100us] [--warmup …]
+ * [--thread worker|main] [--metrics [host:]port] [--quiet]`: plan every mode, load the task functions, run the
  * executive on the real clock, print a live status line, the WCET summary, and write the
  * `hardtick.run/v1` report.
  *
@@ -22,9 +22,10 @@
 import { parseArgs } from 'node:util';
 import { parseDurationNs } from '../config/duration.js';
 import { HardtickError } from '../errors.js';
+import { parseMetricsAddress } from '../metrics/server.js';
 import type { CliIo } from './io.js';
 import { runOnMainThread } from './run-main-thread.js';
-import { DEFAULT_DURATION_NS, DEFAULT_MARGIN_NS, type RunOptions } from './run-shared.js';
+import { DEFAULT_DURATION_NS, type RunOptions } from './run-shared.js';
 import { runInWorker } from './run-worker.js';
 
 const HELP = `Usage: hardtick run <config> [options]
@@ -39,15 +40,25 @@ Options:
   --duration <d>  how long to measure, e.g. 10s, 500ms, 120s; 0 runs until
                   SIGINT/SIGTERM                                        (default 10s)
   --report <file> write the run report (JSON, schema hardtick.run/v1) to <file>
-  --margin <d>    the waiter's spin margin before each release          (default 200us)
+  --margin <d>    the waiter's spin margin before each release
+                  (default: native waiter 100us, hybrid waiter 200us)
   --warmup <d>    run the loop this long before measuring; 0 to skip
                   (default: 200ms or 500 frames, whichever is longer, at most 2s)
   --thread <t>    where the loop runs: 'worker' (a dedicated real-time worker
                   thread; the main thread only prints and writes the report) or
                   'main' (the main thread, yielding to the event loop in frame
                   slack)                                                (default worker)
+  --metrics <a>   serve Prometheus metrics at http://<a>/metrics during the
+                  run; <a> is [host:]port, the host defaults to 127.0.0.1
+                  (loopback), port 0 picks a free one (the URL is printed)
   --quiet         no live status line
   -h, --help      this text
+
+Clock and waiter: the native addon's CLOCK_MONOTONIC clock and clock_nanosleep
+waiter when it is built, else performance.now() and the hybrid Atomics.wait
+waiter; HARDTICK_NATIVE=0 forces the latter. The config's "realtime" section
+(priority, cpu, lockMemory, cpuDmaLatency, timerSlackNs, nice) is applied to the
+loop thread; every step is reported, a refused one is a warning.
 
 Task modules: .mjs/.js load directly; TypeScript task modules need a loader:
   node --import tsx node_modules/hardtick/dist/cli/main.js run hardtick.json
@@ -96,6 +107,7 @@ function parseRunArgs(argv: string[]): RunOptions | 'help' {
       warmup: { type: 'string' },
       thread: { type: 'string' },
       'mode-after': { type: 'string' },
+      metrics: { type: 'string' },
       quiet: { type: 'boolean', short: 'q' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -118,11 +130,12 @@ function parseRunArgs(argv: string[]): RunOptions | 'help' {
     durationNs:
       values.duration === undefined ? DEFAULT_DURATION_NS : optionDuration('--duration', values.duration),
     reportFile: values.report ?? null,
-    marginNs: values.margin === undefined ? DEFAULT_MARGIN_NS : optionDuration('--margin', values.margin),
+    marginNs: values.margin === undefined ? null : optionDuration('--margin', values.margin),
     warmupNs: values.warmup === undefined ? null : optionDuration('--warmup', values.warmup),
     quiet: values.quiet === true,
     thread,
     modeAfter: values['mode-after'] === undefined ? null : parseModeAfter(values['mode-after']),
+    metrics: values.metrics === undefined ? null : parseMetricsAddress(values.metrics),
   };
 }
 

@@ -32,6 +32,21 @@ export interface RunEnvironment {
   /** The waiter's spin margin in ns, when it has one. */
   readonly waiterMarginNs: number | null;
   /**
+   * Extra: which clock/waiter pair ran the loop: `'native'` (the addon's CLOCK_MONOTONIC
+   * clock and `clock_nanosleep(TIMER_ABSTIME)` waiter) or `'js'` (`performance.now()` and
+   * the hybrid `Atomics.wait` waiter); null when the runner did not say.
+   */
+  readonly backend?: 'native' | 'js' | null;
+  /**
+   * Extra: the native addon's status where the loop ran: whether it loaded, and why not
+   * (e.g. `disabled by HARDTICK_NATIVE=0`); null when the runner did not say.
+   */
+  readonly nativeAddon?: {
+    readonly available: boolean;
+    readonly reason: string | null;
+    readonly path: string | null;
+  } | null;
+  /**
    * Scheduling policy of the thread that ran the loop, e.g. `SCHED_OTHER (nice 0)` or
    * `SCHED_FIFO (priority 80)`; `SCHED_OTHER (assumed)` where it cannot be read.
    */
@@ -81,6 +96,18 @@ export interface EnvironmentInput {
   readonly waiterMarginNs?: number | null;
   /** Result of `tryLowerTimerSlack()`. */
   readonly timerSlackApplied: boolean;
+  /**
+   * The clock/waiter selection (`selectClockAndWaiter(...).backend`): fills `backend` and
+   * `nativeAddon`. @default null (both null)
+   */
+  readonly backend?: {
+    readonly backend: 'native' | 'js';
+    readonly native: {
+      readonly available: boolean;
+      readonly reason: string | null;
+      readonly path: string | null;
+    };
+  } | null;
   /** V8 flags set at run time. @default [] */
   readonly v8Flags?: readonly string[];
   /**
@@ -116,6 +143,15 @@ export function collectEnvironment(input: EnvironmentInput): RunEnvironment {
     clock: input.clock,
     waiter: input.waiter,
     waiterMarginNs: input.waiterMarginNs ?? null,
+    backend: input.backend?.backend ?? null,
+    nativeAddon:
+      input.backend === undefined || input.backend === null
+        ? null
+        : {
+            available: input.backend.native.available,
+            reason: input.backend.native.reason,
+            path: input.backend.native.path,
+          },
     schedulingPolicy: readSchedulingPolicy(tid),
     timerSlack: { applied: input.timerSlackApplied, ns: readTimerSlackNs(tid) },
     execArgv: [...process.execArgv],

@@ -36,6 +36,28 @@
 import { HardtickError } from '../errors.js';
 import { LogHistogram } from '../stats/histogram.js';
 import type { Clock, Waiter } from '../time/clock.js';
+import {
+  DQ_COUNT,
+  DQ_MAX,
+  DQ_MEAN,
+  DQ_MIN,
+  DQ_P50,
+  DQ_P99,
+  DQ_P999,
+  DQ_SIZE,
+  TC_DEADLINE_MISSES,
+  TC_DEGRADED,
+  TC_DEGRADED_RUNS,
+  TC_ERRORS,
+  TC_EXEC_MAX_FRAME,
+  TC_EXEC_MAX_NS,
+  TC_OVERRUNS,
+  TC_POLICY_TRIGGERS,
+  TC_RELEASES,
+  TC_RUNS,
+  TC_SIZE,
+  TC_SKIPPED,
+} from './accessors.js';
 import { AlarmDrain, type AlarmRecordView } from './alarm-drain.js';
 import {
   ALARM_KINDS,
@@ -185,6 +207,28 @@ const NOOP: TaskFn = () => {};
 
 function usage(message: string): HardtickError {
   return new HardtickError('usage', message);
+}
+
+/** Fills `out[offset + DQ_*]` from `h` (allocation-free once optimised). */
+function distributionInto(h: LogHistogram, out: Float64Array, offset: number): void {
+  if (offset < 0 || offset + DQ_SIZE > out.length) {
+    throw new RangeError(
+      `Executive: distribution needs ${DQ_SIZE} doubles at offset ${offset}, the array has ${out.length}`,
+    );
+  }
+  out[offset + DQ_COUNT] = h.count;
+  out[offset + DQ_MIN] = h.minNs;
+  out[offset + DQ_MEAN] = h.meanNs;
+  out[offset + DQ_P50] = h.valueAtQuantile(0.5);
+  out[offset + DQ_P99] = h.valueAtQuantile(0.99);
+  out[offset + DQ_P999] = h.valueAtQuantile(0.999);
+  out[offset + DQ_MAX] = h.maxNs;
+}
+
+function countersTooShort(length: number, offset: number, tasks: number): RangeError {
+  return new RangeError(
+    `Executive.taskCountersInto: ${tasks} task(s) need ${tasks * TC_SIZE} doubles at offset ${offset}, the array has ${length}`,
+  );
 }
 
 function distribution(h: LogHistogram): DistributionNs {
@@ -393,6 +437,11 @@ export class Executive {
     return this.cur.name;
   }
 
+  /** Frame size of the current mode, ns. */
+  get frameNs(): number {
+    return this.cur.frameNs;
+  }
+
   /** Frames run so far. */
   get framesRun(): number {
     return this.st[ST_FRAMES_RUN]!;
@@ -513,6 +562,67 @@ export class Executive {
     const rt = mode === undefined ? this.cur : this.modes.find((r) => r.name === mode);
     if (rt === undefined || taskIndex < 0 || taskIndex >= rt.taskCount) return undefined;
     return this.stats.lastError[rt.taskBase + taskIndex];
+  }
+
+  /** Tasks over every mode: the length of the flattened per-task arrays (snapshot order). */
+  get taskCount(): number {
+    return this.fns.length;
+  }
+
+  /**
+   * Alarm records lost because the executive's alarm ring was full before a drain (they
+   * are still counted in {@link Executive.alarmTotal}). O(1), allocation-free.
+   */
+  get alarmsDropped(): number {
+    return this.ring.dropped;
+  }
+
+  /**
+   * Copies every task's counters (every mode, snapshot order) into `out`: task g's counter
+   * X at `offset + g·TC_SIZE + TC_X` (layout in accessors.ts). Allocation-free, O(tasks):
+   * for periodic statistics between frames, where `snapshot()` is too slow.
+   * @throws RangeError when `out` is too short (a setup error: size it once with `taskCount`).
+   */
+  taskCountersInto(out: Float64Array, offset = 0): void {
+    const n = this.fns.length;
+    if (offset < 0 || offset + n * TC_SIZE > out.length) throw countersTooShort(out.length, offset, n);
+    const d = this.stats.data;
+    const triggers = this.policy.triggers;
+    const degraded = this.policy.degraded;
+    for (let g = 0; g < n; g++) {
+      const s = g * TS_SIZE;
+      const o = offset + g * TC_SIZE;
+      out[o + TC_RELEASES] = d[s + TS_RELEASES]!;
+      out[o + TC_RUNS] = d[s + TS_RUNS]!;
+      out[o + TC_OVERRUNS] = d[s + TS_OVERRUNS]!;
+      out[o + TC_DEADLINE_MISSES] = d[s + TS_DEADLINE_MISSES]!;
+      out[o + TC_ERRORS] = d[s + TS_ERRORS]!;
+      out[o + TC_SKIPPED] = d[s + TS_SKIPPED]!;
+      out[o + TC_DEGRADED_RUNS] = d[s + TS_DEGRADED_RUNS]!;
+      out[o + TC_EXEC_MAX_NS] = d[s + TS_EXEC_MAX_NS]!;
+      out[o + TC_EXEC_MAX_FRAME] = d[s + TS_EXEC_MAX_FRAME]!;
+      out[o + TC_POLICY_TRIGGERS] = triggers[g]!;
+      out[o + TC_DEGRADED] = degraded[g]!;
+    }
+  }
+
+  /**
+   * Writes task `task`'s (flattened index, snapshot order) execution-time distribution
+   * into `out` at `offset` (`DQ_*` layout: count, min, mean, p50, p99, p999, max; ns).
+   * Allocation-free: every figure goes straight into the Float64Array, so no double is
+   * returned across a call. Cost: three partial histogram scans (a few µs).
+   * @throws RangeError for a task index out of range or an `out` too short (setup errors).
+   */
+  execQuantilesInto(task: number, out: Float64Array, offset = 0): void {
+    const h = this.stats.exec[task];
+    if (h === undefined)
+      throw new RangeError(`Executive.execQuantilesInto: no task ${task} (0..${this.fns.length - 1})`);
+    distributionInto(h, out, offset);
+  }
+
+  /** Release lateness into `out` at `offset`, `DQ_*` layout (see {@link Executive.execQuantilesInto}). */
+  latenessQuantilesInto(out: Float64Array, offset = 0): void {
+    distributionInto(this.lateness, out, offset);
   }
 
   /** Release-lateness histogram (live; read between frames). */

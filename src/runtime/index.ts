@@ -3,6 +3,28 @@
  * of hardtick; see executive.ts for its allocation and threading contract.
  */
 
+export {
+  DQ_COUNT,
+  DQ_MAX,
+  DQ_MEAN,
+  DQ_MIN,
+  DQ_P50,
+  DQ_P99,
+  DQ_P999,
+  DQ_SIZE,
+  TC_DEADLINE_MISSES,
+  TC_DEGRADED,
+  TC_DEGRADED_RUNS,
+  TC_ERRORS,
+  TC_EXEC_MAX_FRAME,
+  TC_EXEC_MAX_NS,
+  TC_OVERRUNS,
+  TC_POLICY_TRIGGERS,
+  TC_RELEASES,
+  TC_RUNS,
+  TC_SIZE,
+  TC_SKIPPED,
+} from './accessors.js';
 export type { AlarmRecordView } from './alarm-drain.js';
 export {
   ALARM_KINDS,

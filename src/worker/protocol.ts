@@ -19,9 +19,33 @@
  * task and mode names travel once, in the config both sides load.
  */
 import type { HardtickErrorCode } from '../errors.js';
+import type { ClockBackend } from '../native/select.js';
+import type { RealtimeStepResult } from '../realtime/types.js';
 import type { RunEnvironment } from '../report/environment.js';
 import type { GcSummary } from '../report/gc-monitor.js';
-import type { ExecutiveSnapshot } from '../runtime/index.js';
+import type { Executive, ExecutiveSnapshot } from '../runtime/index.js';
+import {
+  DQ_COUNT,
+  DQ_MAX,
+  DQ_MEAN,
+  DQ_MIN,
+  DQ_P50,
+  DQ_P99,
+  DQ_P999,
+  DQ_SIZE,
+  KIND_COUNT,
+  TC_DEADLINE_MISSES,
+  TC_DEGRADED,
+  TC_DEGRADED_RUNS,
+  TC_ERRORS,
+  TC_EXEC_MAX_FRAME,
+  TC_OVERRUNS,
+  TC_POLICY_TRIGGERS,
+  TC_RELEASES,
+  TC_RUNS,
+  TC_SIZE,
+  TC_SKIPPED,
+} from '../runtime/index.js';
 
 // ── Alarm record (worker → main) ───────────────────────────────────────────────────────
 /** Alarm kind id (`ALARM_KINDS[id]`). */
@@ -47,12 +71,12 @@ export const AL_SIZE = 9;
 /** Alarm ring capacity (records). The executive rate-limits delivery, so this is ample. */
 export const ALARM_RING_CAPACITY = 1024;
 
-// ── Statistics record (worker → main) ──────────────────────────────────────────────────
+// ── Statistics record (worker → main; also the main-thread loop's cached figures) ─────
 /** Publication number (1, 2, …). */
 export const ST_SEQ = 0;
 /** 0 during warm-up, 1 while measuring, 2 final (loop ended). */
 export const ST_PHASE = 1;
-/** Worker clock at publication − the measured run's first release, ns. */
+/** Loop clock at publication − the measured run's first release, ns (relative: raw clocks differ across isolates). */
 export const ST_ELAPSED = 2;
 /** Frames run. */
 export const ST_FRAMES = 3;
@@ -60,22 +84,28 @@ export const ST_FRAMES = 3;
 export const ST_FRAME_INDEX = 4;
 /** Current mode index. */
 export const ST_MODE = 5;
+/** Release lateness, `DQ_*` layout (src/runtime/accessors.ts) from here: count, min, mean, p50, p99, p999, max. */
+export const ST_LATE = 6;
 /** Release lateness: values recorded. */
-export const ST_LATE_COUNT = 6;
-export const ST_LATE_MIN = 7;
-export const ST_LATE_MEAN = 8;
-export const ST_LATE_P50 = 9;
-export const ST_LATE_P99 = 10;
-export const ST_LATE_P999 = 11;
-export const ST_LATE_MAX = 12;
+export const ST_LATE_COUNT = ST_LATE + DQ_COUNT;
+export const ST_LATE_MIN = ST_LATE + DQ_MIN;
+export const ST_LATE_MEAN = ST_LATE + DQ_MEAN;
+export const ST_LATE_P50 = ST_LATE + DQ_P50;
+export const ST_LATE_P99 = ST_LATE + DQ_P99;
+export const ST_LATE_P999 = ST_LATE + DQ_P999;
+export const ST_LATE_MAX = ST_LATE + DQ_MAX;
 /** Alarm acknowledgements received (`CMD_ACK`). */
 export const ST_ACKS = 13;
 /** Alarm records the executive dropped (its ring was full). */
 export const ST_ALARMS_DROPPED = 14;
 /** Per alarm kind id k, the exact total raised: `ST_KIND_TOTALS + k` (`KIND_COUNT` words). */
 export const ST_KIND_TOTALS = 15;
-/** Doubles before the per-task blocks (room for 8 alarm kinds). */
-export const ST_HEADER = 23;
+/** Frame size of the current mode, ns. */
+export const ST_FRAME_NS = 23;
+/** 1 once the executive stopped, else 0. */
+export const ST_STOPPED = 24;
+/** Doubles before the per-task blocks (room for 8 alarm kinds at `ST_KIND_TOTALS`). */
+export const ST_HEADER = 25;
 
 /** Per task g (every task of every mode, in snapshot order) at `ST_HEADER + g·TS_SIZE`: */
 export const TS_RELEASES = 0;
@@ -85,15 +115,23 @@ export const TS_MISSES = 3;
 export const TS_ERRORS = 4;
 export const TS_SKIPPED = 5;
 export const TS_DEGRADED_RUNS = 6;
-export const TS_EXEC_COUNT = 7;
-export const TS_EXEC_MIN = 8;
-export const TS_EXEC_MEAN = 9;
-export const TS_EXEC_P50 = 10;
-export const TS_EXEC_P99 = 11;
-export const TS_EXEC_P999 = 12;
-export const TS_EXEC_MAX = 13;
+/** Times the task's overrun policy triggered. */
+export const TS_POLICY_TRIGGERS = 7;
+/** 1 while the task runs its degraded function. */
+export const TS_DEGRADED = 8;
+/** Frame of the longest execution (−1 before the first). */
+export const TS_EXEC_MAX_FRAME = 9;
+/** Execution time, `DQ_*` layout from here (count, min, mean, p50, p99, p999, max), ns. */
+export const TS_EXEC = 10;
+export const TS_EXEC_COUNT = TS_EXEC + DQ_COUNT;
+export const TS_EXEC_MIN = TS_EXEC + DQ_MIN;
+export const TS_EXEC_MEAN = TS_EXEC + DQ_MEAN;
+export const TS_EXEC_P50 = TS_EXEC + DQ_P50;
+export const TS_EXEC_P99 = TS_EXEC + DQ_P99;
+export const TS_EXEC_P999 = TS_EXEC + DQ_P999;
+export const TS_EXEC_MAX = TS_EXEC + DQ_MAX;
 /** Doubles per task block. */
-export const TS_SIZE = 14;
+export const TS_SIZE = TS_EXEC + DQ_SIZE;
 /** Stats ring capacity: the main thread only wants the latest record. */
 export const STATS_RING_CAPACITY = 8;
 /** Phases (`ST_PHASE`). */
@@ -104,6 +142,66 @@ export const PHASE_FINAL = 2;
 /** Doubles in a stats record for `taskCount` tasks (over every mode). */
 export function statsRecordSize(taskCount: number): number {
   return ST_HEADER + taskCount * TS_SIZE;
+}
+
+/**
+ * Fills statistics records from an executive through its public allocation-free
+ * accessors (`taskCountersInto`, `execQuantilesInto`, `latenessQuantilesInto`): the
+ * worker publishes them through the stats ring, the main-thread loop keeps its latest one
+ * for the status line and `/metrics`.
+ *
+ * Allocation contract: allocates in the constructor only (its counters scratch array);
+ * `fill` writes numbers into the caller's Float64Array and allocates nothing once
+ * optimised. Cost: O(tasks) plus three partial histogram scans per task and for the
+ * lateness (a few µs per task): call it in frame slack. Threading: the executive's thread.
+ */
+export class StatsRecordWriter {
+  /** `taskCountersInto` output, `TC_SIZE` per task. */
+  private readonly counters: Float64Array;
+  /** Mode names by index (to turn `modeName` into `ST_MODE`). */
+  private readonly modeNames: readonly string[];
+
+  constructor(
+    private readonly taskCount: number,
+    modeNames: readonly string[],
+  ) {
+    this.counters = new Float64Array(Math.max(1, taskCount) * TC_SIZE);
+    this.modeNames = modeNames;
+  }
+
+  /**
+   * Writes `executive`'s figures into `r` (length ≥ `statsRecordSize(taskCount)`). The
+   * caller sets `ST_SEQ`, `ST_PHASE`, `ST_ELAPSED` and `ST_ACKS`.
+   */
+  fill(executive: Executive, r: Float64Array): void {
+    r[ST_FRAMES] = executive.framesRun;
+    r[ST_FRAME_INDEX] = executive.frameIndex;
+    const modeName = executive.modeName;
+    const names = this.modeNames;
+    for (let m = 0; m < names.length; m++) if (names[m] === modeName) r[ST_MODE] = m;
+    executive.latenessQuantilesInto(r, ST_LATE);
+    for (let k = 0; k < KIND_COUNT; k++) r[ST_KIND_TOTALS + k] = executive.alarmTotal(k);
+    r[ST_ALARMS_DROPPED] = executive.alarmsDropped;
+    r[ST_FRAME_NS] = executive.frameNs;
+    r[ST_STOPPED] = executive.stopped ? 1 : 0;
+    const c = this.counters;
+    executive.taskCountersInto(c, 0);
+    for (let g = 0; g < this.taskCount; g++) {
+      const o = ST_HEADER + g * TS_SIZE;
+      const s = g * TC_SIZE;
+      r[o + TS_RELEASES] = c[s + TC_RELEASES]!;
+      r[o + TS_RUNS] = c[s + TC_RUNS]!;
+      r[o + TS_OVERRUNS] = c[s + TC_OVERRUNS]!;
+      r[o + TS_MISSES] = c[s + TC_DEADLINE_MISSES]!;
+      r[o + TS_ERRORS] = c[s + TC_ERRORS]!;
+      r[o + TS_SKIPPED] = c[s + TC_SKIPPED]!;
+      r[o + TS_DEGRADED_RUNS] = c[s + TC_DEGRADED_RUNS]!;
+      r[o + TS_POLICY_TRIGGERS] = c[s + TC_POLICY_TRIGGERS]!;
+      r[o + TS_DEGRADED] = c[s + TC_DEGRADED]!;
+      r[o + TS_EXEC_MAX_FRAME] = c[s + TC_EXEC_MAX_FRAME]!;
+      executive.execQuantilesInto(g, r, o + TS_EXEC);
+    }
+  }
 }
 
 // ── Command record (main → worker) ─────────────────────────────────────────────────────
@@ -132,10 +230,12 @@ export interface RtWorkerData {
   readonly durationNs: number;
   /** Warm-up length, ns (0: none; −1: the default rule, applied to the planned frame). */
   readonly warmupNs: number;
-  /** Waiter spin margin, ns. */
+  /** Waiter spin margin, ns; −1: the chosen waiter's default (native 100 µs, hybrid 200 µs). */
   readonly marginNs: number;
   /** Statistics publication period, ns. */
   readonly statsIntervalNs: number;
+  /** Use the native clock and waiter when the addon loads (`HARDTICK_NATIVE=0` still forces JS). @default true */
+  readonly preferNative?: boolean;
   /** The executive's stop flag: one Int32 word in a SharedArrayBuffer. */
   readonly stopFlag: SharedArrayBuffer;
   readonly alarmRing: SharedArrayBuffer;
@@ -143,14 +243,20 @@ export interface RtWorkerData {
   readonly commandRing: SharedArrayBuffer;
 }
 
-/** What the worker chose at setup (for the run's first line). */
+/** What the worker chose at setup (for the run's first line, the report and the warnings). */
 export interface RtReadyInfo {
   readonly clock: string;
   readonly waiter: string;
   readonly marginNs: number;
+  /** The clock/waiter selection (native or JS, and why). */
+  readonly backend: ClockBackend;
   readonly slackApplied: boolean;
   readonly slackReason: string | null;
   readonly frameNs: number;
+  /** The thread-scoped real-time steps the worker applied to itself (`applyRealtimeInThread`). */
+  readonly realtimeSteps: readonly RealtimeStepResult[];
+  /** The worker's kernel thread id, or null off Linux. */
+  readonly threadId: number | null;
 }
 
 /** Worker → main messages (all cold; the loop itself talks only through the rings). */
@@ -184,6 +290,11 @@ export type RtWorkerMessage =
       /** True when the measured run ended by itself (duration reached, not stopped). */
       readonly reachedDuration: boolean;
       readonly warmupFrames: number;
+      /**
+       * This isolate's `heapUsed` right before and right after the measured loop, bytes
+       * (no GC in between ⇒ the difference is what the loop allocated).
+       */
+      readonly heap: { readonly beforeBytes: number; readonly afterBytes: number };
     }
   | {
       /** Setup failed with a HardtickError: the main thread prints it as in main-thread mode. */

@@ -1,8 +1,12 @@
 /**
  * The real-time side of `hardtick run`: runs in the worker thread (see rt-worker.ts).
- * Loads the config and the task modules in this isolate, plans, lowers this thread's timer
- * slack, warms up, runs the measured executive, and talks to the main thread only through
- * shared memory while the loop runs:
+ * Loads the config and the task modules in this isolate, plans, applies the config's
+ * thread-scoped real-time steps to this thread (`applyRealtimeInThread`: timer slack, nice,
+ * affinity, SCHED_FIFO priority; the main thread did the process-wide ones), picks the
+ * clock and waiter (`selectClockAndWaiter`: the native CLOCK_MONOTONIC clock and
+ * `clock_nanosleep` waiter when the addon loads, else `performance.now()` + the hybrid
+ * waiter), warms up, runs the measured executive, and talks to the main thread only
+ * through shared memory while the loop runs:
  *
  * - after every frame: one command-ring poll (`tryPop`: one `Atomics.load` when empty);
  * - every {@link HOUSEKEEPING_INTERVAL_NS}, in frame slack (≥ {@link MIN_SLACK_NS} before the
@@ -16,26 +20,33 @@
  * task throws (its message, for alarms the rate limit lets through; see protocol.ts).
  *
  * Allocation contract: setup allocates; the drive loop, the alarm listener, command polling
- * and the statistics record allocate nothing of their own once warmed up, except
- * `LogHistogram.valueAtQuantile` (its returned double may be boxed, 16 B, when the JIT does
- * not inline it: a few per stats record) and the clock (`performance.now()` boxes 16 B per
- * read on Node 20; a native clock reads for free). A mode command calls
- * `Executive.requestMode` (cold, may allocate a closure).
+ * and the statistics record allocate nothing once warmed up: the record is filled through
+ * the executive's `*Into` accessors (numbers go straight into Float64Arrays, no double is
+ * returned across a call), and its code is optimised before measurement
+ * ({@link STATS_WARM_ROUNDS} fills into a scratch record after the warm-up; code that runs
+ * four times a second would otherwise stay interpreted, and the interpreter boxes every
+ * double). What remains is the clock: the native clock reads for free; `performance.now()`
+ * boxes 16 B per read on Node 20. A mode command calls `Executive.requestMode` (cold, may
+ * allocate a closure). Proved by test/worker-loop-allocation.test.ts.
+ *
+ * Times: every ns figure that leaves this thread is relative (since the measured run's
+ * first release): `performance.now()` has a per-isolate origin, and although the native
+ * clock (CLOCK_MONOTONIC) shares one origin across threads, nothing here relies on it.
  */
-import { setFlagsFromString } from 'node:v8';
+
+import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { loadConfig } from '../config/load.js';
 import type { ResolvedConfig } from '../config/types.js';
 import { HardtickError } from '../errors.js';
 import { SpscRing } from '../memory/spsc-ring.js';
+import { loadNative } from '../native/binding.js';
+import { selectClockAndWaiter } from '../native/select.js';
+import { applyRealtimeInThread, currentThreadId } from '../realtime/apply.js';
 import { collectEnvironment } from '../report/environment.js';
 import { GcMonitor } from '../report/gc-monitor.js';
 import type { AlarmRecordView, ExecutiveModeSpec } from '../runtime/index.js';
 import { Executive, KIND_COUNT, KIND_TASK_ERROR } from '../runtime/index.js';
 import type { Clock } from '../time/clock.js';
-import { HybridWaiter } from '../time/hybrid-waiter.js';
-import { SystemClock } from '../time/system-clock.js';
-import { tryLowerTimerSlack } from '../time/timer-slack.js';
-import { type ExecutiveProbe, probeExecutive } from './executive-probe.js';
 import {
   AL_FIRST_FRAME,
   AL_FIRST_SINCE_START,
@@ -59,38 +70,13 @@ import {
   type RtWorkerData,
   type RtWorkerMessage,
   ST_ACKS,
-  ST_ALARMS_DROPPED,
   ST_ELAPSED,
-  ST_FRAME_INDEX,
-  ST_FRAMES,
   ST_HEADER,
   ST_KIND_TOTALS,
-  ST_LATE_COUNT,
-  ST_LATE_MAX,
-  ST_LATE_MEAN,
-  ST_LATE_MIN,
-  ST_LATE_P50,
-  ST_LATE_P99,
-  ST_LATE_P999,
-  ST_MODE,
   ST_PHASE,
   ST_SEQ,
+  StatsRecordWriter,
   statsRecordSize,
-  TS_DEGRADED_RUNS,
-  TS_ERRORS,
-  TS_EXEC_COUNT,
-  TS_EXEC_MAX,
-  TS_EXEC_MEAN,
-  TS_EXEC_MIN,
-  TS_EXEC_P50,
-  TS_EXEC_P99,
-  TS_EXEC_P999,
-  TS_MISSES,
-  TS_OVERRUNS,
-  TS_RELEASES,
-  TS_RUNS,
-  TS_SIZE,
-  TS_SKIPPED,
 } from './protocol.js';
 import {
   ALARM_CAPACITY,
@@ -107,6 +93,14 @@ export const HOUSEKEEPING_INTERVAL_NS = 10_000_000;
 export const MIN_SLACK_NS = 200_000;
 /** …unless it has been put off this long, ns (a late frame beats alarms that never arrive). */
 export const FORCE_HOUSEKEEPING_NS = 1_000_000_000;
+/**
+ * Statistics-record fills into a scratch record after the warm-up, so that the code of
+ * the record path is optimised before measurement (see the module note). ~10 µs each.
+ */
+export const STATS_WARM_ROUNDS = 300;
+/** Short warm-up drives (see `runRtWorker`), and frames in each. */
+const WARM_SHORT_DRIVES = 30;
+const WARM_SHORT_FRAMES = 10;
 /** Task errors whose message is sent per drain, at most. */
 const TASK_ERROR_QUEUE = 16;
 
@@ -141,9 +135,23 @@ export async function runRtWorker(data: RtWorkerData, port: RtPort): Promise<voi
   }
   if (KIND_COUNT > ST_HEADER - ST_KIND_TOTALS)
     throw new Error('protocol: ST_HEADER has no room for every alarm kind');
-  const slack = tryLowerTimerSlack();
-  const clock = new SystemClock();
-  const waiter = new HybridWaiter({ clock, marginNs: data.marginNs });
+  // This thread's real-time steps first (timer slack, nice, affinity, then the priority):
+  // the warm-up already runs as the measured loop will. Warnings are printed by the main
+  // thread, from the steps posted in `ready`.
+  const realtimeSteps = applyRealtimeInThread(config.realtime);
+  const priorityApplied = realtimeSteps.some((st) => st.step === 'priority' && st.status === 'applied');
+  const slackStep = realtimeSteps.find((st) => st.step === 'timerSlack');
+  const slackApplied = slackStep?.status === 'applied';
+  const slackReason =
+    slackStep === undefined || slackStep.status === 'not-requested'
+      ? 'not requested (realtime.timerSlackNs: false)'
+      : slackStep.reason;
+  const { clock, waiter, backend } = selectClockAndWaiter({
+    preferNative: data.preferNative ?? true,
+    ...(data.marginNs < 0
+      ? {}
+      : { native: { marginNs: data.marginNs }, hybrid: { marginNs: data.marginNs } }),
+  });
   const initialMode = initialModeIndex(config);
   const stopFlag = new Int32Array(data.stopFlag);
   const newExecutive = (): Executive =>
@@ -159,25 +167,30 @@ export async function runRtWorker(data: RtWorkerData, port: RtPort): Promise<voi
       traceCapacity: 0,
       stopFlag,
     });
+  const threadId = currentThreadId();
   const environment = {
     ...collectEnvironment({
-      clock: clock.kind,
-      waiter: waiter.kind,
-      waiterMarginNs: waiter.marginNs,
-      timerSlackApplied: slack.applied,
+      clock: backend.clock,
+      waiter: backend.waiter,
+      waiterMarginNs: backend.marginNs,
+      timerSlackApplied: slackApplied,
       v8Flags: V8_FLAGS,
+      backend,
     }),
     thread: 'worker' as const,
   };
   port.postMessage({
     type: 'ready',
     info: {
-      clock: clock.kind,
-      waiter: waiter.kind,
-      marginNs: waiter.marginNs,
-      slackApplied: slack.applied,
-      slackReason: slack.reason,
+      clock: backend.clock,
+      waiter: backend.waiter,
+      marginNs: backend.marginNs,
+      backend,
+      slackApplied,
+      slackReason,
       frameNs: modes[initialMode]!.table.frameNs,
+      realtimeSteps,
+      threadId,
     },
   });
 
@@ -188,6 +201,14 @@ export async function runRtWorker(data: RtWorkerData, port: RtPort): Promise<voi
   const warmupNs =
     data.warmupNs < 0 ? warmupLengthNs(null, modes[initialMode]!.table.frameNs) : data.warmupNs;
   if (warmupNs > 0) {
+    // Short drives first, on throw-away executives: V8 then optimises `drive` (and what it
+    // inlines) as a function, not only its loop by on-stack replacement, so the measured
+    // call enters optimised code instead of compiling it again inside the measurement
+    // (~1 MB of code and metadata, counted in the heap; test/worker-loop-allocation.test.ts).
+    const frameNs = modes[initialMode]!.table.frameNs;
+    for (let i = 0; i < WARM_SHORT_DRIVES && Atomics.load(stopFlag, 0) === 0; i++) {
+      loop.drive(newExecutive(), WARM_SHORT_FRAMES * frameNs, PHASE_WARMUP);
+    }
     const alarms = loop.drive(executive, warmupNs, PHASE_WARMUP);
     const snap = executive.snapshot();
     stoppedEarly = executive.stopped;
@@ -200,18 +221,28 @@ export async function runRtWorker(data: RtWorkerData, port: RtPort): Promise<voi
       stopReason: executive.stopReason,
     });
     if (!stoppedEarly) {
+      // Optimise the statistics-record path on real figures, then let the concurrent
+      // compiler finish before measurement starts.
+      loop.warmStats(executive, STATS_WARM_ROUNDS);
+      await new Promise<void>((resolveTurn) => setTimeout(resolveTurn, 20));
       executive = newExecutive();
-      waiter.resetStats();
+      (waiter as { resetStats?: () => void }).resetStats?.();
     }
   }
   const gc = new GcMonitor();
   let reachedDuration = false;
+  let heapBefore = 0;
+  let heapAfter = 0;
   if (!stoppedEarly) {
     gc.start();
     port.postMessage({ type: 'measuring' });
+    heapBefore = getHeapStatistics().used_heap_size;
     loop.drive(executive, data.durationNs, PHASE_MEASURING);
+    heapAfter = getHeapStatistics().used_heap_size;
     reachedDuration = !executive.stopped;
   }
+  // Back to SCHED_OTHER before the cold end (snapshot, postMessage): nothing left is real-time.
+  if (priorityApplied) loadNative()?.setThreadScheduler('other', 0);
   // The loop never yielded: GC observer entries queued during it arrive on this turn.
   await new Promise<void>((resolveTurn) => setImmediate(resolveTurn));
   loop.publishStats(executive, PHASE_FINAL);
@@ -222,6 +253,7 @@ export async function runRtWorker(data: RtWorkerData, port: RtPort): Promise<voi
     gc: gc.stop(),
     reachedDuration,
     warmupFrames,
+    heap: { beforeBytes: heapBefore, afterBytes: heapAfter },
   });
 }
 
@@ -244,7 +276,7 @@ class RtLoop {
   private readonly times = new Float64Array(2);
   private readonly modeNames: readonly string[];
   private readonly listener: (a: AlarmRecordView) => void;
-  private probe: ExecutiveProbe | null = null;
+  private readonly writer: StatsRecordWriter;
   private current: Executive | null = null;
 
   constructor(
@@ -252,13 +284,14 @@ class RtLoop {
     private readonly port: RtPort,
     private readonly clock: Clock,
     config: ResolvedConfig,
-    private readonly taskCount: number,
+    taskCount: number,
   ) {
     this.alarms = SpscRing.attach(data.alarmRing);
     this.stats = SpscRing.attach(data.statsRing);
     this.commands = SpscRing.attach(data.commandRing);
     this.statsRec = new Float64Array(statsRecordSize(taskCount));
     this.modeNames = config.modes.map((m) => m.name);
+    this.writer = new StatsRecordWriter(taskCount, this.modeNames);
     const rec = this.alarmRec;
     const state = this.state;
     const times = this.times;
@@ -303,12 +336,15 @@ class RtLoop {
     state[0] = phase;
     state[1] = 0;
     this.current = executive;
-    this.probe = probeExecutive(executive, this.taskCount);
     executive.start();
     const startNs = executive.nextReleaseNs();
     times[0] = startNs;
     const endNs = durationNs > 0 ? startNs + durationNs : Number.POSITIVE_INFINITY;
-    const statsEveryNs = this.data.statsIntervalNs;
+    // During warm-up, publish at every housekeeping round: it exercises the record path.
+    const statsEveryNs =
+      phase === PHASE_WARMUP
+        ? Math.min(HOUSEKEEPING_INTERVAL_NS, this.data.statsIntervalNs)
+        : this.data.statsIntervalNs;
     let nextHousekeepingNs = startNs + HOUSEKEEPING_INTERVAL_NS;
     let forceNs = startNs + FORCE_HOUSEKEEPING_NS;
     let nextStatsNs = startNs + statsEveryNs;
@@ -370,7 +406,8 @@ class RtLoop {
 
   /**
    * Fills and pushes one statistics record (see protocol.ts `ST_*`/`TS_*`), using
-   * `times[1]` as "now". Called in frame slack and at the end.
+   * `times[1]` as "now". Called in frame slack and at the end. Allocation-free once
+   * optimised (see {@link RtLoop.warmStats}).
    */
   publishStats(executive: Executive, phase: number): void {
     if (executive !== this.current) return;
@@ -380,53 +417,17 @@ class RtLoop {
     r[ST_SEQ] = state[3]!;
     r[ST_PHASE] = phase;
     r[ST_ELAPSED] = this.times[1]! - this.times[0]!;
-    const frames = executive.framesRun;
-    r[ST_FRAMES] = frames;
-    r[ST_FRAME_INDEX] = executive.frameIndex;
-    const modeName = executive.modeName;
-    const names = this.modeNames;
-    for (let m = 0; m < names.length; m++) if (names[m] === modeName) r[ST_MODE] = m;
-    const late = executive.latenessHistogram;
-    r[ST_LATE_COUNT] = late.count;
-    r[ST_LATE_MIN] = late.minNs;
-    r[ST_LATE_MEAN] = late.meanNs;
-    r[ST_LATE_P50] = late.valueAtQuantile(0.5);
-    r[ST_LATE_P99] = late.valueAtQuantile(0.99);
-    r[ST_LATE_P999] = late.valueAtQuantile(0.999);
-    r[ST_LATE_MAX] = late.maxNs;
     r[ST_ACKS] = state[2]!;
-    for (let k = 0; k < KIND_COUNT; k++) r[ST_KIND_TOTALS + k] = executive.alarmTotal(k);
-    const p = this.probe!;
-    r[ST_ALARMS_DROPPED] = p.ring === null ? -1 : p.ring.dropped;
-    const c = p.counters;
-    const exec = p.exec;
-    for (let g = 0; g < this.taskCount; g++) {
-      const o = ST_HEADER + g * TS_SIZE;
-      if (c === null) {
-        for (let i = 0; i < TS_EXEC_COUNT; i++) r[o + i] = -1;
-      } else {
-        const s = g * p.stride;
-        r[o + TS_RELEASES] = c[s + p.releases]!;
-        r[o + TS_RUNS] = c[s + p.runs]!;
-        r[o + TS_OVERRUNS] = c[s + p.overruns]!;
-        r[o + TS_MISSES] = c[s + p.misses]!;
-        r[o + TS_ERRORS] = c[s + p.errors]!;
-        r[o + TS_SKIPPED] = c[s + p.skipped]!;
-        r[o + TS_DEGRADED_RUNS] = c[s + p.degradedRuns]!;
-      }
-      const h = exec === null ? null : exec[g]!;
-      if (h === null) {
-        for (let i = TS_EXEC_COUNT; i < TS_SIZE; i++) r[o + i] = -1;
-      } else {
-        r[o + TS_EXEC_COUNT] = h.count;
-        r[o + TS_EXEC_MIN] = h.minNs;
-        r[o + TS_EXEC_MEAN] = h.meanNs;
-        r[o + TS_EXEC_P50] = h.valueAtQuantile(0.5);
-        r[o + TS_EXEC_P99] = h.valueAtQuantile(0.99);
-        r[o + TS_EXEC_P999] = h.valueAtQuantile(0.999);
-        r[o + TS_EXEC_MAX] = h.maxNs;
-      }
-    }
+    this.writer.fill(executive, r);
     this.stats.tryPush(r, 0);
+  }
+
+  /**
+   * Fills a scratch record `rounds` times from `executive` (not published): V8 optimises
+   * code by how much it ran, and the record path runs only a few times a second.
+   */
+  warmStats(executive: Executive, rounds: number): void {
+    const scratch = new Float64Array(this.statsRec.length);
+    for (let i = 0; i < rounds; i++) this.writer.fill(executive, scratch);
   }
 }
