@@ -42,6 +42,8 @@ import { buildRunReport } from '../report/run-report.js';
 import type { AlarmRecordView, ExecutiveSnapshot } from '../runtime/index.js';
 import { Executive, KIND_DEADLINE_MISS, KIND_OVERRUN, KIND_TASK_ERROR } from '../runtime/index.js';
 import type { Clock } from '../time/clock.js';
+import type { ChannelHub } from '../worker/channel-hub.js';
+import { listChannels } from '../worker/channels.js';
 import {
   PHASE_MEASURING,
   ST_ELAPSED,
@@ -61,7 +63,9 @@ import {
 } from '../worker/setup.js';
 import type { CliIo } from './io.js';
 import {
+  channelSummaryLines,
   checkReportPath,
+  createChannelHub,
   describeAlarm,
   describeRunStart,
   describeThrown,
@@ -116,6 +120,8 @@ export async function runOnMainThread(options: RunOptions, io: CliIo): Promise<n
       : { native: { marginNs: options.marginNs }, hybrid: { marginNs: options.marginNs } }),
   });
   const printer = new LinePrinter(io);
+  // Same registry as the task modules (this thread imported them): separate ends, correct.
+  const hub = (await createChannelHub(options, (line) => printer.line(line))).add(listChannels());
   const frameNs = modes[initialMode]!.table.frameNs;
   // Before the environment is read: it records the policy the loop thread runs with.
   const realtime = applyRealtime(config.realtime, {
@@ -218,7 +224,7 @@ export async function runOnMainThread(options: RunOptions, io: CliIo): Promise<n
       let executive = newExecutive();
       if (warmupNs > 0) {
         stop.onStop = () => executive.requestStop();
-        const outcome = await drive(executive, clock, warmupNs, printer, null, false, null);
+        const outcome = await drive(executive, clock, warmupNs, printer, null, false, null, hub);
         warmupFrames = outcome.snapshot.frames.count;
         measuredWarmupNs = outcome.snapshot.elapsedNs;
         if (executive.stopped || stop.signal !== null) {
@@ -246,7 +252,7 @@ export async function runOnMainThread(options: RunOptions, io: CliIo): Promise<n
           modeTimer = setTimeout(() => measured.requestMode(modeAfter.mode), modeAfter.afterNs / 1e6);
         }
         const status = options.quiet ? null : new StatusLine();
-        await drive(measured, clock, options.durationNs, printer, status, true, cached);
+        await drive(measured, clock, options.durationNs, printer, status, true, cached, hub);
         if (stop.signal !== null) stopNote = `signal:${stop.signal}`;
         else if (!measured.stopped) stopNote = 'duration';
       }
@@ -300,6 +306,7 @@ async function drive(
   status: StatusLine | null,
   printAlarms: boolean,
   cached: CachedRecord | null,
+  hub: ChannelHub,
 ): Promise<DriveOutcome> {
   let alarms = 0;
   // Default t0: the next frame-aligned time one frame ahead; `endNs` counts from it.
@@ -329,6 +336,7 @@ async function drive(
     const slackNs = executive.nextReleaseNs() - nowNs;
     if (slackNs < HOUSEKEEPING_MIN_SLACK_NS && nowNs < forceNs) continue;
     executive.drainAlarms(listener);
+    pollChannels(hub, printer);
     if (cached !== null && nowNs >= nextRecordNs) {
       // µs of work through allocation-free accessors (not `snapshot()`): `/metrics` serves it.
       const r = cached.record;
@@ -370,5 +378,16 @@ async function drive(
     forceNs = afterNs + FORCE_YIELD_NS;
   }
   executive.drainAlarms(listener);
+  pollChannels(hub, printer);
+  if (printAlarms) for (const line of channelSummaryLines(hub)) printer.line(line);
   return { snapshot: executive.snapshot(), alarms };
+}
+
+/** Delivers queued channel records to their handlers; a throwing handler is reported, not fatal. */
+function pollChannels(hub: ChannelHub, printer: LinePrinter): void {
+  try {
+    hub.pollOnce();
+  } catch (error) {
+    printer.alarm(`channel handler failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }

@@ -6,6 +6,7 @@
 import { constants } from 'node:fs';
 import { access, mkdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { AlarmKindName, ResolvedConfig } from '../config/types.js';
 import { HardtickError } from '../errors.js';
 import { type MetricsServer, startMetricsServer } from '../metrics/server.js';
@@ -19,6 +20,7 @@ import type { RunReport } from '../report/run-report.js';
 import { formatRunSummary } from '../report/summary.js';
 import type { ExecutiveSnapshot, TaskSnapshot } from '../runtime/index.js';
 import { ALARM_KINDS, KIND_COUNT, KIND_FRAME_OVERRUN } from '../runtime/index.js';
+import { ChannelHub } from '../worker/channel-hub.js';
 import {
   ST_ALARMS_DROPPED,
   ST_ELAPSED,
@@ -81,6 +83,62 @@ export interface RunOptions {
   readonly modeAfter: { readonly afterNs: number; readonly mode: string } | null;
   /** `--metrics [host:]port`: serve `/metrics` there during the run; null: no endpoint. @default null */
   readonly metrics?: { readonly host: string; readonly port: number } | null;
+  /**
+   * `--channels FILE`: a module exporting `setupChannels(hub, print)` that registers the
+   * non-real-time handlers of the task channels. null: channels are not consumed. @default null
+   */
+  readonly channelsModule?: string | null;
+}
+
+/** What `--channels FILE` must export. */
+type SetupChannels = (hub: ChannelHub, print: (line: string) => void) => unknown;
+
+/**
+ * The main side of the task channels: a {@link ChannelHub} with the `--channels` module's
+ * handlers registered (before the worker announces its channels; `on` may precede `add`).
+ * Cold path. Throws HardtickError('usage') when the module cannot be loaded or lacks
+ * `setupChannels`.
+ */
+export async function createChannelHub(
+  options: RunOptions,
+  print: (line: string) => void,
+): Promise<ChannelHub> {
+  const hub = new ChannelHub();
+  const file = options.channelsModule ?? null;
+  if (file === null) return hub;
+  const path = resolve(file);
+  let module: Record<string, unknown>;
+  try {
+    module = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+  } catch (error) {
+    throw new HardtickError(
+      'usage',
+      `--channels ${file}: cannot load ${path}: ${error instanceof Error ? error.message : String(error)}`,
+      { file: path, cause: error },
+    );
+  }
+  const setup = module.setupChannels;
+  if (typeof setup !== 'function') {
+    throw new HardtickError(
+      'usage',
+      `--channels ${file}: expected the module to export a function setupChannels(hub, print), ` +
+        `found ${setup === undefined ? 'no such export' : typeof setup} (exports: ${Object.keys(module).join(', ') || 'none'})`,
+      { file: path },
+    );
+  }
+  (setup as SetupChannels)(hub, print);
+  return hub;
+}
+
+/** Lines for the end of a run: records and losses per channel that has a handler. */
+export function channelSummaryLines(hub: ChannelHub): string[] {
+  const lines: string[] = [];
+  const handled = new Set(hub.names().filter((name) => !hub.unattachedHandlers().includes(name)));
+  for (const c of hub.summary()) {
+    if (c.direction === 'to-main' && !handled.has(c.name)) continue;
+    lines.push(`channel '${c.name}' (${c.direction}): ${c.records} record(s), ${c.lost} lost`);
+  }
+  return lines;
 }
 
 /** ANSI: erase from the cursor to the end of the line. */

@@ -50,6 +50,7 @@ import { collectEnvironment } from '../report/environment.js';
 import type { GcSummary } from '../report/gc-monitor.js';
 import { buildRunReport } from '../report/run-report.js';
 import { ALARM_KINDS, KIND_DEADLINE_MISS, KIND_OVERRUN, KIND_TASK_ERROR } from '../runtime/index.js';
+import { ChannelHub } from '../worker/channel-hub.js';
 import {
   AL_FIRST_FRAME,
   AL_FRAME,
@@ -85,7 +86,9 @@ import { modeIndexOrThrow, planModes, totalTaskCount, warmupLengthNs } from '../
 import { startRtWorker } from '../worker/start.js';
 import type { CliIo } from './io.js';
 import {
+  channelSummaryLines,
   checkReportPath,
+  createChannelHub,
   describeAlarm,
   describeRunStart,
   expectedMarginNs,
@@ -140,6 +143,7 @@ export async function runInWorker(options: RunOptions, io: CliIo): Promise<numbe
     commandRing: commands.buffer,
   };
   const session = new WorkerSession(config, options, io, alarms, stats, commands, new Int32Array(stopFlag));
+  session.hub = await createChannelHub(options, (line) => session.printLine(line));
   // Process-wide real-time steps (latency device, memory lock) and the throttling check,
   // before the worker exists; the worker applies its thread's steps itself.
   const realtime = applyRealtime(config.realtime, {
@@ -157,6 +161,8 @@ export async function runInWorker(options: RunOptions, io: CliIo): Promise<numbe
 /** One worker run, seen from the main thread. */
 class WorkerSession {
   private readonly printer: LinePrinter;
+  /** The main side of the task channels (announced by the worker's `channels` message). */
+  hub: ChannelHub = new ChannelHub();
   private readonly stop = new StopSignals();
   private readonly alarmRec = new Float64Array(AL_SIZE);
   private readonly statsRec: Float64Array;
@@ -193,6 +199,11 @@ class WorkerSession {
   /** A real-time setup warning, once, on stderr. */
   warn(line: string): void {
     this.printer.alarm(line);
+  }
+
+  /** A plain output line (channel handlers print through it), kept clear of the status line. */
+  printLine(line: string): void {
+    this.printer.line(line);
   }
 
   /** The `/metrics` figures: the latest measuring (or final) statistics record. Cold. */
@@ -236,6 +247,9 @@ class WorkerSession {
           switch (message.type) {
             case 'ready':
               this.onReady(message.info);
+              break;
+            case 'channels':
+              this.hub.add(message.channels);
               break;
             case 'warmup-done':
               this.onWarmupDone(message);
@@ -376,7 +390,13 @@ class WorkerSession {
       this.latest.set(this.statsRec);
       this.haveStats = true;
     }
+    try {
+      this.hub.pollOnce();
+    } catch (error) {
+      this.printer.alarm(`channel handler failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
     if (final) {
+      for (const line of channelSummaryLines(this.hub)) this.printer.line(line);
       for (const d of this.deferred) {
         const text = this.errorTexts.get(d.key);
         this.printer.alarm(text === undefined ? d.line : `${d.line}: ${text}`);

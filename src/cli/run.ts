@@ -1,6 +1,6 @@
 /**
  * `hardtick run <config> [--duration 10s] [--report FILE] [--margin 100us] [--warmup …]
- * [--thread worker|main] [--metrics [host:]port] [--quiet]`: plan every mode, load the task functions, run the
+ * [--thread worker|main] [--metrics [host:]port] [--channels FILE] [--quiet]`: plan every mode, load the task functions, run the
  * executive on the real clock, print a live status line, the WCET summary, and write the
  * `hardtick.run/v1` report.
  *
@@ -51,6 +51,9 @@ Options:
   --metrics <a>   serve Prometheus metrics at http://<a>/metrics during the
                   run; <a> is [host:]port, the host defaults to 127.0.0.1
                   (loopback), port 0 picks a free one (the URL is printed)
+  --channels <f>  a module exporting setupChannels(hub, print): the non-real-time
+                  side of the task channels (tasks open them with openChannel from
+                  'hardtick/worker'); see examples/channels
   --quiet         no live status line
   -h, --help      this text
 
@@ -108,6 +111,7 @@ function parseRunArgs(argv: string[]): RunOptions | 'help' {
       thread: { type: 'string' },
       'mode-after': { type: 'string' },
       metrics: { type: 'string' },
+      channels: { type: 'string' },
       quiet: { type: 'boolean', short: 'q' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -136,6 +140,7 @@ function parseRunArgs(argv: string[]): RunOptions | 'help' {
     thread,
     modeAfter: values['mode-after'] === undefined ? null : parseModeAfter(values['mode-after']),
     metrics: values.metrics === undefined ? null : parseMetricsAddress(values.metrics),
+    channelsModule: values.channels === undefined || values.channels === '' ? null : values.channels,
   };
 }
 

@@ -46,6 +46,7 @@ import {
   TC_SIZE,
   TC_SKIPPED,
 } from '../runtime/index.js';
+import type { ChannelDescriptor } from './channels.js';
 
 // ── Alarm record (worker → main) ───────────────────────────────────────────────────────
 /** Alarm kind id (`ALARM_KINDS[id]`). */
@@ -262,6 +263,8 @@ export interface RtReadyInfo {
 /** Worker → main messages (all cold; the loop itself talks only through the rings). */
 export type RtWorkerMessage =
   | { readonly type: 'ready'; readonly info: RtReadyInfo }
+  /** The task channels the task modules opened (`openChannel`), sent once after loading them. */
+  | { readonly type: 'channels'; readonly channels: readonly ChannelDescriptor[] }
   | {
       readonly type: 'warmup-done';
       readonly frames: number;

@@ -47,6 +47,7 @@ import { GcMonitor } from '../report/gc-monitor.js';
 import type { AlarmRecordView, ExecutiveModeSpec } from '../runtime/index.js';
 import { Executive, KIND_COUNT, KIND_TASK_ERROR } from '../runtime/index.js';
 import type { Clock } from '../time/clock.js';
+import { listChannels } from './channels.js';
 import {
   AL_FIRST_FRAME,
   AL_FIRST_SINCE_START,
@@ -133,6 +134,8 @@ export async function runRtWorker(data: RtWorkerData, port: RtPort): Promise<voi
     }
     throw error;
   }
+  // Task modules open their channels at top level, so every channel exists by now.
+  port.postMessage({ type: 'channels', channels: listChannels() });
   if (KIND_COUNT > ST_HEADER - ST_KIND_TOTALS)
     throw new Error('protocol: ST_HEADER has no room for every alarm kind');
   // This thread's real-time steps first (timer slack, nice, affinity, then the priority):
