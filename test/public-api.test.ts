@@ -27,6 +27,7 @@ describe('public API (src/index.ts)', () => {
       'GcMonitor',
       'HardtickError',
     ] as const;
+    // biome-ignore lint/performance/noDynamicNamespaceImportAccess: the test walks the export list on purpose
     for (const name of names) expect(typeof api[name], name).toBe('function');
     expect(api.RUN_REPORT_SCHEMA).toBe('hardtick.run/v1');
     expect(api.ALARM_KINDS).toContain('deadline-miss');

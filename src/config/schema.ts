@@ -6,9 +6,10 @@
  * The JSON Schema shipped in `schema/config.schema.json` is generated from this file.
  */
 import { z } from 'zod';
+import { ALARM_KINDS } from '../runtime/alarm-kinds.js';
 import { checkDurationNs, DURATION_STRING_PATTERN, describeValue, formatNs } from './duration.js';
 import { didYouMean, unknownKeysMessage } from './issues.js';
-import type { AlarmKindName, OverrunAction } from './types.js';
+import type { OverrunAction } from './types.js';
 
 /** Names a task or mode may take: a letter or `_`, then letters, digits, `_`, `.`, `-`. */
 export const NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
@@ -31,21 +32,8 @@ export const OVERRUN_ACTIONS = [
   'stop',
 ] as const satisfies readonly OverrunAction[];
 
-/** Every alarm kind name a config may mark fatal. */
-export const ALARM_KIND_NAMES = [
-  'overrun',
-  'deadline-miss',
-  'frame-overrun',
-  'release-late',
-  'task-error',
-  'skipped-frames',
-  'mode-change',
-  'stopped',
-] as const satisfies readonly AlarmKindName[];
-
-// Compile-time proof that the list above names every kind (a new kind fails here).
-const allAlarmKinds: Record<Exclude<AlarmKindName, (typeof ALARM_KIND_NAMES)[number]>, never> = {};
-void allAlarmKinds;
+/** Every alarm kind name a config may mark fatal (the runtime's list, in kind-id order). */
+export const ALARM_KIND_NAMES = ALARM_KINDS;
 
 /** Alarm kinds that make `hardtick run` exit 1 unless the config says otherwise. */
 export const DEFAULT_FATAL_ALARMS = ['deadline-miss', 'frame-overrun', 'task-error'] as const;

@@ -10,24 +10,13 @@ import type { AlarmKindName, ResolvedConfig } from '../config/types.js';
 import { requestedValue } from '../realtime/apply.js';
 import type { RtThrottlingCheck } from '../realtime/throttling.js';
 import { REALTIME_STEPS, type RealtimeStepResult } from '../realtime/types.js';
+import { ALARM_KINDS } from '../runtime/alarm-kinds.js';
 import type { DistributionNs, ExecutiveSnapshot } from '../runtime/snapshot.js';
 import type { RunEnvironment } from './environment.js';
 import type { GcSummary } from './gc-monitor.js';
 
 /** The schema id of a run report. */
 export const RUN_REPORT_SCHEMA = 'hardtick.run/v1';
-
-/** Every alarm kind, in `src/runtime/alarm-kinds.ts` order (the report lists them all, zeros included). */
-const ALARM_KIND_NAMES: readonly AlarmKindName[] = [
-  'overrun',
-  'deadline-miss',
-  'frame-overrun',
-  'release-late',
-  'task-error',
-  'skipped-frames',
-  'mode-change',
-  'stopped',
-];
 
 /** Release-lateness distribution, ns (contract: `min`, `p50`, `p99`, `p999`, `max`). */
 export interface LatenessNs {
@@ -199,7 +188,7 @@ export interface RunReportInput {
 export function buildRunReport(input: RunReportInput): RunReport {
   const { config, snapshot } = input;
   const alarms = {} as Record<AlarmKindName, number>;
-  for (const kind of ALARM_KIND_NAMES) alarms[kind] = snapshot.alarms[kind] ?? 0;
+  for (const kind of ALARM_KINDS) alarms[kind] = snapshot.alarms[kind] ?? 0;
   const occurred = config.alarms.fatal.filter((kind) => alarms[kind] > 0);
   const lateness = snapshot.release.latenessNs;
   return {

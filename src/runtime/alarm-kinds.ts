@@ -25,8 +25,11 @@ export const KIND_STOPPED = 7;
 /** Number of alarm kinds. */
 export const KIND_COUNT = 8;
 
-/** Alarm kind names; index = numeric kind id. */
-export const ALARM_KINDS: readonly AlarmKindName[] = Object.freeze([
+/**
+ * Alarm kind names; index = numeric kind id. The one list of kinds: the config schema
+ * (`alarms.fatal`) and the run report take it from here.
+ */
+export const ALARM_KINDS = Object.freeze([
   'overrun',
   'deadline-miss',
   'frame-overrun',
@@ -35,7 +38,11 @@ export const ALARM_KINDS: readonly AlarmKindName[] = Object.freeze([
   'skipped-frames',
   'mode-change',
   'stopped',
-] as const);
+] as const satisfies readonly AlarmKindName[]);
+
+// Compile-time proof that the list names every kind (a new kind fails here until listed).
+const allAlarmKinds: Record<Exclude<AlarmKindName, (typeof ALARM_KINDS)[number]>, never> = {};
+void allAlarmKinds;
 
 /** `stopped` alarm value: {@link Executive.requestStop} was called. */
 export const STOP_REQUESTED = 0;
