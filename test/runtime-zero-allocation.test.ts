@@ -9,10 +9,14 @@
  *
  * Measured, not asserted (Node 20.20, this machine): a `performance.now()` clock costs
  * 16 B per read, i.e. 16 × (1 + slots per frame) B per frame (44 B/frame for the probe's
- * 1.75 slots/frame); src/time's ManualClock currently allocates 16 B per `advance`/`set`
- * (its `timeNs` field starts as `undefined` under ES2022 class-field semantics, so V8
- * keeps it tagged and boxes every new value) — the `manual` case asserts the executive
- * adds nothing on top of that.
+ * 1.75 slots/frame). src/time's ManualClock allocates nothing since its `timeNs` field is
+ * initialised (a declared-only ES2022 field starts as `undefined`, V8 keeps it tagged and
+ * boxes every store), so the `manual` case is held to the same standard as the others.
+ *
+ * One retry: a genuine allocation in the loop is reproducible (≥ 16 B in every frame, so
+ * megabytes and GCs in every run), while a V8 recompile that a fully loaded machine delays
+ * into the measured window happens once (~100–300 KB of code space, seen a few times in
+ * full-suite runs). A probe that fails is run once more and the second result is asserted.
  */
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -50,27 +54,35 @@ function probe(variant: string, frames: number, extraFlags: string[] = []): Prob
 
 const NOISE_BYTES = 64 * 1024;
 
+/** {@link probe}, run a second time when the first shows GC or heap growth (see the module note). */
+function cleanProbe(variant: string, frames: number, extraFlags: string[] = []): ProbeResult {
+  const first = probe(variant, frames, extraFlags);
+  if (first.gcEvents === 0 && first.heapDeltaBytes < NOISE_BYTES) return first;
+  return probe(variant, frames, extraFlags);
+}
+
 describe('executive loop allocates nothing after warm-up', () => {
   it('ManualClock-like clock (Float64Array), tasks advancing it: 200k frames, no GC, no heap growth', () => {
-    const r = probe('manual-like', 200_000);
+    const r = cleanProbe('manual-like', 200_000);
     expect(r.frames).toBe(200_000);
     expect(r.gcEvents).toBe(0);
     expect(r.heapDeltaBytes).toBeLessThan(NOISE_BYTES);
   });
 
   it('real-time-ish fake clock/waiter with fractional ns: 200k frames, no GC, no heap growth', () => {
-    const r = probe('fake-rt', 200_000);
+    const r = cleanProbe('fake-rt', 200_000);
     expect(r.frames).toBe(200_000);
     expect(r.gcEvents).toBe(0);
     expect(r.heapDeltaBytes).toBeLessThan(NOISE_BYTES);
   });
 
-  it('src/time ManualClock: the executive adds nothing to what the clock allocates itself', () => {
+  it('src/time ManualClock + ManualWaiter, tasks advancing it: 100k frames, no GC, no heap growth', () => {
     // Large young generation so the clock's own garbage does not trigger a scavenge and the
     // heap delta counts every byte.
-    const r = probe('manual', 100_000, ['--min-semi-space-size=64', '--max-semi-space-size=64']);
+    const r = cleanProbe('manual', 100_000, ['--min-semi-space-size=64', '--max-semi-space-size=64']);
+    expect(r.frames).toBe(100_000);
     expect(r.gcEvents).toBe(0);
-    const clockBytesPerFrame = r.clockBytesPerCall * (1 + r.slotsPerFrame); // waiter set + one advance per slot
-    expect(r.bytesPerFrame).toBeLessThan(clockBytesPerFrame + 0.5);
+    expect(r.clockBytesPerCall).toBeLessThan(1); // ManualClock itself: 0 B per advance (noise only)
+    expect(r.heapDeltaBytes, JSON.stringify(r)).toBeLessThan(NOISE_BYTES);
   });
 });

@@ -3,11 +3,16 @@
  * and waiter): ≥ 50k frames after warm-up, statistics records every 10 ms (the record
  * path at 40× the CLI's rate), in a child process (test/helpers/worker-alloc-probe.ts).
  *
- * Asserted: no GC in the loop's isolate. Heap: measured and bounded, not yet zero — a
- * residual ~10–15 B/frame remains here (after the short warm-up drives removed ~1 MB of
- * re-compilation from the window); suspected: a double returned across a non-inlined
- * call in the drive loop (`nextReleaseNs()`/`nowNs()`). The bound catches any real
- * per-frame allocation of an object (≥ 32 B/frame).
+ * Asserted, as for the executive (runtime-zero-allocation.test.ts): no GC in the loop's
+ * isolate and no heap growth beyond a small absolute noise bound over the whole window
+ * (< 64 KiB for ≥ 50k frames: one 16-byte box per frame would be 800 KB). What used to
+ * grow the heap by 10–15 B/frame was not a per-frame allocation but first-time work
+ * inside the window: `drive` compiled again at the measured call (a compile requested
+ * during warm-up starts at the next call), then deoptimised there (a Smi-speculated
+ * duration, a branch only the measured phase took), and the rare alarm paths
+ * (ring, drain, listener, catch-up, policy) running unoptimised, boxing every ns time;
+ * rt-loop.ts now warms all of them (short drives after the warm-up, alarm rehearsal).
+ * Also run with tracing on (`--trace`): trace records are forwarded in frame slack.
  */
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -18,23 +23,37 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const NATIVE = loadNative() !== null;
 
 describe('worker-mode loop allocation', () => {
-  it.skipIf(!NATIVE)('native clock+waiter: 50k frames after warm-up, 0 GC events, heap bounded', () => {
-    const out = execFileSync(
-      process.execPath,
-      ['--no-memory-reducer', '--import', 'tsx', 'test/helpers/worker-alloc-probe.ts', '50000', '10'],
-      { cwd: ROOT, encoding: 'utf8', timeout: 120_000 },
-    );
-    const r = JSON.parse(out.trim().split('\n').at(-1)!) as {
-      frames: number;
-      gcEvents: number;
-      heapDeltaBytes: number;
-      clock: string;
-      waiter: string;
-    };
-    expect([r.clock, r.waiter]).toEqual(['native', 'native-abs']);
-    // Frames skipped by catch-up on a loaded machine do not run; most do.
-    expect(r.frames).toBeGreaterThan(40_000);
-    expect(r.gcEvents, JSON.stringify(r)).toBe(0);
-    expect(r.heapDeltaBytes / r.frames, JSON.stringify(r)).toBeLessThan(32);
-  });
+  for (const trace of [0, 100]) {
+    it(`native clock+waiter${trace ? `, trace ${trace}` : ''}: 50k frames after warm-up, 0 GC events, heap growth < 64 KiB`, () => {
+      // The gate needs the 0 B/read native clock (performance.now() allocates 16 B a read).
+      expect(NATIVE, 'the native addon is required for this gate: npm run build:native').toBe(true);
+      const out = execFileSync(
+        process.execPath,
+        [
+          '--no-memory-reducer',
+          '--import',
+          'tsx',
+          'test/helpers/worker-alloc-probe.ts',
+          '50000',
+          '10',
+          String(trace),
+        ],
+        { cwd: ROOT, encoding: 'utf8', timeout: 120_000 },
+      );
+      const r = JSON.parse(out.trim().split('\n').at(-1)!) as {
+        frames: number;
+        gcEvents: number;
+        heapDeltaBytes: number;
+        clock: string;
+        waiter: string;
+        traceRecords: number;
+      };
+      expect([r.clock, r.waiter]).toEqual(['native', 'native-abs']);
+      // Frames skipped by catch-up on a loaded machine do not run; most do.
+      expect(r.frames).toBeGreaterThan(40_000);
+      expect(r.gcEvents, JSON.stringify(r)).toBe(0);
+      expect(r.heapDeltaBytes, JSON.stringify(r)).toBeLessThan(64 * 1024);
+      if (trace > 0) expect(r.traceRecords, JSON.stringify(r)).toBeGreaterThan(0);
+    });
+  }
 });

@@ -78,6 +78,7 @@ import {
   StopSignals,
   snapshotFromStatsRecord,
   startRunMetrics,
+  traceEntries,
 } from './run-shared.js';
 
 /**
@@ -162,7 +163,7 @@ export async function runOnMainThread(options: RunOptions, io: CliIo): Promise<n
         releaseLateNs: config.alarms.releaseLateNs,
         alarmCapacity: ALARM_CAPACITY,
         alarmRatePerSecond: config.alarms.ratePerSecond,
-        traceCapacity: 0,
+        traceCapacity: options.traceCapacity ?? 0,
       });
 
     const stop = new StopSignals();
@@ -265,6 +266,17 @@ export async function runOnMainThread(options: RunOptions, io: CliIo): Promise<n
     // Let queued GC observer entries arrive before reading them.
     await new Promise<void>((resolveTurn) => setImmediate(resolveTurn));
     const snapshot = measured.snapshot();
+    // `--trace N`: the executive kept the last N slots; times made relative to its first release.
+    const traceCapacity = options.traceCapacity ?? 0;
+    const originNs = snapshot.startNs ?? 0;
+    const trace =
+      traceCapacity > 0
+        ? traceEntries(
+            measured.trace().map((r) => ({ ...r, startNs: r.startNs - originNs, endNs: r.endNs - originNs })),
+            config,
+            traceCapacity,
+          )
+        : null;
     const report = buildRunReport({
       config,
       snapshot,
@@ -281,6 +293,7 @@ export async function runOnMainThread(options: RunOptions, io: CliIo): Promise<n
         throttling: realtime.throttling,
         warnings: realtime.warnings,
       },
+      trace,
     });
     return finishRun(report, options.reportFile, printer, io);
   }

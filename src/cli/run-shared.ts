@@ -16,7 +16,7 @@ import { DEFAULT_NATIVE_MARGIN_NS } from '../native/native-clock.js';
 import type { ScheduleTable } from '../plan/types.js';
 import type { RealtimeLoopTiming } from '../realtime/apply.js';
 import type { RunEnvironment } from '../report/environment.js';
-import type { RunReport } from '../report/run-report.js';
+import type { RunReport, RunReportTraceEntry } from '../report/run-report.js';
 import { formatRunSummary } from '../report/summary.js';
 import type { ExecutiveSnapshot, TaskSnapshot } from '../runtime/index.js';
 import { ALARM_KINDS, KIND_COUNT, KIND_FRAME_OVERRUN } from '../runtime/index.js';
@@ -81,6 +81,11 @@ export interface RunOptions {
    * `mode` this long after measurement starts. null when not given.
    */
   readonly modeAfter: { readonly afterNs: number; readonly mode: string } | null;
+  /**
+   * `--trace N`: keep the last N executed slots and write them to the report's `trace`.
+   * 0: off. @default 0
+   */
+  readonly traceCapacity?: number;
   /** `--metrics [host:]port`: serve `/metrics` there during the run; null: no endpoint. @default null */
   readonly metrics?: { readonly host: string; readonly port: number } | null;
   /**
@@ -542,4 +547,97 @@ export async function startRunMetrics(
     );
   }
   return server;
+}
+
+/** One trace record in numeric form (the executive's `TraceRecord`, relative times). */
+export interface NumericTraceRecord {
+  readonly frame: number;
+  readonly mode: number;
+  readonly task: number;
+  readonly startNs: number;
+  readonly endNs: number;
+  readonly flags: number;
+}
+
+/**
+ * The report's `trace`: records named by the config (mode and task names), ordered by
+ * start, the last `limit` kept. `startNs`/`endNs` must already be relative to the
+ * measured run's first release. Cold; allocates.
+ */
+export function traceEntries(
+  records: readonly NumericTraceRecord[],
+  config: ResolvedConfig,
+  limit: number,
+): RunReportTraceEntry[] {
+  const sorted = [...records].sort((a, b) => a.startNs - b.startNs || a.frame - b.frame);
+  return sorted.slice(Math.max(0, sorted.length - limit)).map((r) => {
+    const mode = config.modes[r.mode];
+    return {
+      frame: r.frame,
+      task: mode?.tasks[r.task]?.name ?? `#${r.task}`,
+      mode: mode?.name ?? `#${r.mode}`,
+      startNs: r.startNs,
+      endNs: r.endNs,
+      flags: r.flags,
+    };
+  });
+}
+
+/**
+ * Main side of the worker's trace ring: keeps the last `capacity` records in a
+ * preallocated Float64Array (newest overwrite oldest) as they are drained at each poll.
+ * `drainFrom` allocates nothing; `records` is cold.
+ */
+export class TraceCollector {
+  private readonly data: Float64Array;
+  private readonly rec: Float64Array;
+  /** Records taken so far (the collector holds the last `min(taken, capacity)`). */
+  private taken = 0;
+
+  constructor(
+    readonly capacity: number,
+    private readonly recordSize: number,
+    private readonly offsets: {
+      readonly frame: number;
+      readonly mode: number;
+      readonly task: number;
+      readonly start: number;
+      readonly end: number;
+      readonly flags: number;
+    },
+  ) {
+    this.data = new Float64Array(Math.max(1, capacity) * recordSize);
+    this.rec = new Float64Array(recordSize);
+  }
+
+  /** Moves every record the ring holds into the collector. Returns how many. */
+  drainFrom(ring: { tryPop(dst: Float64Array, offset: number): boolean }): number {
+    let n = 0;
+    while (ring.tryPop(this.rec, 0)) {
+      if (this.capacity > 0) this.data.set(this.rec, (this.taken % this.capacity) * this.recordSize);
+      this.taken++;
+      n++;
+    }
+    return n;
+  }
+
+  /** The kept records, oldest first (cold; allocates). */
+  records(): NumericTraceRecord[] {
+    const out: NumericTraceRecord[] = [];
+    const n = Math.min(this.taken, this.capacity);
+    const o = this.offsets;
+    for (let i = this.taken - n; i < this.taken; i++) {
+      const b = (i % this.capacity) * this.recordSize;
+      const d = this.data;
+      out.push({
+        frame: d[b + o.frame]!,
+        mode: d[b + o.mode]!,
+        task: d[b + o.task]!,
+        startNs: d[b + o.start]!,
+        endNs: d[b + o.end]!,
+        flags: d[b + o.flags]!,
+      });
+    }
+    return out;
+  }
 }

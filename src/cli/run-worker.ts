@@ -81,6 +81,14 @@ import {
   ST_PHASE,
   STATS_RING_CAPACITY,
   statsRecordSize,
+  TR_END,
+  TR_FLAGS,
+  TR_FRAME,
+  TR_MODE,
+  TR_SIZE,
+  TR_START,
+  TR_TASK,
+  traceRingCapacity,
 } from '../worker/protocol.js';
 import { modeIndexOrThrow, planModes, totalTaskCount, warmupLengthNs } from '../worker/setup.js';
 import { startRtWorker } from '../worker/start.js';
@@ -101,6 +109,8 @@ import {
   StopSignals,
   snapshotFromStatsRecord,
   startRunMetrics,
+  TraceCollector,
+  traceEntries,
 } from './run-shared.js';
 
 /** How often the main thread drains the alarm and stats rings, ms. */
@@ -130,6 +140,15 @@ export async function runInWorker(options: RunOptions, io: CliIo): Promise<numbe
     overflow: 'overwrite',
   });
   const commands = SpscRing.create({ capacity: COMMAND_RING_CAPACITY, recordSize: CMD_SIZE });
+  const traceCapacity = options.traceCapacity ?? 0;
+  const trace =
+    traceCapacity > 0
+      ? SpscRing.create({
+          capacity: traceRingCapacity(traceCapacity),
+          recordSize: TR_SIZE,
+          overflow: 'overwrite',
+        })
+      : null;
   const data: RtWorkerData = {
     configFile: options.configFile,
     durationNs: options.durationNs,
@@ -141,8 +160,11 @@ export async function runInWorker(options: RunOptions, io: CliIo): Promise<numbe
     alarmRing: alarms.buffer,
     statsRing: stats.buffer,
     commandRing: commands.buffer,
+    traceCapacity,
+    traceRing: trace?.buffer ?? null,
   };
   const session = new WorkerSession(config, options, io, alarms, stats, commands, new Int32Array(stopFlag));
+  session.trace = trace;
   session.hub = await createChannelHub(options, (line) => session.printLine(line));
   // Process-wide real-time steps (latency device, memory lock) and the throttling check,
   // before the worker exists; the worker applies its thread's steps itself.
@@ -177,6 +199,9 @@ class WorkerSession {
   private warmupDurationNs = 0;
   private warmupStopNote: string | null = null;
   private readonly errorTexts = new Map<string, string>();
+  /** The trace ring (`--trace N`), or null; drained at every poll into `traceKept`. */
+  trace: SpscRing | null = null;
+  private readonly traceKept: TraceCollector;
   /** Task-error lines waiting one poll for their message. */
   private deferred: { line: string; key: string }[] = [];
   /** The worker's `ready` (backend, its real-time steps), or null before it. */
@@ -194,6 +219,14 @@ class WorkerSession {
     this.printer = new LinePrinter(io);
     this.statsRec = new Float64Array(stats.recordSize);
     this.latest = new Float64Array(stats.recordSize);
+    this.traceKept = new TraceCollector(options.traceCapacity ?? 0, TR_SIZE, {
+      frame: TR_FRAME,
+      mode: TR_MODE,
+      task: TR_TASK,
+      start: TR_START,
+      end: TR_END,
+      flags: TR_FLAGS,
+    });
   }
 
   /** A real-time setup warning, once, on stderr. */
@@ -334,6 +367,10 @@ class WorkerSession {
       warmup: { frames: done.warmupFrames, durationNs: done.warmupFrames === 0 ? 0 : this.warmupDurationNs },
       stopReason: stopNote ?? done.snapshot.stopReason,
       realtime: realtimeReport,
+      trace:
+        this.trace === null
+          ? null
+          : traceEntries(this.traceKept.records(), this.config, this.traceKept.capacity),
     });
     return finishRun(report, this.options.reportFile, this.printer, this.io);
   }
@@ -386,6 +423,7 @@ class WorkerSession {
     }
     const rec = this.alarmRec;
     while (this.alarms.tryPop(rec, 0)) this.printAlarm(rec, final);
+    if (this.trace !== null) this.traceKept.drainFrom(this.trace);
     while (this.stats.tryPop(this.statsRec, 0)) {
       this.latest.set(this.statsRec);
       this.haveStats = true;

@@ -1,6 +1,6 @@
 /**
  * `hardtick run <config> [--duration 10s] [--report FILE] [--margin 100us] [--warmup …]
- * [--thread worker|main] [--metrics [host:]port] [--channels FILE] [--quiet]`: plan every mode, load the task functions, run the
+ * [--thread worker|main] [--metrics [host:]port] [--channels FILE] [--trace N] [--quiet]`: plan every mode, load the task functions, run the
  * executive on the real clock, print a live status line, the WCET summary, and write the
  * `hardtick.run/v1` report.
  *
@@ -54,6 +54,9 @@ Options:
   --channels <f>  a module exporting setupChannels(hub, print): the non-real-time
                   side of the task channels (tasks open them with openChannel from
                   'hardtick/worker'); see examples/channels
+  --trace <n>     keep the last <n> executed slots (frame, task, mode, start,
+                  end, flags) and write them to the report's "trace"; 0 = off
+                                                                         (default 0)
   --quiet         no live status line
   -h, --help      this text
 
@@ -112,6 +115,7 @@ function parseRunArgs(argv: string[]): RunOptions | 'help' {
       'mode-after': { type: 'string' },
       metrics: { type: 'string' },
       channels: { type: 'string' },
+      trace: { type: 'string' },
       quiet: { type: 'boolean', short: 'q' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -141,7 +145,20 @@ function parseRunArgs(argv: string[]): RunOptions | 'help' {
     modeAfter: values['mode-after'] === undefined ? null : parseModeAfter(values['mode-after']),
     metrics: values.metrics === undefined ? null : parseMetricsAddress(values.metrics),
     channelsModule: values.channels === undefined || values.channels === '' ? null : values.channels,
+    traceCapacity: values.trace === undefined ? 0 : parseTraceCount(values.trace),
   };
+}
+
+/** Largest `--trace`: the executive's trace ring and the main side's copy are preallocated. */
+const MAX_TRACE = 1_000_000;
+
+/** `--trace 100`: a whole number of slots, 0 … {@link MAX_TRACE}. */
+function parseTraceCount(text: string): number {
+  const n = /^\d+$/.test(text.trim()) ? Number(text.trim()) : Number.NaN;
+  if (!(Number.isSafeInteger(n) && n <= MAX_TRACE)) {
+    throw new Error(`--trace: expected a whole number of slots from 0 to ${MAX_TRACE}, got '${text}'`);
+  }
+  return n;
 }
 
 /** `--mode-after 200ms:degraded`. */

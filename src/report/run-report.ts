@@ -111,6 +111,25 @@ export interface RealtimeReportInput {
   readonly warnings?: readonly string[];
 }
 
+/**
+ * One executed slot of the run's trace (`hardtick run --trace N`: the last N slots).
+ * Times are relative: ns since the measured run's first release.
+ */
+export interface RunReportTraceEntry {
+  /** Frame index since the measured run started. */
+  readonly frame: number;
+  /** Task name. */
+  readonly task: string;
+  /** Mode the slot ran in. */
+  readonly mode: string;
+  /** Slot start since the first release, ns. */
+  readonly startNs: number;
+  /** Slot end since the first release, ns. */
+  readonly endNs: number;
+  /** `TRACE_FLAG_*` bits: 1 overrun, 2 error, 4 degraded, 8 deadline miss, 16 safe state. */
+  readonly flags: number;
+}
+
 /** The `hardtick.run/v1` run report. */
 export interface RunReport {
   readonly schema: typeof RUN_REPORT_SCHEMA;
@@ -156,6 +175,11 @@ export interface RunReport {
   readonly exitCode: 0 | 1;
   /** Extra: the real-time setup, step by step. */
   readonly realtime: RunReportRealtime;
+  /**
+   * Extension (`--trace N`): the last N executed slots, ordered by start. Absent when
+   * tracing was not asked for.
+   */
+  readonly trace?: readonly RunReportTraceEntry[];
 }
 
 /** What {@link buildRunReport} assembles. */
@@ -182,6 +206,8 @@ export interface RunReportInput {
    * requested steps `unavailable` ("not applied by this runner"). @default derived
    */
   readonly realtime?: RealtimeReportInput;
+  /** The trace (`--trace N`); absent or null: no `trace` field. @default null */
+  readonly trace?: readonly RunReportTraceEntry[] | null;
 }
 
 /** Assembles a `hardtick.run/v1` report. Pure: the same input gives the same report. */
@@ -251,6 +277,7 @@ export function buildRunReport(input: RunReportInput): RunReport {
     fatal: { kinds: [...config.alarms.fatal], occurred },
     exitCode: occurred.length > 0 ? 1 : 0,
     realtime: realtimeSection(input),
+    ...(input.trace ? { trace: input.trace } : {}),
   };
 }
 

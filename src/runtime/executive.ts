@@ -635,6 +635,31 @@ export class Executive {
     return this.traceRing.records();
   }
 
+  /** Trace records kept at most (the `traceCapacity` option; 0: tracing off). */
+  get traceCapacity(): number {
+    return this.traceRing.capacity;
+  }
+
+  /**
+   * Trace records written since creation, overwritten ones included: record numbers
+   * `max(0, traceWritten − traceCapacity) … traceWritten − 1` can be read with
+   * {@link Executive.traceRecordInto}. O(1), allocation-free.
+   */
+  get traceWritten(): number {
+    return this.traceRing.written;
+  }
+
+  /**
+   * Copies trace record number `seq` (see {@link Executive.traceWritten}) into `out` at
+   * `offset`: `TRACE_RECORD` (9) doubles, `TRACE_*` layout of trace-ring.ts (frame, slot,
+   * mode, task, job, slice, start ns, end ns, flags; times on the executive's clock).
+   * Returns false when that record is not written yet or already overwritten.
+   * Allocation-free (no double crosses the call): for forwarding the trace between frames.
+   */
+  traceRecordInto(seq: number, out: Float64Array, offset = 0): boolean {
+    return this.traceRing.recordInto(seq, out, offset);
+  }
+
   /** Counters and statistics as plain objects (cold; allocates). */
   snapshot(): ExecutiveSnapshot {
     const st = this.st;

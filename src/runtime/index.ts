@@ -58,10 +58,20 @@ export { Executive } from './executive.js';
 export type { DistributionNs, ExecutiveSnapshot, TaskSnapshot } from './snapshot.js';
 export type { TraceRecord } from './trace-ring.js';
 export {
+  TRACE_END,
   TRACE_FLAG_DEADLINE_MISS,
   TRACE_FLAG_DEGRADED,
   TRACE_FLAG_ERROR,
   TRACE_FLAG_OVERRUN,
   TRACE_FLAG_SAFE_STATE,
+  TRACE_FLAGS,
+  TRACE_FRAME,
+  TRACE_JOB,
+  TRACE_MODE,
+  TRACE_RECORD,
+  TRACE_SLICE,
+  TRACE_SLOT,
+  TRACE_START,
+  TRACE_TASK,
 } from './trace-ring.js';
 export type { CatchUpOptions, ExecutiveModeSpec, ExecutiveOptions, TaskFn } from './types.js';

@@ -82,6 +82,20 @@ export class TraceRing {
     this.count[0] = w + 1;
   }
 
+  /**
+   * Copies record number `seq` (0-based over every record written, see
+   * {@link TraceRing.written}) into `out` at `offset` (`TRACE_RECORD` doubles) and returns
+   * true; false when it is not written yet or already overwritten. Never allocates.
+   */
+  recordInto(seq: number, out: Float64Array, offset: number): boolean {
+    const w = this.count[0]!;
+    if (!(seq >= 0 && seq < w && seq >= w - this.capacity)) return false;
+    const o = (seq % this.capacity) * TRACE_RECORD;
+    const d = this.data;
+    for (let i = 0; i < TRACE_RECORD; i++) out[offset + i] = d[o + i]!;
+    return true;
+  }
+
   /** The kept records, oldest first (cold; allocates). */
   records(): TraceRecord[] {
     const out: TraceRecord[] = [];

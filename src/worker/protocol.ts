@@ -10,6 +10,7 @@
  * | alarms   | worker   | main     | `AL_*` (9 doubles)    | drop-newest  |
  * | stats    | worker   | main     | `ST_*` + `TS_*`×tasks | overwrite    |
  * | commands | main     | worker   | `CMD_*` (2 doubles)   | drop-newest  |
+ * | trace    | worker   | main     | `TR_*` (9 doubles)    | overwrite    |
  *
  * plus one shared Int32 word, the executive's `stopFlag` (`Atomics.load` before every
  * frame), so a stop works even if the worker never gets to poll its command ring.
@@ -221,6 +222,41 @@ export const CMD_ACK = 3;
 /** Command ring capacity. */
 export const COMMAND_RING_CAPACITY = 64;
 
+// ── Trace record (worker → main; only with `--trace N`) ────────────────────────────────
+// The executive's trace record (`TRACE_*`, src/runtime/trace-ring.ts) with its two times
+// made relative, like the alarms': ns since the measured run's first release.
+/** Frame index since the measured run started. */
+export const TR_FRAME = 0;
+/** Slot position within its frame. */
+export const TR_SLOT = 1;
+/** Mode index. */
+export const TR_MODE = 2;
+/** Task index in that mode. */
+export const TR_TASK = 3;
+/** Job number. */
+export const TR_JOB = 4;
+/** Slice number. */
+export const TR_SLICE = 5;
+/** Slot start since the measured run's first release, ns. */
+export const TR_START = 6;
+/** Slot end since the measured run's first release, ns. */
+export const TR_END = 7;
+/** `TRACE_FLAG_*` bits (overrun 1, error 2, degraded 4, deadline miss 8, safe state 16). */
+export const TR_FLAGS = 8;
+/** Doubles per trace record (= the executive's `TRACE_RECORD`). */
+export const TR_SIZE = 9;
+
+/**
+ * Trace ring capacity for `--trace n` (records): the next power of two ≥ max(n, 64). The
+ * ring overwrites (newest wins): the main thread keeps the last n anyway, and the worker
+ * never waits for it.
+ */
+export function traceRingCapacity(n: number): number {
+  let c = 64;
+  while (c < n) c *= 2;
+  return c;
+}
+
 // ── Cold messages ──────────────────────────────────────────────────────────────────────
 
 /** `workerData` of the real-time worker. */
@@ -242,6 +278,13 @@ export interface RtWorkerData {
   readonly alarmRing: SharedArrayBuffer;
   readonly statsRing: SharedArrayBuffer;
   readonly commandRing: SharedArrayBuffer;
+  /**
+   * Slot trace (`--trace n`): the executive keeps the last `traceCapacity` slots and the
+   * worker forwards them through `traceRing` (`TR_*` records) in frame slack. Absent or 0:
+   * tracing off. @default 0
+   */
+  readonly traceCapacity?: number;
+  readonly traceRing?: SharedArrayBuffer | null;
 }
 
 /** What the worker chose at setup (for the run's first line, the report and the warnings). */

@@ -11,8 +11,9 @@
  * - after every frame: one command-ring poll (`tryPop`: one `Atomics.load` when empty);
  * - every {@link HOUSEKEEPING_INTERVAL_NS}, in frame slack (≥ {@link MIN_SLACK_NS} before the
  *   next release, or anyway after {@link FORCE_HOUSEKEEPING_NS}): `drainAlarms` into the
- *   alarm ring (numeric records, the executive's rate limit applied) and, every
- *   `statsIntervalNs`, one statistics record into the stats ring.
+ *   alarm ring (numeric records, the executive's rate limit applied), the executive's
+ *   new trace records into the trace ring (`--trace N` only; relative times, newest wins)
+ *   and, every `statsIntervalNs`, one statistics record into the stats ring.
  *
  * The loop never yields to the event loop and does no I/O: stop comes through the shared
  * stop flag (read by the executive before each frame) or a `CMD_STOP` command. Cold
@@ -25,8 +26,10 @@
  * returned across a call), and its code is optimised before measurement
  * ({@link STATS_WARM_ROUNDS} fills into a scratch record after the warm-up; code that runs
  * four times a second would otherwise stay interpreted, and the interpreter boxes every
- * double). What remains is the clock: the native clock reads for free; `performance.now()`
- * boxes 16 B per read on Node 20. A mode command calls `Executive.requestMode` (cold, may
+ * double). Code that runs only for alarms is warmed by an alarm rehearsal (see
+ * `runRtWorker`), and `drive` is entered once more after the long warm-up, so no compile
+ * or deopt lands in the measurement. What remains is the clock: the native clock reads
+ * for free; `performance.now()` boxes 16 B per read on Node 20. A mode command calls `Executive.requestMode` (cold, may
  * allocate a closure). Proved by test/worker-loop-allocation.test.ts.
  *
  * Times: every ns figure that leaves this thread is relative (since the measured run's
@@ -78,11 +81,16 @@ import {
   ST_SEQ,
   StatsRecordWriter,
   statsRecordSize,
+  TR_END,
+  TR_SIZE,
+  TR_START,
+  traceRingCapacity,
 } from './protocol.js';
 import {
   ALARM_CAPACITY,
   initialModeIndex,
   loadModes,
+  rehearsalModes,
   totalTaskCount,
   V8_FLAGS,
   warmupLengthNs,
@@ -98,7 +106,12 @@ export const FORCE_HOUSEKEEPING_NS = 1_000_000_000;
  * Statistics-record fills into a scratch record after the warm-up, so that the code of
  * the record path is optimised before measurement (see the module note). ~10 µs each.
  */
-export const STATS_WARM_ROUNDS = 300;
+export const STATS_WARM_ROUNDS = 1000;
+/** Alarm rehearsal (see `runRtWorker`): drives, and ns each (1 µs frames: ~10k frames). */
+const REHEARSAL_DRIVES = 20;
+const REHEARSAL_DRIVE_NS = 10_000_000;
+/** Alarms of one kind delivered per second in the rehearsal: most go through the listener. */
+const REHEARSAL_ALARM_RATE = 100_000;
 /** Short warm-up drives (see `runRtWorker`), and frames in each. */
 const WARM_SHORT_DRIVES = 30;
 const WARM_SHORT_FRAMES = 10;
@@ -157,6 +170,9 @@ export async function runRtWorker(data: RtWorkerData, port: RtPort): Promise<voi
   });
   const initialMode = initialModeIndex(config);
   const stopFlag = new Int32Array(data.stopFlag);
+  const traceCapacity = data.traceCapacity ?? 0;
+  // Every executive of the run (warm-up, rehearsal, measured) traces alike, so the warm-up
+  // optimises the same per-slot path the measured loop takes.
   const newExecutive = (): Executive =>
     new Executive({
       clock,
@@ -167,7 +183,21 @@ export async function runRtWorker(data: RtWorkerData, port: RtPort): Promise<voi
       releaseLateNs: config.alarms.releaseLateNs,
       alarmCapacity: ALARM_CAPACITY,
       alarmRatePerSecond: config.alarms.ratePerSecond,
-      traceCapacity: 0,
+      traceCapacity,
+      stopFlag,
+    });
+  const rehearsal = rehearsalModes(modes);
+  const newRehearsalExecutive = (): Executive =>
+    new Executive({
+      clock,
+      waiter,
+      modes: rehearsal,
+      initialMode,
+      catchUp: config.catchUp,
+      releaseLateNs: 0,
+      alarmCapacity: ALARM_CAPACITY,
+      alarmRatePerSecond: REHEARSAL_ALARM_RATE,
+      traceCapacity,
       stopFlag,
     });
   const threadId = currentThreadId();
@@ -211,8 +241,10 @@ export async function runRtWorker(data: RtWorkerData, port: RtPort): Promise<voi
     const frameNs = modes[initialMode]!.table.frameNs;
     for (let i = 0; i < WARM_SHORT_DRIVES && Atomics.load(stopFlag, 0) === 0; i++) {
       loop.drive(newExecutive(), WARM_SHORT_FRAMES * frameNs, PHASE_WARMUP);
+      loop.clearScratch();
     }
     const alarms = loop.drive(executive, warmupNs, PHASE_WARMUP);
+    loop.clearScratch();
     const snap = executive.snapshot();
     stoppedEarly = executive.stopped;
     warmupFrames = stoppedEarly ? 0 : snap.frames.count;
@@ -224,9 +256,30 @@ export async function runRtWorker(data: RtWorkerData, port: RtPort): Promise<voi
       stopReason: executive.stopReason,
     });
     if (!stoppedEarly) {
-      // Optimise the statistics-record path on real figures, then let the concurrent
-      // compiler finish before measurement starts.
+      // Alarm rehearsal. On a shared machine the measured loop meets some overruns, late
+      // wake-ups and skipped frames, and code that only runs for those (alarm ring, drain,
+      // listener, ring push, catch-up, policy) would otherwise first run — or get hot
+      // enough to compile — inside the measurement: unoptimised code boxes every double
+      // it handles (ns times are never Smis: 16 B each), and each compile or deopt adds
+      // KBs of code and metadata. Rehearsal executives raise every kind of alarm on every
+      // frame (rehearsalModes: 1 µs frames, zero budgets and deadlines, no-op task
+      // functions; releaseLateNs 0) and housekeeping runs every frame, through the same
+      // code, into scratch rings.
+      loop.setHousekeeping(0, 0);
+      for (let i = 0; i < REHEARSAL_DRIVES && Atomics.load(stopFlag, 0) === 0; i++) {
+        loop.drive(newRehearsalExecutive(), REHEARSAL_DRIVE_NS, PHASE_WARMUP);
+        loop.clearScratch();
+      }
+      loop.setHousekeeping(HOUSEKEEPING_INTERVAL_NS, FORCE_HOUSEKEEPING_NS);
+      // Optimise the statistics-record path on real figures.
       loop.warmStats(executive, STATS_WARM_ROUNDS);
+      // Short drives again: a compile of `drive` requested during the long warm-up (or the
+      // rehearsal) starts at its next call; let that be one of these, not the measured one.
+      for (let i = 0; i < WARM_SHORT_DRIVES && Atomics.load(stopFlag, 0) === 0; i++) {
+        loop.drive(newExecutive(), WARM_SHORT_FRAMES * frameNs, PHASE_WARMUP);
+        loop.clearScratch();
+      }
+      // Let the concurrent compiler finish before measurement starts.
       await new Promise<void>((resolveTurn) => setTimeout(resolveTurn, 20));
       executive = newExecutive();
       (waiter as { resetStats?: () => void }).resetStats?.();
@@ -239,6 +292,7 @@ export async function runRtWorker(data: RtWorkerData, port: RtPort): Promise<voi
   if (!stoppedEarly) {
     gc.start();
     port.postMessage({ type: 'measuring' });
+    loop.route(PHASE_MEASURING);
     heapBefore = getHeapStatistics().used_heap_size;
     loop.drive(executive, data.durationNs, PHASE_MEASURING);
     heapAfter = getHeapStatistics().used_heap_size;
@@ -266,17 +320,36 @@ export async function runRtWorker(data: RtWorkerData, port: RtPort): Promise<voi
  */
 class RtLoop {
   private readonly alarms: SpscRing;
+  /** Where the listener pushes: a scratch ring while warming up, `alarms` once measuring. */
+  private alarmOut: SpscRing;
+  /** Warm-up alarms go here (same layout and policy as `alarms`); emptied after each warm-up drive. */
+  private readonly scratchAlarms: SpscRing;
+  private readonly scratchAlarmBuf: Float64Array;
+  /** Trace ring to the main thread (a scratch ring when tracing is off, never read). */
+  private readonly trace: SpscRing;
+  /** Where trace records go: a scratch ring while warming up, `trace` once measuring. */
+  private traceOut: SpscRing;
+  private readonly scratchTrace: SpscRing;
+  private readonly traceRec = new Float64Array(TR_SIZE);
   private readonly stats: SpscRing;
   private readonly commands: SpscRing;
   private readonly alarmRec = new Float64Array(AL_SIZE);
   private readonly statsRec: Float64Array;
   private readonly cmdRec = new Float64Array(CMD_SIZE);
-  /** [phase, alarms delivered this drive, acks, seq, task errors queued]. */
-  private readonly state = new Float64Array(5);
+  /** [phase, alarms delivered this drive, acks, seq, task errors queued, next trace record to forward]. */
+  private readonly state = new Float64Array(6);
   /** Task errors to describe after a drain: (mode, task, count) triples. */
   private readonly errorQueue = new Int32Array(TASK_ERROR_QUEUE * 3);
-  /** [origin ns (measured run's first release), now ns at the last housekeeping]. */
-  private readonly times = new Float64Array(2);
+  /**
+   * [origin ns (measured run's first release), now ns at the last housekeeping, the
+   * current drive's duration ns, housekeeping interval ns, forced-housekeeping delay ns].
+   * The duration is read back from here rather than used as the argument it arrives as:
+   * warm-up durations are small integers (Smis) and the measured one may not be
+   * (50k × 200 µs = 10^10 ns), so a comparison on the argument itself speculates "Smi"
+   * in the optimised `drive` and deoptimises at the measured call. The intervals are data
+   * for the same reason: the rehearsal changes them without taking another branch.
+   */
+  private readonly times = new Float64Array([0, 0, 0, HOUSEKEEPING_INTERVAL_NS, FORCE_HOUSEKEEPING_NS]);
   private readonly modeNames: readonly string[];
   private readonly listener: (a: AlarmRecordView) => void;
   private readonly writer: StatsRecordWriter;
@@ -292,6 +365,21 @@ class RtLoop {
     this.alarms = SpscRing.attach(data.alarmRing);
     this.stats = SpscRing.attach(data.statsRing);
     this.commands = SpscRing.attach(data.commandRing);
+    this.scratchAlarms = SpscRing.create({
+      capacity: this.alarms.capacity,
+      recordSize: AL_SIZE,
+      overflow: this.alarms.policy,
+    });
+    this.scratchAlarmBuf = new Float64Array(this.alarms.capacity * AL_SIZE);
+    this.alarmOut = this.scratchAlarms;
+    const traceCapacity = data.traceCapacity ?? 0;
+    this.scratchTrace = SpscRing.create({
+      capacity: traceRingCapacity(traceCapacity),
+      recordSize: TR_SIZE,
+      overflow: 'overwrite',
+    });
+    this.trace = data.traceRing ? SpscRing.attach(data.traceRing) : this.scratchTrace;
+    this.traceOut = this.scratchTrace;
     this.statsRec = new Float64Array(statsRecordSize(taskCount));
     this.modeNames = config.modes.map((m) => m.name);
     this.writer = new StatsRecordWriter(taskCount, this.modeNames);
@@ -302,7 +390,7 @@ class RtLoop {
     // Created once; fills the preallocated record (no allocation per alarm).
     this.listener = (a: AlarmRecordView): void => {
       state[1]!++;
-      if (state[0] === PHASE_WARMUP) return; // warm-up alarms are only counted
+      // Warm-up alarms go to the scratch ring (`route`): the same code, not published.
       const origin = times[0]!;
       rec[AL_KIND] = a.kindId;
       rec[AL_MODE] = a.modeIndex;
@@ -313,13 +401,14 @@ class RtLoop {
       rec[AL_SUPPRESSED] = a.suppressed;
       rec[AL_FIRST_FRAME] = a.firstFrame;
       rec[AL_FIRST_SINCE_START] = a.firstTimeNs - origin;
-      this.alarms.tryPush(rec, 0);
+      this.alarmOut.tryPush(rec, 0);
       const queued = state[4]!;
       if (
         a.kindId === KIND_TASK_ERROR &&
         a.suppressed === 0 &&
         a.taskIndex >= 0 &&
-        queued < TASK_ERROR_QUEUE
+        queued < TASK_ERROR_QUEUE &&
+        state[0] !== PHASE_WARMUP
       ) {
         queue[queued * 3] = a.modeIndex;
         queue[queued * 3 + 1] = a.taskIndex;
@@ -338,18 +427,24 @@ class RtLoop {
     const times = this.times;
     state[0] = phase;
     state[1] = 0;
+    state[5] = 0;
     this.current = executive;
     executive.start();
     const startNs = executive.nextReleaseNs();
     times[0] = startNs;
-    const endNs = durationNs > 0 ? startNs + durationNs : Number.POSITIVE_INFINITY;
+    times[2] = durationNs;
+    const runNs = times[2]!;
+    const endNs = runNs > 0 ? startNs + runNs : Number.POSITIVE_INFINITY;
     // During warm-up, publish at every housekeeping round: it exercises the record path.
+    // Both reads on every call: a branch that only the measured drive took would reach
+    // optimised code without type feedback and deoptimise it there.
+    const statsIntervalNs = this.data.statsIntervalNs;
     const statsEveryNs =
-      phase === PHASE_WARMUP
-        ? Math.min(HOUSEKEEPING_INTERVAL_NS, this.data.statsIntervalNs)
-        : this.data.statsIntervalNs;
-    let nextHousekeepingNs = startNs + HOUSEKEEPING_INTERVAL_NS;
-    let forceNs = startNs + FORCE_HOUSEKEEPING_NS;
+      phase === PHASE_WARMUP ? Math.min(HOUSEKEEPING_INTERVAL_NS, statsIntervalNs) : statsIntervalNs;
+    const housekeepingNs = times[3]!;
+    const forceAfterNs = times[4]!;
+    let nextHousekeepingNs = startNs + housekeepingNs;
+    let forceNs = startNs + forceAfterNs;
     let nextStatsNs = startNs + statsEveryNs;
     const listener = this.listener;
     while (!executive.stopped && executive.nextReleaseNs() < endNs) {
@@ -360,19 +455,67 @@ class RtLoop {
       if (executive.nextReleaseNs() - nowNs < MIN_SLACK_NS && nowNs < forceNs) continue;
       executive.drainAlarms(listener);
       if (state[4]! > 0) this.sendTaskErrors(executive);
+      this.forwardTrace(executive);
       if (nowNs >= nextStatsNs) {
         times[1] = nowNs;
         this.publishStats(executive, phase);
         nextStatsNs = nowNs + statsEveryNs;
       }
-      nextHousekeepingNs = nowNs + HOUSEKEEPING_INTERVAL_NS;
-      forceNs = nowNs + FORCE_HOUSEKEEPING_NS;
+      nextHousekeepingNs = nowNs + housekeepingNs;
+      forceNs = nowNs + forceAfterNs;
     }
     executive.drainAlarms(listener, true);
     if (state[4]! > 0) this.sendTaskErrors(executive);
+    this.forwardTrace(executive);
     this.times[1] = this.clock.nowNs();
     this.publishStats(executive, phase);
     return state[1]!;
+  }
+
+  /**
+   * Sends where alarms and trace records go: scratch rings for {@link PHASE_WARMUP}, the
+   * main thread's rings otherwise. Cold: called between drives, so `drive` and the
+   * listener take no branch on the phase for it.
+   */
+  route(phase: number): void {
+    const measuring = phase !== PHASE_WARMUP;
+    this.alarmOut = measuring ? this.alarms : this.scratchAlarms;
+    this.traceOut = measuring ? this.trace : this.scratchTrace;
+  }
+
+  /** Sets the housekeeping interval and the forced-housekeeping delay, ns (cold). */
+  setHousekeeping(intervalNs: number, forceNs: number): void {
+    this.times[3] = intervalNs;
+    this.times[4] = forceNs;
+  }
+
+  /** Empties the scratch alarm ring (cold, between warm-up drives). */
+  clearScratch(): void {
+    const ring = this.scratchAlarms;
+    const buf = this.scratchAlarmBuf;
+    while (ring.drain(buf, ring.capacity) > 0) {}
+  }
+
+  /**
+   * Forwards the executive's trace records written since the last call (those it has
+   * already overwritten are skipped: newest wins) to `traceOut`, times made relative to
+   * the drive's first release. Runs in frame slack; nothing when tracing is off (no
+   * record is ever written). Allocation-free: records travel through `traceRec`.
+   */
+  private forwardTrace(executive: Executive): void {
+    const state = this.state;
+    const written = executive.traceWritten;
+    const rec = this.traceRec;
+    const out = this.traceOut;
+    const origin = this.times[0]!;
+    let seq = Math.max(state[5]!, written - executive.traceCapacity);
+    for (; seq < written; seq++) {
+      if (!executive.traceRecordInto(seq, rec, 0)) continue;
+      rec[TR_START] = rec[TR_START]! - origin;
+      rec[TR_END] = rec[TR_END]! - origin;
+      out.tryPush(rec, 0);
+    }
+    state[5] = seq;
   }
 
   /** Acts on queued commands. One atomic load when there is none. */

@@ -90,3 +90,44 @@ export function modeIndexOrThrow(config: ResolvedConfig, name: string): number {
   }
   return index;
 }
+
+/** Frame size of the rehearsal tables ({@link rehearsalModes}), ns: far below any real slot. */
+export const REHEARSAL_FRAME_NS = 1_000;
+
+/** What every slot of a rehearsal runs: nothing (the user's tasks are never called there). */
+function rehearsalTask(): void {}
+
+/**
+ * The modes with every alarm made to happen, for the worker's alarm rehearsal before
+ * measurement (rt-loop.ts): the same tasks and policies over copies of the tables with
+ * 1 µs frames (every frame late: catch-up skips, frame overruns) and zero budgets,
+ * releases and deadlines (every slot overruns and misses its deadline). Every function
+ * (normal, degraded, safe-state) is a no-op: the rehearsal exercises the executive and
+ * the loop, never the user's code (tasks with side effects, channels, counters would
+ * otherwise see a burst of bogus frames). `stop` and `safe-state` policies become `warn`,
+ * so the rehearsal does not end at the first overrun. Cold; allocates.
+ */
+export function rehearsalModes(modes: readonly ExecutiveModeSpec[]): ExecutiveModeSpec[] {
+  return modes.map((mode) => {
+    const t = mode.table;
+    return {
+      ...mode,
+      fns: mode.fns.map(() => rehearsalTask),
+      degraded: mode.degraded.map((fn) => (fn === null ? null : rehearsalTask)),
+      safeState: mode.safeState.map((fn) => (fn === null ? null : rehearsalTask)),
+      table: {
+        ...t,
+        frameNs: REHEARSAL_FRAME_NS,
+        hyperperiodNs: REHEARSAL_FRAME_NS * t.frameCount,
+        slotBudgetNs: new Float64Array(t.slotCount),
+        slotReleaseNs: new Float64Array(t.slotCount),
+        slotDeadlineNs: new Float64Array(t.slotCount),
+      },
+      tasks: mode.tasks.map((task) =>
+        task.overrun.action === 'stop' || task.overrun.action === 'safe-state'
+          ? { ...task, overrun: { ...task.overrun, action: 'warn' as const } }
+          : task,
+      ),
+    };
+  });
+}

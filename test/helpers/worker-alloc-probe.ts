@@ -3,11 +3,12 @@
  * measured drive, alarm/command polling, statistics records), run on the main thread of
  * a child process so vitest adds no GC noise:
  *
- *   node --import tsx test/helpers/worker-alloc-probe.ts <frames> [statsIntervalMs]
+ *   node --import tsx test/helpers/worker-alloc-probe.ts <frames> [statsIntervalMs] [trace]
  *
  * Allocation-free tasks at a 200 µs frame; statistics records every `statsIntervalMs`
- * (default 10 ms: 100× the CLI's rate, to stress the record path). Prints one JSON line:
- * { frames, gcEvents, heapDeltaBytes, clock, waiter, records }.
+ * (default 10 ms: 100× the CLI's rate, to stress the record path); `trace` > 0 runs with
+ * `--trace trace` (records forwarded through the trace ring). Prints one JSON line:
+ * { frames, gcEvents, heapDeltaBytes, clock, waiter, traceRecords, … }.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,6 +23,8 @@ import {
   type RtWorkerMessage,
   STATS_RING_CAPACITY,
   statsRecordSize,
+  TR_SIZE,
+  traceRingCapacity,
 } from '../../src/worker/protocol.js';
 import { runRtWorker } from '../../src/worker/rt-loop.js';
 
@@ -31,6 +34,7 @@ setFlagsFromString('--no-baseline-batch-compilation');
 
 const frames = Number(process.argv[2] ?? 50_000);
 const statsIntervalMs = Number(process.argv[3] ?? 10);
+const traceCapacity = Number(process.argv[4] ?? 0);
 const FRAME_NS = 200_000;
 const dir = mkdtempSync(join(tmpdir(), 'hardtick-worker-alloc-'));
 writeFileSync(
@@ -59,6 +63,14 @@ const stats = SpscRing.create({
   recordSize: statsRecordSize(2),
   overflow: 'overwrite',
 });
+const trace =
+  traceCapacity > 0
+    ? SpscRing.create({
+        capacity: traceRingCapacity(traceCapacity),
+        recordSize: TR_SIZE,
+        overflow: 'overwrite',
+      })
+    : null;
 const messages: RtWorkerMessage[] = [];
 await runRtWorker(
   {
@@ -72,6 +84,8 @@ await runRtWorker(
     alarmRing: SpscRing.create({ capacity: ALARM_RING_CAPACITY, recordSize: AL_SIZE }).buffer,
     statsRing: stats.buffer,
     commandRing: SpscRing.create({ capacity: COMMAND_RING_CAPACITY, recordSize: CMD_SIZE }).buffer,
+    traceCapacity,
+    traceRing: trace?.buffer ?? null,
   },
   { postMessage: (m) => messages.push(m) },
 );
@@ -90,5 +104,8 @@ process.stdout.write(
     clock: ready.info.clock,
     waiter: ready.info.waiter,
     lateP99Ns: done.snapshot.release.latenessNs.p99,
+    alarms: done.snapshot.alarms,
+    traceRecords:
+      trace === null ? 0 : trace.drain(new Float64Array(trace.capacity * TR_SIZE), trace.capacity),
   })}\n`,
 );
