@@ -45,6 +45,7 @@ describe('resolveConfig fills every default and converts times to integer ns', (
       alarms: {
         fatal: ['deadline-miss', 'frame-overrun', 'task-error'],
         releaseLateNs: 500_000,
+        pauseThresholdNs: 5_000_000,
         ratePerSecond: 10,
       },
       limits: { maxHyperperiodNs: 3_600_000_000_000, maxJobs: 1_000_000, timeoutMs: 5000 },
@@ -175,7 +176,12 @@ describe('resolveConfig keeps explicit settings', () => {
           },
         ],
         catchUp: { policy: 'run' },
-        alarms: { fatal: ['overrun', 'overrun', 'stopped'], releaseLate: '1ms', ratePerSecond: 0 },
+        alarms: {
+          fatal: ['overrun', 'overrun', 'stopped'],
+          releaseLate: '1ms',
+          pauseThreshold: '20ms',
+          ratePerSecond: 0,
+        },
         limits: { maxHyperperiod: '86400s', maxJobs: 10, timeoutMs: 100 },
       },
       { baseDir: '/work/demo' },
@@ -201,6 +207,7 @@ describe('resolveConfig keeps explicit settings', () => {
     expect(config.alarms).toEqual({
       fatal: ['overrun', 'stopped'],
       releaseLateNs: 1_000_000,
+      pauseThresholdNs: 20_000_000,
       ratePerSecond: 0,
     });
     expect(config.limits).toEqual({ maxHyperperiodNs: 86_400_000_000_000, maxJobs: 10, timeoutMs: 100 });

@@ -193,6 +193,9 @@ describe('config errors: durations', () => {
     expect(onlyProblem(config({ alarms: { releaseLate: '-1us' } }))).toBe(
       'alarms.releaseLate: expected a positive duration like "5ms", got "-1us"',
     );
+    expect(onlyProblem(config({ alarms: { pauseThreshold: 'soon' } }))).toBe(
+      'alarms.pauseThreshold: expected a positive duration like "5ms", got "soon" (write a number followed by ns, us, ms or s)',
+    );
     expect(onlyProblem(config({ limits: { maxHyperperiod: '2d' } }))).toBe(
       'limits.maxHyperperiod: expected a positive duration like "5ms", got "2d" (unknown unit "d"; use ns, us, ms or s)',
     );

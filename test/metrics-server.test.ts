@@ -63,6 +63,7 @@ const SNAPSHOT: ExecutiveSnapshot = {
     'skipped-frames': 1,
     'mode-change': 0,
     stopped: 0,
+    pause: 0,
   },
   alarmsDropped: 6,
   stopped: false,

@@ -30,6 +30,7 @@ const snapshot = (): ExecutiveSnapshot => ({
     'skipped-frames': 0,
     'mode-change': 0,
     stopped: 0,
+    pause: 0,
   },
   alarmsDropped: 0,
   stopped: true,

@@ -193,6 +193,7 @@ describe('buildRunReport (ManualClock executive)', () => {
       'skipped-frames': 0,
       'mode-change': 0,
       stopped: 0,
+      pause: 0,
     });
     expect(report.fatal).toEqual({
       kinds: ['deadline-miss', 'frame-overrun', 'task-error'],
@@ -233,6 +234,7 @@ describe('buildRunReport (ManualClock executive)', () => {
           'skipped-frames': 0,
           'mode-change': 0,
           stopped: 1,
+          pause: 0,
         },
         alarmsDropped: 0,
         stopped: true,

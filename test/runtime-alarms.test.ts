@@ -53,6 +53,7 @@ describe('alarm kinds', () => {
       'skipped-frames',
       'mode-change',
       'stopped',
+      'pause',
     ]);
     expect(ALARM_KINDS[KIND_OVERRUN]).toBe('overrun');
   });

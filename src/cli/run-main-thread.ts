@@ -161,6 +161,7 @@ export async function runOnMainThread(options: RunOptions, io: CliIo): Promise<n
         initialMode,
         catchUp: config.catchUp,
         releaseLateNs: config.alarms.releaseLateNs,
+        pauseThresholdNs: config.alarms.pauseThresholdNs,
         alarmCapacity: ALARM_CAPACITY,
         alarmRatePerSecond: config.alarms.ratePerSecond,
         traceCapacity: options.traceCapacity ?? 0,

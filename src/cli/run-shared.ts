@@ -393,6 +393,8 @@ function describeValue(a: AlarmLine): string {
       return `switched to mode #${a.value}`;
     case 'stopped':
       return `stopped (reason code ${a.value})`;
+    case 'pause':
+      return `paused ${formatDurationNs(a.value)} (cause printed at the end of the run)`;
     default:
       return `value ${a.value}`;
   }

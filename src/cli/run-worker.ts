@@ -48,6 +48,13 @@ import { applyRealtime, mergeRealtimeSteps, type RealtimeSetup, realtimeWarning 
 import type { RealtimeStepResult } from '../realtime/types.js';
 import { collectEnvironment } from '../report/environment.js';
 import type { GcSummary } from '../report/gc-monitor.js';
+import {
+  attributePauses,
+  describePauseCause,
+  PAUSES_KEPT,
+  type PauseSighting,
+  readStealNs,
+} from '../report/pauses.js';
 import { buildRunReport } from '../report/run-report.js';
 import { ALARM_KINDS, KIND_DEADLINE_MISS, KIND_OVERRUN, KIND_TASK_ERROR } from '../runtime/index.js';
 import { ChannelHub } from '../worker/channel-hub.js';
@@ -195,6 +202,10 @@ class WorkerSession {
   private status: StatusLine | null = null;
   private nextStatusNs = Number.POSITIVE_INFINITY;
   private measuringAt: Date | null = null;
+  /** Pause alarms delivered (rate limit applied), for the report's attribution. */
+  private readonly pauseSightings: PauseSighting[] = [];
+  /** /proc/stat steal when measuring started, ns (null: unreadable). */
+  private stealAtStartNs: number | null = null;
   private warmupFrames = 0;
   private warmupDurationNs = 0;
   private warmupStopNote: string | null = null;
@@ -289,6 +300,7 @@ class WorkerSession {
               break;
             case 'measuring':
               this.measuringAt = new Date();
+              this.stealAtStartNs = readStealNs();
               if (!this.options.quiet) {
                 this.status = new StatusLine();
                 const now = performance.now() * 1e6;
@@ -353,6 +365,22 @@ class WorkerSession {
     };
     if (end.kind === 'crashed') return this.finishCrashed(end.reason, endedAt, realtimeReport);
     const done = end.message;
+    const stealEndNs = readStealNs();
+    const pauses = attributePauses({
+      count: done.snapshot.alarms.pause,
+      sightings: this.pauseSightings,
+      gcEvents: done.gc.events.map((g) => ({ ...g, atNs: g.atNs + done.gcToRunNs })),
+      stealNs:
+        stealEndNs === null || this.stealAtStartNs === null
+          ? null
+          : Math.max(0, stealEndNs - this.stealAtStartNs),
+    });
+    // Attribution needs the loop isolate's GC entries, which arrive with `done`: printed here.
+    for (const p of pauses.events) {
+      this.printer.alarm(
+        `pause at t=${(p.atNs / 1e9).toFixed(3)}s (${(p.lengthNs / 1e6).toFixed(1)}ms): ${describePauseCause(p)}`,
+      );
+    }
     const stopNote =
       this.warmupStopNote ??
       (this.stop.signal !== null ? `signal:${this.stop.signal}` : done.reachedDuration ? 'duration' : null);
@@ -361,6 +389,7 @@ class WorkerSession {
       snapshot: done.snapshot,
       environment: { ...done.environment, thread: 'worker' } as RunEnvironmentWithThread,
       gc: done.gc,
+      pauses,
       startedAt: this.measuringAt ?? endedAt,
       endedAt,
       requestedDurationNs: this.options.durationNs === 0 ? null : this.options.durationNs,
@@ -488,6 +517,8 @@ class WorkerSession {
       suppressed: rec[AL_SUPPRESSED]!,
       firstFrame: rec[AL_FIRST_FRAME]!,
     });
+    if (kind === 'pause' && rec[AL_SUPPRESSED] === 0 && this.pauseSightings.length < PAUSES_KEPT)
+      this.pauseSightings.push({ atNs: rec[AL_SINCE_START]!, lengthNs: rec[AL_VALUE]! });
     if (kind === 'task-error' && rec[AL_SUPPRESSED] === 0 && taskIndex >= 0) {
       const key = `${modeIndex}:${taskIndex}:${rec[AL_VALUE]}`;
       const text = this.errorTexts.get(key);

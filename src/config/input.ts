@@ -89,6 +89,8 @@ export interface HardtickConfig {
     fatal?: AlarmKindName[];
     /** Release lateness that raises `release-late`. @default '0.5ms' */
     releaseLate?: DurationInput;
+    /** Wake-to-wake gap beyond the frame spacing that raises `pause`. @default '5ms' */
+    pauseThreshold?: DurationInput;
     /** Alarms of one kind delivered per second; the rest are counted. @default 10 */
     ratePerSecond?: number;
   };

@@ -82,6 +82,7 @@ export function resolveConfig(input: unknown, options: ResolveOptions): Resolved
     alarms: {
       fatal: [...new Set(parsed.alarms.fatal)],
       releaseLateNs: parsed.alarms.releaseLate,
+      pauseThresholdNs: parsed.alarms.pauseThreshold,
       ratePerSecond: parsed.alarms.ratePerSecond,
     },
     limits: {

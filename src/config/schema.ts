@@ -290,6 +290,9 @@ const alarmsSchema = strict({
   releaseLate: durationField('Release lateness above which a "release-late" alarm is raised.').prefault(
     '0.5ms',
   ),
+  pauseThreshold: durationField(
+    'Lost time above which a "pause" alarm is raised: wake-to-wake gap minus the frame spacing.',
+  ).prefault('5ms'),
   ratePerSecond: z
     .int()
     .min(0, { error: (issue) => `expected an integer of at least 0, got ${describeValue(issue.input)}` })

@@ -19,7 +19,8 @@ export type AlarmKindName =
   | 'task-error'
   | 'skipped-frames'
   | 'mode-change'
-  | 'stopped';
+  | 'stopped'
+  | 'pause';
 
 /** A `path#export` reference to a function in a module. */
 export interface TaskRef {
@@ -141,6 +142,11 @@ export interface ResolvedConfig {
     readonly fatal: readonly AlarmKindName[];
     /** Release lateness above which a `release-late` alarm is raised. @default 500_000 (0.5 ms) */
     readonly releaseLateNs: number;
+    /**
+     * Wake-to-wake gap beyond the release spacing above which a `pause` alarm is raised.
+     * @default 5_000_000 (5 ms)
+     */
+    readonly pauseThresholdNs: number;
     /** Alarms of one kind delivered to listeners per second; the rest are counted. @default 10 */
     readonly ratePerSecond: number;
   };

@@ -7,6 +7,8 @@ export type { EnvironmentInput, RunEnvironment } from './environment.js';
 export { collectEnvironment, describeSchedStat, readSchedulingPolicy, readVersion } from './environment.js';
 export type { GcEvent, GcKindName, GcSummary } from './gc-monitor.js';
 export { GC_EVENTS_KEPT, GcMonitor } from './gc-monitor.js';
+export type { PauseCause, PauseSighting, PauseSummary, RunReportPause } from './pauses.js';
+export { attributePauses, PAUSES_KEPT } from './pauses.js';
 export type { ExecNs, LatenessNs, RunReport, RunReportInput, RunReportTask } from './run-report.js';
 export { buildRunReport, RUN_REPORT_SCHEMA } from './run-report.js';
 export { formatLateness, formatRunSummary, formatWcetTable } from './summary.js';

@@ -6,6 +6,7 @@
  * Compatibility: the fields DESIGN.md lists are the contract; the others are extras that
  * may grow. Consumers must ignore fields they do not know.
  */
+
 import type { AlarmKindName, ResolvedConfig } from '../config/types.js';
 import { requestedValue } from '../realtime/apply.js';
 import type { RtThrottlingCheck } from '../realtime/throttling.js';
@@ -14,6 +15,7 @@ import { ALARM_KINDS } from '../runtime/alarm-kinds.js';
 import type { DistributionNs, ExecutiveSnapshot } from '../runtime/snapshot.js';
 import type { RunEnvironment } from './environment.js';
 import type { GcSummary } from './gc-monitor.js';
+import type { PauseSummary } from './pauses.js';
 
 /** The schema id of a run report. */
 export const RUN_REPORT_SCHEMA = 'hardtick.run/v1';
@@ -142,6 +144,11 @@ export interface RunReport {
   readonly tasks: readonly RunReportTask[];
   /** Garbage collections during the measured run. */
   readonly gc: GcSummary;
+  /**
+   * Extra: `pause` alarms (lost time between frame wakes), the first ones attributed to a
+   * GC, CPU steal or unknown (see pauses.ts).
+   */
+  readonly pauses: PauseSummary;
   /** Alarms raised, by kind (every kind listed; rate-limited ones included). */
   readonly alarms: Readonly<Record<AlarmKindName, number>>;
   /** Extra: the config the run used. */
@@ -206,6 +213,8 @@ export interface RunReportInput {
    * requested steps `unavailable` ("not applied by this runner"). @default derived
    */
   readonly realtime?: RealtimeReportInput;
+  /** Attributed pauses; @default the count from the snapshot, no events */
+  readonly pauses?: PauseSummary;
   /** The trace (`--trace N`); absent or null: no `trace` field. @default null */
   readonly trace?: readonly RunReportTraceEntry[] | null;
 }
@@ -258,6 +267,7 @@ export function buildRunReport(input: RunReportInput): RunReport {
       execHistogram: t.execHistogram.map(([lowNs, highNs, count]) => [lowNs, highNs, count] as const),
     })),
     gc: input.gc,
+    pauses: input.pauses ?? { count: alarms.pause, events: [] },
     alarms,
     config: {
       name: config.name,

@@ -22,8 +22,15 @@ export const KIND_SKIPPED_FRAMES = 5;
 export const KIND_MODE_CHANGE = 6;
 /** The loop stopped (value: a `STOP_*` reason code). */
 export const KIND_STOPPED = 7;
+/**
+ * The loop lost time: the gap between two consecutive frame wakes exceeded the release
+ * spacing by more than `pauseThresholdNs` (value: gap − release spacing, ns = the pause
+ * length; time: the late wake). Causes: GC, CPU steal, preemption, SIGSTOP, VM suspend,
+ * or the previous frame itself running long (then `frame-overrun` is raised too).
+ */
+export const KIND_PAUSE = 8;
 /** Number of alarm kinds. */
-export const KIND_COUNT = 8;
+export const KIND_COUNT = 9;
 
 /**
  * Alarm kind names; index = numeric kind id. The one list of kinds: the config schema
@@ -38,6 +45,7 @@ export const ALARM_KINDS = Object.freeze([
   'skipped-frames',
   'mode-change',
   'stopped',
+  'pause',
 ] as const satisfies readonly AlarmKindName[]);
 
 // Compile-time proof that the list names every kind (a new kind fails here until listed).

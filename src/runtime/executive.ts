@@ -23,6 +23,9 @@
  *   slice, completion > job's absolute deadline → `deadline-miss`; a throw → `task-error`.
  *   Per frame: lateness > releaseLateNs → `release-late`; frame end > next release →
  *   `frame-overrun`.
+ * - Pause: gap = wake − previous frame's wake; when gap − (release − previous release)
+ *   (i.e. gap − frameNs in steady state) > pauseThresholdNs → `pause` (value: that excess,
+ *   the time lost). A previous frame that ran long counts too (with its `frame-overrun`).
  * - Catch-up: frame k is late when wake ≥ release(k) + frameNs (its whole window passed
  *   before it could start). `skip`: frames are skipped up to the first one whose window
  *   is still open (release ≤ wake < release + frameNs), which then runs at once without
@@ -66,6 +69,7 @@ import {
   KIND_FRAME_OVERRUN,
   KIND_MODE_CHANGE,
   KIND_OVERRUN,
+  KIND_PAUSE,
   KIND_RELEASE_LATE,
   KIND_SKIPPED_FRAMES,
   KIND_STOPPED,
@@ -145,7 +149,11 @@ const ST_SLOT_START = 13;
 const ST_SLOT_END = 14;
 /** Release of the current frame, ns. */
 const ST_REL = 15;
-const ST_SIZE = 16;
+/** Wake read of the previous frame, ns (NaN before the first: no gap to measure). */
+const ST_PREV_WAKE = 16;
+/** Release of the previous frame (after its catch-up), ns. */
+const ST_PREV_REL = 17;
+const ST_SIZE = 18;
 
 /** Packed per-slot integers in `ModeRt.slotInt` (`SI_*`). */
 /** Global task index (mode's task base + task index). */
@@ -266,6 +274,7 @@ export class Executive {
   private readonly catchUpRun: boolean;
   private readonly catchUpMax: number;
   private readonly releaseLateNs: number;
+  private readonly pauseThresholdNs: number;
   private readonly stopFlag: Int32Array | null;
   private readonly ctx: MutableTaskContext;
   /** Flattened per task of every mode (index = taskBase + task index). */
@@ -384,6 +393,9 @@ export class Executive {
       throw usage(`Executive: catchUp.maxFrames must be an integer >= 0, got ${catchUp.maxFrames}`);
     const releaseLateNs = options.releaseLateNs ?? 500_000;
     if (!(releaseLateNs >= 0)) throw usage(`Executive: releaseLateNs must be >= 0, got ${releaseLateNs}`);
+    const pauseThresholdNs = options.pauseThresholdNs ?? 5_000_000;
+    if (!(pauseThresholdNs >= 0))
+      throw usage(`Executive: pauseThresholdNs must be >= 0, got ${pauseThresholdNs}`);
     const alarmCapacity = options.alarmCapacity ?? 1024;
     if (!(Number.isInteger(alarmCapacity) && alarmCapacity >= 1))
       throw usage(`Executive: alarmCapacity must be an integer >= 1, got ${alarmCapacity}`);
@@ -400,6 +412,7 @@ export class Executive {
     this.catchUpRun = catchUp.policy === 'run';
     this.catchUpMax = catchUp.policy === 'run' ? catchUp.maxFrames : 0;
     this.releaseLateNs = releaseLateNs;
+    this.pauseThresholdNs = pauseThresholdNs;
     this.stopFlag = options.stopFlag ?? null;
     this.fns = fns;
     this.degradedFns = degradedFns;
@@ -467,6 +480,8 @@ export class Executive {
     st[ST_T0] = t0;
     st[ST_START_NS] = t0;
     st[ST_LAST_NS] = t0;
+    st[ST_PREV_WAKE] = Number.NaN;
+    st[ST_PREV_REL] = Number.NaN;
     st[ST_K] = 0;
     st[ST_POS] = 0;
     st[ST_FRAME] = 0;
@@ -873,6 +888,17 @@ export class Executive {
     this.waiter.waitUntil(rel);
     const wake = this.clock.nowNs();
     st[ST_LAST_NS] = wake;
+    // Pause: the wake-to-wake gap beyond the release spacing (frameNs, or the old mode's
+    // frame across a switch) is time the loop lost. NaN before the first frame: no alarm.
+    const lostNs = wake - st[ST_PREV_WAKE]! - (rel - st[ST_PREV_REL]!);
+    if (lostNs > this.pauseThresholdNs) {
+      const stage = this.stage;
+      stage[STAGE_FRAME] = st[ST_FRAME]!;
+      stage[STAGE_TIME] = wake;
+      stage[STAGE_VALUE] = lostNs;
+      this.ring.pushStaged(KIND_PAUSE, rt.index, -1, stage);
+    }
+    st[ST_PREV_WAKE] = wake;
     if (wake >= rel + f) {
       if (this.catchUpRun && st[ST_LATE_RUN]! < this.catchUpMax) {
         st[ST_LATE_RUN]!++;
@@ -882,6 +908,7 @@ export class Executive {
         rt = this.cur;
         f = rt.frameNs;
         rel = st[ST_T0]! + st[ST_K]! * f;
+        st[ST_PREV_REL] = rel;
         if (rel >= st[ST_LIMIT]!) return 0;
       }
     } else {
@@ -900,6 +927,7 @@ export class Executive {
       this.ring.pushStaged(KIND_RELEASE_LATE, rt.index, -1, stage);
     }
     st[ST_REL] = rel;
+    st[ST_PREV_REL] = rel;
     st[ST_BASE] = rel - st[ST_POS]! * f;
     return 1;
   }

@@ -50,6 +50,14 @@ export interface ExecutiveOptions {
   readonly catchUp?: CatchUpOptions;
   /** Release lateness above which `release-late` is raised, ns. @default 500_000 */
   readonly releaseLateNs?: number;
+  /**
+   * A frame whose wake comes more than `release spacing + pauseThresholdNs` after the
+   * previous frame's wake raises `pause` (value: gap − spacing), ns. 5 ms: above a
+   * scavenge's usual 1–6 ms cost only for the long ones, far above wake-up jitter, and
+   * independent of the frame size, so "a pause" means the same lost time in every mode.
+   * @default 5_000_000
+   */
+  readonly pauseThresholdNs?: number;
   /** Alarm records queued before new ones are dropped. @default 1024 */
   readonly alarmCapacity?: number;
   /** Alarms of one kind delivered per second by `drainAlarms`. @default 10 */

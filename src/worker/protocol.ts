@@ -341,6 +341,11 @@ export type RtWorkerMessage =
        * (no GC in between ⇒ the difference is what the loop allocated).
        */
       readonly heap: { readonly beforeBytes: number; readonly afterBytes: number };
+      /**
+       * Adds to a `gc.events[i].atNs` (this isolate's performance timeline) to get ns since
+       * the measured run's first release on the executive's clock, like alarm times.
+       */
+      readonly gcToRunNs: number;
     }
   | {
       /** Setup failed with a HardtickError: the main thread prints it as in main-thread mode. */

@@ -181,6 +181,7 @@ export async function runRtWorker(data: RtWorkerData, port: RtPort): Promise<voi
       initialMode,
       catchUp: config.catchUp,
       releaseLateNs: config.alarms.releaseLateNs,
+      pauseThresholdNs: config.alarms.pauseThresholdNs,
       alarmCapacity: ALARM_CAPACITY,
       alarmRatePerSecond: config.alarms.ratePerSecond,
       traceCapacity,
@@ -195,6 +196,7 @@ export async function runRtWorker(data: RtWorkerData, port: RtPort): Promise<voi
       initialMode,
       catchUp: config.catchUp,
       releaseLateNs: 0,
+      pauseThresholdNs: 0,
       alarmCapacity: ALARM_CAPACITY,
       alarmRatePerSecond: REHEARSAL_ALARM_RATE,
       traceCapacity,
@@ -303,6 +305,8 @@ export async function runRtWorker(data: RtWorkerData, port: RtPort): Promise<voi
   // The loop never yielded: GC observer entries queued during it arrive on this turn.
   await new Promise<void>((resolveTurn) => setImmediate(resolveTurn));
   loop.publishStats(executive, PHASE_FINAL);
+  // Both timelines read back to back: the offset is exact to the µs the two reads take.
+  const gcToRunNs = clock.nowNs() - performance.now() * 1e6 - loop.originNs;
   port.postMessage({
     type: 'done',
     snapshot: executive.snapshot(),
@@ -311,6 +315,7 @@ export async function runRtWorker(data: RtWorkerData, port: RtPort): Promise<voi
     reachedDuration,
     warmupFrames,
     heap: { beforeBytes: heapBefore, afterBytes: heapAfter },
+    gcToRunNs,
   });
 }
 
@@ -481,6 +486,11 @@ class RtLoop {
     const measuring = phase !== PHASE_WARMUP;
     this.alarmOut = measuring ? this.alarms : this.scratchAlarms;
     this.traceOut = measuring ? this.trace : this.scratchTrace;
+  }
+
+  /** First release of the last drive (the measured run's origin once it ran), ns. */
+  get originNs(): number {
+    return this.times[0]!;
   }
 
   /** Sets the housekeeping interval and the forced-housekeeping delay, ns (cold). */
