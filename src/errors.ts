@@ -13,6 +13,7 @@ export type HardtickErrorCode =
   | 'task_load_failed'
   | 'task_not_function'
   | 'pool_exhausted'
+  | 'watchdog_failsafe_invalid'
   | 'usage';
 
 /** Structured details attached to a {@link HardtickError}. */

@@ -1,0 +1,284 @@
+/**
+ * The watchdog: an independent worker thread that watches an RT loop's {@link Heartbeat}
+ * and acts while the RT thread is stuck. Cold path (setup and teardown); the worker itself
+ * is src/watchdog/watchdog-worker.ts.
+ *
+ * When the slot the heartbeat says is running is still running `graceNs` past its
+ * deadline, the worker raises `stuck` (once per slot), naming frame, slot and task:
+ * 1. posts it to this thread (`stuckEvents`, `onStuck`);
+ * 2. runs the declared fail-safe function in the watchdog thread (for instance, driving
+ *    outputs to a safe state through shared memory), with a {@link FailSafeContext};
+ * 3. when `exitCode` is a number, writes one line naming the task to stderr and ends the
+ *    process with that code (see watchdog-worker.ts for how: a worker cannot end the
+ *    process with a code itself; if this thread is the stuck one, SIGKILL after
+ *    `killAfterNs`).
+ *
+ * Detection latency = grace + the watchdog thread's wake-up latency + one heartbeat read
+ * (it sleeps exactly until deadline + grace while a slot runs); test/watchdog-stuck.test.ts
+ * prints the measured figure.
+ *
+ * Worker entry: from `dist/` the compiled `watchdog-worker.js` next to this module; from
+ * sources (vitest, tsx: this module's URL ends in `.ts`) a one-line eval worker that
+ * registers tsx's ESM loader through `tsx/esm/api` (a dev dependency) and imports
+ * `watchdog-worker.ts`, because Node 20 ignores `--import tsx` for a worker's entry module.
+ */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { HardtickError } from '../errors.js';
+import { Heartbeat } from './heartbeat.js';
+import {
+  CTL_STOP,
+  CTL_WORDS,
+  type StuckEvent,
+  type WatchdogMessage,
+  type WatchdogWorkerData,
+} from './protocol.js';
+
+export type { StuckEvent } from './protocol.js';
+
+/** What a fail-safe function receives, in the watchdog thread. */
+export interface FailSafeContext {
+  /** The stuck slot. */
+  readonly stuck: StuckEvent;
+  /** The shared buffers given as `failSafeData` (same memory the RT side sees). */
+  readonly data: Readonly<Record<string, SharedArrayBuffer>>;
+  /** The heartbeat, attached in the watchdog thread. */
+  readonly heartbeat: Heartbeat;
+}
+
+/** A fail-safe: runs in the watchdog thread while the RT thread is stuck. May be async. */
+export type FailSafeFunction = (context: FailSafeContext) => void | Promise<void>;
+
+/** Where the fail-safe function lives. */
+export interface FailSafeSpec {
+  /** Module file (path, relative to the working directory, or `file:` URL). */
+  readonly file: string;
+  /**
+   * Name of the exported function.
+   * @default 'failSafe'
+   */
+  readonly exportName?: string;
+}
+
+/** Result of one fail-safe run. */
+export interface FailSafeResult {
+  /** True when it returned (or its promise resolved) without throwing. */
+  readonly ok: boolean;
+  /** Its error message, or null. */
+  readonly error: string | null;
+  /** Time it took, ns. */
+  readonly durationNs: number;
+}
+
+/** Options of {@link startWatchdog}. */
+export interface WatchdogOptions {
+  /** The heartbeat buffer the RT thread writes (`Heartbeat.create(...).buffer`). */
+  readonly heartbeat: SharedArrayBuffer;
+  /** How long a slot may run past its deadline before it is stuck, ns (> 0). */
+  readonly graceNs: number;
+  /**
+   * Longest sleep between two heartbeat reads while no slot is close to overdue, ns. While a
+   * slot runs the watchdog sleeps exactly until its deadline + grace instead.
+   * @default 10_000_000 (10 ms)
+   */
+  readonly pollNs?: number;
+  /** The fail-safe to run in the watchdog thread on `stuck`. @default none */
+  readonly failSafe?: FailSafeSpec;
+  /** Shared buffers handed to the fail-safe as `context.data`. @default {} */
+  readonly failSafeData?: Readonly<Record<string, SharedArrayBuffer>>;
+  /**
+   * Exit code to end the process with after `stuck` (and the fail-safe), or null to keep
+   * running. {@link WATCHDOG_EXIT_CODE} (75) is the conventional choice.
+   * @default null
+   */
+  readonly exitCode?: number | null;
+  /**
+   * With `exitCode`: how long the watchdog waits for the main thread to exit with that code
+   * before it sends SIGKILL to the process (the main thread may be the stuck one), ns.
+   * @default 200_000_000 (200 ms)
+   */
+  readonly killAfterNs?: number;
+  /** Called on this thread for each stuck event (after it is pushed to `stuckEvents`). */
+  readonly onStuck?: (event: StuckEvent) => void;
+  /** Called on this thread when the fail-safe finished for the latest stuck event. */
+  readonly onFailSafe?: (result: FailSafeResult) => void;
+}
+
+/** A running watchdog. */
+export interface WatchdogHandle {
+  /** Resolves once the fail-safe is loaded and the worker watches; rejects if loading failed. */
+  readonly ready: Promise<void>;
+  /** Stuck events received so far, oldest first (this thread's copy; grows). */
+  readonly stuckEvents: readonly StuckEvent[];
+  /** Fail-safe results received so far, in stuck-event order. */
+  readonly failSafeResults: readonly FailSafeResult[];
+  /** Stops the watchdog thread (wakes it at once) and resolves when it has exited. */
+  stop(): Promise<void>;
+}
+
+/** Conventional exit code of a process ended by the watchdog (EX_TEMPFAIL in sysexits.h). */
+export const WATCHDOG_EXIT_CODE = 75;
+/** Default {@link WatchdogOptions.pollNs}. */
+export const DEFAULT_WATCHDOG_POLL_NS = 10_000_000;
+/** Default {@link WatchdogOptions.killAfterNs}. */
+export const DEFAULT_WATCHDOG_KILL_AFTER_NS = 200_000_000;
+
+function runningFromSources(): boolean {
+  return import.meta.url.endsWith('.ts');
+}
+
+function startWorker(workerData: WatchdogWorkerData): Worker {
+  const options = { workerData, name: 'hardtick-watchdog' };
+  if (!runningFromSources()) return new Worker(new URL('./watchdog-worker.js', import.meta.url), options);
+  const entry = new URL('./watchdog-worker.ts', import.meta.url).href;
+  const tsxApi = import.meta.resolve('tsx/esm/api');
+  const code =
+    `import(${JSON.stringify(tsxApi)})` +
+    `.then(({ register }) => { register(); return import(${JSON.stringify(entry)}); });`;
+  return new Worker(code, { ...options, eval: true });
+}
+
+function positiveNs(name: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new HardtickError(
+      'config_invalid',
+      `watchdog ${name}: expected a finite number of ns > 0, got ${String(value)}`,
+      {
+        path: name,
+      },
+    );
+  }
+  return value;
+}
+
+function failSafeUrl(spec: FailSafeSpec): string {
+  if (spec.file.startsWith('file:')) {
+    if (!existsSync(fileURLToPath(spec.file))) {
+      throw new HardtickError(
+        'watchdog_failsafe_invalid',
+        `watchdog failSafe.file: ${spec.file} does not exist`,
+        {
+          file: spec.file,
+          path: 'failSafe.file',
+        },
+      );
+    }
+    return spec.file;
+  }
+  const path = resolve(spec.file);
+  if (!existsSync(path)) {
+    throw new HardtickError('watchdog_failsafe_invalid', `watchdog failSafe.file: ${path} does not exist`, {
+      file: path,
+      path: 'failSafe.file',
+    });
+  }
+  return pathToFileURL(path).href;
+}
+
+/**
+ * Starts a watchdog thread on `options.heartbeat`. Validates everything here (setup), so
+ * the worker never has to.
+ * @throws HardtickError `config_invalid` for a bad heartbeat, grace, poll, exit code or
+ * fail-safe data; `watchdog_failsafe_invalid` when the fail-safe file does not exist. (A module that
+ * exists but lacks the export rejects `ready` with `watchdog_failsafe_invalid`.)
+ */
+export function startWatchdog(options: WatchdogOptions): WatchdogHandle {
+  Heartbeat.attach(options.heartbeat); // validates the buffer
+  const graceNs = positiveNs('graceNs', options.graceNs);
+  const pollNs = positiveNs('pollNs', options.pollNs ?? DEFAULT_WATCHDOG_POLL_NS);
+  const killAfterNs = positiveNs('killAfterNs', options.killAfterNs ?? DEFAULT_WATCHDOG_KILL_AFTER_NS);
+  const exitCode = options.exitCode ?? null;
+  if (exitCode !== null && (!Number.isInteger(exitCode) || exitCode < 1 || exitCode > 255)) {
+    throw new HardtickError(
+      'config_invalid',
+      `watchdog exitCode: expected an integer 1..255, got ${exitCode}`,
+      {
+        path: 'exitCode',
+      },
+    );
+  }
+  const failSafeData = options.failSafeData ?? {};
+  for (const [key, value] of Object.entries(failSafeData)) {
+    if (!(value instanceof SharedArrayBuffer)) {
+      throw new HardtickError(
+        'config_invalid',
+        `watchdog failSafeData.${key}: expected a SharedArrayBuffer`,
+        {
+          path: `failSafeData.${key}`,
+        },
+      );
+    }
+  }
+  const url = options.failSafe === undefined ? null : failSafeUrl(options.failSafe);
+  const control = new SharedArrayBuffer(CTL_WORDS * Int32Array.BYTES_PER_ELEMENT);
+  const ctl = new Int32Array(control);
+
+  const worker = startWorker({
+    heartbeat: options.heartbeat,
+    control,
+    graceNs,
+    pollNs,
+    failSafeUrl: url,
+    failSafeExport: options.failSafe?.exportName ?? 'failSafe',
+    failSafeData,
+    exitCode,
+    killAfterNs,
+  });
+
+  const stuckEvents: StuckEvent[] = [];
+  const failSafeResults: FailSafeResult[] = [];
+  let settleReady: { resolve: () => void; reject: (e: Error) => void } | undefined;
+  const ready = new Promise<void>((resolveReady, rejectReady) => {
+    settleReady = { resolve: resolveReady, reject: rejectReady };
+  });
+  // A caller that never awaits `ready` must not get an unhandled rejection.
+  ready.catch(() => {});
+  const exited = new Promise<void>((resolveExit) => worker.once('exit', () => resolveExit()));
+
+  worker.on('message', (message: WatchdogMessage) => {
+    switch (message.type) {
+      case 'ready':
+        settleReady?.resolve();
+        return;
+      case 'load_failed':
+        settleReady?.reject(
+          new HardtickError('watchdog_failsafe_invalid', `watchdog fail-safe: ${message.message}`, {
+            path: 'failSafe',
+            ...(url === null ? {} : { file: url }),
+          }),
+        );
+        return;
+      case 'stuck':
+        stuckEvents.push(message.event);
+        options.onStuck?.(message.event);
+        return;
+      case 'failsafe': {
+        const result = { ok: message.ok, error: message.error, durationNs: message.durationNs };
+        failSafeResults.push(result);
+        options.onFailSafe?.(result);
+        return;
+      }
+      case 'exit':
+        process.exit(message.code);
+    }
+  });
+  worker.on('error', (error) => settleReady?.reject(error));
+  worker.once('exit', () =>
+    settleReady?.reject(
+      new HardtickError('watchdog_failsafe_invalid', 'watchdog worker exited before it was ready'),
+    ),
+  );
+
+  return {
+    ready,
+    stuckEvents,
+    failSafeResults,
+    async stop() {
+      Atomics.store(ctl, CTL_STOP, 1);
+      Atomics.notify(ctl, CTL_STOP);
+      await exited;
+    },
+  };
+}
