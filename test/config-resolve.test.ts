@@ -57,6 +57,7 @@ describe('resolveConfig fills every default and converts times to integer ns', (
         timerSlackNs: 1,
         nice: null,
       },
+      watchdog: null,
     } satisfies Omit<ResolvedConfig, 'tasks' | 'modes'>);
   });
 

@@ -76,6 +76,13 @@ describe('executive loop allocates nothing after warm-up', () => {
     expect(r.heapDeltaBytes).toBeLessThan(NOISE_BYTES);
   });
 
+  it('fake-rt with a watchdog heartbeat (beginSlot/endSlot/idle every slot): 200k frames, no GC, no heap growth', () => {
+    const r = cleanProbe('fake-rt-heartbeat', 200_000);
+    expect(r.frames).toBe(200_000);
+    expect(r.gcEvents).toBe(0);
+    expect(r.heapDeltaBytes, JSON.stringify(r)).toBeLessThan(NOISE_BYTES);
+  });
+
   it('src/time ManualClock + ManualWaiter, tasks advancing it: 100k frames, no GC, no heap growth', () => {
     // Large young generation so the clock's own garbage does not trigger a scavenge and the
     // heap delta counts every byte.

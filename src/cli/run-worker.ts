@@ -57,6 +57,7 @@ import {
 } from '../report/pauses.js';
 import { buildRunReport } from '../report/run-report.js';
 import { ALARM_KINDS, KIND_DEADLINE_MISS, KIND_OVERRUN, KIND_TASK_ERROR } from '../runtime/index.js';
+import { type StuckEvent, startWatchdog, type WatchdogHandle } from '../watchdog/watchdog.js';
 import { ChannelHub } from '../worker/channel-hub.js';
 import {
   AL_FIRST_FRAME,
@@ -124,12 +125,15 @@ import {
 export const POLL_INTERVAL_MS = 50;
 /** How often the worker publishes a statistics record, ns. */
 export const STATS_INTERVAL_NS = 250_000_000;
+/** After a stuck event, the process exits this long after the report if the worker still runs, ms. */
+const STUCK_EXIT_AFTER_MS = 2000;
 /** Status line period, ns (main thread's clock). */
 const STATUS_INTERVAL_NS = 1_000_000_000;
 
 /** How the worker ended, as seen from here. */
 type WorkerEnd =
   | { readonly kind: 'done'; readonly message: Extract<RtWorkerMessage, { type: 'done' }> }
+  | { readonly kind: 'stuck'; readonly event: StuckEvent; readonly failSafe: string }
   | { readonly kind: 'setup-error'; readonly message: Extract<RtWorkerMessage, { type: 'setup-error' }> }
   | { readonly kind: 'crashed'; readonly reason: string };
 
@@ -169,6 +173,7 @@ export async function runInWorker(options: RunOptions, io: CliIo): Promise<numbe
     commandRing: commands.buffer,
     traceCapacity,
     traceRing: trace?.buffer ?? null,
+    watchdogGo: config.watchdog === null ? null : new SharedArrayBuffer(4),
   };
   const session = new WorkerSession(config, options, io, alarms, stats, commands, new Int32Array(stopFlag));
   session.trace = trace;
@@ -217,6 +222,10 @@ class WorkerSession {
   private deferred: { line: string; key: string }[] = [];
   /** The worker's `ready` (backend, its real-time steps), or null before it. */
   private ready: RtReadyInfo | null = null;
+  /** The watchdog on the worker's heartbeat (config `watchdog`), or null. */
+  private watchdog: WatchdogHandle | null = null;
+  /** The watchdog did not start (its fail-safe failed to load): the run stops, exit 2. */
+  private watchdogFailed: HardtickError | null = null;
 
   constructor(
     private readonly config: ResolvedConfig,
@@ -291,6 +300,26 @@ class WorkerSession {
           switch (message.type) {
             case 'ready':
               this.onReady(message.info);
+              if (message.info.heartbeat !== null && data.watchdogGo != null) {
+                this.startWatchdog(
+                  message.info.heartbeat,
+                  new Int32Array(data.watchdogGo),
+                  (event, failSafe) => {
+                    // The RT worker may never come back: end the run now, from this thread.
+                    if (result !== null && result.kind !== 'crashed') return;
+                    result = { kind: 'stuck', event, failSafe };
+                    resolveEnd(result);
+                    // terminate() stops a spinning worker (V8 TerminateExecution interrupts
+                    // loops). Should it ever not, the process must still end: this unref'd
+                    // timer only fires while something else keeps the process alive.
+                    void worker.terminate();
+                    setTimeout(
+                      () => process.exit(this.config.watchdog?.exitCode ?? 1),
+                      STUCK_EXIT_AFTER_MS,
+                    ).unref();
+                  },
+                );
+              }
               break;
             case 'channels':
               this.hub.add(message.channels);
@@ -347,11 +376,13 @@ class WorkerSession {
       clearInterval(poll);
       if (modeTimer !== null) clearTimeout(modeTimer);
       this.stop.uninstall();
+      await this.watchdog?.stop();
     }
     this.poll(true);
     if (end.kind === 'setup-error') {
       throw new HardtickError(end.message.code, end.message.message, { issues: end.message.issues });
     }
+    if (this.watchdogFailed !== null) throw this.watchdogFailed;
     const endedAt = new Date();
     const workerSteps: readonly RealtimeStepResult[] = this.ready?.realtimeSteps ?? [];
     const realtimeReport = {
@@ -364,6 +395,7 @@ class WorkerSession {
       ],
     };
     if (end.kind === 'crashed') return this.finishCrashed(end.reason, endedAt, realtimeReport);
+    if (end.kind === 'stuck') return this.finishStuck(end, endedAt, realtimeReport);
     const done = end.message;
     const stealEndNs = readStealNs();
     const pauses = attributePauses({
@@ -402,6 +434,70 @@ class WorkerSession {
           : traceEntries(this.traceKept.records(), this.config, this.traceKept.capacity),
     });
     return finishRun(report, this.options.reportFile, this.printer, this.io);
+  }
+
+  /**
+   * Starts the watchdog on the worker's heartbeat, then lets the worker release its first
+   * frame (`go`). The watchdog itself never ends the process here (`exitCode: null`): this
+   * thread is free, so it writes the report first and exits with the configured code.
+   * `onStuck(event, failSafe)` is called once the fail-safe has finished (or at once when
+   * there is none; after 1 s without a result it reports `'none'`).
+   */
+  private startWatchdog(
+    heartbeat: SharedArrayBuffer,
+    go: Int32Array,
+    onStuck: (event: StuckEvent, failSafe: string) => void,
+  ): void {
+    const wd = this.config.watchdog!;
+    let pending: { event: StuckEvent; timer: NodeJS.Timeout } | null = null;
+    const settle = (failSafe: string): void => {
+      if (pending === null) return;
+      clearTimeout(pending.timer);
+      const { event } = pending;
+      pending = null;
+      onStuck(event, failSafe);
+    };
+    this.watchdog = startWatchdog({
+      heartbeat,
+      graceNs: wd.graceNs,
+      ...(wd.failSafe === null
+        ? {}
+        : { failSafe: { file: wd.failSafe.file, exportName: wd.failSafe.exportName } }),
+      exitCode: null,
+      onStuck: (event) => {
+        this.printer.alarm(
+          `alarm stuck: task ${event.taskName} slot ${event.slot} frame ${event.frame}, ${(event.overrunNs / 1e6).toFixed(1)} ms past its deadline`,
+        );
+        if (pending !== null) return;
+        if (wd.failSafe === null) {
+          pending = { event, timer: setTimeout(() => {}, 0) };
+          settle('none');
+          return;
+        }
+        pending = { event, timer: setTimeout(() => settle('none'), 1000) };
+      },
+      onFailSafe: (r) => {
+        this.printer.alarm(
+          r.ok
+            ? `watchdog fail-safe ran (${(r.durationNs / 1e6).toFixed(1)} ms)`
+            : `watchdog fail-safe failed: ${r.error}`,
+        );
+        settle(r.ok ? 'ran' : `failed: ${r.error}`);
+      },
+    });
+    this.watchdog.ready.then(
+      () => {
+        Atomics.store(go, 0, 1);
+        Atomics.notify(go, 0);
+      },
+      (error: unknown) => {
+        this.watchdogFailed =
+          error instanceof HardtickError
+            ? error
+            : new HardtickError('watchdog_failsafe_invalid', `watchdog: ${String(error)}`);
+        Atomics.store(this.stopFlag, 0, 1);
+      },
+    );
   }
 
   private onReady(info: RtReadyInfo): void {
@@ -528,6 +624,60 @@ class WorkerSession {
       return;
     }
     this.printer.alarm(line);
+  }
+
+  /**
+   * The watchdog found a slot stuck: the worker may never come back, so the report is
+   * written now from the last statistics record (as for a crash), with the stuck event and
+   * what the fail-safe did; exit code `watchdog.exitCode`, else 1 (a stuck task is fatal).
+   */
+  private async finishStuck(
+    end: Extract<WorkerEnd, { kind: 'stuck' }>,
+    endedAt: Date,
+    realtime: NonNullable<Parameters<typeof buildRunReport>[0]['realtime']>,
+  ): Promise<number> {
+    const exitCode = this.config.watchdog?.exitCode ?? 1;
+    const snapshot = snapshotFromStatsRecord(
+      this.haveStats ? this.latest : null,
+      this.config,
+      this.frameNs,
+      'stuck',
+    );
+    const ready = this.ready;
+    const report = buildRunReport({
+      config: this.config,
+      snapshot,
+      environment: {
+        ...collectEnvironment({
+          clock: ready?.clock ?? 'unknown',
+          waiter: ready?.waiter ?? 'unknown',
+          waiterMarginNs: ready?.marginNs ?? null,
+          timerSlackApplied: ready?.slackApplied ?? false,
+          backend: ready?.backend ?? null,
+          loopThreadId: null,
+        }),
+        thread: 'worker',
+      } as RunEnvironmentWithThread,
+      gc: EMPTY_GC,
+      startedAt: this.measuringAt ?? endedAt,
+      endedAt,
+      requestedDurationNs: this.options.durationNs === 0 ? null : this.options.durationNs,
+      warmup: { frames: this.warmupFrames, durationNs: this.warmupDurationNs },
+      stopReason: 'stuck',
+      realtime,
+      stuck: [
+        {
+          task: end.event.taskName,
+          frame: end.event.frame,
+          slot: end.event.slot,
+          overrunNs: end.event.overrunNs,
+          failSafe: end.failSafe,
+        },
+      ],
+      exitCode,
+    });
+    const code = await finishRun(report, this.options.reportFile, this.printer, this.io);
+    return code === 2 ? 2 : exitCode;
   }
 
   /** The worker died mid-run: say so, write the report from the last statistics record, exit 2. */

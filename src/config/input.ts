@@ -108,6 +108,18 @@ export interface HardtickConfig {
    * requested, never a crash. @default only the timer slack is lowered (to 1 ns)
    */
   realtime?: RealtimeInput;
+  /** Watchdog thread on the loop's heartbeat. @default off */
+  watchdog?: WatchdogInput;
+}
+
+/** Watchdog settings (`watchdog` key). */
+export interface WatchdogInput {
+  /** Time a slot may run past its job's deadline before it is stuck. @default '50ms' */
+  grace?: DurationInput;
+  /** Fail-safe `"path#export"`, run in the watchdog thread on stuck. @default none */
+  failSafe?: string;
+  /** Exit code after stuck (75 conventional), or false: the watchdog does not end the process. @default false */
+  exitCode?: number | false;
 }
 
 /** Real-time setup of the loop thread and the process (all optional). */
@@ -134,6 +146,7 @@ const sameKeys: [
   Same<keyof HardtickConfig, keyof ConfigFileInput>,
   Same<keyof TaskInput, keyof ConfigFileInput['tasks'][number]>,
   Same<keyof RealtimeInput, keyof NonNullable<ConfigFileInput['realtime']>>,
-] = [true, true, true];
+  Same<keyof WatchdogInput, keyof NonNullable<ConfigFileInput['watchdog']>>,
+] = [true, true, true, true];
 void inputFitsSchema;
 void sameKeys;

@@ -91,6 +91,18 @@ export function resolveConfig(input: unknown, options: ResolveOptions): Resolved
       timeoutMs: parsed.limits.timeoutMs,
     },
     realtime: resolveRealtime(parsed.realtime),
+    watchdog:
+      parsed.watchdog === undefined
+        ? null
+        : {
+            graceNs: parsed.watchdog.grace,
+            failSafe:
+              parsed.watchdog.failSafe === undefined ? null : resolveRef(parsed.watchdog.failSafe, baseDir),
+            exitCode:
+              parsed.watchdog.exitCode === undefined || parsed.watchdog.exitCode === false
+                ? null
+                : parsed.watchdog.exitCode,
+          },
   };
   return deepFreeze(config);
 }

@@ -384,6 +384,30 @@ const realtimeSchema = strict({
   'Real-time setup of the loop thread and process; every step is reported as applied, refused (with the reason) or not requested. @default only the timer slack is lowered (to 1 ns)',
 );
 
+/** Default `watchdog.grace`. */
+export const DEFAULT_WATCHDOG_GRACE = '50ms';
+
+const watchdogSchema = strict({
+  grace: durationField(
+    'How long a slot may run past its job\'s deadline before the watchdog raises "stuck".',
+  ).prefault(DEFAULT_WATCHDOG_GRACE),
+  failSafe: refField(
+    'Fail-safe run in the watchdog thread on "stuck": "path#export", the path relative to the config file. Called with { stuck, data, heartbeat }.',
+  ).optional(),
+  exitCode: z
+    .union([intInRange(1, 255, 'Exit code.'), z.literal(false)], {
+      error: (issue) =>
+        `expected an integer from 1 to 255 (75 is conventional), or false, got ${describeValue(issue.input)}`,
+    })
+    .optional()
+    .meta({ default: false })
+    .describe(
+      'Exit code the watchdog ends the process with after "stuck" and the fail-safe (75 is conventional). false: the watchdog itself does not end the process (in worker mode `hardtick run` still ends the run, exit 1, since the loop is stuck).',
+    ),
+}).describe(
+  'Watchdog: an independent thread watches the loop\'s heartbeat and raises "stuck" when a slot runs past its job\'s deadline + grace, runs the fail-safe and optionally ends the process. Off when absent.',
+);
+
 /** The config file schema (input side: what users write). */
 export const configFileSchema = strict({
   $schema: z.string().optional().describe('Path or URL of this JSON Schema (for editors).'),
@@ -403,6 +427,7 @@ export const configFileSchema = strict({
   alarms: alarmsSchema,
   limits: limitsSchema,
   realtime: realtimeSchema.optional(),
+  watchdog: watchdogSchema.optional(),
 })
   .superRefine(crossCheck, { when: () => true })
   .describe('hardtick configuration: a cyclic executive task set.');

@@ -153,4 +153,16 @@ export interface ResolvedConfig {
   readonly limits: PlanLimits;
   /** Real-time setup of the loop thread and process. @default only `timerSlackNs: 1` requested */
   readonly realtime: ResolvedRealtime;
+  /** The watchdog, or null when the config has no `watchdog` key. */
+  readonly watchdog: ResolvedWatchdog | null;
+}
+
+/** `watchdog`, resolved. */
+export interface ResolvedWatchdog {
+  /** Time a slot may run past its job's deadline before it is stuck, ns. */
+  readonly graceNs: number;
+  /** The fail-safe function (module resolved against the config's folder), or null. */
+  readonly failSafe: TaskRef | null;
+  /** Exit code the watchdog ends the process with after stuck, or null (it does not). */
+  readonly exitCode: number | null;
 }

@@ -178,8 +178,11 @@ export interface RunReport {
   readonly stopReason: string | null;
   /** Extra: the alarm kinds the config marks fatal, and those of them that occurred. */
   readonly fatal: { readonly kinds: readonly AlarmKindName[]; readonly occurred: readonly AlarmKindName[] };
-  /** Extra: the exit code `hardtick run` returns for this run (0 clean, 1 fatal alarms). */
-  readonly exitCode: 0 | 1;
+  /**
+   * Extra: the exit code `hardtick run` returns for this run (0 clean, 1 fatal alarms; after
+   * a watchdog `stuck`, the configured `watchdog.exitCode`, else 1).
+   */
+  readonly exitCode: number;
   /** Extra: the real-time setup, step by step. */
   readonly realtime: RunReportRealtime;
   /**
@@ -187,6 +190,24 @@ export interface RunReport {
    * tracing was not asked for.
    */
   readonly trace?: readonly RunReportTraceEntry[];
+  /**
+   * Extension (watchdog): slots the watchdog found stuck past their job's deadline + grace,
+   * and what the fail-safe did. Absent when nothing got stuck.
+   */
+  readonly stuck?: readonly RunReportStuckEntry[];
+}
+
+/** One watchdog `stuck` event in the report. */
+export interface RunReportStuckEntry {
+  /** The stuck task. */
+  readonly task: string;
+  /** Frame index (since the first release of the executive that ran it) and slot in the frame. */
+  readonly frame: number;
+  readonly slot: number;
+  /** How far past the job's deadline the slot was when the watchdog saw it, ns. */
+  readonly overrunNs: number;
+  /** `'ran'`, `'failed: <message>'`, or `'none'` (no fail-safe configured, or no result in time). */
+  readonly failSafe: string;
 }
 
 /** What {@link buildRunReport} assembles. */
@@ -217,6 +238,10 @@ export interface RunReportInput {
   readonly pauses?: PauseSummary;
   /** The trace (`--trace N`); absent or null: no `trace` field. @default null */
   readonly trace?: readonly RunReportTraceEntry[] | null;
+  /** Watchdog stuck events; absent or empty: no `stuck` field. @default none */
+  readonly stuck?: readonly RunReportStuckEntry[];
+  /** Overrides the derived exit code (a watchdog stop). @default 1 when a fatal alarm occurred, else 0 */
+  readonly exitCode?: number;
 }
 
 /** Assembles a `hardtick.run/v1` report. Pure: the same input gives the same report. */
@@ -285,9 +310,10 @@ export function buildRunReport(input: RunReportInput): RunReport {
     alarmsDropped: snapshot.alarmsDropped,
     stopReason: input.stopReason === undefined ? snapshot.stopReason : input.stopReason,
     fatal: { kinds: [...config.alarms.fatal], occurred },
-    exitCode: occurred.length > 0 ? 1 : 0,
+    exitCode: input.exitCode ?? (occurred.length > 0 ? 1 : 0),
     realtime: realtimeSection(input),
     ...(input.trace ? { trace: input.trace } : {}),
+    ...(input.stuck !== undefined && input.stuck.length > 0 ? { stuck: input.stuck } : {}),
   };
 }
 

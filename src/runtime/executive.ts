@@ -39,6 +39,7 @@
 import { HardtickError } from '../errors.js';
 import { LogHistogram } from '../stats/histogram.js';
 import type { Clock, Waiter } from '../time/clock.js';
+import type { Heartbeat } from '../watchdog/heartbeat.js';
 import {
   DQ_COUNT,
   DQ_MAX,
@@ -153,7 +154,16 @@ const ST_REL = 15;
 const ST_PREV_WAKE = 16;
 /** Release of the previous frame (after its catch-up), ns. */
 const ST_PREV_REL = 17;
-const ST_SIZE = 18;
+/**
+ * Heartbeat (`Heartbeat.beginSlotAt` layout): frame, start and job deadline of the slot
+ * about to run, ns; then the next release for `idleAt`. Doubles reach the heartbeat
+ * through `st`, never as call arguments (no boxing whatever V8 inlines).
+ */
+const ST_HB_FRAME = 18;
+const ST_HB_START = 19;
+const ST_HB_DEADLINE = 20;
+const ST_HB_NEXT = 21;
+const ST_SIZE = 22;
 
 /** Packed per-slot integers in `ModeRt.slotInt` (`SI_*`). */
 /** Global task index (mode's task base + task index). */
@@ -276,6 +286,8 @@ export class Executive {
   private readonly releaseLateNs: number;
   private readonly pauseThresholdNs: number;
   private readonly stopFlag: Int32Array | null;
+  /** The watchdog heartbeat, or null (see {@link ExecutiveOptions.heartbeat}). */
+  private readonly heartbeat: Heartbeat | null;
   private readonly ctx: MutableTaskContext;
   /** Flattened per task of every mode (index = taskBase + task index). */
   private readonly fns: readonly TaskFn[];
@@ -414,6 +426,16 @@ export class Executive {
     this.releaseLateNs = releaseLateNs;
     this.pauseThresholdNs = pauseThresholdNs;
     this.stopFlag = options.stopFlag ?? null;
+    const heartbeat = options.heartbeat ?? null;
+    if (
+      heartbeat !== null &&
+      (heartbeat.taskNames.length !== taskNames.length ||
+        heartbeat.taskNames.some((n, i) => n !== taskNames[i]))
+    )
+      throw usage(
+        `Executive: heartbeat taskNames must be every task of every mode in order (${taskNames.join(', ')}), got (${heartbeat.taskNames.join(', ')})`,
+      );
+    this.heartbeat = heartbeat;
     this.fns = fns;
     this.degradedFns = degradedFns;
     this.safeStateFns = safeStateFns;
@@ -771,6 +793,7 @@ export class Executive {
     const ctx = this.ctx;
     const clock = this.clock;
     const traceOn = this.traceRing.capacity > 0;
+    const hb = this.heartbeat;
     ctx.frameIndex = frame;
     let t = st[ST_LAST_NS]!; // the wake read
     let stop = 0;
@@ -810,12 +833,20 @@ export class Executive {
       ctx.degraded = degraded;
       const fn = degraded ? degradedFns[g]! : fns[g]!;
       let threw = false;
+      // The heartbeat's only beginSlot/endSlot call sites (doubles through `st`: nothing boxed).
+      if (hb !== null) {
+        st[ST_HB_FRAME] = frame;
+        st[ST_HB_START] = t;
+        st[ST_HB_DEADLINE] = deadline;
+        hb.beginSlotAt(s - s0, g, st, ST_HB_FRAME);
+      }
       try {
         fn(ctx);
       } catch (e) {
         threw = true;
         stats.lastError[g] = e;
       }
+      if (hb !== null) hb.endSlot();
       const end = clock.nowNs();
       const exec = end - t;
       td[o + TS_RUNS]!++;
@@ -885,6 +916,11 @@ export class Executive {
     let rt = this.cur;
     let f = rt.frameNs;
     let rel = st[ST_T0]! + st[ST_K]! * f;
+    // The heartbeat's only idle call site.
+    if (this.heartbeat !== null) {
+      st[ST_HB_NEXT] = rel;
+      this.heartbeat.idleAt(st, ST_HB_NEXT);
+    }
     this.waiter.waitUntil(rel);
     const wake = this.clock.nowNs();
     st[ST_LAST_NS] = wake;

@@ -4,6 +4,7 @@
 import type { ResolvedTask } from '../config/types.js';
 import type { ScheduleTable } from '../plan/types.js';
 import type { Clock, Waiter } from '../time/clock.js';
+import type { Heartbeat } from '../watchdog/heartbeat.js';
 import type { TaskContext } from './context.js';
 
 /**
@@ -70,4 +71,17 @@ export interface ExecutiveOptions {
    * that never yields to the event loop. @default undefined
    */
   readonly stopFlag?: Int32Array;
+  /**
+   * Optional heartbeat for a watchdog (src/watchdog): the executive calls
+   * `beginSlotAt` (frame, slot, g, slice start, job deadline) before each task call,
+   * `endSlot()` after it and `idleAt` (next release) before each wait, each from one call
+   * site, the doubles passed through a Float64Array so nothing is boxed whatever V8 inlines. `g` is the flattened task index (every task of every
+   * mode, snapshot order), so create it with those names: `taskNames` must equal them.
+   * The deadline written is the job's absolute deadline (release + relative deadline), not
+   * the slot's budget end: the watchdog detects a task stuck past the deadline the plan
+   * promised, and a slice that merely overruns its budget is the executive's own `overrun`
+   * alarm. A task's safe-state call (policy `safe-state`) is not covered. Off (null) costs
+   * one predictable branch per call site. @default undefined
+   */
+  readonly heartbeat?: Heartbeat;
 }

@@ -11,6 +11,9 @@
  * its non-Smi double arguments (ns times, frame numbers past 2^30: 16 B each). Call each
  * writer method from one call site in the frame/slot loop, as the probe does; three
  * unrolled `beginSlot` call sites in one function already exceeded V8's inlining budget.
+ * `beginSlotAt`/`idleAt` take the doubles from a Float64Array instead, so no double ever
+ * crosses a call and nothing boxes whatever V8 inlines: the executive uses those (its
+ * `runOne` is near the inlining budget; `beginSlot` there boxed on some compiles).
  * `readInto` allocates nothing either, but it is for the watchdog side.
  *
  * Threading contract: exactly one writer thread (the RT thread) calls `beginSlot`, `endSlot`
@@ -292,6 +295,39 @@ export class Heartbeat {
     this.seq = next;
   }
 
+  /**
+   * Writer: {@link Heartbeat.beginSlot} with the three doubles read from `src`:
+   * `src[at]` = frame, `src[at + 1]` = start ns, `src[at + 2]` = deadline ns. Only Smis and
+   * objects cross this call and the calls inside it, so it never boxes a double whether or
+   * not V8 inlines it (the executive's hot loop is near V8's inlining budget). Allocation-free.
+   */
+  beginSlotAt(slot: number, task: number, src: Float64Array, at: number): void {
+    const i32 = this.i32;
+    const seq = this.seq;
+    Atomics.store(i32, HB_SEQ, (seq + 1) | 0);
+    Atomics.store(i32, HB_STATE, STATE_RUNNING);
+    Atomics.store(i32, HB_SLOT, slot | 0);
+    Atomics.store(i32, HB_TASK, task | 0);
+    this.copyF64(HB_FRAME_LO, src, at);
+    this.copyF64(HB_START_LO, src, at + 1);
+    this.copyF64(HB_DEADLINE_LO, src, at + 2);
+    const next = (seq + 2) | 0;
+    Atomics.store(i32, HB_SEQ, next);
+    this.seq = next;
+  }
+
+  /** Writer: {@link Heartbeat.idle} with the next release read from `src[at]` (see `beginSlotAt`). */
+  idleAt(src: Float64Array, at: number): void {
+    const i32 = this.i32;
+    const seq = this.seq;
+    Atomics.store(i32, HB_SEQ, (seq + 1) | 0);
+    Atomics.store(i32, HB_STATE, STATE_IDLE);
+    this.copyF64(HB_DEADLINE_LO, src, at);
+    const next = (seq + 2) | 0;
+    Atomics.store(i32, HB_SEQ, next);
+    this.seq = next;
+  }
+
   /** Writer: the running slot returned. Keeps its fields for diagnosis. Allocation-free. */
   endSlot(): void {
     const i32 = this.i32;
@@ -362,6 +398,13 @@ export class Heartbeat {
 
   private writeF64(lo: number, value: number): void {
     this.scratchF64[0] = value;
+    Atomics.store(this.i32, lo, this.scratchI32[0]!);
+    Atomics.store(this.i32, lo + 1, this.scratchI32[1]!);
+  }
+
+  /** `writeF64(lo, src[at])` without the double crossing a call. */
+  private copyF64(lo: number, src: Float64Array, at: number): void {
+    this.scratchF64[0] = src[at]!;
     Atomics.store(this.i32, lo, this.scratchI32[0]!);
     Atomics.store(this.i32, lo + 1, this.scratchI32[1]!);
   }

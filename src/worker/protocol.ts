@@ -102,12 +102,14 @@ export const ST_ACKS = 13;
 export const ST_ALARMS_DROPPED = 14;
 /** Per alarm kind id k, the exact total raised: `ST_KIND_TOTALS + k` (`KIND_COUNT` words). */
 export const ST_KIND_TOTALS = 15;
+/** Room for alarm kinds at `ST_KIND_TOTALS` (there are `KIND_COUNT` = 9 today). */
+export const ST_KIND_ROOM = 12;
 /** Frame size of the current mode, ns. */
-export const ST_FRAME_NS = 23;
+export const ST_FRAME_NS = ST_KIND_TOTALS + ST_KIND_ROOM;
 /** 1 once the executive stopped, else 0. */
-export const ST_STOPPED = 24;
-/** Doubles before the per-task blocks (room for 8 alarm kinds at `ST_KIND_TOTALS`). */
-export const ST_HEADER = 25;
+export const ST_STOPPED = ST_FRAME_NS + 1;
+/** Doubles before the per-task blocks. */
+export const ST_HEADER = ST_STOPPED + 1;
 
 /** Per task g (every task of every mode, in snapshot order) at `ST_HEADER + g·TS_SIZE`: */
 export const TS_RELEASES = 0;
@@ -285,6 +287,13 @@ export interface RtWorkerData {
    */
   readonly traceCapacity?: number;
   readonly traceRing?: SharedArrayBuffer | null;
+  /**
+   * Watchdog go word (one Int32): with `watchdog` in the config, the worker creates the
+   * heartbeat (it is the writer: its clock and, for `performance.now()`, its time origin),
+   * posts it in `ready`, and waits (`Atomics.wait`) until the main thread has started the
+   * watchdog and stored 1 here (or the stop flag is set) before its first release. @default null
+   */
+  readonly watchdogGo?: SharedArrayBuffer | null;
 }
 
 /** What the worker chose at setup (for the run's first line, the report and the warnings). */
@@ -301,6 +310,8 @@ export interface RtReadyInfo {
   readonly realtimeSteps: readonly RealtimeStepResult[];
   /** The worker's kernel thread id, or null off Linux. */
   readonly threadId: number | null;
+  /** The heartbeat buffer the loop writes (config `watchdog`), or null. */
+  readonly heartbeat: SharedArrayBuffer | null;
 }
 
 /** Worker → main messages (all cold; the loop itself talks only through the rings). */

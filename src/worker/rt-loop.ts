@@ -50,6 +50,7 @@ import { GcMonitor } from '../report/gc-monitor.js';
 import type { AlarmRecordView, ExecutiveModeSpec } from '../runtime/index.js';
 import { Executive, KIND_COUNT, KIND_TASK_ERROR } from '../runtime/index.js';
 import type { Clock } from '../time/clock.js';
+import { Heartbeat } from '../watchdog/heartbeat.js';
 import { listChannels } from './channels.js';
 import {
   AL_FIRST_FRAME,
@@ -75,8 +76,7 @@ import {
   type RtWorkerMessage,
   ST_ACKS,
   ST_ELAPSED,
-  ST_HEADER,
-  ST_KIND_TOTALS,
+  ST_KIND_ROOM,
   ST_PHASE,
   ST_SEQ,
   StatsRecordWriter,
@@ -149,8 +149,7 @@ export async function runRtWorker(data: RtWorkerData, port: RtPort): Promise<voi
   }
   // Task modules open their channels at top level, so every channel exists by now.
   port.postMessage({ type: 'channels', channels: listChannels() });
-  if (KIND_COUNT > ST_HEADER - ST_KIND_TOTALS)
-    throw new Error('protocol: ST_HEADER has no room for every alarm kind');
+  if (KIND_COUNT > ST_KIND_ROOM) throw new Error('protocol: ST_KIND_ROOM has no room for every alarm kind');
   // This thread's real-time steps first (timer slack, nice, affinity, then the priority):
   // the warm-up already runs as the measured loop will. Warnings are printed by the main
   // thread, from the steps posted in `ready`.
@@ -170,6 +169,15 @@ export async function runRtWorker(data: RtWorkerData, port: RtPort): Promise<voi
   });
   const initialMode = initialModeIndex(config);
   const stopFlag = new Int32Array(data.stopFlag);
+  // Watchdog: this thread writes the heartbeat, so it creates it (a `performance.now()`
+  // clock's origin is per isolate; heartbeat.ts). Task index = the executive's flattened one.
+  const heartbeat =
+    config.watchdog === null
+      ? undefined
+      : Heartbeat.create({
+          taskNames: modes.flatMap((m) => m.tasks.map((t) => t.name)),
+          clock: backend.clock.startsWith('native') ? 'monotonic' : 'performance',
+        });
   const traceCapacity = data.traceCapacity ?? 0;
   // Every executive of the run (warm-up, rehearsal, measured) traces alike, so the warm-up
   // optimises the same per-slot path the measured loop takes.
@@ -186,7 +194,10 @@ export async function runRtWorker(data: RtWorkerData, port: RtPort): Promise<voi
       alarmRatePerSecond: config.alarms.ratePerSecond,
       traceCapacity,
       stopFlag,
+      // Warm-up executives write it too, so the measured loop's heartbeat path is warm.
+      ...(heartbeat === undefined ? {} : { heartbeat }),
     });
+  // Rehearsal executives do not: their deadlines are 0, which a watchdog would read as overdue.
   const rehearsal = rehearsalModes(modes);
   const newRehearsalExecutive = (): Executive =>
     new Executive({
@@ -226,8 +237,14 @@ export async function runRtWorker(data: RtWorkerData, port: RtPort): Promise<voi
       frameNs: modes[initialMode]!.table.frameNs,
       realtimeSteps,
       threadId,
+      heartbeat: heartbeat?.buffer ?? null,
     },
   });
+  // With a watchdog, no release before the main thread says it watches (or a stop).
+  if (heartbeat !== undefined && data.watchdogGo != null) {
+    const go = new Int32Array(data.watchdogGo);
+    while (Atomics.load(go, 0) === 0 && Atomics.load(stopFlag, 0) === 0) Atomics.wait(go, 0, 0, 20);
+  }
 
   const loop = new RtLoop(data, port, clock, config, totalTaskCount(config));
   let executive = newExecutive();

@@ -9,7 +9,8 @@
  * that allocates hides the executive's own figure), `manual-like` (the same semantics over
  * a Float64Array: allocation-free), `fake-rt`
  * (a Float64Array-backed clock with fractional, non-Smi times and a waiter that "wakes"
- * a fraction of a ns late — like a native clock would), `perf-now` (a performance.now()
+ * a fraction of a ns late — like a native clock would), `fake-rt-heartbeat` (fake-rt with
+ * a watchdog heartbeat), `perf-now` (a performance.now()
  * clock and a no-wait waiter; measures what the clock itself allocates). Prints one JSON
  * line: { variant, frames, gcEvents, heapDeltaBytes, bytesPerFrame, slotsPerFrame,
  * clockBytesPerCall }.
@@ -23,6 +24,7 @@ import { setFlagsFromString } from 'node:v8';
 import { Executive, type TaskContext } from '../../src/runtime/index.js';
 import type { Clock, Waiter } from '../../src/time/clock.js';
 import { ManualClock, ManualWaiter } from '../../src/time/clock.js';
+import { Heartbeat } from '../../src/watchdog/heartbeat.js';
 import { F, makeMode, makeTable, makeTask } from './runtime-fixtures.js';
 
 // Sparkplug compiles hot functions in batches; whichever call fills the batch budget pays
@@ -118,7 +120,7 @@ if (variant === 'manual') {
   clock = c;
   waiter = new BufferWaiter(c, 0);
   fns = [() => c.spend(100_000), () => c.spend(150_000), () => c.spend(50_000)];
-} else if (variant === 'fake-rt') {
+} else if (variant === 'fake-rt' || variant === 'fake-rt-heartbeat') {
   const c = new BufferClock(START_NS);
   clock = c;
   waiter = new BufferWaiter(c, 0.375);
@@ -132,7 +134,16 @@ if (variant === 'manual') {
   throw new Error(`unknown variant ${variant}`);
 }
 
-const exec = new Executive({ clock, waiter, modes: [makeMode('main', table, tasks, fns)] });
+// `fake-rt-heartbeat`: fake-rt with a watchdog heartbeat (beginSlot/endSlot/idle per slot
+// and frame, fractional ns arguments): the executive's heartbeat call sites must not box.
+const heartbeat =
+  variant === 'fake-rt-heartbeat' ? Heartbeat.create({ taskNames: tasks.map((t) => t.name) }) : undefined;
+const exec = new Executive({
+  clock,
+  waiter,
+  modes: [makeMode('main', table, tasks, fns)],
+  ...(heartbeat === undefined ? {} : { heartbeat }),
+});
 exec.start();
 // Warm-up: tier-up of every path the measured frames take. In chunks, so runFrames gets
 // regular (not only on-stack-replaced) optimised code, with a pause that lets V8's
