@@ -627,24 +627,23 @@ class WorkerSession {
   }
 
   /**
-   * The watchdog found a slot stuck: the worker may never come back, so the report is
-   * written now from the last statistics record (as for a crash), with the stuck event and
-   * what the fail-safe did; exit code `watchdog.exitCode`, else 1 (a stuck task is fatal).
+   * A report for a run whose worker did not send its final snapshot (stuck, crashed): built
+   * from the last statistics record, without histograms, response times or GC figures.
    */
-  private async finishStuck(
-    end: Extract<WorkerEnd, { kind: 'stuck' }>,
+  private reportFromLastStats(
+    stopReason: 'stuck' | 'worker-crashed',
     endedAt: Date,
     realtime: NonNullable<Parameters<typeof buildRunReport>[0]['realtime']>,
-  ): Promise<number> {
-    const exitCode = this.config.watchdog?.exitCode ?? 1;
+    extra: Pick<Parameters<typeof buildRunReport>[0], 'stuck' | 'exitCode'>,
+  ): ReturnType<typeof buildRunReport> {
     const snapshot = snapshotFromStatsRecord(
       this.haveStats ? this.latest : null,
       this.config,
       this.frameNs,
-      'stuck',
+      stopReason,
     );
     const ready = this.ready;
-    const report = buildRunReport({
+    return buildRunReport({
       config: this.config,
       snapshot,
       environment: {
@@ -663,8 +662,24 @@ class WorkerSession {
       endedAt,
       requestedDurationNs: this.options.durationNs === 0 ? null : this.options.durationNs,
       warmup: { frames: this.warmupFrames, durationNs: this.warmupDurationNs },
-      stopReason: 'stuck',
+      stopReason,
       realtime,
+      ...extra,
+    });
+  }
+
+  /**
+   * The watchdog found a slot stuck: the worker may never come back, so the report is
+   * written now from the last statistics record (as for a crash), with the stuck event and
+   * what the fail-safe did; exit code `watchdog.exitCode`, else 1 (a stuck task is fatal).
+   */
+  private async finishStuck(
+    end: Extract<WorkerEnd, { kind: 'stuck' }>,
+    endedAt: Date,
+    realtime: NonNullable<Parameters<typeof buildRunReport>[0]['realtime']>,
+  ): Promise<number> {
+    const exitCode = this.config.watchdog?.exitCode ?? 1;
+    const report = this.reportFromLastStats('stuck', endedAt, realtime, {
       stuck: [
         {
           task: end.event.taskName,
@@ -687,35 +702,7 @@ class WorkerSession {
     realtime: NonNullable<Parameters<typeof buildRunReport>[0]['realtime']>,
   ): Promise<number> {
     this.io.err(`hardtick run: the real-time worker failed: ${reason}\n`);
-    const snapshot = snapshotFromStatsRecord(
-      this.haveStats ? this.latest : null,
-      this.config,
-      this.frameNs,
-      'worker-crashed',
-    );
-    const ready = this.ready;
-    const report = buildRunReport({
-      config: this.config,
-      snapshot,
-      environment: {
-        ...collectEnvironment({
-          clock: ready?.clock ?? 'unknown',
-          waiter: ready?.waiter ?? 'unknown',
-          waiterMarginNs: ready?.marginNs ?? null,
-          timerSlackApplied: ready?.slackApplied ?? false,
-          backend: ready?.backend ?? null,
-          loopThreadId: null,
-        }),
-        thread: 'worker',
-      } as RunEnvironmentWithThread,
-      gc: EMPTY_GC,
-      startedAt: this.measuringAt ?? endedAt,
-      endedAt,
-      requestedDurationNs: this.options.durationNs === 0 ? null : this.options.durationNs,
-      warmup: { frames: this.warmupFrames, durationNs: this.warmupDurationNs },
-      stopReason: 'worker-crashed',
-      realtime,
-    });
+    const report = this.reportFromLastStats('worker-crashed', endedAt, realtime, {});
     const code = await finishRun(report, this.options.reportFile, this.printer, this.io);
     return Math.max(2, code);
   }
