@@ -77,7 +77,7 @@ async function runWithStop(
 }
 
 describe('pause detection with a real SIGSTOP/SIGCONT', () => {
-  // Worker mode only: main-thread runs raise the alarm but do not list attributed pauses yet.
+  // Worker mode here; test/run-main-pauses.test.ts covers --thread main.
   it.each(['worker'] as const)(
     '%s thread: a 300 ms SIGSTOP is one pause of ~300 ms, cause unknown',
     async (thread) => {

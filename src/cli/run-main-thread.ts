@@ -30,18 +30,38 @@
  * the loop's yields (every ~50 ms), never inside a frame. It serves a statistics record
  * (protocol.ts layout, the worker's) refreshed once a second in frame slack through the
  * executive's allocation-free accessors; a scrape never calls `executive.snapshot()`.
+ *
+ * Watchdog (config `watchdog`): this thread creates the heartbeat (a `performance.now()`
+ * heartbeat records its writer's time origin; heartbeat.ts) and gives it to the warm-up and
+ * measured executives, as rt-loop.ts does; the watchdog thread starts before the first
+ * release. Here the stuck thread is the main thread, which cannot write a report while a
+ * task spins on it, so the watchdog ends the process itself (`exitCode: watchdog.exitCode
+ * ?? 1`): it runs the fail-safe, prints one stderr line naming the task, and — since
+ * `process.exit` needs this thread — falls back to SIGKILL after its `killAfterNs`
+ * (watchdog-worker.ts). So in `--thread main` mode a stuck task ends the process WITHOUT a
+ * report (and, in practice, with SIGKILL rather than the code); the worker mode, the
+ * default, writes the report (`stopReason: 'stuck'`) and exits with the code.
+ *
+ * Pauses: the measured drain keeps the `pause` alarms it delivers (not rate-limit
+ * summaries); after the run they are attributed (`pauses.events`, run-shared
+ * `attributeRunPauses`) against this thread's own GcMonitor entries (same isolate as the
+ * loop; times converted as rt-loop.ts `gcToRunNs` does) and /proc/stat steal.
  */
 import { setFlagsFromString } from 'node:v8';
 import { loadConfig } from '../config/load.js';
+import { HardtickError } from '../errors.js';
 import { metricsSourceFromSnapshot } from '../metrics/source.js';
 import { selectClockAndWaiter } from '../native/select.js';
 import { applyRealtime } from '../realtime/apply.js';
 import { collectEnvironment } from '../report/environment.js';
 import { GcMonitor } from '../report/gc-monitor.js';
+import { PAUSES_KEPT, type PauseSighting, readStealNs } from '../report/pauses.js';
 import { buildRunReport } from '../report/run-report.js';
 import type { AlarmRecordView, ExecutiveSnapshot } from '../runtime/index.js';
 import { Executive, KIND_DEADLINE_MISS, KIND_OVERRUN, KIND_TASK_ERROR } from '../runtime/index.js';
 import type { Clock } from '../time/clock.js';
+import { Heartbeat } from '../watchdog/heartbeat.js';
+import { startWatchdog, type WatchdogHandle } from '../watchdog/watchdog.js';
 import type { ChannelHub } from '../worker/channel-hub.js';
 import { listChannels } from '../worker/channels.js';
 import {
@@ -63,10 +83,12 @@ import {
 } from '../worker/setup.js';
 import type { CliIo } from './io.js';
 import {
+  attributeRunPauses,
   channelSummaryLines,
   checkReportPath,
   createChannelHub,
   describeAlarm,
+  describePause,
   describeRunStart,
   describeThrown,
   finishRun,
@@ -153,6 +175,14 @@ export async function runOnMainThread(options: RunOptions, io: CliIo): Promise<n
       }),
       thread: 'main',
     };
+    // Watchdog: this thread writes the heartbeat, so it creates it (see the header).
+    const heartbeat =
+      config.watchdog === null
+        ? undefined
+        : Heartbeat.create({
+            taskNames: modes.flatMap((m) => m.tasks.map((t) => t.name)),
+            clock: backend.clock.startsWith('native') ? 'monotonic' : 'performance',
+          });
     const newExecutive = (): Executive =>
       new Executive({
         clock,
@@ -165,6 +195,8 @@ export async function runOnMainThread(options: RunOptions, io: CliIo): Promise<n
         alarmCapacity: ALARM_CAPACITY,
         alarmRatePerSecond: config.alarms.ratePerSecond,
         traceCapacity: options.traceCapacity ?? 0,
+        // Warm-up executives write it too, so the measured loop's heartbeat path is warm.
+        ...(heartbeat === undefined ? {} : { heartbeat }),
       });
 
     const stop = new StopSignals();
@@ -215,6 +247,10 @@ export async function runOnMainThread(options: RunOptions, io: CliIo): Promise<n
       printer,
     );
 
+    let watchdog: WatchdogHandle | null = null;
+    const sightings: PauseSighting[] = [];
+    let stealAtStartNs: number | null = null;
+    let runStartNs = 0;
     stop.install();
     let measured: Executive;
     let warmupFrames = 0;
@@ -223,10 +259,30 @@ export async function runOnMainThread(options: RunOptions, io: CliIo): Promise<n
     let startedAt = new Date();
     let modeTimer: NodeJS.Timeout | null = null;
     try {
+      if (heartbeat !== undefined && config.watchdog !== null) {
+        const wd = config.watchdog;
+        watchdog = startWatchdog({
+          heartbeat: heartbeat.buffer,
+          graceNs: wd.graceNs,
+          ...(wd.failSafe === null
+            ? {}
+            : { failSafe: { file: wd.failSafe.file, exportName: wd.failSafe.exportName } }),
+          // The stuck thread would be this one: the watchdog ends the process (see the header).
+          exitCode: wd.exitCode ?? 1,
+        });
+        // No release before the watchdog watches (its fail-safe loaded).
+        try {
+          await watchdog.ready;
+        } catch (error) {
+          throw error instanceof HardtickError
+            ? error
+            : new HardtickError('watchdog_failsafe_invalid', `watchdog: ${String(error)}`);
+        }
+      }
       let executive = newExecutive();
       if (warmupNs > 0) {
         stop.onStop = () => executive.requestStop();
-        const outcome = await drive(executive, clock, warmupNs, printer, null, false, null, hub);
+        const outcome = await drive(executive, clock, warmupNs, printer, null, false, null, hub, null);
         warmupFrames = outcome.snapshot.frames.count;
         measuredWarmupNs = outcome.snapshot.elapsedNs;
         if (executive.stopped || stop.signal !== null) {
@@ -247,6 +303,7 @@ export async function runOnMainThread(options: RunOptions, io: CliIo): Promise<n
       if (stopNote === null) {
         stop.onStop = () => measured.requestStop();
         gc.start();
+        stealAtStartNs = readStealNs();
         startedAt = new Date();
         const modeAfter = options.modeAfter;
         if (modeAfter !== null) {
@@ -254,7 +311,18 @@ export async function runOnMainThread(options: RunOptions, io: CliIo): Promise<n
           modeTimer = setTimeout(() => measured.requestMode(modeAfter.mode), modeAfter.afterNs / 1e6);
         }
         const status = options.quiet ? null : new StatusLine();
-        await drive(measured, clock, options.durationNs, printer, status, true, cached, hub);
+        const outcome = await drive(
+          measured,
+          clock,
+          options.durationNs,
+          printer,
+          status,
+          true,
+          cached,
+          hub,
+          sightings,
+        );
+        runStartNs = outcome.startNs;
         if (stop.signal !== null) stopNote = `signal:${stop.signal}`;
         else if (!measured.stopped) stopNote = 'duration';
       }
@@ -262,11 +330,25 @@ export async function runOnMainThread(options: RunOptions, io: CliIo): Promise<n
       if (modeTimer !== null) clearTimeout(modeTimer);
       stop.uninstall();
       await metrics?.close();
+      await watchdog?.stop();
     }
     const endedAt = new Date();
     // Let queued GC observer entries arrive before reading them.
     await new Promise<void>((resolveTurn) => setImmediate(resolveTurn));
+    // Both timelines read back to back (rt-loop.ts `gcToRunNs`): GC entries → run time.
+    const gcToRunNs = clock.nowNs() - performance.now() * 1e6 - runStartNs;
+    const stealAtEndNs = readStealNs();
     const snapshot = measured.snapshot();
+    const gcSummary = gc.stop();
+    const pauses = attributeRunPauses({
+      count: snapshot.alarms.pause,
+      sightings,
+      gcEvents: gcSummary.events,
+      gcToRunNs,
+      stealAtStartNs,
+      stealAtEndNs,
+    });
+    for (const p of pauses.events) printer.alarm(describePause(p));
     // `--trace N`: the executive kept the last N slots; times made relative to its first release.
     const traceCapacity = options.traceCapacity ?? 0;
     const originNs = snapshot.startNs ?? 0;
@@ -282,7 +364,8 @@ export async function runOnMainThread(options: RunOptions, io: CliIo): Promise<n
       config,
       snapshot,
       environment,
-      gc: gc.stop(),
+      gc: gcSummary,
+      pauses,
       startedAt,
       endedAt,
       requestedDurationNs: options.durationNs === 0 ? null : options.durationNs,
@@ -305,12 +388,15 @@ interface DriveOutcome {
   readonly snapshot: ExecutiveSnapshot;
   /** Alarm records delivered (rate-limit summaries included). */
   readonly alarms: number;
+  /** The drive's first release (its alarms' time origin), ns on the executive's clock. */
+  readonly startNs: number;
 }
 
 /**
  * Runs `executive` from now for `durationNs` (0: until stopped), doing the cold-side
  * housekeeping in frame slack. `status` null: no status line. `printAlarms` false: alarms
- * are only counted (warm-up).
+ * are only counted (warm-up). `sightings`: where delivered `pause` alarms are kept (the
+ * first {@link PAUSES_KEPT}, ns since the drive's first release), or null.
  */
 async function drive(
   executive: Executive,
@@ -321,6 +407,7 @@ async function drive(
   printAlarms: boolean,
   cached: CachedRecord | null,
   hub: ChannelHub,
+  sightings: PauseSighting[] | null,
 ): Promise<DriveOutcome> {
   let alarms = 0;
   // Default t0: the next frame-aligned time one frame ahead; `endNs` counts from it.
@@ -329,6 +416,8 @@ async function drive(
   const endNs = durationNs > 0 ? startNs + durationNs : Number.POSITIVE_INFINITY;
   const listener = (a: AlarmRecordView): void => {
     alarms++;
+    if (sightings !== null && a.kind === 'pause' && a.suppressed === 0 && sightings.length < PAUSES_KEPT)
+      sightings.push({ atNs: a.timeNs - startNs, lengthNs: a.value });
     if (!printAlarms) return;
     let line = describeAlarm({ ...a, sinceStartNs: a.timeNs - startNs });
     if (a.kind === 'task-error' && a.taskIndex >= 0) {
@@ -394,7 +483,7 @@ async function drive(
   executive.drainAlarms(listener);
   pollChannels(hub, printer);
   if (printAlarms) for (const line of channelSummaryLines(hub)) printer.line(line);
-  return { snapshot: executive.snapshot(), alarms };
+  return { snapshot: executive.snapshot(), alarms, startNs };
 }
 
 /** Delivers queued channel records to their handlers; a throwing handler is reported, not fatal. */

@@ -16,6 +16,14 @@ import { DEFAULT_NATIVE_MARGIN_NS } from '../native/native-clock.js';
 import type { ScheduleTable } from '../plan/types.js';
 import type { RealtimeLoopTiming } from '../realtime/apply.js';
 import type { RunEnvironment } from '../report/environment.js';
+import type { GcEvent } from '../report/gc-monitor.js';
+import {
+  attributePauses,
+  describePauseCause,
+  type PauseSighting,
+  type PauseSummary,
+  type RunReportPause,
+} from '../report/pauses.js';
 import type { RunReport, RunReportTraceEntry } from '../report/run-report.js';
 import { formatRunSummary } from '../report/summary.js';
 import type { ExecutiveSnapshot, TaskSnapshot } from '../runtime/index.js';
@@ -642,4 +650,43 @@ export class TraceCollector {
     }
     return out;
   }
+}
+
+/** Inputs of {@link attributeRunPauses}. */
+export interface RunPauseInput {
+  /** Pause alarms raised in the measured run (the snapshot's exact count). */
+  readonly count: number;
+  /** Pause alarms delivered by the drain (no rate-limit summaries), ns since the run's first release. */
+  readonly sightings: readonly PauseSighting[];
+  /** The loop isolate's GCs as its `GcMonitor` saw them (`atNs` on the performance timeline). */
+  readonly gcEvents: readonly GcEvent[];
+  /**
+   * Performance timeline → run time: `clock.nowNs() − performance.now() × 1e6 − runStartNs`,
+   * read in the loop's isolate (rt-loop.ts `gcToRunNs`).
+   */
+  readonly gcToRunNs: number;
+  /** /proc/stat steal when measuring started and ended, ns (null: unreadable). */
+  readonly stealAtStartNs: number | null;
+  readonly stealAtEndNs: number | null;
+}
+
+/**
+ * The report's `pauses`: {@link attributePauses} over the drained sightings and the loop
+ * isolate's GCs converted to run time. Cold; allocates.
+ */
+export function attributeRunPauses(input: RunPauseInput): PauseSummary {
+  return attributePauses({
+    count: input.count,
+    sightings: input.sightings,
+    gcEvents: input.gcEvents.map((g) => ({ ...g, atNs: g.atNs + input.gcToRunNs })),
+    stealNs:
+      input.stealAtStartNs === null || input.stealAtEndNs === null
+        ? null
+        : Math.max(0, input.stealAtEndNs - input.stealAtStartNs),
+  });
+}
+
+/** One attributed pause as the end-of-run line (the worker's wording). */
+export function describePause(p: RunReportPause): string {
+  return `pause at t=${(p.atNs / 1e9).toFixed(3)}s (${(p.lengthNs / 1e6).toFixed(1)}ms): ${describePauseCause(p)}`;
 }
