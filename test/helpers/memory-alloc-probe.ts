@@ -23,14 +23,11 @@
  * Prints one JSON line: { subject, iterations, gcEvents, heapDeltaBytes (young generation),
  * totalHeapDeltaBytes (heapUsed), nsPerIteration }.
  */
-import { PerformanceObserver, performance } from 'node:perf_hooks';
-import { getHeapSpaceStatistics } from 'node:v8';
 import { type OverflowPolicy, Pool, type RecordRing, Ring, SpscRing } from '../../src/memory/index.js';
+import { measureAllocation } from './alloc-measure.js';
 
 const subjectName = process.argv[2] ?? 'ring:drop-newest';
 const iterations = Number(process.argv[3] ?? 500_000);
-const gc = (globalThis as { gc?: () => void }).gc;
-if (gc === undefined) throw new Error('run with --expose-gc');
 
 /** Results land here so the JIT keeps the work (a typed array: stores never box). */
 const sink = new Float64Array(1);
@@ -95,51 +92,7 @@ function makeSubject(name: string): (n: number) => void {
 }
 const subjects: [string, (n: number) => void][] = [[subjectName, makeSubject(subjectName)]];
 
-function youngBytes(): number {
-  for (const s of getHeapSpaceStatistics()) if (s.space_name === 'new_space') return s.space_used_size;
-  throw new Error('no new_space in v8.getHeapSpaceStatistics()');
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 for (const [subject, run] of subjects) {
-  for (let i = 0; i < 200; i++) run(10);
-  for (let i = 0; i < 20; i++) run(5_000);
-  await sleep(100);
-  for (let i = 0; i < 10; i++) run(5_000);
-  for (let i = 0; i < 20; i++) {
-    await sleep(20);
-    gc();
-    const h0 = youngBytes();
-    run(20_000);
-    if (youngBytes() - h0 < 1024) break;
-  }
-
-  const gcStarts: number[] = [];
-  const obs = new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) gcStarts.push(e.startTime);
-  });
-  obs.observe({ entryTypes: ['gc'] });
-  gc();
-  gc();
-  const totalBefore = process.memoryUsage().heapUsed;
-  const youngBefore = youngBytes();
-  const t0 = performance.now();
-  run(iterations);
-  const t1 = performance.now();
-  const youngAfter = youngBytes();
-  const totalAfter = process.memoryUsage().heapUsed;
-  await sleep(50);
-  obs.disconnect();
-  const gcEvents = gcStarts.filter((s) => s >= t0 && s <= t1).length;
-  process.stdout.write(
-    `${JSON.stringify({
-      subject,
-      iterations,
-      gcEvents,
-      heapDeltaBytes: youngAfter - youngBefore,
-      totalHeapDeltaBytes: totalAfter - totalBefore,
-      nsPerIteration: ((t1 - t0) * 1e6) / iterations,
-    })}\n`,
-  );
+  const m = await measureAllocation(run, iterations);
+  process.stdout.write(`${JSON.stringify({ subject, ...m })}\n`);
 }

@@ -10,13 +10,10 @@
  * events observed, young-generation growth). Prints one JSON line: { iterations, gcEvents,
  * heapDeltaBytes, nsPerIteration }.
  */
-import { PerformanceObserver, performance } from 'node:perf_hooks';
-import { getHeapSpaceStatistics } from 'node:v8';
 import { Heartbeat } from '../../src/watchdog/heartbeat.js';
+import { measureAllocation } from './alloc-measure.js';
 
 const iterations = Number(process.argv[2] ?? 500_000);
-const gc = (globalThis as { gc?: () => void }).gc;
-if (gc === undefined) throw new Error('run with --expose-gc');
 
 const hb = Heartbeat.create({ taskNames: ['a', 'b', 'c'] });
 const base = 6_700_000_000_000.25;
@@ -37,43 +34,5 @@ function run(n: number): void {
   }
 }
 
-function youngBytes(): number {
-  for (const s of getHeapSpaceStatistics()) if (s.space_name === 'new_space') return s.space_used_size;
-  throw new Error('no new_space in v8.getHeapSpaceStatistics()');
-}
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-for (let i = 0; i < 200; i++) run(10);
-for (let i = 0; i < 20; i++) run(5_000);
-await sleep(100);
-for (let i = 0; i < 10; i++) run(5_000);
-for (let i = 0; i < 20; i++) {
-  await sleep(20);
-  gc();
-  const h0 = youngBytes();
-  run(20_000);
-  if (youngBytes() - h0 < 1024) break;
-}
-
-const gcStarts: number[] = [];
-const obs = new PerformanceObserver((list) => {
-  for (const e of list.getEntries()) gcStarts.push(e.startTime);
-});
-obs.observe({ entryTypes: ['gc'] });
-gc();
-gc();
-const youngBefore = youngBytes();
-const t0 = performance.now();
-run(iterations);
-const t1 = performance.now();
-const youngAfter = youngBytes();
-await sleep(50);
-obs.disconnect();
-process.stdout.write(
-  `${JSON.stringify({
-    iterations,
-    gcEvents: gcStarts.filter((s) => s >= t0 && s <= t1).length,
-    heapDeltaBytes: youngAfter - youngBefore,
-    nsPerIteration: ((t1 - t0) * 1e6) / iterations,
-  })}\n`,
-);
+const m = await measureAllocation(run, iterations);
+process.stdout.write(`${JSON.stringify(m)}\n`);
