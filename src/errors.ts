@@ -14,6 +14,16 @@ export type HardtickErrorCode =
   | 'task_not_function'
   | 'pool_exhausted'
   | 'watchdog_failsafe_invalid'
+  | 'lease_unavailable'
+  | 'lease_backend_missing'
+  | 'fencing_invalid'
+  | 'report_unreadable'
+  | 'report_not_json'
+  | 'report_invalid'
+  | 'check_rules_invalid'
+  | 'samples_unreadable'
+  | 'samples_invalid'
+  | 'task_killed'
   | 'usage';
 
 /** Structured details attached to a {@link HardtickError}. */
@@ -43,6 +53,7 @@ export class HardtickError extends Error {
   /** Every individual problem when several were found at once. */
   readonly issues: readonly string[];
 
+  /** An error with its `code`, the message a user can act on, and the structured `details`. */
   constructor(code: HardtickErrorCode, message: string, details: HardtickErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
     this.name = 'HardtickError';

@@ -58,6 +58,10 @@ describe('resolveConfig fills every default and converts times to integer ns', (
         nice: null,
       },
       watchdog: null,
+      gc: {
+        planned: { enabled: false, everyFrames: null, minSlackNs: null, youngFill: 0.5 },
+        warn: { enabled: false, youngFill: 0.85, oldGrowthBytes: 8 * 1024 * 1024 },
+      },
     } satisfies Omit<ResolvedConfig, 'tasks' | 'modes'>);
   });
 

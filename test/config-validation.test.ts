@@ -87,7 +87,7 @@ describe('config errors: unknown keys get a did-you-mean', () => {
 
   it('lists the allowed keys when nothing is close', () => {
     expect(onlyProblem(config({ tasks: [task({ priority: 3 })] }))).toBe(
-      'tasks[0]: unknown key "priority" (allowed keys: name, period, budget, deadline, phase, run, overrun)',
+      'tasks[0]: unknown key "priority" (allowed keys: name, period, budget, deadline, phase, run, overrun, isolate, isolateGrace)',
     );
   });
 

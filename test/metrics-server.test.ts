@@ -64,6 +64,7 @@ const SNAPSHOT: ExecutiveSnapshot = {
     'mode-change': 0,
     stopped: 0,
     pause: 0,
+    killed: 0,
   },
   alarmsDropped: 6,
   stopped: false,

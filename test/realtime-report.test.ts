@@ -31,6 +31,7 @@ const snapshot = (): ExecutiveSnapshot => ({
     'mode-change': 0,
     stopped: 0,
     pause: 0,
+    killed: 0,
   },
   alarmsDropped: 0,
   stopped: true,

@@ -11,6 +11,10 @@ describe('GcMonitor', () => {
       unplanned: 0,
       byKind: { minor: 0, major: 0, incremental: 0, weakcb: 0, other: 0 },
       events: [],
+      planned: 0,
+      unplannedEvents: [],
+      overlaps: [],
+      governance: null,
     });
   });
 

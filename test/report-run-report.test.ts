@@ -194,6 +194,7 @@ describe('buildRunReport (ManualClock executive)', () => {
       'mode-change': 0,
       stopped: 0,
       pause: 0,
+      killed: 0,
     });
     expect(report.fatal).toEqual({
       kinds: ['deadline-miss', 'frame-overrun', 'task-error'],
@@ -235,6 +236,7 @@ describe('buildRunReport (ManualClock executive)', () => {
           'mode-change': 0,
           stopped: 1,
           pause: 0,
+          killed: 0,
         },
         alarmsDropped: 0,
         stopped: true,

@@ -127,6 +127,14 @@ describe('hardtick run --thread main: a real SIGSTOP/SIGCONT', () => {
     expect(longest!.atNs).toBeGreaterThan(0);
     expect(longest!.atNs).toBeLessThan(2.5e9);
     expect(longest!.cause).toBe('unknown');
+    // Steal was sampled around it (every ~50 ms): the interval containing the pause.
+    const around = longest!.steal;
+    expect(around, JSON.stringify(longest)).toBeDefined();
+    expect(around!.containing.fromNs).toBeLessThanOrEqual(longest!.atNs - longest!.lengthNs);
+    expect(around!.containing.toNs).toBeGreaterThanOrEqual(longest!.atNs);
+    expect(around!.containing.toNs - around!.containing.fromNs).toBeLessThan(longest!.lengthNs + 1.5e9);
+    expect(around!.containing.stealNs).toBeGreaterThanOrEqual(0);
+    expect(longest!.stealNs).toBe(around!.containing.stealNs);
     expect(stderr).toMatch(/pause at t=[\d.]+s \([\d.]+ms\): unknown/);
     console.log(
       `main: SIGSTOP 300 ms → pause ${(longest!.lengthNs / 1e6).toFixed(1)} ms at t=${(longest!.atNs / 1e9).toFixed(3)}s`,

@@ -2,10 +2,10 @@
  * The watchdog wired into `hardtick run --thread main`, end to end with a real child process
  * (dist's CLI, so `npm run build` first): examples/bad-tasks/spin-forever.json has a task that
  * spins forever after ~300 ms, `watchdog: { grace: 50ms, failSafe, exitCode: 75 }`. The stuck
- * thread is the main thread, so no report is written: the watchdog runs the fail-safe
- * (marker file), prints its stderr line naming the task and ends the process — with the code
- * when the main thread can still run `process.exit`, otherwise (the usual case: it spins)
- * with SIGKILL after `killAfterNs` (watchdog-worker.ts). Both clocks.
+ * thread is the main thread: the watchdog runs the fail-safe (marker file), prints its stderr
+ * line naming the task, then interrupts the spinning main thread (in-process inspector
+ * session), which writes the full report (`stopReason: 'stuck'`, the stuck entry with the
+ * fail-safe's result) and exits with 75 — no SIGKILL. Both clocks.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { RunReport } from '../src/report/run-report.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CONFIG = join(ROOT, 'examples/bad-tasks/spin-forever.json');
@@ -65,22 +66,36 @@ describe('hardtick run --thread main with a watchdog: a task that spins forever'
     ['native', {}],
     ['js-clock', { HARDTICK_NATIVE: '0' }],
   ] as const) {
-    it(`${name}: the watchdog names the task, runs the fail-safe and ends the process`, async () => {
+    it(`${name}: fail-safe, then the stuck main thread writes the report and exits 75`, async () => {
       const r = await runStuckMain(name, env);
       expect(r.stderr).toMatch(
-        /hardtick watchdog: task "control" \(frame \d+, slot 0\) still running [\d.]+ ms past its deadline; exiting with code 75/,
+        /hardtick watchdog: task "control" \(frame \d+, slot 0\) still running [\d.]+ ms past its deadline; ending the process with code 75/,
       );
-      // The main thread spins: `process.exit(75)` cannot run there, so SIGKILL is the fallback.
-      expect(r.code === 75 || r.signal === 'SIGKILL', `code ${r.code} signal ${r.signal}: ${r.stderr}`).toBe(
-        true,
-      );
+      expect(r.stderr).toMatch(/alarm stuck: task control slot 0 frame \d+, [\d.]+ ms past its deadline/);
+      // The main thread spins, yet it ran the watchdog's handler and exited with the code.
+      expect(r.signal, r.stderr).toBeNull();
+      expect(r.code, r.stderr).toBe(75);
+      expect(r.stderr).not.toMatch(/SIGKILL|debugger/i);
       expect(r.wallMs).toBeLessThan(WALL_BOUND_MS);
       expect(existsSync(r.marker)).toBe(true);
       expect((JSON.parse(readFileSync(r.marker, 'utf8')) as { taskName: string }).taskName).toBe('control');
-      // No report in main-thread mode: the thread that would write it is the stuck one.
-      expect(existsSync(r.reportFile)).toBe(false);
+      // The report, written by the (stuck) main thread from the executive's state.
+      const report = JSON.parse(readFileSync(r.reportFile, 'utf8')) as RunReport;
+      expect(report.schema).toBe('hardtick.run/v1');
+      expect(report.stopReason).toBe('stuck');
+      expect(report.exitCode).toBe(75);
+      expect(report.environment.thread).toBe('main');
+      expect(report.stuck).toEqual([
+        expect.objectContaining({ task: 'control', slot: 0, failSafe: 'ran', ordinal: 1, recoveredNs: null }),
+      ]);
+      expect(report.stuck![0]!.overrunNs).toBeGreaterThanOrEqual(50e6);
+      // ~150 frames ran before the task got stuck; the histograms are real (not a stats record).
+      const control = report.tasks.find((t) => t.name === 'control')!;
+      expect(control.runs).toBeGreaterThanOrEqual(100);
+      expect(control.execHistogram.length).toBeGreaterThan(0);
       console.log(
-        `main-thread watchdog (${name}): ended by ${r.signal ?? `exit ${r.code}`} after ${r.wallMs} ms wall`,
+        `main-thread watchdog (${name}): stuck seen ${(report.stuck![0]!.overrunNs / 1e6).toFixed(1)} ms past the deadline, ` +
+          `report written and exit 75 after ${r.wallMs} ms wall`,
       );
     }, 30_000);
   }

@@ -89,9 +89,18 @@ describe('pause detection with a real SIGSTOP/SIGCONT', () => {
       expect(longest!.lengthNs).toBeGreaterThan(280e6);
       expect(longest!.lengthNs).toBeLessThan(400e6);
       expect(longest!.cause).toBe('unknown');
+      // Steal was sampled around it (every ~50 ms): the interval containing the pause.
+      const around = longest!.steal;
+      expect(around, JSON.stringify(longest)).toBeDefined();
+      expect(around!.containing.fromNs).toBeLessThanOrEqual(longest!.atNs - longest!.lengthNs);
+      expect(around!.containing.toNs).toBeGreaterThanOrEqual(longest!.atNs);
+      expect(around!.containing.toNs - around!.containing.fromNs).toBeLessThan(longest!.lengthNs + 1.5e9);
+      expect(around!.containing.stealNs).toBeGreaterThanOrEqual(0);
+      expect(longest!.stealNs).toBe(around!.containing.stealNs);
       expect(stderr).toMatch(/alarm pause: frame \d+ t=[\d.]+s paused/);
       console.log(
-        `${thread}: SIGSTOP 300 ms → pause ${(longest!.lengthNs / 1e6).toFixed(1)} ms (${longest!.cause})`,
+        `${thread}: SIGSTOP 300 ms → pause ${(longest!.lengthNs / 1e6).toFixed(1)} ms (${longest!.cause}), steal sampled over ` +
+          `[${(around!.containing.fromNs / 1e6).toFixed(1)}, ${(around!.containing.toNs / 1e6).toFixed(1)}] ms: ${around!.containing.stealNs / 1e6} ms`,
       );
     },
     30_000,

@@ -54,6 +54,7 @@ describe('alarm kinds', () => {
       'mode-change',
       'stopped',
       'pause',
+      'killed',
     ]);
     expect(ALARM_KINDS[KIND_OVERRUN]).toBe('overrun');
   });

@@ -61,7 +61,12 @@ describe('watchdog on a task that never returns', () => {
       if (m.type === 'spinning') spinning = m;
     });
     const handle = watchdog;
-    await until('stuck event', () => handle.stuckEvents.length > 0 && Atomics.load(flags, 0) === 1, 5_000);
+    // Two threads post (the RT worker's `spinning`, the watchdog's `stuck`): no order between them.
+    await until(
+      'stuck event',
+      () => handle.stuckEvents.length > 0 && Atomics.load(flags, 0) === 1 && spinning !== undefined,
+      5_000,
+    );
 
     // The RT worker is still spinning: it has not exited, and the heartbeat still says running.
     const snap = { seq: 0, state: 0, frame: 0, slot: 0, task: 0, startNs: 0, deadlineNs: 0 };
@@ -115,6 +120,71 @@ describe('watchdog on a task that never returns', () => {
     await until('fail-safe result', () => handle.failSafeResults.length === 1, 5_000);
     expect(handle.stuckEvents[0]).toMatchObject({ taskName: 'spinner', slot: 1, frame: 2 });
     expect(handle.failSafeResults[0]).toMatchObject({ ok: false, error: 'actuator bus offline' });
+  });
+});
+
+describe('watchdog on a loop that gets stuck, recovers, and gets stuck again', () => {
+  it('raises a new event each time, runs the fail-safe once per event with its params', async () => {
+    const hb = Heartbeat.create({ taskNames: ['a', 'b', 'slow'] });
+    const outputs = new SharedArrayBuffer(64);
+    const words = new Int32Array(outputs, 32, 3);
+    const order: string[] = [];
+    watchdog = startWatchdog({
+      heartbeat: hb.buffer,
+      graceNs: 20 * MS,
+      pollNs: 5 * MS,
+      failSafe: { file: FAIL_SAFE, exportName: 'withParams' },
+      failSafeData: { outputs },
+      failSafeParams: { code: 42 },
+      onStuck: (e) => order.push(`stuck ${e.ordinal}`),
+      onRecovered: (e) => order.push(`recovered ${e.ordinal}`),
+    });
+    await watchdog.ready;
+    rt = startTsWorker(RT_WORKER, {
+      workerData: { heartbeat: hb.buffer, mode: 'twice', periodMs: 5, frames: 10, stuckMs: 150 },
+    });
+    await new Promise<void>((resolve, reject) => {
+      rt!.on('message', (m: { type: string }) => m.type === 'done' && resolve());
+      rt!.on('error', reject);
+    });
+    const handle = watchdog;
+    await until('second recovery', () => handle.recoveredEvents.length === 2, 5_000);
+    await until('second fail-safe result', () => handle.failSafeResults.length === 2, 5_000);
+    expect(order).toEqual(['stuck 1', 'recovered 1', 'stuck 2', 'recovered 2']);
+    expect(handle.stuckEvents.map((e) => [e.ordinal, e.taskName, e.slot, e.frame])).toEqual([
+      [1, 'slow', 1, 10],
+      [2, 'slow', 1, 21],
+    ]);
+    expect(handle.failSafeResults.map((r) => [r.ordinal, r.ok])).toEqual([
+      [1, true],
+      [2, true],
+    ]);
+    // Ran twice, with the params, the second time for event 2.
+    expect(Atomics.load(words, 0)).toBe(2);
+    expect(Atomics.load(words, 1)).toBe(42);
+    expect(Atomics.load(words, 2)).toBe(2);
+    expect(hb.stuckCount()).toBe(2);
+    for (const r of handle.recoveredEvents) {
+      // The slot ran 150 ms against a 2 ms deadline; the watchdog polls every 5 ms.
+      expect(r.overrunNs).toBeGreaterThanOrEqual(140 * MS);
+      expect(r.overrunNs).toBeLessThan(150 * MS + MARGIN_NS);
+    }
+  });
+
+  it('refuses failSafeParams that are not a JSON value, saying where', () => {
+    const hb = Heartbeat.create({ taskNames: ['a'] });
+    const attempt = (failSafeParams: unknown) => () =>
+      startWatchdog({ heartbeat: hb.buffer, graceNs: MS, failSafeParams });
+    const expected = 'expected a JSON value (null, boolean, finite number, string, array or plain object)';
+    expect(attempt({ pins: [1, Symbol('x')] })).toThrow(
+      expect.objectContaining({
+        code: 'config_invalid',
+        message: `watchdog failSafeParams.pins[1]: ${expected}, got a symbol`,
+      }),
+    );
+    expect(attempt(new Map())).toThrow(
+      expect.objectContaining({ message: `watchdog failSafeParams: ${expected}, got a Map` }),
+    );
   });
 });
 

@@ -34,13 +34,17 @@
  * Watchdog (config `watchdog`): this thread creates the heartbeat (a `performance.now()`
  * heartbeat records its writer's time origin; heartbeat.ts) and gives it to the warm-up and
  * measured executives, as rt-loop.ts does; the watchdog thread starts before the first
- * release. Here the stuck thread is the main thread, which cannot write a report while a
- * task spins on it, so the watchdog ends the process itself (`exitCode: watchdog.exitCode
- * ?? 1`): it runs the fail-safe, prints one stderr line naming the task, and — since
- * `process.exit` needs this thread — falls back to SIGKILL after its `killAfterNs`
- * (watchdog-worker.ts). So in `--thread main` mode a stuck task ends the process WITHOUT a
- * report (and, in practice, with SIGKILL rather than the code); the worker mode, the
- * default, writes the report (`stopReason: 'stuck'`) and exits with the code.
+ * release. Here the stuck thread is the main thread itself. With `onStuck: "end-run"` the
+ * watchdog runs the fail-safe, prints one stderr line naming the task, then interrupts this
+ * thread (`interruptMain`: an in-process inspector session; watchdog-worker.ts), which —
+ * with the stuck task still on its stack — builds the report from the executive's state
+ * (`stopReason: 'stuck'`, the stuck entry with the fail-safe's result), writes it
+ * synchronously and exits with `watchdog.exitCode ?? 1`. A thread blocked outside
+ * JavaScript (a synchronous system call) takes no interrupt: after `killAfterNs` (twice
+ * that once the handler started) the watchdog writes a minimal `hardtick.stuck/v1` file to
+ * the `--report` path and sends SIGKILL, saying so on stderr. With `onStuck:
+ * "keep-running"` the watchdog never ends the process: each stuck event is printed when
+ * this thread yields again, and the report lists them (exit code `watchdog.exitCode ?? 1`).
  *
  * Pauses: the measured drain keeps the `pause` alarms it delivers (not rate-limit
  * summaries); after the run they are attributed (`pauses.events`, run-shared
@@ -50,13 +54,16 @@
 import { setFlagsFromString } from 'node:v8';
 import { loadConfig } from '../config/load.js';
 import { HardtickError } from '../errors.js';
+import { setUpGcGovernance, startGovernedMeasurement, withGcEvidence } from '../gc/governance.js';
+import { MissSightings } from '../gc/overlaps.js';
 import { metricsSourceFromSnapshot } from '../metrics/source.js';
 import { selectClockAndWaiter } from '../native/select.js';
 import { applyRealtime } from '../realtime/apply.js';
 import { collectEnvironment } from '../report/environment.js';
 import { GcMonitor } from '../report/gc-monitor.js';
 import { PAUSES_KEPT, type PauseSighting, readStealNs } from '../report/pauses.js';
-import { buildRunReport } from '../report/run-report.js';
+import { buildRunReport, type RunReport } from '../report/run-report.js';
+import { StealSampler } from '../report/steal.js';
 import type { AlarmRecordView, ExecutiveSnapshot } from '../runtime/index.js';
 import { Executive, KIND_DEADLINE_MISS, KIND_OVERRUN, KIND_TASK_ERROR } from '../runtime/index.js';
 import type { Clock } from '../time/clock.js';
@@ -89,9 +96,12 @@ import {
   createChannelHub,
   describeAlarm,
   describePause,
+  describeRecovered,
   describeRunStart,
+  describeStuck,
   describeThrown,
   finishRun,
+  finishRunSync,
   LinePrinter,
   loopTimingFor,
   type RunEnvironmentWithThread,
@@ -100,7 +110,9 @@ import {
   StopSignals,
   snapshotFromStatsRecord,
   startRunMetrics,
+  stuckReportEntries,
   traceEntries,
+  traceOverrunEntries,
 } from './run-shared.js';
 
 /**
@@ -115,6 +127,10 @@ export const YIELD_INTERVAL_NS = 50_000_000;
 export const FORCE_YIELD_NS = 1_000_000_000;
 /** Status line period, ns. */
 const STATUS_INTERVAL_NS = 1_000_000_000;
+/** Steal sampling period (a timer: it fires in the loop's yields), ms. */
+const STEAL_SAMPLE_INTERVAL_MS = 50;
+/** Steal samples kept around a pause seen: this much either side of when it was seen, ns. */
+const STEAL_PIN_PAD_NS = 2_000_000_000;
 /** How often the cached statistics record (for `/metrics`) is refreshed, ns. */
 const RECORD_INTERVAL_NS = 1_000_000_000;
 /** Record fills after the warm-up, so the record path is optimised (see rt-loop.ts). */
@@ -183,6 +199,9 @@ export async function runOnMainThread(options: RunOptions, io: CliIo): Promise<n
             taskNames: modes.flatMap((m) => m.tasks.map((t) => t.name)),
             clock: backend.clock.startsWith('native') ? 'monotonic' : 'performance',
           });
+    // GC governance on this isolate (the loop's heap), before any executive exists.
+    const { plannedGc } = setUpGcGovernance(config.gc, clock);
+    const misses = new MissSightings();
     const newExecutive = (): Executive =>
       new Executive({
         clock,
@@ -197,6 +216,8 @@ export async function runOnMainThread(options: RunOptions, io: CliIo): Promise<n
         traceCapacity: options.traceCapacity ?? 0,
         // Warm-up executives write it too, so the measured loop's heartbeat path is warm.
         ...(heartbeat === undefined ? {} : { heartbeat }),
+        // GC governance (config `gc`): warm-up executives run it too (its path gets optimised).
+        ...(plannedGc === null ? {} : { slackHook: plannedGc }),
       });
 
     const stop = new StopSignals();
@@ -250,6 +271,9 @@ export async function runOnMainThread(options: RunOptions, io: CliIo): Promise<n
     let watchdog: WatchdogHandle | null = null;
     const sightings: PauseSighting[] = [];
     let stealAtStartNs: number | null = null;
+    /** Steal sampled every ~50 ms in the loop's yields while measuring (executive clock). */
+    const steal = new StealSampler();
+    let stealTimer: NodeJS.Timeout | null = null;
     let runStartNs = 0;
     stop.install();
     let measured: Executive;
@@ -258,17 +282,47 @@ export async function runOnMainThread(options: RunOptions, io: CliIo): Promise<n
     let stopNote: string | null = null;
     let startedAt = new Date();
     let modeTimer: NodeJS.Timeout | null = null;
+    /** The executive running now (warm-up, then measured), for a report written while stuck. */
+    let current: Executive | null = null;
+    let measuring = false;
+    let stuckPrinted = 0;
     try {
       if (heartbeat !== undefined && config.watchdog !== null) {
         const wd = config.watchdog;
+        const endRun = wd.onStuck === 'end-run';
         watchdog = startWatchdog({
           heartbeat: heartbeat.buffer,
           graceNs: wd.graceNs,
           ...(wd.failSafe === null
             ? {}
             : { failSafe: { file: wd.failSafe.file, exportName: wd.failSafe.exportName } }),
-          // The stuck thread would be this one: the watchdog ends the process (see the header).
-          exitCode: wd.exitCode ?? 1,
+          failSafeParams: wd.failSafeParams,
+          // The stuck thread is this one: the watchdog interrupts it, and it writes the
+          // report and exits right there (see the header). keep-running: it never ends it.
+          exitCode: endRun ? (wd.exitCode ?? 1) : null,
+          interruptMain: true,
+          beforeExit: (event, code) => {
+            if (event.ordinal > stuckPrinted) printer.alarm(describeStuck(event));
+            const report = reportNow(true, {
+              stuck: watchdog === null ? [] : stuckReportEntries(watchdog),
+              exitCode: code,
+            });
+            finishRunSync(report, options.reportFile, printer, io);
+          },
+          ...(options.reportFile === null
+            ? {}
+            : {
+                fallbackReport: {
+                  file: options.reportFile,
+                  fields: { config: { name: config.name, file: config.file }, thread: 'main' },
+                },
+              }),
+          // keep-running: printed when this thread yields again.
+          onStuck: (event) => {
+            stuckPrinted = event.ordinal;
+            printer.alarm(describeStuck(event));
+          },
+          onRecovered: (event) => printer.alarm(describeRecovered(event)),
         });
         // No release before the watchdog watches (its fail-safe loaded).
         try {
@@ -280,6 +334,7 @@ export async function runOnMainThread(options: RunOptions, io: CliIo): Promise<n
         }
       }
       let executive = newExecutive();
+      current = executive;
       if (warmupNs > 0) {
         stop.onStop = () => executive.requestStop();
         const outcome = await drive(executive, clock, warmupNs, printer, null, false, null, hub, null);
@@ -300,10 +355,26 @@ export async function runOnMainThread(options: RunOptions, io: CliIo): Promise<n
         }
       }
       measured = executive;
+      current = executive;
       if (stopNote === null) {
+        measuring = true;
         stop.onStop = () => measured.requestStop();
+        // Seed the planned-GC cost estimate and zero its counts before the monitor starts.
+        startGovernedMeasurement(plannedGc, config.gc.planned.enabled);
         gc.start();
         stealAtStartNs = readStealNs();
+        steal.sample(clock.nowNs());
+        let pinned = 0;
+        // Fires in the loop's event-loop turns (every ~50 ms): never inside a frame.
+        stealTimer = setInterval(() => {
+          const nowNs = clock.nowNs();
+          steal.sample(nowNs);
+          // Keep the samples around each pause seen (its alarm was drained in this turn).
+          for (; pinned < sightings.length; pinned++) {
+            const p = sightings[pinned]!;
+            steal.pin(nowNs - p.lengthNs - STEAL_PIN_PAD_NS, nowNs + STEAL_PIN_PAD_NS);
+          }
+        }, STEAL_SAMPLE_INTERVAL_MS);
         startedAt = new Date();
         const modeAfter = options.modeAfter;
         if (modeAfter !== null) {
@@ -321,6 +392,7 @@ export async function runOnMainThread(options: RunOptions, io: CliIo): Promise<n
           cached,
           hub,
           sightings,
+          misses,
         );
         runStartNs = outcome.startNs;
         if (stop.signal !== null) stopNote = `signal:${stop.signal}`;
@@ -328,58 +400,92 @@ export async function runOnMainThread(options: RunOptions, io: CliIo): Promise<n
       }
     } finally {
       if (modeTimer !== null) clearTimeout(modeTimer);
+      if (stealTimer !== null) clearInterval(stealTimer);
       stop.uninstall();
       await metrics?.close();
       await watchdog?.stop();
     }
-    const endedAt = new Date();
     // Let queued GC observer entries arrive before reading them.
     await new Promise<void>((resolveTurn) => setImmediate(resolveTurn));
-    // Both timelines read back to back (rt-loop.ts `gcToRunNs`): GC entries → run time.
-    const gcToRunNs = clock.nowNs() - performance.now() * 1e6 - runStartNs;
-    const stealAtEndNs = readStealNs();
-    const snapshot = measured.snapshot();
-    const gcSummary = gc.stop();
-    const pauses = attributeRunPauses({
-      count: snapshot.alarms.pause,
-      sightings,
-      gcEvents: gcSummary.events,
-      gcToRunNs,
-      stealAtStartNs,
-      stealAtEndNs,
+    const report = reportNow(false, {
+      // keep-running: every stuck event (the loop came back from each), exit code as configured.
+      ...(watchdog === null || watchdog.stuckEvents.length === 0
+        ? {}
+        : { stuck: stuckReportEntries(watchdog), exitCode: config.watchdog?.exitCode ?? 1 }),
     });
-    for (const p of pauses.events) printer.alarm(describePause(p));
-    // `--trace N`: the executive kept the last N slots; times made relative to its first release.
-    const traceCapacity = options.traceCapacity ?? 0;
-    const originNs = snapshot.startNs ?? 0;
-    const trace =
-      traceCapacity > 0
-        ? traceEntries(
-            measured.trace().map((r) => ({ ...r, startNs: r.startNs - originNs, endNs: r.endNs - originNs })),
-            config,
-            traceCapacity,
-          )
-        : null;
-    const report = buildRunReport({
-      config,
-      snapshot,
-      environment,
-      gc: gcSummary,
-      pauses,
-      startedAt,
-      endedAt,
-      requestedDurationNs: options.durationNs === 0 ? null : options.durationNs,
-      warmup: { frames: warmupFrames, durationNs: warmupFrames === 0 ? 0 : measuredWarmupNs },
-      stopReason: stopNote ?? snapshot.stopReason,
-      realtime: {
-        thread: 'main',
-        steps: realtime.steps,
-        throttling: realtime.throttling,
-        warnings: realtime.warnings,
-      },
-      trace,
-    });
+    for (const p of report.pauses.events) printer.alarm(describePause(p));
     return finishRun(report, options.reportFile, printer, io);
+
+    /**
+     * The report from the executive's state now: after the run, or (`stuck`) from the
+     * watchdog's interrupt while a task of `current` is still on this thread's stack.
+     */
+    function reportNow(
+      stuck: boolean,
+      extra: Pick<Parameters<typeof buildRunReport>[0], 'stuck' | 'exitCode'>,
+    ): RunReport {
+      const endedAt = new Date();
+      const source = stuck ? (current ?? measured) : measured;
+      const snapshot = source.snapshot();
+      // While stuck the drive never returned: its origin is the executive's first release.
+      if (stuck) runStartNs = snapshot.startNs ?? 0;
+      // Both timelines read back to back (rt-loop.ts `gcToRunNs`): GC entries → run time.
+      const gcToRunNs = clock.nowNs() - performance.now() * 1e6 - runStartNs;
+      const stealAtEndNs = readStealNs();
+      if (measuring) steal.sample(clock.nowNs());
+      const gcSummary = gc.stop();
+      const pauses = attributeRunPauses({
+        count: snapshot.alarms.pause,
+        sightings,
+        gcEvents: gcSummary.events,
+        gcToRunNs,
+        stealAtStartNs,
+        stealAtEndNs,
+        stealSamples: steal.samples().map((x) => ({ atNs: x.atNs - runStartNs, stealNs: x.stealNs })),
+      });
+      // `--trace N`: the executive kept the last N slots; times made relative to its first release.
+      const traceCapacity = options.traceCapacity ?? 0;
+      const originNs = snapshot.startNs ?? 0;
+      const traceRecords =
+        traceCapacity > 0
+          ? source.trace().map((r) => ({ ...r, startNs: r.startNs - originNs, endNs: r.endNs - originNs }))
+          : null;
+      const trace = traceRecords === null ? null : traceEntries(traceRecords, config, traceCapacity);
+      const traceOverruns =
+        traceRecords === null ? null : traceOverrunEntries(traceRecords, config, traceCapacity);
+      return buildRunReport({
+        config,
+        snapshot,
+        environment,
+        gc: withGcEvidence(gcSummary, {
+          governance: plannedGc?.summary(runStartNs) ?? null,
+          sightings: misses.list(),
+          gcToRunNs,
+        }),
+        pauses,
+        startedAt,
+        endedAt,
+        requestedDurationNs: options.durationNs === 0 ? null : options.durationNs,
+        warmup:
+          stuck && !measuring
+            ? { frames: 0, durationNs: 0 }
+            : { frames: warmupFrames, durationNs: warmupFrames === 0 ? 0 : measuredWarmupNs },
+        stopReason: stuck
+          ? measuring
+            ? 'stuck'
+            : 'stuck (during warm-up)'
+          : (stopNote ?? snapshot.stopReason),
+        realtime: {
+          thread: 'main',
+          steps: realtime.steps,
+          throttling: realtime.throttling,
+          warnings: realtime.warnings,
+        },
+        trace,
+        traceOverruns,
+        ...extra,
+      });
+    }
   }
 }
 
@@ -408,6 +514,7 @@ async function drive(
   cached: CachedRecord | null,
   hub: ChannelHub,
   sightings: PauseSighting[] | null,
+  misses: MissSightings | null = null,
 ): Promise<DriveOutcome> {
   let alarms = 0;
   // Default t0: the next frame-aligned time one frame ahead; `endNs` counts from it.
@@ -418,6 +525,17 @@ async function drive(
     alarms++;
     if (sightings !== null && a.kind === 'pause' && a.suppressed === 0 && sightings.length < PAUSES_KEPT)
       sightings.push({ atNs: a.timeNs - startNs, lengthNs: a.value });
+    // Misses checked against this isolate's GCs in the report (`gc.overlaps`).
+    if (misses !== null && a.suppressed === 0)
+      misses.add({
+        kind: a.kind,
+        task: a.task,
+        mode: a.mode,
+        frame: a.frame,
+        atNs: a.timeNs - startNs,
+        valueNs: a.value,
+        frameNs: executive.frameNs,
+      });
     if (!printAlarms) return;
     let line = describeAlarm({ ...a, sinceStartNs: a.timeNs - startNs });
     if (a.kind === 'task-error' && a.taskIndex >= 0) {

@@ -3,7 +3,7 @@
  * worker in run-worker.ts): parsed options, planning, the report path check and write,
  * the line printer, stop signals, alarm and status formatting. Cold code only.
  */
-import { constants } from 'node:fs';
+import { constants, mkdirSync, writeFileSync } from 'node:fs';
 import { access, mkdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -24,10 +24,13 @@ import {
   type PauseSummary,
   type RunReportPause,
 } from '../report/pauses.js';
-import type { RunReport, RunReportTraceEntry } from '../report/run-report.js';
+import type { RunReport, RunReportStuckEntry, RunReportTraceEntry } from '../report/run-report.js';
+import type { StealSample } from '../report/steal.js';
 import { formatRunSummary } from '../report/summary.js';
 import type { ExecutiveSnapshot, TaskSnapshot } from '../runtime/index.js';
 import { ALARM_KINDS, KIND_COUNT, KIND_FRAME_OVERRUN } from '../runtime/index.js';
+import { FlaggedTraceKeeper, TRACE_FLAGGED_KEPT, TRACE_KEEP_FLAGS } from '../runtime/trace-ring.js';
+import type { FailSafeResult, RecoveredEvent, StuckEvent } from '../watchdog/watchdog.js';
 import { ChannelHub } from '../worker/channel-hub.js';
 import {
   ST_ALARMS_DROPPED,
@@ -236,6 +239,32 @@ export async function finishRun(
 }
 
 /**
+ * {@link finishRun}, synchronously: for the watchdog's `beforeExit` on a stuck main thread,
+ * where no event-loop turn follows (`process.exit` comes next). Returns the exit code.
+ */
+export function finishRunSync(
+  report: RunReport,
+  reportFile: string | null,
+  printer: LinePrinter,
+  io: CliIo,
+): number {
+  printer.finish();
+  io.out(formatRunSummary(report));
+  if (reportFile !== null) {
+    const path = resolve(reportFile);
+    try {
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, `${JSON.stringify(report, null, 2)}\n`);
+    } catch (error) {
+      io.err(`hardtick run: cannot write the report ${path}: ${(error as Error).message}\n`);
+      return 2;
+    }
+    io.out(`report: ${path}\n`);
+  }
+  return report.exitCode;
+}
+
+/**
  * Turns SIGINT/SIGTERM into a stop request (`onStop`). A second signal exits the process
  * at once with the conventional code (128 + signal number).
  */
@@ -403,6 +432,8 @@ function describeValue(a: AlarmLine): string {
       return `stopped (reason code ${a.value})`;
     case 'pause':
       return `paused ${formatDurationNs(a.value)} (cause printed at the end of the run)`;
+    case 'killed':
+      return `killed after ${formatDurationNs(a.value)} (isolated worker terminated, respawning)`;
     default:
       return `value ${a.value}`;
   }
@@ -580,17 +611,36 @@ export function traceEntries(
   limit: number,
 ): RunReportTraceEntry[] {
   const sorted = [...records].sort((a, b) => a.startNs - b.startNs || a.frame - b.frame);
-  return sorted.slice(Math.max(0, sorted.length - limit)).map((r) => {
-    const mode = config.modes[r.mode];
-    return {
-      frame: r.frame,
-      task: mode?.tasks[r.task]?.name ?? `#${r.task}`,
-      mode: mode?.name ?? `#${r.mode}`,
-      startNs: r.startNs,
-      endNs: r.endNs,
-      flags: r.flags,
-    };
-  });
+  return sorted.slice(Math.max(0, sorted.length - limit)).map((r) => namedTraceEntry(r, config));
+}
+
+/**
+ * The report's `traceOverruns`: the overrun / deadline-miss records older than the last
+ * `limit` (those the trace ring and collector kept after their window moved on), named and
+ * ordered like {@link traceEntries}. Cold; allocates.
+ */
+export function traceOverrunEntries(
+  records: readonly NumericTraceRecord[],
+  config: ResolvedConfig,
+  limit: number,
+): RunReportTraceEntry[] {
+  const sorted = [...records].sort((a, b) => a.startNs - b.startNs || a.frame - b.frame);
+  return sorted
+    .slice(0, Math.max(0, sorted.length - limit))
+    .filter((r) => (r.flags & TRACE_KEEP_FLAGS) !== 0)
+    .map((r) => namedTraceEntry(r, config));
+}
+
+function namedTraceEntry(r: NumericTraceRecord, config: ResolvedConfig): RunReportTraceEntry {
+  const mode = config.modes[r.mode];
+  return {
+    frame: r.frame,
+    task: mode?.tasks[r.task]?.name ?? `#${r.task}`,
+    mode: mode?.name ?? `#${r.mode}`,
+    startNs: r.startNs,
+    endNs: r.endNs,
+    flags: r.flags,
+  };
 }
 
 /**
@@ -603,6 +653,8 @@ export class TraceCollector {
   private readonly rec: Float64Array;
   /** Records taken so far (the collector holds the last `min(taken, capacity)`). */
   private taken = 0;
+  /** Overrun / deadline-miss records kept after the window moved past them. */
+  private readonly flagged: FlaggedTraceKeeper;
 
   constructor(
     readonly capacity: number,
@@ -618,6 +670,7 @@ export class TraceCollector {
   ) {
     this.data = new Float64Array(Math.max(1, capacity) * recordSize);
     this.rec = new Float64Array(recordSize);
+    this.flagged = new FlaggedTraceKeeper(capacity > 0 ? TRACE_FLAGGED_KEPT : 0, recordSize, offsets.flags);
   }
 
   /** Moves every record the ring holds into the collector. Returns how many. */
@@ -625,31 +678,72 @@ export class TraceCollector {
     let n = 0;
     while (ring.tryPop(this.rec, 0)) {
       if (this.capacity > 0) this.data.set(this.rec, (this.taken % this.capacity) * this.recordSize);
+      this.flagged.offer(this.rec, this.taken);
       this.taken++;
       n++;
     }
     return n;
   }
 
-  /** The kept records, oldest first (cold; allocates). */
+  /**
+   * The kept records, oldest first (cold; allocates): overrun / deadline-miss records the
+   * window moved past (the newest `TRACE_FLAGGED_KEPT`), then the last `capacity`.
+   */
   records(): NumericTraceRecord[] {
     const out: NumericTraceRecord[] = [];
     const n = Math.min(this.taken, this.capacity);
     const o = this.offsets;
-    for (let i = this.taken - n; i < this.taken; i++) {
-      const b = (i % this.capacity) * this.recordSize;
-      const d = this.data;
-      out.push({
-        frame: d[b + o.frame]!,
-        mode: d[b + o.mode]!,
-        task: d[b + o.task]!,
-        startNs: d[b + o.start]!,
-        endNs: d[b + o.end]!,
-        flags: d[b + o.flags]!,
-      });
-    }
+    const pick = (d: Float64Array, b: number): NumericTraceRecord => ({
+      frame: d[b + o.frame]!,
+      mode: d[b + o.mode]!,
+      task: d[b + o.task]!,
+      startNs: d[b + o.start]!,
+      endNs: d[b + o.end]!,
+      flags: d[b + o.flags]!,
+    });
+    for (const d of this.flagged.before(this.taken - n)) out.push(pick(d, 0));
+    for (let i = this.taken - n; i < this.taken; i++)
+      out.push(pick(this.data, (i % this.capacity) * this.recordSize));
     return out;
   }
+}
+
+/** The alarm line of a watchdog stuck event. */
+export function describeStuck(e: StuckEvent): string {
+  return `alarm stuck: task ${e.taskName} slot ${e.slot} frame ${e.frame}, ${(e.overrunNs / 1e6).toFixed(1)} ms past its deadline`;
+}
+
+/** The line printed when a stuck slot ended after all (`watchdog.onStuck: "keep-running"`). */
+export function describeRecovered(e: RecoveredEvent): string {
+  return `stuck event ${e.ordinal} over: the slot returned, at most ${(e.overrunNs / 1e6).toFixed(1)} ms past its deadline`;
+}
+
+/** Stuck events listed in the report (`stuck`); the first ones when there are more. */
+export const STUCK_KEPT = 100;
+
+/**
+ * The report's `stuck` entries from what a watchdog saw: each stuck event with its
+ * fail-safe result (matched by ordinal; `'none'` without a fail-safe or a result) and,
+ * when it ended after all, how far past its deadline it ran. Cold.
+ */
+export function stuckReportEntries(seen: {
+  readonly stuckEvents: readonly StuckEvent[];
+  readonly failSafeResults: readonly FailSafeResult[];
+  readonly recoveredEvents: readonly RecoveredEvent[];
+}): RunReportStuckEntry[] {
+  return seen.stuckEvents.slice(0, STUCK_KEPT).map((e) => {
+    const r = seen.failSafeResults.find((f) => f.ordinal === e.ordinal);
+    const rec = seen.recoveredEvents.find((x) => x.ordinal === e.ordinal);
+    return {
+      task: e.taskName,
+      frame: e.frame,
+      slot: e.slot,
+      overrunNs: e.overrunNs,
+      failSafe: r === undefined ? 'none' : r.ok ? 'ran' : `failed: ${r.error}`,
+      ordinal: e.ordinal,
+      recoveredNs: rec === undefined ? null : rec.overrunNs,
+    };
+  });
 }
 
 /** Inputs of {@link attributeRunPauses}. */
@@ -668,6 +762,8 @@ export interface RunPauseInput {
   /** /proc/stat steal when measuring started and ended, ns (null: unreadable). */
   readonly stealAtStartNs: number | null;
   readonly stealAtEndNs: number | null;
+  /** Steal sampled during the run, `atNs` already in run time (pauses.ts). @default [] */
+  readonly stealSamples?: readonly StealSample[];
 }
 
 /**
@@ -683,6 +779,7 @@ export function attributeRunPauses(input: RunPauseInput): PauseSummary {
       input.stealAtStartNs === null || input.stealAtEndNs === null
         ? null
         : Math.max(0, input.stealAtEndNs - input.stealAtStartNs),
+    stealSamples: input.stealSamples ?? [],
   });
 }
 

@@ -39,15 +39,18 @@
  * the crash, no histograms, `stopReason: 'worker-crashed'`) and written, exit code 2.
  */
 import { performance } from 'node:perf_hooks';
+import { setFlagsFromString } from 'node:v8';
 import { loadConfig } from '../config/load.js';
 import type { ResolvedConfig } from '../config/types.js';
 import { HardtickError } from '../errors.js';
+import { withGcEvidence } from '../gc/governance.js';
+import { MissSightings } from '../gc/overlaps.js';
 import { SpscRing } from '../memory/spsc-ring.js';
 import { metricsSourceFromSnapshot } from '../metrics/source.js';
 import { applyRealtime, mergeRealtimeSteps, type RealtimeSetup, realtimeWarning } from '../realtime/apply.js';
 import type { RealtimeStepResult } from '../realtime/types.js';
 import { collectEnvironment } from '../report/environment.js';
-import type { GcSummary } from '../report/gc-monitor.js';
+import { emptyGcSummary } from '../report/gc-monitor.js';
 import {
   attributePauses,
   describePauseCause,
@@ -56,6 +59,7 @@ import {
   readStealNs,
 } from '../report/pauses.js';
 import { buildRunReport } from '../report/run-report.js';
+import { StealSampler } from '../report/steal.js';
 import { ALARM_KINDS, KIND_DEADLINE_MISS, KIND_OVERRUN, KIND_TASK_ERROR } from '../runtime/index.js';
 import { type StuckEvent, startWatchdog, type WatchdogHandle } from '../watchdog/watchdog.js';
 import { ChannelHub } from '../worker/channel-hub.js';
@@ -98,7 +102,7 @@ import {
   TR_TASK,
   traceRingCapacity,
 } from '../worker/protocol.js';
-import { modeIndexOrThrow, planModes, totalTaskCount, warmupLengthNs } from '../worker/setup.js';
+import { modeIndexOrThrow, planModes, totalTaskCount, V8_FLAGS, warmupLengthNs } from '../worker/setup.js';
 import { startRtWorker } from '../worker/start.js';
 import type { CliIo } from './io.js';
 import {
@@ -106,7 +110,9 @@ import {
   checkReportPath,
   createChannelHub,
   describeAlarm,
+  describeRecovered,
   describeRunStart,
+  describeStuck,
   expectedMarginNs,
   finishRun,
   LinePrinter,
@@ -117,9 +123,19 @@ import {
   StopSignals,
   snapshotFromStatsRecord,
   startRunMetrics,
+  stuckReportEntries,
   TraceCollector,
   traceEntries,
+  traceOverrunEntries,
 } from './run-shared.js';
+
+/** Steal samples kept around a pause seen: this much either side of its alarm's arrival, ns. */
+const STEAL_PIN_PAD_NS = 2_000_000_000;
+
+/** Now on the epoch timeline, ns: comparable across threads (each has its own `timeOrigin`). */
+function epochNowNs(): number {
+  return (performance.timeOrigin + performance.now()) * 1e6;
+}
 
 /** How often the main thread drains the alarm and stats rings, ms. */
 export const POLL_INTERVAL_MS = 50;
@@ -209,8 +225,12 @@ class WorkerSession {
   private measuringAt: Date | null = null;
   /** Pause alarms delivered (rate limit applied), for the report's attribution. */
   private readonly pauseSightings: PauseSighting[] = [];
+  /** Overrun, deadline-miss and frame-overrun alarms delivered, for `gc.overlaps`. */
+  private readonly missSightings = new MissSightings();
   /** /proc/stat steal when measuring started, ns (null: unreadable). */
   private stealAtStartNs: number | null = null;
+  /** Steal sampled at every poll while measuring, on {@link epochNowNs}'s timeline. */
+  private readonly steal = new StealSampler();
   private warmupFrames = 0;
   private warmupDurationNs = 0;
   private warmupStopNote: string | null = null;
@@ -287,15 +307,37 @@ class WorkerSession {
     modeAfterIndex: number,
     realtime: RealtimeSetup,
   ): Promise<number> {
+    // V8 flags before the worker's isolate (and its heap) exists: flags are process-wide,
+    // and a heap set up after them has them from the start (the worker sets them again).
+    for (const flag of V8_FLAGS) setFlagsFromString(flag);
     const worker = startRtWorker(data);
-    this.stop.onStop = () => Atomics.store(this.stopFlag, 0, 1);
+    /** Set once the run's end is known; ends the run as stuck (see `startWatchdog`). */
+    let endStuck: ((event: StuckEvent, failSafe: string) => void) | null = null;
+    this.stop.onStop = () => {
+      Atomics.store(this.stopFlag, 0, 1);
+      // keep-running: a loop still stuck cannot read the stop flag; end the run as stuck.
+      const open = this.openStuckEvent();
+      if (open !== null) endStuck?.(open, this.failSafeText(open.ordinal));
+    };
     this.stop.install();
     const poll = setInterval(() => this.poll(false), POLL_INTERVAL_MS);
     let modeTimer: NodeJS.Timeout | null = null;
+    let stuckTimer: NodeJS.Timeout | null = null;
     let end: WorkerEnd;
     try {
       end = await new Promise<WorkerEnd>((resolveEnd) => {
         let result: WorkerEnd | null = null;
+        endStuck = (event, failSafe) => {
+          // The RT worker may never come back: end the run now, from this thread.
+          if (result !== null && result.kind !== 'crashed') return;
+          result = { kind: 'stuck', event, failSafe };
+          resolveEnd(result);
+          // terminate() stops a spinning worker (V8 TerminateExecution interrupts
+          // loops). Should it ever not, the process must still end: this unref'd
+          // timer only fires while something else keeps the process alive.
+          void worker.terminate();
+          setTimeout(() => process.exit(this.config.watchdog?.exitCode ?? 1), STUCK_EXIT_AFTER_MS).unref();
+        };
         worker.on('message', (message: RtWorkerMessage) => {
           switch (message.type) {
             case 'ready':
@@ -304,20 +346,7 @@ class WorkerSession {
                 this.startWatchdog(
                   message.info.heartbeat,
                   new Int32Array(data.watchdogGo),
-                  (event, failSafe) => {
-                    // The RT worker may never come back: end the run now, from this thread.
-                    if (result !== null && result.kind !== 'crashed') return;
-                    result = { kind: 'stuck', event, failSafe };
-                    resolveEnd(result);
-                    // terminate() stops a spinning worker (V8 TerminateExecution interrupts
-                    // loops). Should it ever not, the process must still end: this unref'd
-                    // timer only fires while something else keeps the process alive.
-                    void worker.terminate();
-                    setTimeout(
-                      () => process.exit(this.config.watchdog?.exitCode ?? 1),
-                      STUCK_EXIT_AFTER_MS,
-                    ).unref();
-                  },
+                  (event, failSafe) => endStuck?.(event, failSafe),
                 );
               }
               break;
@@ -330,6 +359,17 @@ class WorkerSession {
             case 'measuring':
               this.measuringAt = new Date();
               this.stealAtStartNs = readStealNs();
+              this.steal.sample(epochNowNs());
+              if (this.options.durationNs > 0 && this.config.watchdog?.onStuck === 'keep-running') {
+                // keep-running: a loop still stuck when the run should be over ends as stuck.
+                stuckTimer = setTimeout(
+                  () => {
+                    const open = this.openStuckEvent();
+                    if (open !== null) endStuck?.(open, this.failSafeText(open.ordinal));
+                  },
+                  this.options.durationNs / 1e6 + STUCK_EXIT_AFTER_MS,
+                );
+              }
               if (!this.options.quiet) {
                 this.status = new StatusLine();
                 const now = performance.now() * 1e6;
@@ -375,6 +415,7 @@ class WorkerSession {
     } finally {
       clearInterval(poll);
       if (modeTimer !== null) clearTimeout(modeTimer);
+      if (stuckTimer !== null) clearTimeout(stuckTimer);
       this.stop.uninstall();
       await this.watchdog?.stop();
     }
@@ -398,6 +439,8 @@ class WorkerSession {
     if (end.kind === 'stuck') return this.finishStuck(end, endedAt, realtimeReport);
     const done = end.message;
     const stealEndNs = readStealNs();
+    // Steal samples: this thread's epoch timeline → run time (the worker's first release).
+    const originEpochNs = done.timeOriginMs * 1e6 - done.gcToRunNs;
     const pauses = attributePauses({
       count: done.snapshot.alarms.pause,
       sightings: this.pauseSightings,
@@ -406,6 +449,7 @@ class WorkerSession {
         stealEndNs === null || this.stealAtStartNs === null
           ? null
           : Math.max(0, stealEndNs - this.stealAtStartNs),
+      stealSamples: this.steal.samples().map((x) => ({ atNs: x.atNs - originEpochNs, stealNs: x.stealNs })),
     });
     // Attribution needs the loop isolate's GC entries, which arrive with `done`: printed here.
     for (const p of pauses.events) {
@@ -420,7 +464,11 @@ class WorkerSession {
       config: this.config,
       snapshot: done.snapshot,
       environment: { ...done.environment, thread: 'worker' } as RunEnvironmentWithThread,
-      gc: done.gc,
+      gc: withGcEvidence(done.gc, {
+        governance: done.gc.governance ?? null,
+        sightings: this.missSightings.list(),
+        gcToRunNs: done.gcToRunNs,
+      }),
       pauses,
       startedAt: this.measuringAt ?? endedAt,
       endedAt,
@@ -432,8 +480,31 @@ class WorkerSession {
         this.trace === null
           ? null
           : traceEntries(this.traceKept.records(), this.config, this.traceKept.capacity),
+      traceOverruns:
+        this.trace === null
+          ? null
+          : traceOverrunEntries(this.traceKept.records(), this.config, this.traceKept.capacity),
+      // keep-running: every stuck event the loop came back from, and the configured exit code.
+      ...(this.watchdog === null || this.watchdog.stuckEvents.length === 0
+        ? {}
+        : { stuck: stuckReportEntries(this.watchdog), exitCode: this.config.watchdog?.exitCode ?? 1 }),
     });
     return finishRun(report, this.options.reportFile, this.printer, this.io);
+  }
+
+  /** The latest stuck event whose slot has not ended (keep-running), or null. */
+  private openStuckEvent(): StuckEvent | null {
+    const wd = this.watchdog;
+    if (wd === null) return null;
+    const last = wd.stuckEvents.at(-1);
+    if (last === undefined || wd.recoveredEvents.some((r) => r.ordinal === last.ordinal)) return null;
+    return last;
+  }
+
+  /** The report's `failSafe` text for stuck event `ordinal` so far. */
+  private failSafeText(ordinal: number): string {
+    const r = this.watchdog?.failSafeResults.find((f) => f.ordinal === ordinal);
+    return r === undefined ? 'none' : r.ok ? 'ran' : `failed: ${r.error}`;
   }
 
   /**
@@ -441,7 +512,9 @@ class WorkerSession {
    * frame (`go`). The watchdog itself never ends the process here (`exitCode: null`): this
    * thread is free, so it writes the report first and exits with the configured code.
    * `onStuck(event, failSafe)` is called once the fail-safe has finished (or at once when
-   * there is none; after 1 s without a result it reports `'none'`).
+   * there is none; after 1 s without a result it reports `'none'`). With `onStuck:
+   * "keep-running"` it is not called: every stuck event is printed (and its end, when the
+   * slot returns) and listed in the report at the end of the run.
    */
   private startWatchdog(
     heartbeat: SharedArrayBuffer,
@@ -463,12 +536,11 @@ class WorkerSession {
       ...(wd.failSafe === null
         ? {}
         : { failSafe: { file: wd.failSafe.file, exportName: wd.failSafe.exportName } }),
+      failSafeParams: wd.failSafeParams,
       exitCode: null,
       onStuck: (event) => {
-        this.printer.alarm(
-          `alarm stuck: task ${event.taskName} slot ${event.slot} frame ${event.frame}, ${(event.overrunNs / 1e6).toFixed(1)} ms past its deadline`,
-        );
-        if (pending !== null) return;
+        this.printer.alarm(describeStuck(event));
+        if (pending !== null || wd.onStuck === 'keep-running') return;
         if (wd.failSafe === null) {
           pending = { event, timer: setTimeout(() => {}, 0) };
           settle('none');
@@ -484,6 +556,7 @@ class WorkerSession {
         );
         settle(r.ok ? 'ran' : `failed: ${r.error}`);
       },
+      onRecovered: (event) => this.printer.alarm(describeRecovered(event)),
     });
     this.watchdog.ready.then(
       () => {
@@ -540,6 +613,9 @@ class WorkerSession {
 
   /** Drains both rings: alarm lines, the latest stats record, the status line. */
   private poll(final: boolean): void {
+    // Steal per poll interval while measuring (before the alarms: a pause seen in this poll
+    // then lies before this sample).
+    if (this.measuringAt !== null) this.steal.sample(epochNowNs());
     const previous = this.deferred;
     this.deferred = [];
     for (const d of previous) {
@@ -613,8 +689,23 @@ class WorkerSession {
       suppressed: rec[AL_SUPPRESSED]!,
       firstFrame: rec[AL_FIRST_FRAME]!,
     });
-    if (kind === 'pause' && rec[AL_SUPPRESSED] === 0 && this.pauseSightings.length < PAUSES_KEPT)
+    if (kind === 'pause' && rec[AL_SUPPRESSED] === 0 && this.pauseSightings.length < PAUSES_KEPT) {
       this.pauseSightings.push({ atNs: rec[AL_SINCE_START]!, lengthNs: rec[AL_VALUE]! });
+      // Keep the steal samples around it (it ended at most ~1 s before its alarm got here).
+      const now = epochNowNs();
+      this.steal.pin(now - rec[AL_VALUE]! - STEAL_PIN_PAD_NS, now + STEAL_PIN_PAD_NS);
+    }
+    // Misses checked against the loop's GCs in the report (`gc.overlaps`); frame: the initial mode's.
+    if (rec[AL_SUPPRESSED] === 0)
+      this.missSightings.add({
+        kind,
+        task: taskIndex >= 0 ? (mode?.tasks[taskIndex]?.name ?? `#${taskIndex}`) : null,
+        mode: mode?.name ?? `#${modeIndex}`,
+        frame: rec[AL_FRAME]!,
+        atNs: rec[AL_SINCE_START]!,
+        valueNs: rec[AL_VALUE]!,
+        frameNs: this.frameNs,
+      });
     if (kind === 'task-error' && rec[AL_SUPPRESSED] === 0 && taskIndex >= 0) {
       const key = `${modeIndex}:${taskIndex}:${rec[AL_VALUE]}`;
       const text = this.errorTexts.get(key);
@@ -657,7 +748,7 @@ class WorkerSession {
         }),
         thread: 'worker',
       } as RunEnvironmentWithThread,
-      gc: EMPTY_GC,
+      gc: emptyGcSummary(),
       startedAt: this.measuringAt ?? endedAt,
       endedAt,
       requestedDurationNs: this.options.durationNs === 0 ? null : this.options.durationNs,
@@ -679,18 +770,25 @@ class WorkerSession {
     realtime: NonNullable<Parameters<typeof buildRunReport>[0]['realtime']>,
   ): Promise<number> {
     const exitCode = this.config.watchdog?.exitCode ?? 1;
-    const report = this.reportFromLastStats('stuck', endedAt, realtime, {
-      stuck: [
-        {
-          task: end.event.taskName,
-          frame: end.event.frame,
-          slot: end.event.slot,
-          overrunNs: end.event.overrunNs,
-          failSafe: end.failSafe,
-        },
-      ],
-      exitCode,
-    });
+    // Every stuck event (keep-running: the earlier ones the loop came back from), the last
+    // with the fail-safe result the run waited for.
+    const entries = this.watchdog === null ? [] : stuckReportEntries(this.watchdog);
+    const stuck = entries.map((e) =>
+      e.ordinal === end.event.ordinal ? { ...e, failSafe: end.failSafe } : e,
+    );
+    if (!stuck.some((e) => e.ordinal === end.event.ordinal)) {
+      const ev = end.event;
+      stuck.push({
+        task: ev.taskName,
+        frame: ev.frame,
+        slot: ev.slot,
+        overrunNs: ev.overrunNs,
+        failSafe: end.failSafe,
+        ordinal: ev.ordinal,
+        recoveredNs: null,
+      });
+    }
+    const report = this.reportFromLastStats('stuck', endedAt, realtime, { stuck, exitCode });
     const code = await finishRun(report, this.options.reportFile, this.printer, this.io);
     return code === 2 ? 2 : exitCode;
   }
@@ -707,12 +805,3 @@ class WorkerSession {
     return Math.max(2, code);
   }
 }
-
-const EMPTY_GC: GcSummary = {
-  count: 0,
-  maxPauseNs: 0,
-  totalPauseNs: 0,
-  unplanned: 0,
-  byKind: { minor: 0, major: 0, incremental: 0, weakcb: 0, other: 0 },
-  events: [],
-};

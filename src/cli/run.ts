@@ -73,7 +73,10 @@ worker's, not the main thread's.
 
 Exit codes: 0 clean, 1 an alarm kind listed in the config's alarms.fatal occurred,
 2 bad input (options, config, infeasible schedule, task module that cannot be loaded)
-or a worker that crashed mid-run (the report is still written).
+or a worker that crashed mid-run (the report is still written). After a watchdog
+"stuck" event: the config's watchdog.exitCode (else 1), the report still written
+(--thread main: by the stuck main thread, interrupted by the watchdog; only a thread
+blocked in a system call ends by SIGKILL, with a minimal report).
 `;
 
 /** Runs `hardtick run`; returns the exit code. */

@@ -53,6 +53,10 @@ export interface TaskInput {
   run: RefInput;
   /** Overrun policy. @default { action: 'warn' } */
   overrun?: OverrunInput;
+  /** Run the task in its own worker, terminated at budget + `isolateGrace` (src/isolate). @default false */
+  isolate?: boolean;
+  /** With `isolate`: time past the budget before the worker is terminated. @default max(budget / 2, 100us) */
+  isolateGrace?: DurationInput;
 }
 
 /** A further mode: its own task set and schedule table. */
@@ -110,6 +114,8 @@ export interface HardtickConfig {
   realtime?: RealtimeInput;
   /** Watchdog thread on the loop's heartbeat. @default off */
   watchdog?: WatchdogInput;
+  /** GC governance: planned minor GCs in frame slack, heap early warnings. @default both off */
+  gc?: GcInput;
 }
 
 /** Watchdog settings (`watchdog` key). */
@@ -118,8 +124,36 @@ export interface WatchdogInput {
   grace?: DurationInput;
   /** Fail-safe `"path#export"`, run in the watchdog thread on stuck. @default none */
   failSafe?: string;
-  /** Exit code after stuck (75 conventional), or false: the watchdog does not end the process. @default false */
+  /** Exit code of `hardtick run` after stuck (75 conventional), or false (then 1). @default false */
   exitCode?: number | false;
+  /** Any JSON value, handed to the fail-safe as `params`. @default null */
+  failSafeParams?: unknown;
+  /** `'end-run'`: the first stuck event ends the run; `'keep-running'`: each one is raised and listed. @default 'end-run' */
+  onStuck?: 'end-run' | 'keep-running';
+}
+
+/** `gc`: each part off unless given (`true` or an object). */
+export interface GcInput {
+  /** Planned minor GCs in frame slack. @default off */
+  planned?:
+    | boolean
+    | {
+        /** Frames between collections, or `'auto'` (when the young generation is `youngFill` full). @default 'auto' */
+        every?: number | 'auto';
+        /** Slack a collection needs: `'auto'` (measured cost + max(25 %, 50 µs)) or a duration. @default 'auto' */
+        minSlack?: 'auto' | number | string;
+        /** `auto`: collect at this young-generation fill (0–1]. @default 0.5 */
+        youngFill?: number;
+      };
+  /** Early warnings from heap statistics. @default off */
+  warn?:
+    | boolean
+    | {
+        /** Warn at this young-generation fill (0–1]. @default 0.85 */
+        youngFill?: number;
+        /** Warn each time the old generation grew by this many MB. @default 8 */
+        oldGrowthMb?: number;
+      };
 }
 
 /** Real-time setup of the loop thread and the process (all optional). */

@@ -11,10 +11,19 @@ import type { HardtickConfig } from './input.js';
 import { configErrorMap, configInvalidError, problemsFromIssues } from './issues.js';
 import { parseJsonText } from './json-text.js';
 import type { ParsedConfigFile, ParsedRef } from './schema.js';
-import { configFileSchema, DEFAULT_TIMER_SLACK_NS, MAIN_MODE } from './schema.js';
+import {
+  configFileSchema,
+  DEFAULT_PLANNED_YOUNG_FILL,
+  DEFAULT_TIMER_SLACK_NS,
+  DEFAULT_WARN_OLD_GROWTH_MB,
+  DEFAULT_WARN_YOUNG_FILL,
+  defaultIsolateGraceNs,
+  MAIN_MODE,
+} from './schema.js';
 import type {
   OverrunPolicy,
   ResolvedConfig,
+  ResolvedGc,
   ResolvedMode,
   ResolvedRealtime,
   ResolvedTask,
@@ -102,9 +111,33 @@ export function resolveConfig(input: unknown, options: ResolveOptions): Resolved
               parsed.watchdog.exitCode === undefined || parsed.watchdog.exitCode === false
                 ? null
                 : parsed.watchdog.exitCode,
+            failSafeParams: parsed.watchdog.failSafeParams ?? null,
+            onStuck: parsed.watchdog.onStuck,
           },
+    gc: resolveGc(parsed.gc),
   };
   return deepFreeze(config);
+}
+
+/** `gc`, resolved: each part off unless given (true or an object), defaults filled. */
+function resolveGc(gc: ParsedConfigFile['gc']): ResolvedGc {
+  const planned = gc?.planned;
+  const warn = gc?.warn;
+  const p = typeof planned === 'object' ? planned : null;
+  const w = typeof warn === 'object' ? warn : null;
+  return {
+    planned: {
+      enabled: planned === true || p !== null,
+      everyFrames: p === null || p.every === 'auto' ? null : p.every,
+      minSlackNs: p === null || p.minSlack === 'auto' ? null : p.minSlack,
+      youngFill: p?.youngFill ?? DEFAULT_PLANNED_YOUNG_FILL,
+    },
+    warn: {
+      enabled: warn === true || w !== null,
+      youngFill: w?.youngFill ?? DEFAULT_WARN_YOUNG_FILL,
+      oldGrowthBytes: Math.round((w?.oldGrowthMb ?? DEFAULT_WARN_OLD_GROWTH_MB) * 1024 * 1024),
+    },
+  };
 }
 
 /**
@@ -258,6 +291,9 @@ function resolveMode(
         phaseNs: task.phase,
         run: resolveRef(task.run, baseDir),
         overrun: policy,
+        ...(task.isolate === true
+          ? { isolation: { graceNs: task.isolateGrace ?? defaultIsolateGraceNs(task.budget) } }
+          : {}),
       };
     }),
   };

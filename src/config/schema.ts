@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { ALARM_KINDS } from '../runtime/alarm-kinds.js';
+import { jsonValueProblem } from '../watchdog/json-value.js';
 import { checkDurationNs, DURATION_STRING_PATTERN, describeValue, formatNs } from './duration.js';
 import { didYouMean, unknownKeysMessage } from './issues.js';
 import type { OverrunAction } from './types.js';
@@ -248,7 +249,26 @@ const taskSchema = strict({
   }).prefault(0),
   run: refField('The function to run: "path#export", the path relative to the config file.'),
   overrun: overrunSchema.optional(),
+  isolate: z
+    .boolean({ error: (issue) => `expected true or false, got ${describeValue(issue.input)}` })
+    .optional()
+    .meta({ default: false })
+    .describe(
+      'Run the task in its own worker thread: a release that has not finished when its budget + `isolateGrace` is spent is given up, the worker terminated (alarm "killed", the overrun policy applies) and respawned off the loop thread. Costs a cross-thread round trip per release (see bench/README.md "Isolation").',
+    ),
+  isolateGrace: durationField(
+    'For "isolate": time the task may run past its budget before its worker is terminated. Defaults to half the budget, at least 100us.',
+    { allowZero: true },
+  ).optional(),
 });
+
+/** Smallest default `isolateGrace`, ns (a blocked wait wakes ~30–100 µs late here). */
+export const MIN_DEFAULT_ISOLATE_GRACE_NS = 100_000;
+
+/** The default `isolateGrace` of an isolated task: half its budget, at least 100 µs (ns). */
+export function defaultIsolateGraceNs(budgetNs: number): number {
+  return Math.max(MIN_DEFAULT_ISOLATE_GRACE_NS, Math.ceil(budgetNs / 2));
+}
 
 const slicingSchema = z
   .enum(['off', 'auto'])
@@ -392,8 +412,27 @@ const watchdogSchema = strict({
     'How long a slot may run past its job\'s deadline before the watchdog raises "stuck".',
   ).prefault(DEFAULT_WATCHDOG_GRACE),
   failSafe: refField(
-    'Fail-safe run in the watchdog thread on "stuck": "path#export", the path relative to the config file. Called with { stuck, data, heartbeat }.',
+    'Fail-safe run in the watchdog thread on "stuck" (once per stuck event): "path#export", the path relative to the config file. Called with { stuck, params, data, heartbeat }.',
   ).optional(),
+  failSafeParams: z
+    .unknown()
+    .superRefine((value, ctx) => {
+      const problem = value === undefined ? null : jsonValueProblem(value);
+      if (problem !== null)
+        ctx.addIssue({ code: 'custom', path: [...problem.path], message: problem.message });
+    })
+    .optional()
+    .describe(
+      'Any JSON value, handed to the fail-safe function as `params` (e.g. which outputs to drive to which safe values). Absent: null.',
+    ),
+  onStuck: z
+    .enum(['end-run', 'keep-running'], {
+      error: (issue) => `expected "end-run" or "keep-running", got ${describeValue(issue.input)}`,
+    })
+    .prefault('end-run')
+    .describe(
+      '"end-run": `hardtick run` ends at the first stuck event (report with stopReason "stuck"). "keep-running": the run goes on; every stuck event (a later one after the task returned) is raised, runs the fail-safe and is listed in the report; the run ends as "stuck" only if still stuck when it should end (worker mode).',
+    ),
   exitCode: z
     .union([intInRange(1, 255, 'Exit code.'), z.literal(false)], {
       error: (issue) =>
@@ -402,10 +441,99 @@ const watchdogSchema = strict({
     .optional()
     .meta({ default: false })
     .describe(
-      'Exit code the watchdog ends the process with after "stuck" and the fail-safe (75 is conventional). false: the watchdog itself does not end the process (in worker mode `hardtick run` still ends the run, exit 1, since the loop is stuck).',
+      'Exit code of `hardtick run` after a stuck event (75 is conventional); false: 1. With --thread main and onStuck "end-run" the watchdog interrupts the stuck main thread, which writes the report and exits with it (SIGKILL, and a minimal report, if the thread is blocked outside JavaScript).',
     ),
 }).describe(
   'Watchdog: an independent thread watches the loop\'s heartbeat and raises "stuck" when a slot runs past its job\'s deadline + grace, runs the fail-safe and optionally ends the process. Off when absent.',
+);
+
+/** `gc.planned.youngFill` default: collect once the young generation is half full. */
+export const DEFAULT_PLANNED_YOUNG_FILL = 0.5;
+/** `gc.warn.youngFill` default. */
+export const DEFAULT_WARN_YOUNG_FILL = 0.85;
+/** `gc.warn.oldGrowthMb` default. */
+export const DEFAULT_WARN_OLD_GROWTH_MB = 8;
+
+/** A fraction in (0, 1] (`youngFill`), with a message that names the range. */
+function fractionField(description: string) {
+  const expected = 'a number greater than 0 and at most 1 (a fraction of the young generation, e.g. 0.5)';
+  return z
+    .number({ error: (issue) => `expected ${expected}, got ${describeValue(issue.input)}` })
+    .gt(0, { error: (issue) => `expected ${expected}, got ${describeValue(issue.input)}` })
+    .max(1, { error: (issue) => `expected ${expected}, got ${describeValue(issue.input)}` })
+    .describe(description);
+}
+
+const plannedGcObject = strict({
+  every: z
+    .union(
+      [
+        z
+          .int({
+            error: (issue) =>
+              `expected "auto" or a number of frames (an integer of at least 1), got ${describeValue(issue.input)}`,
+          })
+          .min(1, {
+            error: (issue) =>
+              `expected "auto" or a number of frames (an integer of at least 1), got ${describeValue(issue.input)}`,
+          })
+          .describe('Frames between planned collections.'),
+        z.literal('auto'),
+      ],
+      {
+        error: (issue) =>
+          `expected "auto" or a number of frames (an integer of at least 1), got ${describeValue(issue.input)}`,
+      },
+    )
+    .prefault('auto')
+    .describe(
+      'When to collect: every N frames, or "auto": whenever the young generation is `youngFill` full (checked after every frame).',
+    ),
+  minSlack: z
+    .union([z.literal('auto'), durationField('Slack a planned collection needs at least.')], {
+      error: (issue) => `expected "auto" or a duration like "300us", got ${describeValue(issue.input)}`,
+    })
+    .prefault('auto')
+    .describe(
+      'Slack (next release − now) a planned collection needs: "auto" = its measured cost + 25 % (at least + 50us); a duration = that much, never less than the measured cost.',
+    ),
+  youngFill: fractionField('"auto": collect once the young generation is this full.').prefault(
+    DEFAULT_PLANNED_YOUNG_FILL,
+  ),
+});
+
+const gcWarnObject = strict({
+  youngFill: fractionField(
+    'Warn when the young generation is this full (an unplanned scavenge is imminent).',
+  ).prefault(DEFAULT_WARN_YOUNG_FILL),
+  oldGrowthMb: z
+    .number({ error: (issue) => `expected a positive number of MB, got ${describeValue(issue.input)}` })
+    .gt(0, { error: (issue) => `expected a positive number of MB, got ${describeValue(issue.input)}` })
+    .prefault(DEFAULT_WARN_OLD_GROWTH_MB)
+    .describe('Warn each time the old generation has grown by this many MB (a mark-compact is coming).'),
+});
+
+const gcSchema = strict({
+  planned: z
+    .union([z.boolean(), plannedGcObject], {
+      error: (issue) =>
+        `expected true, false or an object { every, minSlack, youngFill }, got ${describeValue(issue.input)}`,
+    })
+    .optional()
+    .describe(
+      'Planned minor GCs in frame slack (true: every "auto", minSlack "auto"), so the young generation never fills during a task. Off when absent.',
+    ),
+  warn: z
+    .union([z.boolean(), gcWarnObject], {
+      error: (issue) =>
+        `expected true, false or an object { youngFill, oldGrowthMb }, got ${describeValue(issue.input)}`,
+    })
+    .optional()
+    .describe(
+      'Early warnings from heap statistics (young generation nearly full, old generation growing). Off when absent.',
+    ),
+}).describe(
+  "GC governance of the loop's isolate: planned minor collections in measured slack and heap early warnings (src/gc). Off when absent.",
 );
 
 /** The config file schema (input side: what users write). */
@@ -428,6 +556,7 @@ export const configFileSchema = strict({
   limits: limitsSchema,
   realtime: realtimeSchema.optional(),
   watchdog: watchdogSchema.optional(),
+  gc: gcSchema.optional(),
 })
   .superRefine(crossCheck, { when: () => true })
   .describe('hardtick configuration: a cyclic executive task set.');
@@ -509,6 +638,13 @@ function checkTasks(
           message: `duplicate task name ${JSON.stringify(task.name)} (also at index ${first}); task names must be unique within a mode`,
         });
       }
+    }
+    if (task.isolateGrace !== undefined && task.isolate !== true) {
+      ctx.addIssue({
+        code: 'custom',
+        path: at('isolateGrace'),
+        message: 'only used when "isolate" is true; set "isolate": true or remove it',
+      });
     }
     const periodNs = nsOrUndefined(task.period);
     const budgetNs = nsOrUndefined(task.budget);

@@ -20,7 +20,8 @@ export type AlarmKindName =
   | 'skipped-frames'
   | 'mode-change'
   | 'stopped'
-  | 'pause';
+  | 'pause'
+  | 'killed';
 
 /** A `path#export` reference to a function in a module. */
 export interface TaskRef {
@@ -72,6 +73,17 @@ export interface ResolvedTask {
   readonly phaseNs: number;
   readonly run: TaskRef;
   readonly overrun: OverrunPolicy;
+  /**
+   * Present when the task runs in its own worker (`isolate: true`, src/isolate); absent
+   * otherwise. @default absent
+   */
+  readonly isolation?: ResolvedIsolation;
+}
+
+/** `isolate: true` and `isolateGrace`, resolved. */
+export interface ResolvedIsolation {
+  /** Time past the slot budget before the worker is terminated, ns. @default max(budget / 2, 100 µs) */
+  readonly graceNs: number;
 }
 
 /** A task set with its own table. The top-level `tasks` form the mode named `main`. */
@@ -155,6 +167,30 @@ export interface ResolvedConfig {
   readonly realtime: ResolvedRealtime;
   /** The watchdog, or null when the config has no `watchdog` key. */
   readonly watchdog: ResolvedWatchdog | null;
+  /** GC governance (`gc`); both parts disabled when the key is absent. */
+  readonly gc: ResolvedGc;
+}
+
+/** `gc`, resolved (see src/gc `PlannedGc`). */
+export interface ResolvedGc {
+  readonly planned: {
+    /** @default false (true when `gc.planned` is true or an object) */
+    readonly enabled: boolean;
+    /** Frames between planned collections; null = `auto` (by young-generation fill). @default null */
+    readonly everyFrames: number | null;
+    /** Slack a planned collection needs, ns; null = `auto` (measured cost + max(25 %, 50 µs)). @default null */
+    readonly minSlackNs: number | null;
+    /** `auto`: collect once the young generation is this full. @default 0.5 */
+    readonly youngFill: number;
+  };
+  readonly warn: {
+    /** @default false (true when `gc.warn` is true or an object) */
+    readonly enabled: boolean;
+    /** Warn when the young generation is this full. @default 0.85 */
+    readonly youngFill: number;
+    /** Warn each time the old generation has grown by this many bytes. @default 8 MiB */
+    readonly oldGrowthBytes: number;
+  };
 }
 
 /** `watchdog`, resolved. */
@@ -163,6 +199,10 @@ export interface ResolvedWatchdog {
   readonly graceNs: number;
   /** The fail-safe function (module resolved against the config's folder), or null. */
   readonly failSafe: TaskRef | null;
-  /** Exit code the watchdog ends the process with after stuck, or null (it does not). */
+  /** Exit code `hardtick run` ends with after a stuck event, or null (then 1). */
   readonly exitCode: number | null;
+  /** The JSON value handed to the fail-safe as `params` (null when absent). */
+  readonly failSafeParams: unknown;
+  /** `end-run`: the first stuck event ends the run; `keep-running`: every one is raised and listed. */
+  readonly onStuck: 'end-run' | 'keep-running';
 }

@@ -4,10 +4,13 @@
  * steal, or to nothing known (preemption, SIGSTOP, VM suspend, a long frame).
  *
  * Every time here is ns since the measured run's first release, on the executive's clock.
- * GC entries come from the loop isolate's {@link GcMonitor}, converted by the runner.
+ * GC entries come from the loop isolate's {@link GcMonitor}, steal samples from the
+ * runner's {@link StealSampler} (steal.ts), both converted by the runner.
  */
-import { readFileSync } from 'node:fs';
 import type { GcEvent, GcKindName } from './gc-monitor.js';
+import { type StealAroundPause, type StealSample, stealAround } from './steal.js';
+
+export { readStealNs } from './steal.js';
 
 /** Pauses listed individually in the report (`pauses.count` covers all of them). */
 export const PAUSES_KEPT = 100;
@@ -28,8 +31,14 @@ export interface RunReportPause extends PauseSighting {
   readonly cause: PauseCause;
   /** The longest GC overlapping the pause (cause `gc`). */
   readonly gc?: { readonly kind: GcKindName; readonly durationNs: number };
-  /** Steal time over the run, ns (cause `steal`). */
+  /**
+   * Steal that could explain it, ns (all CPUs): over the sampled interval containing the
+   * pause when steal was sampled around it (`steal`), else over the whole run (a coarse
+   * upper bound). Present with cause `steal`, and whenever steal was sampled around it.
+   */
   readonly stealNs?: number;
+  /** Steal per sampled interval around the pause (containing, before, after), when sampled. */
+  readonly steal?: StealAroundPause;
 }
 
 /** The report's `pauses`. */
@@ -48,6 +57,12 @@ export interface PauseAttributionInput {
   readonly gcEvents: readonly GcEvent[];
   /** CPU steal (all CPUs, /proc/stat) over the measured run, ns; null when unknown. */
   readonly stealNs: number | null;
+  /**
+   * Steal sampled during the run (cumulative, oldest first), `atNs` on the pauses' timeline
+   * (ns since the run's first release). Empty or absent: only the run-wide figure is used.
+   * @default []
+   */
+  readonly stealSamples?: readonly StealSample[];
 }
 
 /** A GC explains a pause when it covers at least this share of it. */
@@ -58,11 +73,14 @@ const STEAL_SHARE = 0.5;
 /**
  * Attributes each pause. The pause occupied [atNs − lengthNs, atNs]: a GC whose pause
  * overlaps that window by at least half of it is the cause (`gc`, the largest overlap).
- * Otherwise, when the run's steal time is at least half the pause, `steal`: a coarse
- * heuristic (steal is summed over all CPUs and the whole run, so it can only be an
- * upper bound; a run without steal rules it out). Otherwise `unknown`.
+ * Otherwise steal: when steal was sampled on both sides of the pause, the steal over the
+ * sampled interval containing it (typically 50–100 ms around a short pause) must be at
+ * least half the pause (`steal`, with the intervals before and after for comparison); when
+ * it was not, the run-wide steal is used the same way — a coarse upper bound (summed over
+ * all CPUs and the whole run; a run without steal rules it out). Otherwise `unknown`.
  */
 export function attributePauses(input: PauseAttributionInput): PauseSummary {
+  const samples = input.stealSamples ?? [];
   const events = input.sightings.slice(0, PAUSES_KEPT).map((p): RunReportPause => {
     const from = p.atNs - p.lengthNs;
     let best: GcEvent | null = null;
@@ -74,8 +92,15 @@ export function attributePauses(input: PauseAttributionInput): PauseSummary {
         best = g;
       }
     }
+    const around = samples.length === 0 ? null : stealAround(samples, from, p.atNs);
+    const stealInfo = around === null ? {} : { stealNs: around.containing.stealNs, steal: around };
     if (best !== null && bestOverlap >= GC_SHARE * p.lengthNs) {
-      return { ...p, cause: 'gc', gc: { kind: best.kind, durationNs: best.pauseNs } };
+      return { ...p, cause: 'gc', gc: { kind: best.kind, durationNs: best.pauseNs }, ...stealInfo };
+    }
+    if (around !== null) {
+      return around.containing.stealNs >= STEAL_SHARE * p.lengthNs
+        ? { ...p, cause: 'steal', ...stealInfo }
+        : { ...p, cause: 'unknown', ...stealInfo };
     }
     if (input.stealNs !== null && input.stealNs >= STEAL_SHARE * p.lengthNs) {
       return { ...p, cause: 'steal', stealNs: input.stealNs };
@@ -85,27 +110,13 @@ export function attributePauses(input: PauseAttributionInput): PauseSummary {
   return { count: input.count, events };
 }
 
-/** Nanoseconds per /proc/stat tick (USER_HZ is 100 on every Linux ABI Node supports). */
-const NS_PER_TICK = 10_000_000;
-
-/** Cumulative CPU steal of the machine (the `cpu` line of /proc/stat), ns; null when unreadable. */
-export function readStealNs(path = '/proc/stat'): number | null {
-  try {
-    const text = readFileSync(path, 'utf8');
-    const line = text.split('\n', 1)[0] ?? '';
-    const fields = line.trim().split(/\s+/);
-    // cpu user nice system idle iowait irq softirq steal …
-    if (fields[0] !== 'cpu' || fields.length < 9) return null;
-    const ticks = Number(fields[8]);
-    return Number.isFinite(ticks) ? ticks * NS_PER_TICK : null;
-  } catch {
-    return null;
-  }
-}
-
 /** Short attribution text for a log line: `gc minor 4.1ms`, `steal`, `unknown`. */
 export function describePauseCause(p: RunReportPause): string {
   if (p.cause === 'gc' && p.gc !== undefined)
     return `gc ${p.gc.kind} ${(p.gc.durationNs / 1e6).toFixed(1)}ms`;
+  if (p.steal !== undefined) {
+    const c = p.steal.containing;
+    return `${p.cause} (steal ${(c.stealNs / 1e6).toFixed(1)}ms over the ${((c.toNs - c.fromNs) / 1e6).toFixed(0)}ms around it)`;
+  }
   return p.cause;
 }

@@ -8,11 +8,14 @@
  */
 
 import type { AlarmKindName, ResolvedConfig } from '../config/types.js';
+import type { PwcetResult } from '../pwcet/estimate.js';
+import { tryPwcetFromExecSamples } from '../pwcet/from-run.js';
 import { requestedValue } from '../realtime/apply.js';
 import type { RtThrottlingCheck } from '../realtime/throttling.js';
 import { REALTIME_STEPS, type RealtimeStepResult } from '../realtime/types.js';
 import { ALARM_KINDS } from '../runtime/alarm-kinds.js';
 import type { DistributionNs, ExecutiveSnapshot } from '../runtime/snapshot.js';
+import type { ExecSamplesSnapshot } from '../stats/exec-samples.js';
 import type { RunEnvironment } from './environment.js';
 import type { GcSummary } from './gc-monitor.js';
 import type { PauseSummary } from './pauses.js';
@@ -84,6 +87,20 @@ export interface RunReportTask {
   readonly responseNs: ExecNs;
   /** Extra: non-empty execution-time histogram buckets as `[lowNs, highNs, count]`. */
   readonly execHistogram: ReadonlyArray<readonly [number, number, number]>;
+  /**
+   * Extra: probabilistic WCET of the slot execution times (src/pwcet): `samples`, `model`,
+   * `params`, `pwcetNs` ("1e-3" … "1e-9"), `fitsBudget` (pwcetNs["1e-9"] ≤ `budgetNs`),
+   * `diagnostics` (`ok`, `warnings`, …). null when the run gave too few samples (fewer
+   * than 500 executions or 20 complete blocks) or no variation to fit. Absent in reports
+   * built without the run's sample buffers.
+   */
+  readonly pwcet?: PwcetResult | null;
+  /**
+   * Extra: the run's execution-time sample buffers (block maxima, reservoir, largest
+   * values, recent values, lag-1 autocorrelation), so `hardtick pwcet run.json --task NAME`
+   * can refit. Absent when the runner had no final snapshot (stuck, crashed).
+   */
+  readonly execSamples?: ExecSamplesSnapshot;
 }
 
 /**
@@ -191,6 +208,12 @@ export interface RunReport {
    */
   readonly trace?: readonly RunReportTraceEntry[];
   /**
+   * Extension (`--trace N`): the slots older than `trace` that overran or missed their
+   * deadline (the newest 1024, `TRACE_FLAGGED_KEPT`: a second preallocated ring keeps them
+   * after the last-N window moved on), ordered by start. Present whenever `trace` is.
+   */
+  readonly traceOverruns?: readonly RunReportTraceEntry[];
+  /**
    * Extension (watchdog): slots the watchdog found stuck past their job's deadline + grace,
    * and what the fail-safe did. Absent when nothing got stuck.
    */
@@ -208,6 +231,14 @@ export interface RunReportStuckEntry {
   readonly overrunNs: number;
   /** `'ran'`, `'failed: <message>'`, or `'none'` (no fail-safe configured, or no result in time). */
   readonly failSafe: string;
+  /** Extra: 1 for the run's first stuck event, 2 for the next, … */
+  readonly ordinal?: number;
+  /**
+   * Extra: the slot ended after all (`watchdog.onStuck: "keep-running"`): how far past its
+   * deadline it had run when the watchdog saw it end, ns (an upper bound: the watchdog
+   * polls every 10 ms while a slot is stuck). null: still stuck when the run ended.
+   */
+  readonly recoveredNs?: number | null;
 }
 
 /** What {@link buildRunReport} assembles. */
@@ -238,6 +269,8 @@ export interface RunReportInput {
   readonly pauses?: PauseSummary;
   /** The trace (`--trace N`); absent or null: no `trace` field. @default null */
   readonly trace?: readonly RunReportTraceEntry[] | null;
+  /** Overrun / deadline-miss slots older than `trace` (`--trace N`). @default [] when `trace` is given */
+  readonly traceOverruns?: readonly RunReportTraceEntry[] | null;
   /** Watchdog stuck events; absent or empty: no `stuck` field. @default none */
   readonly stuck?: readonly RunReportStuckEntry[];
   /** Overrides the derived exit code (a watchdog stop). @default 1 when a fatal alarm occurred, else 0 */
@@ -290,6 +323,9 @@ export function buildRunReport(input: RunReportInput): RunReport {
       execMaxBudgetRatio: t.budgetNs > 0 ? t.execNs.max / t.budgetNs : 0,
       responseNs: execFigures(t.responseNs),
       execHistogram: t.execHistogram.map(([lowNs, highNs, count]) => [lowNs, highNs, count] as const),
+      ...(t.execSamples === undefined
+        ? {}
+        : { pwcet: tryPwcetFromExecSamples(t.execSamples, t.budgetNs), execSamples: t.execSamples }),
     })),
     gc: input.gc,
     pauses: input.pauses ?? { count: alarms.pause, events: [] },
@@ -312,7 +348,7 @@ export function buildRunReport(input: RunReportInput): RunReport {
     fatal: { kinds: [...config.alarms.fatal], occurred },
     exitCode: input.exitCode ?? (occurred.length > 0 ? 1 : 0),
     realtime: realtimeSection(input),
-    ...(input.trace ? { trace: input.trace } : {}),
+    ...(input.trace ? { trace: input.trace, traceOverruns: input.traceOverruns ?? [] } : {}),
     ...(input.stuck !== undefined && input.stuck.length > 0 ? { stuck: input.stuck } : {}),
   };
 }

@@ -29,8 +29,14 @@ export const KIND_STOPPED = 7;
  * or the previous frame itself running long (then `frame-overrun` is raised too).
  */
 export const KIND_PAUSE = 8;
+/**
+ * An isolated task (`isolate: true`) had not finished when its budget + `isolateGrace`
+ * was spent: its worker was terminated and is being respawned (value: slot start → kill
+ * detected, ns). The slot also counts as an overrun, so the task's policy applies.
+ */
+export const KIND_KILLED = 9;
 /** Number of alarm kinds. */
-export const KIND_COUNT = 9;
+export const KIND_COUNT = 10;
 
 /**
  * Alarm kind names; index = numeric kind id. The one list of kinds: the config schema
@@ -46,6 +52,7 @@ export const ALARM_KINDS = Object.freeze([
   'mode-change',
   'stopped',
   'pause',
+  'killed',
 ] as const satisfies readonly AlarmKindName[]);
 
 // Compile-time proof that the list names every kind (a new kind fails here until listed).

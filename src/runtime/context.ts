@@ -9,6 +9,7 @@
  * Tasks must not keep the context (or expect its fields to stay put) after they return:
  * the next slot's call reuses the same object.
  */
+import { type LeaseGuard, type TaskLease, UNGUARDED_LEASE } from '../lease/guard.js';
 import type { Clock } from '../time/clock.js';
 
 /** What a task sees while it runs. Reused across calls: read it, don't keep it. */
@@ -37,6 +38,12 @@ export interface TaskContext {
   readonly degraded: boolean;
   /** The executive's clock. */
   readonly clock: Clock;
+  /**
+   * The lease this loop acts under (src/lease): `valid()` before emitting output, `token()`
+   * sent with it. Without a lease guard (`ExecutiveOptions.lease`) the loop is the only
+   * writer: `valid()` is always true and the token 0. Preallocated; calls allocate nothing.
+   */
+  readonly lease: TaskLease;
   /** Budget left for this slot: `sliceStartNs + budgetNs − clock.nowNs()` (negative once over). */
   remainingNs(): number;
 }
@@ -57,7 +64,15 @@ export class MutableTaskContext implements TaskContext {
   sliceStartNs = 0.5;
   degraded = false;
 
-  constructor(readonly clock: Clock) {}
+  readonly lease: TaskLease;
+
+  /** @param guard the loop's lease guard, or null (see {@link TaskContext.lease}). */
+  constructor(
+    readonly clock: Clock,
+    guard: LeaseGuard | null = null,
+  ) {
+    this.lease = guard === null ? UNGUARDED_LEASE : guard.taskLease(this);
+  }
 
   remainingNs(): number {
     return this.sliceStartNs + this.budgetNs - this.clock.nowNs();

@@ -20,7 +20,8 @@
  *   read − the previous read (shared timestamps: N+1 reads for N executed slots; skipped
  *   slots read nothing). So a slot's execution includes the dispatch overhead before it.
  * - Checks per executed slot: execution > slot budget → `overrun`; for a job's last
- *   slice, completion > job's absolute deadline → `deadline-miss`; a throw → `task-error`.
+ *   slice, completion > job's absolute deadline → `deadline-miss`; a throw → `task-error`
+ *   (but the `task_killed` error of an isolated task's proxy → `killed`, src/isolate).
  *   Per frame: lateness > releaseLateNs → `release-late`; frame end > next release →
  *   `frame-overrun`.
  * - Pause: gap = wake − previous frame's wake; when gap − (release − previous release)
@@ -37,6 +38,7 @@
  *   hyperperiod boundary), also when that boundary falls inside skipped frames.
  */
 import { HardtickError } from '../errors.js';
+import type { LeaseGuard } from '../lease/guard.js';
 import { LogHistogram } from '../stats/histogram.js';
 import type { Clock, Waiter } from '../time/clock.js';
 import type { Heartbeat } from '../watchdog/heartbeat.js';
@@ -68,6 +70,7 @@ import {
   KIND_COUNT,
   KIND_DEADLINE_MISS,
   KIND_FRAME_OVERRUN,
+  KIND_KILLED,
   KIND_MODE_CHANGE,
   KIND_OVERRUN,
   KIND_PAUSE,
@@ -116,7 +119,7 @@ import {
   type TraceRecord,
   TraceRing,
 } from './trace-ring.js';
-import type { ExecutiveModeSpec, ExecutiveOptions, TaskFn } from './types.js';
+import type { ExecutiveModeSpec, ExecutiveOptions, SlackHook, TaskFn } from './types.js';
 
 /** Hot numeric state offsets in `st` (`ST_*`). */
 /** Base time of the current mode epoch: release of its frame 0. */
@@ -163,7 +166,10 @@ const ST_HB_FRAME = 18;
 const ST_HB_START = 19;
 const ST_HB_DEADLINE = 20;
 const ST_HB_NEXT = 21;
-const ST_SIZE = 22;
+/** Slack hook (`SlackHook.afterFrame` layout): the frame's end, then the next release, ns. */
+const ST_SLACK_END = 22;
+const ST_SLACK_NEXT = 23;
+const ST_SIZE = 24;
 
 /** Packed per-slot integers in `ModeRt.slotInt` (`SI_*`). */
 /** Global task index (mode's task base + task index). */
@@ -218,6 +224,11 @@ interface ModeRt {
   readonly jobsPerHyper: Float64Array;
   /** Per task of the mode: last-slice slots per hyperperiod (jobs completed). */
   readonly lastsPerHyper: Float64Array;
+}
+
+/** True for the `task_killed` error an isolated task's proxy throws (src/isolate; cold). */
+function isKilled(error: unknown): boolean {
+  return error instanceof HardtickError && error.code === 'task_killed';
 }
 
 /** Placeholder for absent degraded/safe-state functions, so the arrays hold functions only. */
@@ -288,6 +299,10 @@ export class Executive {
   private readonly stopFlag: Int32Array | null;
   /** The watchdog heartbeat, or null (see {@link ExecutiveOptions.heartbeat}). */
   private readonly heartbeat: Heartbeat | null;
+  /** The lease guard, or null (see {@link ExecutiveOptions.lease}). */
+  private readonly leaseGuard: LeaseGuard | null;
+  /** The slack hook, or null (see {@link ExecutiveOptions.slackHook}). */
+  private readonly slackHook: SlackHook | null;
   private readonly ctx: MutableTaskContext;
   /** Flattened per task of every mode (index = taskBase + task index). */
   private readonly fns: readonly TaskFn[];
@@ -452,7 +467,9 @@ export class Executive {
       rate,
     );
     this.traceRing = new TraceRing(traceCapacity);
-    this.ctx = new MutableTaskContext(clock);
+    this.leaseGuard = options.lease ?? null;
+    this.slackHook = options.slackHook ?? null;
+    this.ctx = new MutableTaskContext(clock, this.leaseGuard);
     this.ctx.modeName = this.cur.name;
     this.st[ST_LIMIT] = Number.POSITIVE_INFINITY;
   }
@@ -725,6 +742,7 @@ export class Executive {
           execMaxFrame: s.get(g, TS_EXEC_MAX_FRAME),
           responseNs: distribution(s.response[g]!),
           execHistogram: s.exec[g]!.buckets(),
+          execSamples: s.samples[g]!.snapshot(),
           policyTriggers: this.policy.triggers[g]!,
           degraded: this.policy.degraded[g] === 1,
         });
@@ -781,6 +799,7 @@ export class Executive {
     const stats = this.stats;
     const td = stats.data;
     const execH = stats.exec;
+    const execS = stats.samples;
     const responseH = stats.response;
     const pol = this.policy;
     const pendingSkip = pol.pendingSkip;
@@ -853,6 +872,7 @@ export class Executive {
       // Rounded to whole ns: an integer below 2^30 crosses a call as a Smi, so `record`
       // allocates nothing even if the JIT does not inline it (a fractional double is boxed).
       execH[g]!.record(Math.round(exec));
+      execS[g]!.record(Math.round(exec)); // pWCET buffers (src/stats/exec-samples.ts)
       if (exec > td[o + TS_EXEC_MAX_NS]!) {
         td[o + TS_EXEC_MAX_NS] = exec;
         td[o + TS_EXEC_MAX_FRAME] = frame;
@@ -889,6 +909,12 @@ export class Executive {
       this.stopNow(pol.action[g] === ACTION_SAFE_STATE ? STOP_SAFE_STATE : STOP_POLICY, g);
       this.advance(1);
     } else {
+      // The slack hook's only call site (doubles through `st`: nothing boxed).
+      if (this.slackHook !== null) {
+        st[ST_SLACK_END] = t;
+        st[ST_SLACK_NEXT] = nextRel;
+        this.slackHook.afterFrame(st, ST_SLACK_END);
+      }
       this.advance(1);
       if (this.flags[F_STOP_REQUESTED] === 1) this.stopNow(STOP_REQUESTED, -1);
     }
@@ -933,6 +959,8 @@ export class Executive {
       stage[STAGE_TIME] = wake;
       stage[STAGE_VALUE] = lostNs;
       this.ring.pushStaged(KIND_PAUSE, rt.index, -1, stage);
+      // Authority is re-established after a pause, not assumed (lease/guard.ts).
+      if (this.leaseGuard !== null) this.leaseGuard.notePauseAt(stage, STAGE_TIME);
     }
     st[ST_PREV_WAKE] = wake;
     if (wake >= rel + f) {
@@ -1006,7 +1034,12 @@ export class Executive {
       stage[STAGE_VALUE] = exec;
       ring.pushStaged(KIND_OVERRUN, modeIndex, ti, stage);
     }
-    if (threw) {
+    if (threw && isKilled(this.stats.lastError[g])) {
+      // An isolated task given up at budget + grace (src/isolate): `killed`, not an error;
+      // the slot overran, so the policy below applies as for any overrun.
+      stage[STAGE_VALUE] = exec;
+      ring.pushStaged(KIND_KILLED, modeIndex, ti, stage);
+    } else if (threw) {
       const errors = ++td[o + TS_ERRORS]!;
       traceFlags |= TRACE_FLAG_ERROR;
       stage[STAGE_VALUE] = errors;

@@ -32,6 +32,7 @@ export {
   KIND_COUNT,
   KIND_DEADLINE_MISS,
   KIND_FRAME_OVERRUN,
+  KIND_KILLED,
   KIND_MODE_CHANGE,
   KIND_OVERRUN,
   KIND_PAUSE,
@@ -75,4 +76,4 @@ export {
   TRACE_START,
   TRACE_TASK,
 } from './trace-ring.js';
-export type { CatchUpOptions, ExecutiveModeSpec, ExecutiveOptions, TaskFn } from './types.js';
+export type { CatchUpOptions, ExecutiveModeSpec, ExecutiveOptions, SlackHook, TaskFn } from './types.js';

@@ -4,6 +4,7 @@
  * and the status line. Times in ns.
  */
 import type { AlarmKindName } from '../config/types.js';
+import type { ExecSamplesSnapshot } from '../stats/exec-samples.js';
 
 /** min/mean/percentiles/max of a duration distribution, ns. */
 export interface DistributionNs {
@@ -46,6 +47,11 @@ export interface TaskSnapshot {
   readonly responseNs: DistributionNs;
   /** Non-empty execution-time histogram buckets as [lowNs, highNs, count]. */
   readonly execHistogram: ReadonlyArray<readonly [number, number, number]>;
+  /**
+   * Execution-time samples for the pWCET estimate (block maxima, reservoir, tail, recent
+   * values); absent when the snapshot was rebuilt from a statistics record.
+   */
+  readonly execSamples?: ExecSamplesSnapshot;
   /** Times the task's overrun policy triggered (after hysteresis). */
   readonly policyTriggers: number;
   /** True when the task is currently running its degraded function. */

@@ -2,16 +2,18 @@
  * Per-task statistics of every task of every mode (flattened: index g = mode's task
  * base + task index): counters packed in ONE Float64Array, `TS_SIZE` doubles per task
  * (task g's counter X at `g·TS_SIZE + TS_X`), and an execution-time and a response-time
- * {@link LogHistogram} per task.
+ * {@link LogHistogram} per task, and the pWCET sample buffers ({@link ExecSamples}: block
+ * maxima, reservoir, tail) per task.
  *
  * Why packed: the executive updates several counters per slot right after calling a task,
  * and after a call V8 must reload every object field it uses; one array means one reload
  * instead of one per counter (part of the dispatch-overhead work, bench/README.md).
  *
  * Allocation contract: allocates in the constructor only; the executive updates `data`
- * and calls `LogHistogram.record` (allocation-free) on its hot path. Threading: the
+ * and calls `LogHistogram.record` and `ExecSamples.record` (allocation-free) on its hot path. Threading: the
  * executive's thread only; snapshots are taken between frames.
  */
+import { ExecSamples } from '../stats/exec-samples.js';
 import { LogHistogram } from '../stats/histogram.js';
 
 /** Jobs released (counted at the job's first slice, run or skipped). */
@@ -43,6 +45,8 @@ export class TaskStats {
   readonly exec: readonly LogHistogram[];
   /** Response time per job: completion of its last slice − job release. */
   readonly response: readonly LogHistogram[];
+  /** Execution-time sample buffers per task, for the pWCET estimate (src/pwcet). */
+  readonly samples: readonly ExecSamples[];
   /**
    * Last error thrown by each task (a reference kept for the cold side; hardtick
    * allocates nothing for it), or undefined.
@@ -54,16 +58,19 @@ export class TaskStats {
     this.data = new Float64Array(n * TS_SIZE);
     const exec: LogHistogram[] = [];
     const response: LogHistogram[] = [];
+    const samples: ExecSamples[] = [];
     const lastError: unknown[] = [];
     for (let g = 0; g < n; g++) {
       this.data[g * TS_SIZE + TS_EXEC_MAX_NS] = -1;
       this.data[g * TS_SIZE + TS_EXEC_MAX_FRAME] = -1;
       exec.push(new LogHistogram());
       response.push(new LogHistogram());
+      samples.push(new ExecSamples());
       lastError.push(undefined);
     }
     this.exec = exec;
     this.response = response;
+    this.samples = samples;
     this.lastError = lastError;
   }
 

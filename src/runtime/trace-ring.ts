@@ -1,5 +1,7 @@
 /**
- * Trace ring: the last N executed slots as numeric records, overwriting the oldest.
+ * Trace ring: the last N executed slots as numeric records, overwriting the oldest, plus
+ * (in a second, smaller preallocated ring) the last {@link TRACE_FLAGGED_KEPT} slots that
+ * overran or missed their deadline, so those survive after the main ring moved on.
  * For golden traces and the Chrome trace export.
  *
  * Allocation contract: allocates in the constructor only; `push` never allocates (its
@@ -39,6 +41,72 @@ export const TRACE_FLAG_DEADLINE_MISS = 8;
 /** Flag: the safe-state function ran. */
 export const TRACE_FLAG_SAFE_STATE = 16;
 
+/** Flags that make a slot worth keeping after the last-N window moved on: overrun or deadline miss. */
+export const TRACE_KEEP_FLAGS = TRACE_FLAG_OVERRUN | TRACE_FLAG_DEADLINE_MISS;
+
+/** Overrun / deadline-miss slots kept beyond the last-N window (the newest ones). */
+export const TRACE_FLAGGED_KEPT = 1024;
+
+/**
+ * The flagged records (overrun or deadline miss) of a record stream, each with its
+ * sequence number, in a preallocated ring keeping the newest `capacity`.
+ *
+ * Allocation contract: allocates in the constructor only; `offer` never allocates;
+ * `before` is cold and allocates. One thread.
+ */
+export class FlaggedTraceKeeper {
+  readonly capacity: number;
+  private readonly data: Float64Array;
+  private readonly seqs: Float64Array;
+  /** [records kept so far (including overwritten ones)]. */
+  private readonly count = new Float64Array(1);
+
+  /**
+   * @param capacity flagged records kept (0 keeps none)
+   * @param recordSize doubles per record
+   * @param flagsOffset offset of the flag bits in a record
+   */
+  constructor(
+    capacity: number,
+    readonly recordSize: number,
+    private readonly flagsOffset: number,
+  ) {
+    this.capacity = capacity;
+    this.data = new Float64Array(Math.max(1, capacity) * recordSize);
+    this.seqs = new Float64Array(Math.max(1, capacity));
+  }
+
+  /** Flagged records seen so far (overwritten ones included). */
+  get kept(): number {
+    return this.count[0]!;
+  }
+
+  /** Keeps `rec` (stream record number `seq`) when it is flagged. Never allocates. */
+  offer(rec: Float64Array, seq: number): void {
+    if (this.capacity === 0 || (rec[this.flagsOffset]! & TRACE_KEEP_FLAGS) === 0) return;
+    const k = this.count[0]!;
+    const slot = k % this.capacity;
+    const size = this.recordSize;
+    const d = this.data;
+    const o = slot * size;
+    for (let i = 0; i < size; i++) d[o + i] = rec[i]!;
+    this.seqs[slot] = seq;
+    this.count[0] = k + 1;
+  }
+
+  /** The kept records whose sequence number is below `seq`, oldest first (cold; allocates copies). */
+  before(seq: number): Float64Array[] {
+    const out: Float64Array[] = [];
+    const k = this.count[0]!;
+    for (let i = Math.max(0, k - this.capacity); i < k; i++) {
+      const slot = i % this.capacity;
+      if (this.seqs[slot]! < seq)
+        out.push(this.data.slice(slot * this.recordSize, (slot + 1) * this.recordSize));
+    }
+    return out;
+  }
+}
+
 /** One trace record (cold form). */
 export interface TraceRecord {
   readonly frame: number;
@@ -60,13 +128,20 @@ export class TraceRing {
   readonly data: Float64Array;
   /** Records written so far (the ring holds the last `min(written, capacity)`). */
   private readonly count = new Float64Array(1);
+  /** Overrun / deadline-miss records, kept after the window moved past them. */
+  private readonly flagged: FlaggedTraceKeeper;
 
-  /** @param capacity records kept (0 disables tracing). */
-  constructor(capacity: number) {
+  /**
+   * @param capacity records kept (0 disables tracing).
+   * @param flaggedCapacity overrun / deadline-miss records kept beyond the window.
+   * @default flaggedCapacity TRACE_FLAGGED_KEPT when tracing, else 0
+   */
+  constructor(capacity: number, flaggedCapacity = capacity > 0 ? TRACE_FLAGGED_KEPT : 0) {
     if (!Number.isInteger(capacity) || capacity < 0)
       throw new RangeError(`TraceRing: capacity must be an integer >= 0, got ${capacity}`);
     this.capacity = capacity;
     this.data = new Float64Array(capacity * TRACE_RECORD);
+    this.flagged = new FlaggedTraceKeeper(flaggedCapacity, TRACE_RECORD, TRACE_FLAGS);
   }
 
   /** Records written since creation (including overwritten ones). */
@@ -79,6 +154,7 @@ export class TraceRing {
     if (this.capacity === 0) return;
     const w = this.count[0]!;
     this.data.set(rec, (w % this.capacity) * TRACE_RECORD);
+    this.flagged.offer(rec, w);
     this.count[0] = w + 1;
   }
 
@@ -96,26 +172,31 @@ export class TraceRing {
     return true;
   }
 
-  /** The kept records, oldest first (cold; allocates). */
+  /**
+   * The kept records, oldest first (cold; allocates): the overrun / deadline-miss records
+   * the window has moved past (the newest {@link TRACE_FLAGGED_KEPT}), then the last
+   * `capacity` records.
+   */
   records(): TraceRecord[] {
     const out: TraceRecord[] = [];
     const w = this.count[0]!;
     const n = Math.min(w, this.capacity);
-    for (let i = w - n; i < w; i++) {
-      const o = (i % this.capacity) * TRACE_RECORD;
-      const d = this.data;
-      out.push({
-        frame: d[o + TRACE_FRAME]!,
-        slot: d[o + TRACE_SLOT]!,
-        mode: d[o + TRACE_MODE]!,
-        task: d[o + TRACE_TASK]!,
-        job: d[o + TRACE_JOB]!,
-        slice: d[o + TRACE_SLICE]!,
-        startNs: d[o + TRACE_START]!,
-        endNs: d[o + TRACE_END]!,
-        flags: d[o + TRACE_FLAGS]!,
-      });
-    }
+    for (const d of this.flagged.before(w - n)) out.push(toTraceRecord(d, 0));
+    for (let i = w - n; i < w; i++) out.push(toTraceRecord(this.data, (i % this.capacity) * TRACE_RECORD));
     return out;
   }
+}
+
+function toTraceRecord(d: Float64Array, o: number): TraceRecord {
+  return {
+    frame: d[o + TRACE_FRAME]!,
+    slot: d[o + TRACE_SLOT]!,
+    mode: d[o + TRACE_MODE]!,
+    task: d[o + TRACE_TASK]!,
+    job: d[o + TRACE_JOB]!,
+    slice: d[o + TRACE_SLICE]!,
+    startNs: d[o + TRACE_START]!,
+    endNs: d[o + TRACE_END]!,
+    flags: d[o + TRACE_FLAGS]!,
+  };
 }

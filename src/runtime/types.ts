@@ -2,6 +2,7 @@
  * Public types of the runtime (cold; no code).
  */
 import type { ResolvedTask } from '../config/types.js';
+import type { LeaseGuard } from '../lease/guard.js';
 import type { ScheduleTable } from '../plan/types.js';
 import type { Clock, Waiter } from '../time/clock.js';
 import type { Heartbeat } from '../watchdog/heartbeat.js';
@@ -84,4 +85,31 @@ export interface ExecutiveOptions {
    * one predictable branch per call site. @default undefined
    */
   readonly heartbeat?: Heartbeat;
+  /**
+   * Optional lease guard (src/lease), created on this thread with `LeaseGuard.create` and
+   * kept by a `LeaseKeeper` on the non-RT side: tasks see it as `ctx.lease`; a detected
+   * `pause` makes `ctx.lease.valid()` false until the keeper confirms a renewal sent after
+   * it. Its clock must be this executive's clock (`'monotonic'` for the native clock,
+   * `'performance'` for `SystemClock`). @default undefined (`ctx.lease.valid()` is always true)
+   */
+  readonly lease?: LeaseGuard;
+  /**
+   * Optional hook called after each frame's last slot (not after a frame that stopped the
+   * loop), in the frame's slack: GC governance (src/gc `PlannedGc`) runs planned
+   * collections there. @default undefined
+   */
+  readonly slackHook?: SlackHook;
+}
+
+/**
+ * Work done in frame slack, between a frame's last slot and the next release. Called on
+ * the loop's thread; must not allocate and must not throw (nothing catches it).
+ */
+export interface SlackHook {
+  /**
+   * `times[at]` = the frame's end (the executive's last clock read), `times[at + 1]` = the
+   * next release, ns on the executive's clock. The doubles travel through the array so
+   * nothing is boxed whatever V8 inlines. Read them during the call only.
+   */
+  afterFrame(times: Float64Array, at: number): void;
 }

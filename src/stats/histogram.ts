@@ -108,6 +108,7 @@ export class LogHistogram {
   private readonly lastIndex: number;
   private readonly highestNs: number;
 
+  /** Allocates the bucket array for `options` (the only allocation the histogram makes). */
   constructor(options: LogHistogramOptions = {}) {
     this.highestNs = options.highestNs ?? 1e11;
     if (!(this.highestNs >= 2 * SUB) || !Number.isFinite(this.highestNs)) {

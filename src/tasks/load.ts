@@ -15,6 +15,7 @@ import { extname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ResolvedMode, ResolvedTask, TaskRef } from '../config/types.js';
 import { HardtickError } from '../errors.js';
+import { startIsolatedTask } from '../isolate/registry.js';
 import type { TaskFn } from '../runtime/index.js';
 
 /** The functions of one mode, index-aligned with `mode.tasks` (what `ExecutiveModeSpec` takes). */
@@ -36,7 +37,9 @@ type RefRole = 'run' | 'degraded' | 'safeState';
 const TS_EXTENSIONS = new Set(['.ts', '.mts', '.cts', '.tsx']);
 
 /**
- * Imports every task function of `mode`.
+ * Imports every task function of `mode`. An isolated task (`isolate: true`) is loaded in
+ * its own worker instead (src/isolate), with the same checks and messages, and its proxy
+ * function is returned; its `degraded` and `safeState` functions run in this thread.
  *
  * @param mode a resolved mode (its tasks' refs hold absolute files).
  * @param cache module namespaces already imported; pass the same map for every mode of a config.
@@ -51,7 +54,19 @@ export async function loadTaskFunctions(
   const degraded: (TaskFn | null)[] = [];
   const safeState: (TaskFn | null)[] = [];
   for (const task of mode.tasks) {
-    fns.push(await loadTaskRef(task, task.run, 'run', cache));
+    // `isolate: true`: the task runs in its own worker; the executive gets its proxy.
+    fns.push(
+      task.isolation === undefined
+        ? await loadTaskRef(task, task.run, 'run', cache)
+        : (
+            await startIsolatedTask({
+              taskName: task.name,
+              modeName: mode.name,
+              run: task.run,
+              graceNs: task.isolation.graceNs,
+            })
+          ).fn,
+    );
     const policy = task.overrun;
     degraded.push(
       policy.degraded === null ? null : await loadTaskRef(task, policy.degraded, 'degraded', cache),

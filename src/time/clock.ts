@@ -58,6 +58,7 @@ export class ManualClock implements Clock {
 /** The waiter for {@link ManualClock}: "sleeping" advances the clock to the deadline. */
 export class ManualWaiter implements Waiter {
   readonly kind = 'manual';
+  /** A waiter that advances `clock` to each deadline instead of waiting. */
   constructor(private readonly clock: ManualClock) {}
 
   waitUntil(deadlineNs: number): void {

@@ -11,11 +11,15 @@ export {
   STATE_RUNNING,
   sharedNowNs,
 } from './heartbeat.js';
+export type { JsonValue, JsonValueProblem } from './json-value.js';
+export { formatJsonPath, jsonValueProblem } from './json-value.js';
 export type {
   FailSafeContext,
   FailSafeFunction,
   FailSafeResult,
   FailSafeSpec,
+  FallbackReportSpec,
+  RecoveredEvent,
   StuckEvent,
   WatchdogHandle,
   WatchdogOptions,

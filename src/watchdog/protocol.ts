@@ -7,8 +7,38 @@
 export const CTL_STOP = 0;
 /** Int32 word of the control buffer: 1 once the worker has loaded everything and polls. */
 export const CTL_READY = 1;
+/**
+ * Int32 word of the control buffer, written by the main thread's end-of-process handler
+ * (`interruptMain`): {@link MAIN_ENDING_STARTED} when it starts, {@link MAIN_ENDING_DONE}
+ * once its `beforeExit` callback (the report) finished, just before `process.exit`. The
+ * watchdog worker reads it to decide whether to wait longer or to take over (SIGKILL).
+ */
+export const CTL_MAIN_ENDING = 2;
 /** Int32 words in the control buffer. */
 export const CTL_WORDS = 16;
+
+/** {@link CTL_MAIN_ENDING}: the main thread's handler started. */
+export const MAIN_ENDING_STARTED = 1;
+/** {@link CTL_MAIN_ENDING}: the main thread's `beforeExit` finished; `process.exit` follows. */
+export const MAIN_ENDING_DONE = 2;
+
+/**
+ * Name of the global function the watchdog worker calls on the main thread through an
+ * in-process inspector session (`Runtime.evaluate`), suffixed with the control buffer's
+ * id so that two watchdogs never share it.
+ */
+export const MAIN_HANDLER_PREFIX = '__hardtickWatchdogEnd_';
+
+/**
+ * What the watchdog worker writes itself when it has to SIGKILL the process (the main
+ * thread never ran its handler): a small JSON file, `schema: "hardtick.stuck/v1"`.
+ */
+export interface FallbackReportSpec {
+  /** Absolute path of the file to write. */
+  readonly file: string;
+  /** Fields copied into the file as they are (e.g. the config name). */
+  readonly fields: Readonly<Record<string, unknown>>;
+}
 
 /** The watchdog worker's `workerData`. */
 export interface WatchdogWorkerData {
@@ -26,6 +56,14 @@ export interface WatchdogWorkerData {
   readonly failSafeExport: string;
   /** Shared buffers handed to the fail-safe. */
   readonly failSafeData: Readonly<Record<string, SharedArrayBuffer>>;
+  /** The JSON value handed to the fail-safe as `context.params`. */
+  readonly failSafeParams: unknown;
+  /** With an exit code: ask the main thread (inspector interrupt) to end the process. */
+  readonly interruptMain: boolean;
+  /** Suffix of the main thread's handler name ({@link MAIN_HANDLER_PREFIX}). */
+  readonly handlerId: string;
+  /** What to write before a SIGKILL, or null. */
+  readonly fallbackReport: FallbackReportSpec | null;
   /** Exit code to end the process with after a stuck event, or null to keep running. */
   readonly exitCode: number | null;
   /** How long to wait for the main thread to exit before SIGKILL, ns. */
@@ -50,6 +88,21 @@ export interface StuckEvent {
   readonly detectedNs: number;
   /** `detectedNs − deadlineNs`: how far past its deadline the slot was when seen, ns. */
   readonly overrunNs: number;
+  /** 1 for the first stuck event of this watchdog, 2 for the next, … */
+  readonly ordinal: number;
+}
+
+/** A stuck slot that ended after all (the heartbeat moved on). */
+export interface RecoveredEvent {
+  /** {@link StuckEvent.ordinal} of the stuck event that ended. */
+  readonly ordinal: number;
+  /** When the watchdog saw the heartbeat move on, ns on the heartbeat's clock. */
+  readonly seenNs: number;
+  /**
+   * `seenNs − deadlineNs` of the stuck slot: an upper bound of how far past its deadline
+   * the slot ran (the watchdog polls every `pollNs` while a slot is stuck), ns.
+   */
+  readonly overrunNs: number;
 }
 
 /** Messages the watchdog worker posts. */
@@ -57,8 +110,11 @@ export type WatchdogMessage =
   | { readonly type: 'ready' }
   | { readonly type: 'load_failed'; readonly message: string }
   | { readonly type: 'stuck'; readonly event: StuckEvent }
+  | { readonly type: 'recovered'; readonly event: RecoveredEvent }
   | {
       readonly type: 'failsafe';
+      /** {@link StuckEvent.ordinal} of the stuck event it ran for. */
+      readonly ordinal: number;
       readonly ok: boolean;
       readonly error: string | null;
       /** Time the fail-safe took, ns. */

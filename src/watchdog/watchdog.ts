@@ -10,8 +10,12 @@
  *    outputs to a safe state through shared memory), with a {@link FailSafeContext};
  * 3. when `exitCode` is a number, writes one line naming the task to stderr and ends the
  *    process with that code (see watchdog-worker.ts for how: a worker cannot end the
- *    process with a code itself; if this thread is the stuck one, SIGKILL after
- *    `killAfterNs`).
+ *    process with a code itself; if this thread is the stuck one, `interruptMain` makes it
+ *    run `beforeExit` and `process.exit(code)` where it is stuck; SIGKILL after
+ *    `killAfterNs` when even that fails).
+ * If the slot ends after all, the worker posts `recovered` (`recoveredEvents`,
+ * `onRecovered`); a later stuck slot is a new event, and the fail-safe runs again: once
+ * per stuck event, never twice for one.
  *
  * Detection latency = grace + the watchdog thread's wake-up latency + one heartbeat read
  * (it sleeps exactly until deadline + grace while a slot runs); test/watchdog-stuck.test.ts
@@ -22,21 +26,27 @@
  * registers tsx's ESM loader through `tsx/esm/api` (a dev dependency) and imports
  * `watchdog-worker.ts`, because Node 20 ignores `--import tsx` for a worker's entry module.
  */
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { threadId, Worker } from 'node:worker_threads';
 import { HardtickError } from '../errors.js';
 import { Heartbeat } from './heartbeat.js';
+import { formatJsonPath, jsonValueProblem } from './json-value.js';
 import {
+  CTL_MAIN_ENDING,
   CTL_STOP,
   CTL_WORDS,
+  MAIN_ENDING_DONE,
+  MAIN_ENDING_STARTED,
+  MAIN_HANDLER_PREFIX,
+  type RecoveredEvent,
   type StuckEvent,
   type WatchdogMessage,
   type WatchdogWorkerData,
 } from './protocol.js';
 
-export type { StuckEvent } from './protocol.js';
+export type { FallbackReportSpec, RecoveredEvent, StuckEvent } from './protocol.js';
 
 /** What a fail-safe function receives, in the watchdog thread. */
 export interface FailSafeContext {
@@ -44,6 +54,11 @@ export interface FailSafeContext {
   readonly stuck: StuckEvent;
   /** The shared buffers given as `failSafeData` (same memory the RT side sees). */
   readonly data: Readonly<Record<string, SharedArrayBuffer>>;
+  /**
+   * The JSON value given as `failSafeParams` (config: `watchdog.failSafeParams`), a copy
+   * made for the watchdog thread; null when none was given.
+   */
+  readonly params: unknown;
   /** The heartbeat, attached in the watchdog thread. */
   readonly heartbeat: Heartbeat;
 }
@@ -70,6 +85,8 @@ export interface FailSafeResult {
   readonly error: string | null;
   /** Time it took, ns. */
   readonly durationNs: number;
+  /** {@link StuckEvent.ordinal} of the stuck event it ran for. */
+  readonly ordinal: number;
 }
 
 /** Options of {@link startWatchdog}. */
@@ -88,6 +105,8 @@ export interface WatchdogOptions {
   readonly failSafe?: FailSafeSpec;
   /** Shared buffers handed to the fail-safe as `context.data`. @default {} */
   readonly failSafeData?: Readonly<Record<string, SharedArrayBuffer>>;
+  /** A JSON value handed to the fail-safe as `context.params`. @default null */
+  readonly failSafeParams?: unknown;
   /**
    * Exit code to end the process with after `stuck` (and the fail-safe), or null to keep
    * running. {@link WATCHDOG_EXIT_CODE} (75) is the conventional choice.
@@ -100,8 +119,32 @@ export interface WatchdogOptions {
    * @default 200_000_000 (200 ms)
    */
   readonly killAfterNs?: number;
+  /**
+   * With `exitCode`, for a watchdog whose stuck thread may be this (the main) thread: the
+   * watchdog interrupts it through an in-process inspector session and this thread runs
+   * `beforeExit` and `process.exit(exitCode)` right where it is stuck (watchdog-worker.ts).
+   * Needs Node's inspector (present in official builds); the session is only opened then.
+   * @default false
+   */
+  readonly interruptMain?: boolean;
+  /**
+   * Runs on this thread just before the watchdog ends the process with `exitCode` (from
+   * the worker's `exit` message when this thread is free, or from the interrupt when it is
+   * the stuck one): write a report here, synchronously (no event-loop turn follows). A
+   * throw is printed to stderr and the process still exits.
+   */
+  readonly beforeExit?: (event: StuckEvent, exitCode: number) => void;
+  /**
+   * With `exitCode`: a file the watchdog thread writes itself before it falls back to
+   * SIGKILL (`schema: "hardtick.stuck/v1"`, the stuck event and `fields`), so that even
+   * a process killed by signal leaves a record. Not written when `beforeExit` finished.
+   * @default none
+   */
+  readonly fallbackReport?: { readonly file: string; readonly fields?: Readonly<Record<string, unknown>> };
   /** Called on this thread for each stuck event (after it is pushed to `stuckEvents`). */
   readonly onStuck?: (event: StuckEvent) => void;
+  /** Called on this thread when a stuck slot ended after all (after `recoveredEvents`). */
+  readonly onRecovered?: (event: RecoveredEvent) => void;
   /** Called on this thread when the fail-safe finished for the latest stuck event. */
   readonly onFailSafe?: (result: FailSafeResult) => void;
 }
@@ -114,6 +157,8 @@ export interface WatchdogHandle {
   readonly stuckEvents: readonly StuckEvent[];
   /** Fail-safe results received so far, in stuck-event order. */
   readonly failSafeResults: readonly FailSafeResult[];
+  /** Stuck slots that ended after all, oldest first. */
+  readonly recoveredEvents: readonly RecoveredEvent[];
   /** Stops the watchdog thread (wakes it at once) and resolves when it has exited. */
   stop(): Promise<void>;
 }
@@ -124,6 +169,9 @@ export const WATCHDOG_EXIT_CODE = 75;
 export const DEFAULT_WATCHDOG_POLL_NS = 10_000_000;
 /** Default {@link WatchdogOptions.killAfterNs}. */
 export const DEFAULT_WATCHDOG_KILL_AFTER_NS = 200_000_000;
+
+/** Watchdogs started by this thread (names the main-thread handler of each). */
+let watchdogsStarted = 0;
 
 function runningFromSources(): boolean {
   return import.meta.url.endsWith('.ts');
@@ -180,8 +228,8 @@ function failSafeUrl(spec: FailSafeSpec): string {
 /**
  * Starts a watchdog thread on `options.heartbeat`. Validates everything here (setup), so
  * the worker never has to.
- * @throws HardtickError `config_invalid` for a bad heartbeat, grace, poll, exit code or
- * fail-safe data; `watchdog_failsafe_invalid` when the fail-safe file does not exist. (A module that
+ * @throws HardtickError `config_invalid` for a bad heartbeat, grace, poll, exit code,
+ * fail-safe data or params (not a JSON value), or fallback report file; `watchdog_failsafe_invalid` when the fail-safe file does not exist. (A module that
  * exists but lacks the export rejects `ready` with `watchdog_failsafe_invalid`.)
  */
 export function startWatchdog(options: WatchdogOptions): WatchdogHandle {
@@ -211,9 +259,71 @@ export function startWatchdog(options: WatchdogOptions): WatchdogHandle {
       );
     }
   }
+  const failSafeParams = options.failSafeParams ?? null;
+  const paramsProblem = jsonValueProblem(failSafeParams);
+  if (paramsProblem !== null) {
+    const where = `failSafeParams${formatJsonPath(paramsProblem.path)}`;
+    throw new HardtickError('config_invalid', `watchdog ${where}: ${paramsProblem.message}`, { path: where });
+  }
+  const fallback = options.fallbackReport;
+  if (fallback !== undefined && (typeof fallback.file !== 'string' || fallback.file === '')) {
+    throw new HardtickError('config_invalid', 'watchdog fallbackReport.file: expected a file name', {
+      path: 'fallbackReport.file',
+    });
+  }
   const url = options.failSafe === undefined ? null : failSafeUrl(options.failSafe);
   const control = new SharedArrayBuffer(CTL_WORDS * Int32Array.BYTES_PER_ELEMENT);
   const ctl = new Int32Array(control);
+  const interruptMain = options.interruptMain === true && exitCode !== null;
+  const handlerId = `${process.pid}_${threadId}_${watchdogsStarted++}`;
+  const handlerName = MAIN_HANDLER_PREFIX + handlerId;
+  const stuckEvents: StuckEvent[] = [];
+  const failSafeResults: FailSafeResult[] = [];
+  const recoveredEvents: RecoveredEvent[] = [];
+  let ending = false;
+  /** Ends the process with `exitCode` on this thread, `beforeExit` first. Once. */
+  const endProcess = (event: StuckEvent | null, code: number, interrupted: boolean): void => {
+    if (ending) return;
+    ending = true;
+    Atomics.store(ctl, CTL_MAIN_ENDING, MAIN_ENDING_STARTED);
+    if (event !== null && options.beforeExit !== undefined) {
+      try {
+        options.beforeExit(event, code);
+      } catch (error) {
+        writeSync(
+          2,
+          `hardtick watchdog: beforeExit failed: ${error instanceof Error ? error.message : String(error)}\n`,
+        );
+      }
+    }
+    Atomics.store(ctl, CTL_MAIN_ENDING, MAIN_ENDING_DONE);
+    // The watchdog's inspector session is still attached, so Node would print "Waiting for
+    // the debugger to disconnect..." at exit: misleading (no debugger is involved) and it
+    // cannot be detached from this thread. The last exit listener closes fd 2 instead.
+    if (interrupted) process.on('exit', () => closeSync(2));
+    // Wake the watchdog thread from its wait for this exit: process.exit() waits for every
+    // worker to stop, and an Atomics.wait is not cut short by that (measured: +300 ms).
+    Atomics.store(ctl, CTL_STOP, 1);
+    Atomics.notify(ctl, CTL_STOP);
+    process.exit(code);
+  };
+  if (interruptMain) {
+    (globalThis as Record<string, unknown>)[handlerName] = (
+      event: StuckEvent,
+      result: Extract<WatchdogMessage, { type: 'failsafe' }> | null,
+    ) => {
+      if (!stuckEvents.some((e) => e.ordinal === event.ordinal)) stuckEvents.push(event);
+      if (result !== null && !failSafeResults.some((r) => r.ordinal === result.ordinal)) {
+        failSafeResults.push({
+          ok: result.ok,
+          error: result.error,
+          durationNs: result.durationNs,
+          ordinal: result.ordinal,
+        });
+      }
+      endProcess(event, exitCode, true);
+    };
+  }
 
   const worker = startWorker({
     heartbeat: options.heartbeat,
@@ -223,12 +333,16 @@ export function startWatchdog(options: WatchdogOptions): WatchdogHandle {
     failSafeUrl: url,
     failSafeExport: options.failSafe?.exportName ?? 'failSafe',
     failSafeData,
+    failSafeParams,
     exitCode,
     killAfterNs,
+    interruptMain,
+    handlerId,
+    fallbackReport:
+      fallback === undefined || exitCode === null
+        ? null
+        : { file: resolve(fallback.file), fields: { ...(fallback.fields ?? {}) } },
   });
-
-  const stuckEvents: StuckEvent[] = [];
-  const failSafeResults: FailSafeResult[] = [];
   let settleReady: { resolve: () => void; reject: (e: Error) => void } | undefined;
   const ready = new Promise<void>((resolveReady, rejectReady) => {
     settleReady = { resolve: resolveReady, reject: rejectReady };
@@ -251,17 +365,28 @@ export function startWatchdog(options: WatchdogOptions): WatchdogHandle {
         );
         return;
       case 'stuck':
+        if (stuckEvents.some((e) => e.ordinal === message.event.ordinal)) return;
         stuckEvents.push(message.event);
         options.onStuck?.(message.event);
         return;
+      case 'recovered':
+        recoveredEvents.push(message.event);
+        options.onRecovered?.(message.event);
+        return;
       case 'failsafe': {
-        const result = { ok: message.ok, error: message.error, durationNs: message.durationNs };
+        if (failSafeResults.some((r) => r.ordinal === message.ordinal)) return;
+        const result = {
+          ok: message.ok,
+          error: message.error,
+          durationNs: message.durationNs,
+          ordinal: message.ordinal,
+        };
         failSafeResults.push(result);
         options.onFailSafe?.(result);
         return;
       }
       case 'exit':
-        process.exit(message.code);
+        endProcess(stuckEvents.at(-1) ?? null, message.code, false);
     }
   });
   worker.on('error', (error) => settleReady?.reject(error));
@@ -275,10 +400,12 @@ export function startWatchdog(options: WatchdogOptions): WatchdogHandle {
     ready,
     stuckEvents,
     failSafeResults,
+    recoveredEvents,
     async stop() {
       Atomics.store(ctl, CTL_STOP, 1);
       Atomics.notify(ctl, CTL_STOP);
       await exited;
+      if (interruptMain) delete (globalThis as Record<string, unknown>)[handlerName];
     },
   };
 }

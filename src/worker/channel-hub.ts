@@ -87,6 +87,7 @@ export class ChannelHub {
   private readonly handlers = new Map<string, ChannelHandler>();
   private readonly batchRecords: number;
 
+  /** An empty hub: `add` the channels the real-time side lists, `on` the handlers. */
   constructor(options: ChannelHubOptions = {}) {
     const batch = options.batchRecords ?? DEFAULT_BATCH_RECORDS;
     if (!Number.isInteger(batch) || batch < 1)

@@ -61,7 +61,7 @@ export interface ChannelDescriptor<D extends ChannelDirection = ChannelDirection
   readonly name: string;
   /** Which way records flow. */
   readonly direction: D;
-  /** The ring's shared memory (an {@link SpscRing} buffer). */
+  /** The ring's shared memory (an `SpscRing` buffer). */
   readonly buffer: SharedArrayBuffer;
   /** Doubles per record. */
   readonly recordSize: number;

@@ -357,6 +357,12 @@ export type RtWorkerMessage =
        * the measured run's first release on the executive's clock, like alarm times.
        */
       readonly gcToRunNs: number;
+      /**
+       * This isolate's `performance.timeOrigin` (epoch ms): with `gcToRunNs` it places the
+       * run's first release on the epoch timeline another thread can read (the main thread's
+       * steal samples: epoch ns of the first release = timeOriginMs × 1e6 − gcToRunNs).
+       */
+      readonly timeOriginMs: number;
     }
   | {
       /** Setup failed with a HardtickError: the main thread prints it as in main-thread mode. */

@@ -41,6 +41,7 @@ import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { loadConfig } from '../config/load.js';
 import type { ResolvedConfig } from '../config/types.js';
 import { HardtickError } from '../errors.js';
+import { CALIBRATION_ROUNDS, setUpGcGovernance } from '../gc/governance.js';
 import { SpscRing } from '../memory/spsc-ring.js';
 import { loadNative } from '../native/binding.js';
 import { selectClockAndWaiter } from '../native/select.js';
@@ -181,6 +182,8 @@ export async function runRtWorker(data: RtWorkerData, port: RtPort): Promise<voi
   const traceCapacity = data.traceCapacity ?? 0;
   // Every executive of the run (warm-up, rehearsal, measured) traces alike, so the warm-up
   // optimises the same per-slot path the measured loop takes.
+  // GC governance on this isolate (the loop's heap), before any executive exists.
+  const { plannedGc } = setUpGcGovernance(config.gc, clock);
   const newExecutive = (): Executive =>
     new Executive({
       clock,
@@ -196,6 +199,8 @@ export async function runRtWorker(data: RtWorkerData, port: RtPort): Promise<voi
       stopFlag,
       // Warm-up executives write it too, so the measured loop's heartbeat path is warm.
       ...(heartbeat === undefined ? {} : { heartbeat }),
+      // GC governance (config `gc`): warm-up executives run it too (its path gets optimised).
+      ...(plannedGc === null ? {} : { slackHook: plannedGc }),
     });
   // Rehearsal executives do not: their deadlines are 0, which a watchdog would read as overdue.
   const rehearsal = rehearsalModes(modes);
@@ -290,6 +295,9 @@ export async function runRtWorker(data: RtWorkerData, port: RtPort): Promise<voi
         loop.clearScratch();
       }
       loop.setHousekeeping(HOUSEKEEPING_INTERVAL_NS, FORCE_HOUSEKEEPING_NS);
+      // Seed the planned-GC cost estimate now, not at the start of measurement: forced
+      // collections can trigger deopts whose recompiles belong in the warm-up.
+      if (plannedGc !== null && config.gc.planned.enabled) plannedGc.calibrate(CALIBRATION_ROUNDS);
       // Optimise the statistics-record path on real figures.
       loop.warmStats(executive, STATS_WARM_ROUNDS);
       // Short drives again: a compile of `drive` requested during the long warm-up (or the
@@ -309,6 +317,8 @@ export async function runRtWorker(data: RtWorkerData, port: RtPort): Promise<voi
   let heapBefore = 0;
   let heapAfter = 0;
   if (!stoppedEarly) {
+    // Zero the governance counts (calibrated after the warm-up) before the monitor starts.
+    plannedGc?.reset();
     gc.start();
     port.postMessage({ type: 'measuring' });
     loop.route(PHASE_MEASURING);
@@ -328,11 +338,13 @@ export async function runRtWorker(data: RtWorkerData, port: RtPort): Promise<voi
     type: 'done',
     snapshot: executive.snapshot(),
     environment,
-    gc: gc.stop(),
+    // Governance travels inside the GC summary (times relative to the run's first release).
+    gc: { ...gc.stop(), governance: plannedGc?.summary(loop.originNs) ?? null },
     reachedDuration,
     warmupFrames,
     heap: { beforeBytes: heapBefore, afterBytes: heapAfter },
     gcToRunNs,
+    timeOriginMs: performance.timeOrigin,
   });
 }
 

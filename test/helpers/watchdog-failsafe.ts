@@ -18,6 +18,17 @@ export function failSafe(context: FailSafeContext): void {
   Atomics.store(words, 0, 1);
 }
 
+/**
+ * Counts its runs in Int32 word 8 of `data.outputs` and stores `params.code` in word 9 and
+ * the stuck event's ordinal in word 10 (the latest run's).
+ */
+export function withParams(context: FailSafeContext): void {
+  const words = new Int32Array(context.data.outputs!, 32, 3);
+  Atomics.store(words, 1, (context.params as { code: number }).code);
+  Atomics.store(words, 2, context.stuck.ordinal);
+  Atomics.add(words, 0, 1);
+}
+
 export function throwing(): void {
   throw new Error('actuator bus offline');
 }

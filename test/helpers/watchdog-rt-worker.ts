@@ -7,6 +7,9 @@
  * - `stuck`: `frames` healthy frames, then slot 1 of the next frame begins task 2 with a
  *   2 ms deadline and spins forever (`for (;;) {}`), after posting `{ type: 'spinning',
  *   frame, deadlineNs }`.
+ * - `twice`: `frames` healthy frames, then slot 1 of the next frame runs task 2 for
+ *   `stuckMs` ms against a 2 ms deadline and returns; `frames` healthy frames again, the same
+ *   stuck slot once more, then posts `{ type: 'done' }`.
  * - `seqlock`: hammers beginSlot/endSlot with fields derived from one counter (frame = k,
  *   slot = k & 7, task = k % 3, startNs = 10k, deadlineNs = 10k + 5) until `progress[1]` is
  *   set, counting writes in `progress[0]`.
@@ -16,9 +19,10 @@ import { Heartbeat, sharedNowNs } from '../../src/watchdog/heartbeat.js';
 
 interface Data {
   heartbeat: SharedArrayBuffer;
-  mode: 'healthy' | 'stuck' | 'seqlock';
+  mode: 'healthy' | 'stuck' | 'twice' | 'seqlock';
   periodMs: number;
   frames: number;
+  stuckMs?: number;
   progress?: SharedArrayBuffer;
 }
 const data = workerData as Data;
@@ -53,6 +57,21 @@ if (data.mode === 'seqlock') {
     Atomics.store(progress, 0, k);
   }
   parentPort!.postMessage({ type: 'done', writes: k });
+} else if (data.mode === 'twice') {
+  let f = 0;
+  for (let round = 0; round < 2; round++) {
+    let releaseNs = sharedNowNs();
+    for (let i = 0; i < data.frames; i++, f++) {
+      frame(f, releaseNs);
+      releaseNs += data.periodMs * MS;
+    }
+    const startNs = sharedNowNs();
+    hb.beginSlot(f, 1, 2, startNs, startNs + 2 * MS);
+    busyUntil(startNs + (data.stuckMs ?? 100) * MS);
+    hb.endSlot();
+    f++;
+  }
+  parentPort!.postMessage({ type: 'done' });
 } else {
   let releaseNs = sharedNowNs();
   for (let f = 0; f < data.frames; f++) {

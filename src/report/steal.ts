@@ -1,0 +1,206 @@
+/**
+ * CPU steal sampled on the cold side: time the hypervisor ran something else while this
+ * machine's vCPUs wanted to run (the `steal` column of /proc/stat, Linux). A pause of the
+ * loop is attributed to steal when the steal measured over the sampled interval containing
+ * it explains it (pauses.ts), so the samples have to be taken during the run, not only at
+ * its ends: {@link StealSampler} takes one per housekeeping interval (the CLI's 50 ms poll
+ * in worker mode; a 50 ms timer that fires in the loop's yields with `--thread main`).
+ *
+ * Cold path: reading /proc/stat allocates (a string, a split) and takes ~20–60 µs; it never
+ * runs on the RT thread's hot path (worker mode: the main thread; main-thread mode: inside
+ * the loop's event-loop turns, which already allocate).
+ *
+ * Memory: the sampler keeps a rolling window of recent samples ({@link StealSamplerOptions.retainNs})
+ * plus, for good, the samples inside windows pinned around each pause seen (at most
+ * {@link StealSamplerOptions.maxPins}), so a run of hours keeps what attribution needs and
+ * no more.
+ *
+ * Scope: the `cpu` line sums steal over every CPU of the machine, so a steal figure is an
+ * upper bound for the loop's own vCPU (a 2-vCPU guest can show 2 × the interval). The
+ * per-CPU lines are not used: the loop thread may migrate between CPUs.
+ */
+import { readFileSync } from 'node:fs';
+
+/** Nanoseconds per /proc/stat tick (USER_HZ is 100 on every Linux ABI Node supports). */
+export const NS_PER_STEAL_TICK = 10_000_000;
+
+/**
+ * Cumulative steal of the machine from the text of /proc/stat (its `cpu` line, the 8th
+ * value), ns; null when the text has no such line or the value is not a number.
+ */
+export function parseStealNs(procStatText: string): number | null {
+  const line = procStatText.split('\n', 1)[0] ?? '';
+  const fields = line.trim().split(/\s+/);
+  // cpu user nice system idle iowait irq softirq steal …
+  if (fields[0] !== 'cpu' || fields.length < 9) return null;
+  const ticks = Number(fields[8]);
+  return Number.isFinite(ticks) && ticks >= 0 ? ticks * NS_PER_STEAL_TICK : null;
+}
+
+/** Cumulative CPU steal of the machine (the `cpu` line of /proc/stat), ns; null when unreadable. */
+export function readStealNs(path = '/proc/stat'): number | null {
+  try {
+    return parseStealNs(readFileSync(path, 'utf8'));
+  } catch {
+    return null;
+  }
+}
+
+/** One reading: cumulative steal `stealNs` at time `atNs` (the sampler's timeline). */
+export interface StealSample {
+  readonly atNs: number;
+  readonly stealNs: number;
+}
+
+/** Steal over one sampled interval `[fromNs, toNs]`. */
+export interface StealInterval {
+  readonly fromNs: number;
+  readonly toNs: number;
+  /** Steal accrued between the two samples (all CPUs), ns. */
+  readonly stealNs: number;
+}
+
+/** Options of {@link StealSampler}. */
+export interface StealSamplerOptions {
+  /**
+   * Reads the cumulative steal, ns (null: unavailable).
+   * @default readStealNs() (/proc/stat)
+   */
+  readonly read?: () => number | null;
+  /**
+   * How long a sample stays in the rolling window, ns: it must outlast the delay between a
+   * pause and the moment the sampler's owner sees its alarm (a forced housekeeping may come
+   * after up to 1 s).
+   * @default 5_000_000_000 (5 s)
+   */
+  readonly retainNs?: number;
+  /**
+   * Pinned windows kept at most (one per pause seen; the report lists the first 100 pauses).
+   * @default 100
+   */
+  readonly maxPins?: number;
+}
+
+/** Default {@link StealSamplerOptions.retainNs}. */
+export const DEFAULT_STEAL_RETAIN_NS = 5_000_000_000;
+
+/**
+ * Samples cumulative steal on the caller's timeline and keeps what pause attribution needs
+ * (see the module note). Cold; one owner thread.
+ */
+export class StealSampler {
+  private readonly read: () => number | null;
+  private readonly retainNs: number;
+  private readonly maxPins: number;
+  /** Recent samples, oldest first. */
+  private recent: StealSample[] = [];
+  /** Samples that fell out of `recent` inside a pinned window, oldest first. */
+  private readonly kept: StealSample[] = [];
+  /** Pinned windows, with the samples just before and just after each (NaN: none yet). */
+  private readonly pins: { fromNs: number; toNs: number; beforeNs: number; afterNs: number }[] = [];
+  private unreadable = false;
+
+  constructor(options: StealSamplerOptions = {}) {
+    this.read = options.read ?? (() => readStealNs());
+    this.retainNs = options.retainNs ?? DEFAULT_STEAL_RETAIN_NS;
+    this.maxPins = options.maxPins ?? 100;
+  }
+
+  /** False once a read found no steal figure (not Linux, no /proc): sampling then stops. */
+  get available(): boolean {
+    return !this.unreadable;
+  }
+
+  /**
+   * Takes one sample at `atNs` (the caller's clock, ns, non-decreasing). Returns false when
+   * the steal figure is unavailable. Never throws.
+   */
+  sample(atNs: number): boolean {
+    if (this.unreadable) return false;
+    const stealNs = this.read();
+    if (stealNs === null) {
+      this.unreadable = true;
+      return false;
+    }
+    this.recent.push({ atNs, stealNs });
+    // The first sample after a window bounds the interval containing its end.
+    for (const pin of this.pins) if (Number.isNaN(pin.afterNs) && atNs > pin.toNs) pin.afterNs = atNs;
+    const oldestNs = atNs - this.retainNs;
+    let drop = 0;
+    while (drop < this.recent.length - 1 && this.recent[drop]!.atNs < oldestNs) drop++;
+    if (drop > 0) {
+      for (const s of this.recent.slice(0, drop)) if (this.pinned(s.atNs)) this.kept.push(s);
+      this.recent = this.recent.slice(drop);
+    }
+    return true;
+  }
+
+  /**
+   * Keeps, for good, the samples taken in `[fromNs, toNs]` (the caller's clock) and the
+   * one just before and just after it: a pause seen there. Ignored past `maxPins`.
+   */
+  pin(fromNs: number, toNs: number): void {
+    if (this.pins.length >= this.maxPins) return;
+    // The sample just before the window bounds the interval containing its start.
+    let beforeNs = Number.NaN;
+    let afterNs = Number.NaN;
+    for (const s of this.recent) {
+      if (s.atNs < fromNs) beforeNs = s.atNs;
+      else if (s.atNs > toNs && Number.isNaN(afterNs)) afterNs = s.atNs;
+    }
+    this.pins.push({ fromNs, toNs, beforeNs, afterNs });
+  }
+
+  /** Every sample kept (pinned and recent), oldest first. */
+  samples(): StealSample[] {
+    const out = [...this.kept];
+    const last = out.at(-1)?.atNs ?? Number.NEGATIVE_INFINITY;
+    for (const s of this.recent) if (s.atNs > last) out.push(s);
+    return out;
+  }
+
+  private pinned(atNs: number): boolean {
+    for (const pin of this.pins) {
+      if ((atNs >= pin.fromNs && atNs <= pin.toNs) || atNs === pin.beforeNs || atNs === pin.afterNs)
+        return true;
+    }
+    return false;
+  }
+}
+
+/** Steal around one pause: the sampled interval containing it, and its neighbours. */
+export interface StealAroundPause {
+  /** The shortest sampled interval that contains the whole pause. */
+  readonly containing: StealInterval;
+  /** The sampled interval just before it, or null. */
+  readonly before: StealInterval | null;
+  /** The sampled interval just after it, or null. */
+  readonly after: StealInterval | null;
+}
+
+/**
+ * Steal over the sampled interval containing `[fromNs, toNs]` (samples and bounds on one
+ * timeline, samples oldest first), with the intervals either side; null when no sample
+ * precedes `fromNs` or none follows `toNs`.
+ */
+export function stealAround(
+  samples: readonly StealSample[],
+  fromNs: number,
+  toNs: number,
+): StealAroundPause | null {
+  let i = -1;
+  for (let k = 0; k < samples.length; k++) if (samples[k]!.atNs <= fromNs) i = k;
+  let j = -1;
+  for (let k = samples.length - 1; k >= 0; k--) if (samples[k]!.atNs >= toNs) j = k;
+  if (i < 0 || j < 0 || j <= i) return null;
+  const span = (a: StealSample, b: StealSample): StealInterval => ({
+    fromNs: a.atNs,
+    toNs: b.atNs,
+    stealNs: Math.max(0, b.stealNs - a.stealNs),
+  });
+  return {
+    containing: span(samples[i]!, samples[j]!),
+    before: i > 0 ? span(samples[i - 1]!, samples[i]!) : null,
+    after: j + 1 < samples.length ? span(samples[j]!, samples[j + 1]!) : null,
+  };
+}
