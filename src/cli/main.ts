@@ -16,6 +16,12 @@ Commands:
   run <config> [--duration 10s] [--report FILE] run the executive on the real clock
   jitter [--period 1ms] [--duration 10s] [--json]
                                                 measure this machine's release lateness
+  check <run.json> [--baseline FILE] [--format junit|md|json]
+                                                CI gate: budgets, misses, regressions
+  report <run.json> --format md|html|junit|trace [-o FILE]
+                                                render a run report as evidence
+  pwcet <samples|run.json> [--task NAME] [--budget D] [--json]
+                                                probabilistic WCET (extreme-value fit)
 
 Run 'hardtick <command> --help' for a command's options.
 Exit codes: 0 success, 1 failed check (infeasible, fatal alarms), 2 bad input.
@@ -27,6 +33,9 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   plan: async () => (await import('./plan.js')).planCommand,
   run: async () => (await import('./run.js')).runCommand,
   jitter: async () => (await import('./jitter.js')).jitterCommand,
+  check: async () => (await import('./check.js')).checkCommand,
+  report: async () => (await import('./report.js')).reportCommand,
+  pwcet: async () => (await import('./pwcet.js')).pwcetCommand,
 };
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */

@@ -23,8 +23,13 @@ export interface RunEnvironment {
   readonly arch: string;
   /** Kernel release (`os.release()`), e.g. `6.18.0`. */
   readonly kernel: string;
-  /** Logical CPUs and the first one's model name. */
-  readonly cpus: { readonly count: number; readonly model: string };
+  /**
+   * Extra: kernel build string (`uname -v`, `os.version()`), e.g.
+   * `#1 SMP PREEMPT_DYNAMIC …`; `realtime.preemption` says what it means.
+   */
+  readonly kernelVersion: string;
+  /** Logical CPUs, the first one's model name and its frequency scaling. */
+  readonly cpus: CpuEnvironment;
   /** Clock backend (`Clock.kind`), e.g. `performance.now`. */
   readonly clock: string;
   /** Waiter backend (`Waiter.kind`), e.g. `hybrid`. */
@@ -51,6 +56,8 @@ export interface RunEnvironment {
    * `SCHED_FIFO (priority 80)`; `SCHED_OTHER (assumed)` where it cannot be read.
    */
   readonly schedulingPolicy: string;
+  /** Extra: the same policy in parts (policy name, RT priority, nice); null where it cannot be read. */
+  readonly scheduling: SchedulingFacts | null;
   /** Whether hardtick lowered the thread's timer slack, and the slack read back (ns), if readable. */
   readonly timerSlack: { readonly applied: boolean; readonly ns: number | null };
   /** Node flags of the process (`process.execArgv`). */
@@ -59,6 +66,36 @@ export interface RunEnvironment {
   readonly v8Flags: readonly string[];
   /** Extra: real-time facts of the machine and the loop thread, read when the environment was collected. */
   readonly realtime: RealtimeEnvironment;
+}
+
+/**
+ * The CPUs (`environment.cpus`). The frequency fields are read from sysfs cpufreq, which
+ * virtual machines and containers often lack: then null.
+ */
+export interface CpuEnvironment {
+  /** Logical CPUs. */
+  readonly count: number;
+  /** The first CPU's model name. */
+  readonly model: string;
+  /**
+   * Extra: the cpufreq scaling governor (`performance`, `powersave`, `schedutil`, …): one
+   * name when every CPU uses it, else `cpuN=name` pairs joined by `,`; null without cpufreq.
+   */
+  readonly governor: string | null;
+  /** Extra: the first CPU's current frequency, MHz (cpufreq, else `/proc/cpuinfo`); null when unreadable. */
+  readonly frequencyMhz: number | null;
+  /** Extra: the first CPU's maximum frequency, MHz (`cpuinfo_max_freq`); null when unreadable. */
+  readonly maxFrequencyMhz: number | null;
+}
+
+/** Scheduling of the loop thread in parts (`environment.scheduling`). */
+export interface SchedulingFacts {
+  /** `SCHED_OTHER`, `SCHED_FIFO`, `SCHED_RR`, … */
+  readonly policy: string;
+  /** Real-time priority (1–99 under SCHED_FIFO/SCHED_RR, else 0). */
+  readonly priority: number;
+  /** Nice value (meaningful under SCHED_OTHER/SCHED_BATCH). */
+  readonly nice: number;
 }
 
 /**
@@ -82,8 +119,16 @@ export interface RealtimeEnvironment {
   readonly cpuDmaLatencyUs: number | null;
   /** Locked memory of the process (`VmLck`), kB: > 0 after mlockall. */
   readonly memoryLockedKb: number | null;
-  /** `PREEMPT_RT` when the kernel is a real-time one, else `PREEMPT`/`PREEMPT_DYNAMIC`/`none` from `uname -v`. */
+  /**
+   * `PREEMPT_RT` when the kernel is a real-time one (`/sys/kernel/realtime` is 1, or
+   * `uname -v` says so), else `PREEMPT`/`PREEMPT_DYNAMIC`/`none` from `uname -v`.
+   */
   readonly preemption: string;
+  /**
+   * Extra: CPUs isolated from the scheduler (`isolcpus=`), as `/sys/devices/system/cpu/isolated`
+   * lists them, e.g. `1` or `2-3`; `''` when none; null when unreadable.
+   */
+  readonly isolatedCpus: string | null;
 }
 
 /** Inputs of {@link collectEnvironment} that only the caller knows. */
@@ -139,7 +184,8 @@ export function collectEnvironment(input: EnvironmentInput): RunEnvironment {
     platform: process.platform,
     arch: process.arch,
     kernel: os.release(),
-    cpus: { count: cpus.length, model: cpus[0]?.model.trim() ?? 'unknown' },
+    kernelVersion: safeOsVersion(),
+    cpus: { count: cpus.length, model: cpus[0]?.model.trim() ?? 'unknown', ...readCpuFrequency(cpus.length) },
     clock: input.clock,
     waiter: input.waiter,
     waiterMarginNs: input.waiterMarginNs ?? null,
@@ -153,6 +199,7 @@ export function collectEnvironment(input: EnvironmentInput): RunEnvironment {
             path: input.backend.native.path,
           },
     schedulingPolicy: readSchedulingPolicy(tid),
+    scheduling: readScheduling(tid),
     timerSlack: { applied: input.timerSlackApplied, ns: readTimerSlackNs(tid) },
     execArgv: [...process.execArgv],
     v8Flags: [...(input.v8Flags ?? [])],
@@ -167,7 +214,8 @@ export function readRealtimeEnvironment(tid: number | null = null): RealtimeEnvi
   const field = (text: string | null, name: string): string | null =>
     text === null ? null : (new RegExp(`^${name}:\\s*(.+)$`, 'm').exec(text)?.[1]?.trim() ?? null);
   const lockedKb = Number.parseInt(field(processStatus, 'VmLck') ?? '', 10);
-  const version = os.version();
+  const version = safeOsVersion();
+  const realtimeFlag = readIntFile('/sys/kernel/realtime');
   return {
     threadId: tid ?? threadIdFromProc(),
     cpusAllowed: field(status, 'Cpus_allowed_list'),
@@ -175,14 +223,60 @@ export function readRealtimeEnvironment(tid: number | null = null): RealtimeEnvi
     rtPeriodUs: readIntFile('/proc/sys/kernel/sched_rt_period_us'),
     cpuDmaLatencyUs: readCpuDmaLatencyUs(),
     memoryLockedKb: Number.isFinite(lockedKb) ? lockedKb : null,
-    preemption: /PREEMPT_RT/.test(version)
-      ? 'PREEMPT_RT'
-      : /PREEMPT_DYNAMIC/.test(version)
-        ? 'PREEMPT_DYNAMIC'
-        : /PREEMPT/.test(version)
-          ? 'PREEMPT'
-          : 'none',
+    preemption:
+      realtimeFlag === 1 || /PREEMPT_RT/.test(version)
+        ? 'PREEMPT_RT'
+        : /PREEMPT_DYNAMIC/.test(version)
+          ? 'PREEMPT_DYNAMIC'
+          : /PREEMPT/.test(version)
+            ? 'PREEMPT'
+            : 'none',
+    isolatedCpus: readProc('/sys/devices/system/cpu/isolated')?.trim() ?? null,
   };
+}
+
+/** `os.version()`, or `unknown` where the platform cannot say. Never throws. */
+function safeOsVersion(): string {
+  try {
+    return os.version();
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** Sysfs cpufreq of the first `count` CPUs (governor, frequencies). Never throws. */
+export function readCpuFrequency(
+  count: number,
+  root = '/sys/devices/system/cpu',
+): Pick<CpuEnvironment, 'governor' | 'frequencyMhz' | 'maxFrequencyMhz'> {
+  const governors: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const g = readProc(`${root}/cpu${i}/cpufreq/scaling_governor`)?.trim();
+    if (g !== undefined && g !== '') governors.push(`cpu${i}=${g}`);
+  }
+  const distinct = new Set(governors.map((g) => g.slice(g.indexOf('=') + 1)));
+  const governor =
+    governors.length === 0
+      ? null
+      : distinct.size === 1 && governors.length === count
+        ? [...distinct][0]!
+        : governors.join(',');
+  const khz = (file: string): number | null => {
+    const v = readIntFile(`${root}/cpu0/cpufreq/${file}`);
+    return v === null || v <= 0 ? null : Math.round(v / 100) / 10;
+  };
+  return {
+    governor,
+    frequencyMhz: khz('scaling_cur_freq') ?? cpuinfoMhz(),
+    maxFrequencyMhz: khz('cpuinfo_max_freq'),
+  };
+}
+
+/** The first `cpu MHz` line of `/proc/cpuinfo` (x86), or null. */
+function cpuinfoMhz(): number | null {
+  const text = readProc('/proc/cpuinfo');
+  const mhz = text === null ? Number.NaN : Number(/^cpu MHz\s*:\s*([\d.]+)/m.exec(text)?.[1]);
+  return Number.isFinite(mhz) && mhz > 0 ? Math.round(mhz) : null;
 }
 
 function threadIdFromProc(): number | null {
@@ -216,25 +310,39 @@ export function readSchedulingPolicy(tid: number | null = null): string {
   return describeSchedStat(stat) ?? 'SCHED_OTHER (assumed)';
 }
 
-/**
- * Parses the policy out of a `/proc/<pid>/stat` line; null when the line is malformed.
- * Exported for tests.
- */
-export function describeSchedStat(stat: string): string | null {
-  // The command name (field 2) may hold spaces and parentheses: split after the last ')'.
+/** The policy of thread `tid` (default: the calling thread) in parts, or null when unreadable. Never throws. */
+export function readScheduling(tid: number | null = null): SchedulingFacts | null {
+  const stat =
+    tid === null
+      ? (readProc('/proc/thread-self/stat') ?? readProc('/proc/self/stat'))
+      : readProc(`/proc/${tid}/stat`);
+  return stat === null ? null : parseSchedStat(stat);
+}
+
+/** Policy, RT priority and nice out of a `/proc/<pid>/stat` line; null when malformed. */
+export function parseSchedStat(stat: string): SchedulingFacts | null {
   const close = stat.lastIndexOf(')');
   if (close < 0) return null;
   const fields = stat
     .slice(close + 1)
     .trim()
     .split(/\s+/);
-  // fields[0] is field 3 (state), so field N is fields[N - 3].
   const nice = Number(fields[16]);
-  const rtPriority = Number(fields[37]);
+  const priority = Number(fields[37]);
   const policy = Number(fields[38]);
-  if (!Number.isInteger(policy) || !Number.isInteger(rtPriority) || !Number.isInteger(nice)) return null;
-  const name = POLICY_NAMES[policy] ?? `policy ${policy}`;
-  return policy === 1 || policy === 2 ? `${name} (priority ${rtPriority})` : `${name} (nice ${nice})`;
+  if (!Number.isInteger(policy) || !Number.isInteger(priority) || !Number.isInteger(nice)) return null;
+  return { policy: POLICY_NAMES[policy] ?? `policy ${policy}`, priority, nice };
+}
+
+/**
+ * Parses the policy out of a `/proc/<pid>/stat` line; null when the line is malformed.
+ * Exported for tests.
+ */
+export function describeSchedStat(stat: string): string | null {
+  const facts = parseSchedStat(stat);
+  if (facts === null) return null;
+  const rt = facts.policy === 'SCHED_FIFO' || facts.policy === 'SCHED_RR';
+  return rt ? `${facts.policy} (priority ${facts.priority})` : `${facts.policy} (nice ${facts.nice})`;
 }
 
 /**

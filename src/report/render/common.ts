@@ -1,0 +1,144 @@
+/**
+ * What every report renderer shares: the environment fingerprint as label/value rows,
+ * pWCET probabilities in order, trace flag names, the alarm kinds a report holds (read
+ * from the report itself, never from a fixed list) and number formatting. Cold path.
+ */
+import type { LoadedEnvironment, LoadedRunReport, LoadedTask, LoadedTraceEntry } from '../read.js';
+
+/** Trace flag bits (`TRACE_FLAG_*`, src/runtime/trace-ring.ts) and their names. */
+export const TRACE_FLAG_NAMES: readonly (readonly [number, string])[] = [
+  [1, 'overrun'],
+  [2, 'error'],
+  [4, 'degraded'],
+  [8, 'deadline-miss'],
+  [16, 'safe-state'],
+];
+
+/** Flags that mark a slot as an overrun in the renderers: overrun or deadline miss. */
+export const OVERRUN_FLAGS = 1 | 8;
+
+/** The names of the bits set in `flags`. */
+export function flagNames(flags: number): string[] {
+  return TRACE_FLAG_NAMES.filter(([bit]) => (flags & bit) !== 0).map(([, name]) => name);
+}
+
+/** ns → a short human figure: `850 ns`, `12.3 µs`, `1.50 ms`, `2.00 s`. */
+export function formatNs(ns: number | null | undefined): string {
+  if (ns === null || ns === undefined || !Number.isFinite(ns)) return '-';
+  const abs = Math.abs(ns);
+  const three = (v: number): string => {
+    const a = Math.abs(v);
+    return v.toFixed(a < 10 ? 2 : a < 100 ? 1 : 0);
+  };
+  if (abs < 1000) return `${ns.toFixed(0)} ns`;
+  if (abs < 1e6) return `${three(ns / 1e3)} µs`;
+  if (abs < 1e9) return `${three(ns / 1e6)} ms`;
+  return `${three(ns / 1e9)} s`;
+}
+
+/** A ratio as `12.5 %`. */
+export function formatRatio(ratio: number): string {
+  return Number.isFinite(ratio) ? `${(ratio * 100).toFixed(1)} %` : '-';
+}
+
+/** The report's alarm counts, every kind it lists, in its order (new kinds included). */
+export function alarmEntries(report: LoadedRunReport): [string, number][] {
+  return Object.entries(report.alarms);
+}
+
+/** Whether the report has several modes (tasks are then named `mode/name`). */
+export function isMultiMode(report: LoadedRunReport): boolean {
+  return new Set(report.tasks.map((t) => t.mode ?? '')).size > 1;
+}
+
+/** A task's display name. */
+export function taskLabel(task: LoadedTask, multiMode: boolean): string {
+  return multiMode && task.mode !== undefined ? `${task.mode}/${task.name}` : task.name;
+}
+
+/** A pWCET's exceedance probabilities as `[label, probability, ns]`, most probable first. */
+export function pwcetPoints(task: LoadedTask): [string, number, number][] {
+  const table = task.pwcet?.pwcetNs;
+  if (table === undefined || table === null) return [];
+  const out: [string, number, number][] = [];
+  for (const [label, ns] of Object.entries(table)) {
+    const p = Number(label);
+    if (Number.isFinite(p) && p > 0 && p < 1 && typeof ns === 'number' && Number.isFinite(ns))
+      out.push([label, p, ns]);
+  }
+  return out.sort((a, b) => b[1] - a[1]);
+}
+
+/** The pWCET at exceedance probability 1e-9, or null when the report has none. */
+export function pwcetAt1e9(task: LoadedTask): number | null {
+  const point = pwcetPoints(task).find(([, p]) => Math.abs(p - 1e-9) < 1e-15);
+  return point === undefined ? null : point[2];
+}
+
+/** Whether any task of the report carries a pWCET. */
+export function hasPwcet(report: LoadedRunReport): boolean {
+  return report.tasks.some((t) => pwcetPoints(t).length > 0);
+}
+
+/**
+ * The environment fingerprint (DESIGN: kernel and PREEMPT_RT, CPU model and governor,
+ * isolated CPUs, Node, clock and waiter backends, scheduling policy and priority) as
+ * label/value rows; fields an older report lacks show as `-`.
+ */
+export function fingerprintRows(env: LoadedEnvironment): [string, string][] {
+  const text = (v: unknown): string => (v === undefined ? '-' : v === null ? 'unknown' : String(v));
+  const preemption = env.realtime?.preemption;
+  const cpus = env.cpus;
+  const freq =
+    cpus?.frequencyMhz === undefined && cpus?.maxFrequencyMhz === undefined
+      ? '-'
+      : `${text(cpus?.frequencyMhz)} MHz now, ${text(cpus?.maxFrequencyMhz)} MHz max`;
+  const isolated = env.realtime?.isolatedCpus;
+  const sched = env.scheduling;
+  return [
+    ['kernel', `${env.kernel}${env.kernelVersion === undefined ? '' : ` ${env.kernelVersion}`}`],
+    [
+      'PREEMPT_RT',
+      preemption === undefined ? '-' : preemption === 'PREEMPT_RT' ? 'yes' : `no (${preemption})`,
+    ],
+    ['CPU', `${text(cpus?.model)} × ${text(cpus?.count)} (${env.platform}/${env.arch})`],
+    ['CPU governor', text(cpus?.governor)],
+    ['CPU frequency', freq],
+    ['isolated CPUs', isolated === '' ? 'none' : text(isolated)],
+    ['CPUs allowed (loop thread)', text(env.realtime?.cpusAllowed)],
+    ['Node', env.node],
+    ['clock backend', env.clock],
+    ['waiter backend', env.waiter],
+    [
+      'scheduling',
+      sched === undefined || sched === null
+        ? env.schedulingPolicy
+        : `${sched.policy}, priority ${sched.priority}, nice ${sched.nice}`,
+    ],
+    ['loop thread', text(env.thread)],
+    ['hardtick', text(env.hardtick)],
+  ];
+}
+
+/** Numeric fields of the report's `gc` section (whatever a newer report adds), as `[name, value]`. */
+export function gcEntries(report: LoadedRunReport): [string, number][] {
+  return Object.entries(report.gc).filter((e): e is [string, number] => typeof e[1] === 'number');
+}
+
+/**
+ * Every traced slot of the report: `traceOverruns` (overrun / deadline-miss slots older
+ * than the window) and `trace` (the last N), ordered by start, duplicates dropped; null
+ * when the run was not traced.
+ */
+export function traceSlots(report: LoadedRunReport): LoadedTraceEntry[] | null {
+  if (report.trace === undefined && report.traceOverruns === undefined) return null;
+  const seen = new Set<string>();
+  const out: LoadedTraceEntry[] = [];
+  for (const e of [...(report.traceOverruns ?? []), ...(report.trace ?? [])]) {
+    const key = `${e.frame}/${e.mode ?? ''}/${e.task}/${e.startNs}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(e);
+  }
+  return out.sort((a, b) => a.startNs - b.startNs || a.frame - b.frame);
+}
