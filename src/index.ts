@@ -31,6 +31,39 @@ export {
 export type { HardtickErrorCode, HardtickErrorDetails } from './errors.js';
 export { HardtickError } from './errors.js';
 export type {
+  AuditEntry,
+  FencedSinkOptions,
+  FencedWrite,
+  FencedWriteResult,
+  SinkAddress,
+  SinkStats,
+} from './fencing/index.js';
+export { auditViolations, FencedSink, FencedSinkClient, FencedSinkServer } from './fencing/index.js';
+export type {
+  Election,
+  EtcdElectionOptions,
+  EtcdLeaderInfo,
+  InProcessElectionOptions,
+  LeaderTerm,
+  LeaseEvent,
+  LeaseGuardClock,
+  LeaseGuardOptions,
+  LeaseGuardSnapshot,
+  LeaseKeeperOptions,
+  LeaseKeeperState,
+  LeaseLossReason,
+  RenewResult,
+  TaskLease,
+} from './lease/index.js';
+export {
+  EtcdElection,
+  InProcessElection,
+  InProcessElectionStore,
+  LeaseGuard,
+  LeaseKeeper,
+  monotonicNowNs,
+} from './lease/index.js';
+export type {
   Diagnostic,
   PlanMode,
   PlannedFrame,
