@@ -1,0 +1,604 @@
+/**
+ * Issue 8, item 2: hardtick against the alternatives people reach for, the same periodic
+ * workload at a 1 ms and a 10 ms period, all in one run.
+ *
+ *   npm run build && npm run bench:peers
+ *   npx tsx bench/peers.ts [--duration 10s] [--periods 1ms,10ms] [--work 50us]
+ *                          [--contenders hardtick,setInterval,…] [--json]
+ *
+ * Contenders (each one its own child process, run one after the other, so they never
+ * compete with each other; the bench process only waits):
+ * - `hardtick`     `node dist/cli/main.js run <config> --duration <d>`: the real CLI, the loop
+ *                  in its worker thread with the waiter it selects (native when the addon is
+ *                  built, else the pure-JS hybrid), default warm-up; one task at the period.
+ *                  The task pushes [frame, entry time, release time] over a channel; a
+ *                  `--channels` consumer collects them and writes them out at exit.
+ * - `setInterval`  `setInterval(task, P)`.
+ * - `setTimeout`   the naive chain: `setTimeout(tick, P)` again at the end of each tick.
+ * - `setTimeout-corrected` the drift-correcting chain as it is usually written:
+ *                  `expected += P; setTimeout(tick, Math.max(0, expected − now))` (catches up
+ *                  after a late tick by running the next ones sooner).
+ * - `toad-scheduler` `SimpleIntervalJob({ milliseconds: P }, new Task(…))` on a ToadScheduler.
+ * - `cyclictest-fifo`, `cyclictest-other` the machine's floor when `cyclictest` is installed:
+ *                  `cyclictest -m -p 80 -i <P µs> -t1 -D <d> -q -h 20000` (SCHED_FIFO 80, needs
+ *                  root) and the same with `-p 0 --policy=other`. No workload; it only wakes.
+ *
+ * Workload: every contender's task reads its clock first (the execution's start, what is
+ * measured) and then spins `--work` (default 50 µs) on that clock. The JS contenders run the
+ * workload 2000 times before starting, so the JIT has compiled it.
+ *
+ * Figures (per contender and period; µs unless said):
+ * - lateness: execution start − the release it was meant for, t0 + k·P, where k is the
+ *   loop's own period number (t0: release 0: hardtick's planned first frame; for the timers
+ *   the call that armed them + P). hardtick counts frames against the clock (a frame
+ *   skipped while the loop was late is a missed release, not a shift of the later ones), so
+ *   its k is the frame index. A timer loop's only notion of "period k" is its kth callback,
+ *   so every period it loses or stretches makes all later ones later: its lateness grows
+ *   with its drift. Negative: early (libuv rounds timers to whole ms). p50/p99/p99.9/max,
+ *   nearest rank.
+ * - missed: gaps between consecutive executions > 1.5 P; bunched: gaps < 0.5 P (two
+ *   executions crowded into one period, e.g. a catch-up).
+ * - runs: executions in the window / releases in the window (⌊duration / P⌋).
+ * - drift after N periods: the lateness of the last execution (its period N), ms.
+ * - CPU: `process.cpuUsage()` (all threads of the process) over the measurement window /
+ *   wall time, % of one core. hardtick: from the first to the last record the consumer
+ *   received (the worker and main thread together); cyclictest: user + sys of the process
+ *   (bash `times`) over its duration.
+ * - × hardtick: the contender's p99 (and missed count) divided by hardtick's in the same run.
+ *
+ * For cyclictest (no per-wake-up times) lateness comes from its 1 µs histogram; missed is
+ * derived as in bench/cyclictest.bench.ts (a wake-up L µs late skipped ⌊L / P⌋ releases);
+ * bunched and drift do not apply (absolute sleeps, no workload).
+ *
+ * Nothing is tuned for anyone: no SCHED_FIFO for the JS contenders, no
+ * /dev/cpu_dma_latency, default timer slack (hardtick run lowers its own loop thread's slack
+ * to 1 ns by default, as users get it). Default: 2 periods × 7 contenders × 10 s ≈ 2.6 min.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, release as kernelRelease, loadavg, platform, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { parseDurationNs } from '../src/config/duration.js';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const CLI = join(ROOT, 'dist', 'cli', 'main.js');
+const WORKER_ENTRY = join(ROOT, 'dist', 'worker', 'index.js');
+/** cyclictest histogram range (µs); later samples only count as overflows. */
+const HIST_US = 20_000;
+
+/** What a contender's child reports: execution start times, relative to release 0, in µs. */
+interface Trace {
+  /** Execution starts, µs since release 0 (release k is at k·P). */
+  readonly startsUs: number[];
+  /**
+   * The loop's own period number of each execution (hardtick: the frame index); absent:
+   * the execution's ordinal (a timer loop's only notion of "period k" is its kth callback).
+   */
+  readonly periods?: number[];
+  /** CPU time over the window, µs (user + system). */
+  readonly cpuUs: number;
+  /** Wall time of the window, µs. */
+  readonly wallUs: number;
+  /** Extra facts the child reported (hardtick: backend). */
+  readonly note?: string;
+}
+
+/** One contender's figures for one period. */
+interface Figures {
+  readonly p50: number;
+  readonly p99: number;
+  readonly p999: number;
+  readonly max: number;
+  readonly runs: number;
+  readonly ideal: number;
+  readonly missed: number;
+  /** null: not applicable (cyclictest). */
+  readonly bunched: number | null;
+  /** ms; null: not applicable. */
+  readonly driftMs: number | null;
+  readonly cpuPct: number;
+  readonly note: string;
+}
+
+interface Contender {
+  readonly id: string;
+  readonly label: string;
+  run(periodUs: number, durationS: number, tmp: string): Figures | string;
+}
+
+// ---------------------------------------------------------------- options
+
+const { values } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '10s' },
+    periods: { type: 'string', default: '1ms,10ms' },
+    work: { type: 'string', default: '50us' },
+    contenders: { type: 'string' },
+    json: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+if (values.help) {
+  console.log(
+    'Usage: npx tsx bench/peers.ts [--duration 10s] [--periods 1ms,10ms] [--work 50us] ' +
+      '[--contenders hardtick,setInterval,setTimeout,setTimeout-corrected,toad-scheduler,cyclictest-fifo,cyclictest-other] [--json]',
+  );
+  process.exit(0);
+}
+
+function fail(message: string): never {
+  console.error(`peers.bench: ${message}`);
+  process.exit(2);
+}
+
+function durationOption(name: string, text: string): number {
+  try {
+    return parseDurationNs(text);
+  } catch (error) {
+    fail(`${name}: ${(error as Error).message}`);
+  }
+}
+
+const DURATION_S = durationOption('--duration', values.duration) / 1e9;
+const WORK_US = durationOption('--work', values.work) / 1e3;
+const PERIODS_US = values.periods.split(',').map((p) => durationOption('--periods', p.trim()) / 1e3);
+for (const p of PERIODS_US) {
+  if (!Number.isInteger(p) || p < 100)
+    fail(`--periods: each period must be a whole number of µs ≥ 100, got ${p}`);
+  if (WORK_US >= p / 2) fail(`--work ${WORK_US} µs must stay below half the period (${p} µs)`);
+}
+if (DURATION_S < 1) fail('--duration: at least 1s');
+if (!existsSync(CLI)) fail(`${CLI} not found: run \`npm run build\` first`);
+
+// ---------------------------------------------------------------- figures
+
+/** Nearest-rank percentile of a sorted array. */
+function quantile(sorted: Float64Array, q: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const rank = Math.max(1, Math.ceil(q * sorted.length - 1e-9));
+  return sorted[Math.min(rank, sorted.length) - 1]!;
+}
+
+/** Figures of a trace (see the header for the definitions). */
+function traceFigures(trace: Trace, periodUs: number, durationS: number): Figures {
+  const starts = trace.startsUs;
+  const n = starts.length;
+  const lateness = new Float64Array(n);
+  let missed = 0;
+  let bunched = 0;
+  for (let i = 0; i < n; i++) {
+    const t = starts[i]!;
+    lateness[i] = t - (trace.periods?.[i] ?? i) * periodUs;
+    if (i > 0) {
+      const gap = t - starts[i - 1]!;
+      if (gap > 1.5 * periodUs) missed++;
+      else if (gap < 0.5 * periodUs) bunched++;
+    }
+  }
+  const last = n === 0 ? 0 : lateness[n - 1]!;
+  lateness.sort();
+  return {
+    p50: quantile(lateness, 0.5),
+    p99: quantile(lateness, 0.99),
+    p999: quantile(lateness, 0.999),
+    max: n === 0 ? Number.NaN : lateness[n - 1]!,
+    runs: n,
+    ideal: Math.floor((durationS * 1e6) / periodUs),
+    missed,
+    bunched,
+    driftMs: last / 1000,
+    cpuPct: trace.wallUs > 0 ? (100 * trace.cpuUs) / trace.wallUs : Number.NaN,
+    note: trace.note ?? '',
+  };
+}
+
+// ---------------------------------------------------------------- JS timer contenders
+
+/** The child for the timer-based contenders (plain node, no loader). */
+const TIMER_CHILD = `
+const [kind, periodText, durationText, workText, toadUrl] = process.argv.slice(2);
+const periodMs = Number(periodText) / 1000;
+const durationMs = Number(durationText) * 1000;
+const workMs = Number(workText) / 1000;
+const starts = new Float64Array(Math.ceil(durationMs / periodMs) * 3 + 16);
+let n = 0;
+let sink = 0;
+function work(start) {
+  let now = start;
+  while (now - start < workMs) { now = performance.now(); sink++; }
+}
+for (let i = 0; i < 2000; i++) work(performance.now());
+let t0 = 0, end = 0, cpu0 = null, stop = null;
+function task() {
+  const t = performance.now();
+  if (t >= end) { finish(); return false; }
+  starts[n++] = t;
+  work(t);
+  return true;
+}
+function finish() {
+  if (stop === null) return;
+  const wall = performance.now() - (t0 - periodMs);
+  const cpu = process.cpuUsage(cpu0);
+  stop();
+  stop = null;
+  const rel = [];
+  for (let i = 0; i < n; i++) rel.push(Math.round((starts[i] - t0) * 1000 * 1000) / 1000);
+  process.stdout.write(JSON.stringify({ startsUs: rel, cpuUs: cpu.user + cpu.system, wallUs: wall * 1000, note: 'sink ' + (sink > 0) }));
+}
+async function main() {
+  const Toad = kind === 'toad-scheduler' ? await import(toadUrl) : null;
+  cpu0 = process.cpuUsage();
+  const armed = performance.now();
+  t0 = armed + periodMs; // release 0: the first due time
+  end = armed + durationMs;
+  if (kind === 'setInterval') {
+    const h = setInterval(task, periodMs);
+    stop = () => clearInterval(h);
+  } else if (kind === 'setTimeout') {
+    let h = null;
+    const tick = () => { if (task()) h = setTimeout(tick, periodMs); };
+    h = setTimeout(tick, periodMs);
+    stop = () => clearTimeout(h);
+  } else if (kind === 'setTimeout-corrected') {
+    let h = null;
+    let expected = t0;
+    const tick = () => {
+      if (!task()) return;
+      expected += periodMs;
+      h = setTimeout(tick, Math.max(0, expected - performance.now()));
+    };
+    h = setTimeout(tick, periodMs);
+    stop = () => clearTimeout(h);
+  } else if (kind === 'toad-scheduler') {
+    const { ToadScheduler, SimpleIntervalJob, Task } = Toad.default ?? Toad;
+    const scheduler = new ToadScheduler();
+    scheduler.addSimpleIntervalJob(new SimpleIntervalJob({ milliseconds: periodMs }, new Task('work', () => { task(); })));
+    stop = () => scheduler.stop();
+  } else {
+    throw new Error('unknown contender ' + kind);
+  }
+}
+main();
+`;
+
+function timerContender(id: string, label: string): Contender {
+  return {
+    id,
+    label,
+    run(periodUs, durationS, tmp) {
+      const file = join(tmp, 'timer-child.mjs');
+      if (!existsSync(file)) writeFileSync(file, TIMER_CHILD);
+      const toad = pathToFileURL(join(ROOT, 'node_modules', 'toad-scheduler', 'dist', 'index.js')).href;
+      const r = spawnSync(
+        process.execPath,
+        [file, id, String(periodUs), String(durationS), String(WORK_US), toad],
+        { encoding: 'utf8', timeout: (durationS + 30) * 1000, maxBuffer: 64 * 1024 * 1024 },
+      );
+      if (r.status !== 0) return `child failed (status ${r.status}): ${r.stderr.slice(0, 400)}`;
+      const trace = JSON.parse(r.stdout) as Trace;
+      return traceFigures({ ...trace, note: '' }, periodUs, durationS);
+    },
+  };
+}
+
+// ---------------------------------------------------------------- hardtick
+
+/** Task module for `hardtick run`: entry time, frame, release over a channel; then the workload. */
+function hardtickTaskModule(workNs: number): string {
+  return `import { openChannel } from ${JSON.stringify(pathToFileURL(WORKER_ENTRY).href)};
+const out = openChannel('starts', { recordSize: 3, capacity: 65536, direction: 'to-main' });
+const rec = new Float64Array(3);
+export function task(ctx) {
+  const t = ctx.clock.nowNs();
+  rec[0] = ctx.frameIndex;
+  rec[1] = t;
+  rec[2] = ctx.releaseNs;
+  out.tryPush(rec, 0);
+  let now = t;
+  while (now - t < ${workNs}) now = ctx.clock.nowNs();
+}
+`;
+}
+
+/**
+ * The \`--channels\` consumer: keeps the records of the measured executive (its frame
+ * index restarts at 0 after the warm-up's), samples process.cpuUsage() at its first and last
+ * record, and writes the trace at exit.
+ */
+function hardtickConsumer(outFile: string, periodUs: number): string {
+  return `import { writeFileSync } from 'node:fs';
+const starts = [];
+const periods = [];
+let t0 = null, prevFrame = -1, cpuFirst = null, wallFirst = 0, cpuLast = null, wallLast = 0, lost = 0;
+export function setupChannels(hub) {
+  hub.on('starts', (r) => {
+    const frame = r[0];
+    if (frame < prevFrame) { starts.length = 0; periods.length = 0; t0 = null; cpuFirst = null; } // measured run began
+    prevFrame = frame;
+    if (t0 === null) { t0 = r[2] - frame * ${periodUs * 1000}; cpuFirst = process.cpuUsage(); wallFirst = performance.now(); }
+    starts.push(Math.round(r[1] - t0) / 1000);
+    periods.push(frame);
+    cpuLast = process.cpuUsage(); wallLast = performance.now();
+    lost = hub.lost('starts');
+  });
+  process.on('exit', () => {
+    const cpu = cpuFirst === null ? 0 : cpuLast.user + cpuLast.system - cpuFirst.user - cpuFirst.system;
+    writeFileSync(${JSON.stringify(outFile)}, JSON.stringify({ startsUs: starts, periods, cpuUs: cpu, wallUs: (wallLast - wallFirst) * 1000, note: 'lost ' + lost }));
+  });
+}
+`;
+}
+
+const hardtickContender: Contender = {
+  id: 'hardtick',
+  label: 'hardtick run (worker)',
+  run(periodUs, durationS, tmp) {
+    const dir = join(tmp, `ht-${periodUs}`);
+    rmSync(dir, { recursive: true, force: true });
+    spawnSync('mkdir', ['-p', dir]);
+    const out = join(dir, 'trace.json');
+    const report = join(dir, 'run.json');
+    writeFileSync(join(dir, 'tasks.mjs'), hardtickTaskModule(WORK_US * 1000));
+    writeFileSync(join(dir, 'consumer.mjs'), hardtickConsumer(out, periodUs));
+    writeFileSync(
+      join(dir, 'hardtick.json'),
+      JSON.stringify({
+        name: `peers-${periodUs}us`,
+        tasks: [
+          {
+            name: 'work',
+            period: `${periodUs}us`,
+            budget: `${Math.max(WORK_US * 4, 200)}us`,
+            run: './tasks.mjs#task',
+          },
+        ],
+        // Timing noise is measured here, not failed on.
+        alarms: { fatal: ['task-error'] },
+      }),
+    );
+    const r = spawnSync(
+      process.execPath,
+      [
+        CLI,
+        'run',
+        join(dir, 'hardtick.json'),
+        '--duration',
+        `${durationS}s`,
+        '--channels',
+        join(dir, 'consumer.mjs'),
+        '--report',
+        report,
+        '--quiet',
+      ],
+      { encoding: 'utf8', timeout: (durationS + 60) * 1000, maxBuffer: 64 * 1024 * 1024 },
+    );
+    if (r.status !== 0 || !existsSync(out)) {
+      return `hardtick run failed (status ${r.status}): ${(r.stderr || r.stdout).slice(0, 400)}`;
+    }
+    const trace = JSON.parse(readFileSync(out, 'utf8')) as Trace;
+    const env = (
+      JSON.parse(readFileSync(report, 'utf8')) as { environment: { clock: string; waiter: string } }
+    ).environment;
+    return traceFigures({ ...trace, note: `${env.waiter} waiter, ${trace.note}` }, periodUs, durationS);
+  },
+};
+
+// ---------------------------------------------------------------- cyclictest
+
+function which(cmd: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
+}
+
+/** Nearest-rank percentile over a µs histogram (as bench/cyclictest.bench.ts). */
+function histQuantile(
+  buckets: Array<[number, number]>,
+  total: number,
+  overflowAt: number,
+  q: number,
+): number {
+  const rank = Math.max(1, Math.ceil(q * total - 1e-9));
+  let seen = 0;
+  for (const [us, n] of buckets) {
+    seen += n;
+    if (seen >= rank) return us;
+  }
+  return overflowAt;
+}
+
+function cyclictestContender(id: string, label: string, prioArgs: string[]): Contender {
+  return {
+    id,
+    label,
+    run(periodUs, durationS, tmp) {
+      const file = join(tmp, `${id}-${periodUs}.json`);
+      rmSync(file, { force: true });
+      const args = [
+        '-m',
+        ...prioArgs,
+        '-i',
+        String(periodUs),
+        '-t1',
+        '-D',
+        String(durationS),
+        '-q',
+        '-h',
+        String(HIST_US),
+        `--json=${file}`,
+      ];
+      // bash's `times` prints the children's user and system time on its second line.
+      const r = spawnSync('bash', ['-c', 'cyclictest "$@" >/dev/null && times', 'cyclictest', ...args], {
+        encoding: 'utf8',
+        timeout: (durationS + 30) * 1000,
+      });
+      if (r.status !== 0 || !existsSync(file)) {
+        return `cyclictest ${args.join(' ')} failed (status ${r.status}): ${(r.stderr || r.stdout || '').slice(0, 300)}`;
+      }
+      const json = JSON.parse(readFileSync(file, 'utf8')) as {
+        thread: Record<string, { histogram: Record<string, number>; cycles: number; max: number }>;
+      };
+      const t = json.thread['0'];
+      if (t === undefined) return 'cyclictest --json: no thread 0';
+      const buckets = Object.entries(t.histogram)
+        .map(([us, n]) => [Number(us), n] as [number, number])
+        .sort((a, b) => a[0] - b[0]);
+      const inRange = buckets.reduce((s, [, n]) => s + n, 0);
+      const total = Math.max(t.cycles, inRange);
+      const overflows = total - inRange;
+      let missed = overflows * Math.floor(t.max / periodUs);
+      for (const [us, n] of buckets) missed += n * Math.floor(us / periodUs);
+      const cpuLine = r.stdout.trim().split('\n').at(-1) ?? '';
+      const cpuUs = cpuLine
+        .split(/\s+/)
+        .map((x) => /^(\d+)m([\d.]+)s$/.exec(x))
+        .reduce((s, m) => (m === null ? s : s + (Number(m[1]) * 60 + Number(m[2])) * 1e6), 0);
+      return {
+        p50: histQuantile(buckets, total, t.max, 0.5),
+        p99: histQuantile(buckets, total, t.max, 0.99),
+        p999: histQuantile(buckets, total, t.max, 0.999),
+        max: t.max,
+        runs: total,
+        ideal: Math.floor((durationS * 1e6) / periodUs),
+        missed,
+        bunched: null,
+        driftMs: null,
+        cpuPct: (100 * cpuUs) / (durationS * 1e6),
+        note: '',
+      };
+    },
+  };
+}
+
+// ---------------------------------------------------------------- run
+
+const ALL: Contender[] = [
+  hardtickContender,
+  timerContender('setInterval', '`setInterval`'),
+  timerContender('setTimeout', '`setTimeout` chain (naive)'),
+  timerContender('setTimeout-corrected', '`setTimeout` chain, drift-corrected'),
+  timerContender('toad-scheduler', 'toad-scheduler `SimpleIntervalJob`'),
+  cyclictestContender('cyclictest-fifo', 'cyclictest -p 80 (FIFO, floor)', ['-p', '80']),
+  cyclictestContender('cyclictest-other', 'cyclictest -p 0 (OTHER, floor)', ['-p', '0', '--policy=other']),
+];
+
+const wanted = values.contenders === undefined ? null : new Set(values.contenders.split(','));
+if (wanted !== null) {
+  for (const id of wanted) if (!ALL.some((c) => c.id === id)) fail(`--contenders: unknown contender ${id}`);
+}
+const root = typeof process.getuid === 'function' && process.getuid() === 0;
+const skipped: string[] = [];
+const contenders = ALL.filter((c) => {
+  if (wanted !== null && !wanted.has(c.id)) return false;
+  if (c.id.startsWith('cyclictest')) {
+    if (platform() !== 'linux' || !which('cyclictest')) {
+      skipped.push(`${c.id}: cyclictest not installed (apt-get install rt-tests)`);
+      return false;
+    }
+    if (c.id === 'cyclictest-fifo' && !root) {
+      skipped.push(`${c.id}: needs root for SCHED_FIFO`);
+      return false;
+    }
+  }
+  return true;
+});
+
+const tmp = mkdtempSync(join(tmpdir(), 'hardtick-peers-'));
+const results = new Map<number, Map<string, Figures>>();
+const errors: string[] = [];
+const loadStart = loadavg();
+const t0 = Date.now();
+console.error(
+  `${PERIODS_US.length} period(s) × ${contenders.length} contenders × ${DURATION_S} s ` +
+    `(≈ ${Math.round(PERIODS_US.length * contenders.length * (DURATION_S + 1.5))} s), load average ${fmtLoad(loadStart)}`,
+);
+try {
+  for (const periodUs of PERIODS_US) {
+    const byId = new Map<string, Figures>();
+    results.set(periodUs, byId);
+    for (const c of contenders) {
+      const f = c.run(periodUs, DURATION_S, tmp);
+      if (typeof f === 'string') {
+        errors.push(`${c.id} @ ${periodUs} µs: ${f}`);
+        console.error(`  ${c.id} @ ${periodUs} µs: ERROR ${f}`);
+        continue;
+      }
+      byId.set(c.id, f);
+      console.error(
+        `  ${periodUs / 1000} ms ${c.id}: p99 ${fmt(f.p99)} µs, missed ${f.missed}, load ${loadavg()[0]!.toFixed(2)}`,
+      );
+    }
+  }
+} finally {
+  rmSync(tmp, { recursive: true, force: true });
+}
+const loadEnd = loadavg();
+const wallS = (Date.now() - t0) / 1000;
+
+function fmtLoad(l: number[]): string {
+  return l.map((x) => x.toFixed(2)).join(' ');
+}
+
+function fmt(x: number | null): string {
+  if (x === null) return '–';
+  if (!Number.isFinite(x)) return 'n/a';
+  const a = Math.abs(x);
+  if (a >= 100) return x.toFixed(0);
+  if (a >= 10) return x.toFixed(1);
+  return x.toFixed(2);
+}
+
+function ratio(x: number, base: number): string {
+  if (!Number.isFinite(x) || !Number.isFinite(base)) return 'n/a';
+  if (base <= 0) return x <= 0 ? '1' : '∞';
+  const r = x / base;
+  return r >= 10 ? `${r.toFixed(0)}×` : `${r.toFixed(1)}×`;
+}
+
+if (values.json) {
+  console.log(
+    JSON.stringify(
+      {
+        durationS: DURATION_S,
+        workUs: WORK_US,
+        results: Object.fromEntries([...results].map(([p, byId]) => [String(p), Object.fromEntries(byId)])),
+        errors,
+        skipped,
+      },
+      null,
+      2,
+    ),
+  );
+} else {
+  const lines: string[] = [];
+  lines.push(
+    `Machine: Node ${process.version}, kernel ${kernelRelease()}, ${cpus().length} CPUs; ` +
+      `load average ${fmtLoad(loadStart)} → ${fmtLoad(loadEnd)}; ${DURATION_S} s per contender, ` +
+      `workload ${WORK_US} µs; wall ${wallS.toFixed(0)} s.`,
+  );
+  for (const [periodUs, byId] of results) {
+    const ht = byId.get('hardtick');
+    lines.push('');
+    lines.push(`Period ${periodUs / 1000} ms (lateness in µs; × = contender / hardtick, same run):`);
+    lines.push('');
+    lines.push(
+      '| contender | runs / releases | p50 | p99 | p99.9 | max | missed (gap > 1.5 P) | bunched (gap < 0.5 P) | drift after N (ms) | CPU % | p99 × | missed × |',
+    );
+    lines.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+    for (const c of contenders) {
+      const f = byId.get(c.id);
+      if (f === undefined) continue;
+      const label = c.id === 'hardtick' ? `**${c.label}**${f.note ? ` (${f.note})` : ''}` : c.label;
+      lines.push(
+        `| ${label} | ${f.runs} / ${f.ideal} | ${fmt(f.p50)} | ${fmt(f.p99)} | ${fmt(f.p999)} | ${fmt(f.max)} | ` +
+          `${f.missed} | ${f.bunched === null ? '–' : f.bunched} | ${fmt(f.driftMs)} | ${fmt(f.cpuPct)} | ` +
+          `${ht === undefined ? 'n/a' : ratio(f.p99, ht.p99)} | ${ht === undefined ? 'n/a' : ratio(f.missed, ht.missed)} |`,
+      );
+    }
+  }
+  for (const s of skipped) lines.push(`\nskipped: ${s}`);
+  for (const e of errors) lines.push(`\nERROR: ${e}`);
+  console.log(lines.join('\n'));
+}
+if (errors.length > 0) process.exitCode = 1;
