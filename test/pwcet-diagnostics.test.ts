@@ -44,6 +44,22 @@ describe('pWCET diagnostics', () => {
     );
   });
 
+  it('a Pareto tail (ξ = 1: interference-like outliers) is flagged as heavy, not trusted', () => {
+    const u = seededUniform(4);
+    const x = new Float64Array(N);
+    for (let i = 0; i < N; i++) x[i] = 100_000 / u(); // Pareto, α = 1: P(X > x) = 1e5 / x
+    const r = estimatePwcet(evidenceFromSeries(x));
+    const heavy = r.diagnostics.warnings.find((w) => w.startsWith('heavy tail: ξ = '));
+    expect(heavy).toBeDefined();
+    expect(heavy).toContain('× the largest observed');
+    expect(r.diagnostics.ok).toBe(false);
+  });
+
+  it('light tails are not flagged as heavy', () => {
+    const r = estimatePwcet(evidenceFromSeries(drawSamples(normal, N, 5)));
+    expect(r.diagnostics.warnings.some((w) => w.startsWith('heavy tail'))).toBe(false);
+  });
+
   it('an autocorrelated series (AR(1), φ = 0.7) is flagged as dependent', () => {
     const u = seededUniform(3);
     const x = new Float64Array(N);

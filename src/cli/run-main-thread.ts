@@ -84,6 +84,7 @@ import {
   initialModeIndex,
   loadModes,
   modeIndexOrThrow,
+  rehearsalModes,
   totalTaskCount,
   V8_FLAGS,
   warmupLengthNs,
@@ -133,6 +134,11 @@ const STEAL_SAMPLE_INTERVAL_MS = 50;
 const STEAL_PIN_PAD_NS = 2_000_000_000;
 /** How often the cached statistics record (for `/metrics`) is refreshed, ns. */
 const RECORD_INTERVAL_NS = 1_000_000_000;
+/** Alarm rehearsal after the warm-up (as in rt-loop.ts): drives, ns each, alarm rate. */
+const REHEARSAL_DRIVES = 20;
+const REHEARSAL_DRIVE_NS = 10_000_000;
+const REHEARSAL_ALARM_RATE = 100_000;
+
 /** Record fills after the warm-up, so the record path is optimised (see rt-loop.ts). */
 const RECORD_WARM_ROUNDS = 300;
 
@@ -347,6 +353,29 @@ export async function runOnMainThread(options: RunOptions, io: CliIo): Promise<n
           warmupFrames = 0;
         } else {
           if (outcome.alarms > 0) printer.line(`warm-up: ${outcome.alarms} alarm(s), not counted`);
+          // Alarm rehearsal, as in worker mode (rt-loop.ts): executives on rehearsal tables
+          // (1 µs frames, zero budgets and deadlines, no-op tasks) raise every alarm kind on
+          // every frame, so the alarm, catch-up and policy branches run optimised code (no
+          // boxed doubles) when the measured loop first meets them. No heartbeat or slack
+          // hook: zero deadlines would read as overdue.
+          const rehearsal = rehearsalModes(modes);
+          for (let i = 0; i < REHEARSAL_DRIVES && stop.signal === null; i++) {
+            const r = new Executive({
+              clock,
+              waiter,
+              modes: rehearsal,
+              initialMode,
+              catchUp: config.catchUp,
+              releaseLateNs: 0,
+              pauseThresholdNs: 0,
+              alarmCapacity: ALARM_CAPACITY,
+              alarmRatePerSecond: REHEARSAL_ALARM_RATE,
+              traceCapacity: options.traceCapacity ?? 0,
+            });
+            stop.onStop = () => r.requestStop();
+            await drive(r, clock, REHEARSAL_DRIVE_NS, printer, null, false, null, hub, null);
+          }
+          stop.onStop = () => executive.requestStop();
           // Optimise the record path on real figures before measurement (see rt-loop.ts).
           const scratch = new Float64Array(cached.record.length);
           for (let i = 0; i < RECORD_WARM_ROUNDS; i++) cached.writer.fill(executive, scratch);

@@ -124,6 +124,11 @@ class IsolatedTaskContext implements TaskContext {
   remainingNs(): number {
     return this.sliceStartNs + this.budgetNs - this.clock.nowNs();
   }
+
+  /** Not available here: the executive runs in another thread (a task error, with this message). */
+  requestMode(name: string): void {
+    throw new Error(`requestMode('${name}'): not available in an isolated task (it runs in its own worker)`);
+  }
 }
 
 const data = workerData as TaskWorkerData;

@@ -76,6 +76,10 @@ export const LR_ALPHA = 0.05;
  * gives 1.038 at 1 % for the Gumbel; GEV and GPD tables lie near it for moderate ξ).
  */
 export const AD_CRITICAL = 1.0;
+/** Shape ξ at or above which a fitted tail is flagged as heavy (infinite variance from ξ ≥ 0.5). */
+export const HEAVY_TAIL_XI = 0.5;
+/** pWCET at the target p over the largest observed value above which the tail is flagged. */
+export const HEAVY_TAIL_RATIO = 100;
 /** Fewest block maxima for a fit that the diagnostics call adequate. */
 export const ADVISED_BLOCKS = 50;
 
@@ -440,9 +444,19 @@ export function estimatePwcet(evidence: PwcetEvidence, options: PwcetOptions = {
       `run buffers: ${bm.length} block maxima of ${b} jobs, the ${evidence.tailDesc.length} largest values, runs test on the last ${seq.length}`,
     );
   }
+  // A fitted tail this heavy says the slowest executions are interference (preemption,
+  // host stalls, pauses), not the task's code: the extrapolation is arithmetic, not evidence.
+  const xi = chosen.params.xi;
+  const blowUp = pwcetNs[targetP] / Math.max(1, maxObservedNs);
+  const tailOk = xi < HEAVY_TAIL_XI && blowUp <= HEAVY_TAIL_RATIO;
+  if (!tailOk) {
+    warnings.push(
+      `heavy tail: ξ = ${xi.toFixed(3)}, the pWCET at ${targetP} is ${blowUp.toFixed(1)}× the largest observed (${Math.round(maxObservedNs)} ns); slow outliers this spread-out are usually interference (preemption, steal, pauses) rather than the task's code — measure on a quieter or isolated CPU before trusting the estimate`,
+    );
+  }
   const independenceOk = lag1Ok && bmLag1Ok && runsOk;
   const stationarityOk = mkOk && halvesOk;
-  const ok = independenceOk && stationarityOk && chosen.gof.ok && sampleOk;
+  const ok = independenceOk && stationarityOk && chosen.gof.ok && sampleOk && tailOk;
   if (!ok) {
     warnings.push(
       'the data do not support the fit: the pWCET above rests on assumptions a test rejected (see the warnings)',

@@ -46,6 +46,19 @@ export interface TaskContext {
   readonly lease: TaskLease;
   /** Budget left for this slot: `sliceStartNs + budgetNs − clock.nowNs()` (negative once over). */
   remainingNs(): number;
+  /**
+   * Asks for a switch to mode `name` at the next hyperperiod boundary, as
+   * `Executive.requestMode` does from outside (e.g. a sensor task that declares its sensor
+   * failed). Requesting the current mode cancels a pending switch. Allocation-free for a
+   * known name; an unknown name throws (counted as the task's error).
+   */
+  requestMode(name: string): void;
+}
+
+/** What a context needs from its executive to request a mode switch. */
+export interface ModeRequester {
+  /** See {@link TaskContext.requestMode}. */
+  requestModeFromTask(name: string): void;
 }
 
 /** The mutable implementation the executive owns. Not exported from the package. */
@@ -67,11 +80,20 @@ export class MutableTaskContext implements TaskContext {
   readonly lease: TaskLease;
 
   /** @param guard the loop's lease guard, or null (see {@link TaskContext.lease}). */
+  /** Set by the executive that owns this context. */
+  modes: ModeRequester | null = null;
+
+  /** @param guard the loop's lease guard, or null (see {@link TaskContext.lease}). */
   constructor(
     readonly clock: Clock,
     guard: LeaseGuard | null = null,
   ) {
     this.lease = guard === null ? UNGUARDED_LEASE : guard.taskLease(this);
+  }
+
+  requestMode(name: string): void {
+    if (this.modes === null) throw new Error(`requestMode('${name}'): this context has no executive`);
+    this.modes.requestModeFromTask(name);
   }
 
   remainingNs(): number {

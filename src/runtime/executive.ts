@@ -470,6 +470,7 @@ export class Executive {
     this.leaseGuard = options.lease ?? null;
     this.slackHook = options.slackHook ?? null;
     this.ctx = new MutableTaskContext(clock, this.leaseGuard);
+    this.ctx.modes = this;
     this.ctx.modeName = this.cur.name;
     this.st[ST_LIMIT] = Number.POSITIVE_INFINITY;
   }
@@ -589,6 +590,21 @@ export class Executive {
       return;
     }
     this.flags[F_PENDING_MODE] = m === this.flags[F_MODE] ? -1 : m;
+  }
+
+  /**
+   * `ctx.requestMode(name)` from a task: as {@link Executive.requestMode} once started, with
+   * an allocation-free lookup (a plain loop, no closure).
+   */
+  requestModeFromTask(name: string): void {
+    const modes = this.modes;
+    for (let m = 0; m < modes.length; m++) {
+      if (modes[m]!.name === name) {
+        this.flags[F_PENDING_MODE] = m === this.flags[F_MODE] ? -1 : m;
+        return;
+      }
+    }
+    this.requestMode(name); // throws the unknown-mode error
   }
 
   /** Release time of the next frame, ns (t0 + k·frameNs). */
