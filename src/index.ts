@@ -73,6 +73,22 @@ export type {
   ScheduleTable,
 } from './plan/index.js';
 export { buildScheduleTable, hyperperiodNs, planSchedule, validatePlan } from './plan/index.js';
+export type {
+  BlockMaximaParams,
+  GoodnessOfFit,
+  PotParams,
+  PwcetDiagnostics,
+  PwcetFitReport,
+  PwcetModel,
+  PwcetModelChoice,
+  PwcetNs,
+  PwcetOptions,
+  PwcetProbability,
+  PwcetResult,
+} from './pwcet/estimate.js';
+export { estimatePwcet, PWCET_PROBABILITIES } from './pwcet/estimate.js';
+export type { PwcetEvidence, SeriesEvidenceOptions } from './pwcet/evidence.js';
+export { evidenceFromSeries } from './pwcet/evidence.js';
 export type { RunEnvironment, RunReport, RunReportTask } from './report/index.js';
 export { buildRunReport, collectEnvironment, GcMonitor, RUN_REPORT_SCHEMA } from './report/index.js';
 export type {

@@ -26,11 +26,29 @@ describe('public API (src/index.ts)', () => {
       'collectEnvironment',
       'GcMonitor',
       'HardtickError',
+      'estimatePwcet',
+      'evidenceFromSeries',
+      'LeaseGuard',
+      'LeaseKeeper',
+      'InProcessElection',
+      'EtcdElection',
+      'FencedSink',
     ] as const;
     // biome-ignore lint/performance/noDynamicNamespaceImportAccess: the test walks the export list on purpose
     for (const name of names) expect(typeof api[name], name).toBe('function');
     expect(api.RUN_REPORT_SCHEMA).toBe('hardtick.run/v1');
     expect(api.ALARM_KINDS).toContain('deadline-miss');
+    expect(api.PWCET_PROBABILITIES).toEqual(['1e-3', '1e-4', '1e-5', '1e-6', '1e-7', '1e-8', '1e-9']);
+  });
+
+  it('estimates a pWCET from samples through the public API', () => {
+    // Deterministic samples: 100 µs + a sawtooth of 0..999 ns (a bounded, uniform-like tail).
+    const x = new Float64Array(20_000);
+    for (let i = 0; i < x.length; i++) x[i] = 100_000 + ((i * 7919) % 1000);
+    const r = api.estimatePwcet(api.evidenceFromSeries(x), { budgetNs: 101_000 });
+    expect(r.samples).toBe(20_000);
+    expect(r.pwcetNs['1e-9']).toBeGreaterThanOrEqual(100_999 - 1);
+    expect(r.pwcetNs['1e-9']).toBeLessThan(101_000 * 1.01);
   });
 
   it('plans and runs a config end to end on ManualClock through the public API only', () => {

@@ -12,7 +12,9 @@
  * duration, a branch only the measured phase took), and the rare alarm paths
  * (ring, drain, listener, catch-up, policy) running unoptimised, boxing every ns time;
  * rt-loop.ts now warms all of them (short drives after the warm-up, alarm rehearsal).
- * Also run with tracing on (`--trace`): trace records are forwarded in frame slack.
+ * Also run with tracing on (`--trace`): trace records are forwarded in frame slack; and with
+ * a task that overruns far past its budget and the frame every 50th job, so overrun,
+ * frame-overrun, skipped-frames and release-late alarms are raised in the measured window.
  */
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -23,8 +25,13 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const NATIVE = loadNative() !== null;
 
 describe('worker-mode loop allocation', () => {
-  for (const trace of [0, 100]) {
-    it(`native clock+waiter${trace ? `, trace ${trace}` : ''}: 50k frames after warm-up, 0 GC events, heap growth < 64 KiB`, () => {
+  for (const [trace, overrunEvery] of [
+    [0, 0],
+    [100, 0],
+    [0, 50],
+  ] as const) {
+    const variant = `${trace ? `, trace ${trace}` : ''}${overrunEvery ? `, an overrun every ${overrunEvery} jobs of b` : ''}`;
+    it(`native clock+waiter${variant}: 50k frames after warm-up, 0 GC events, heap growth < 64 KiB`, () => {
       // The gate needs the 0 B/read native clock (performance.now() allocates 16 B a read).
       expect(NATIVE, 'the native addon is required for this gate: npm run build:native').toBe(true);
       const out = execFileSync(
@@ -37,6 +44,7 @@ describe('worker-mode loop allocation', () => {
           '50000',
           '10',
           String(trace),
+          String(overrunEvery),
         ],
         { cwd: ROOT, encoding: 'utf8', timeout: 120_000 },
       );
@@ -47,10 +55,14 @@ describe('worker-mode loop allocation', () => {
         clock: string;
         waiter: string;
         traceRecords: number;
+        alarms: Record<string, number>;
       };
       expect([r.clock, r.waiter]).toEqual(['native', 'native-abs']);
       // Frames skipped by catch-up on a loaded machine do not run; most do.
-      expect(r.frames).toBeGreaterThan(40_000);
+      // (The overrun variant skips ~2-5 frames per forced overrun: one every 20 ms.)
+      expect(r.frames).toBeGreaterThan(overrunEvery > 0 ? 30_000 : 40_000);
+      // The alarm paths ran inside the measured window (rehearsed during warm-up, rt-loop.ts).
+      if (overrunEvery > 0) expect(r.alarms.overrun, JSON.stringify(r)).toBeGreaterThan(100);
       expect(r.gcEvents, JSON.stringify(r)).toBe(0);
       expect(r.heapDeltaBytes, JSON.stringify(r)).toBeLessThan(64 * 1024);
       if (trace > 0) expect(r.traceRecords, JSON.stringify(r)).toBeGreaterThan(0);

@@ -3,11 +3,13 @@
  * measured drive, alarm/command polling, statistics records), run on the main thread of
  * a child process so vitest adds no GC noise:
  *
- *   node --import tsx test/helpers/worker-alloc-probe.ts <frames> [statsIntervalMs] [trace]
+ *   node --import tsx test/helpers/worker-alloc-probe.ts <frames> [statsIntervalMs] [trace] [overrunEvery]
  *
  * Allocation-free tasks at a 200 µs frame; statistics records every `statsIntervalMs`
  * (default 10 ms: 100× the CLI's rate, to stress the record path); `trace` > 0 runs with
- * `--trace trace` (records forwarded through the trace ring). Prints one JSON line:
+ * `--trace trace` (records forwarded through the trace ring); `overrunEvery` > 0 makes every
+ * that-many-th job of task b spin far past its budget and the frame (overrun, frame-overrun,
+ * skipped-frames and release-late alarms raised in the measured window). Prints one JSON line:
  * { frames, gcEvents, heapDeltaBytes, clock, waiter, traceRecords, … }.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -35,14 +37,20 @@ setFlagsFromString('--no-baseline-batch-compilation');
 const frames = Number(process.argv[2] ?? 50_000);
 const statsIntervalMs = Number(process.argv[3] ?? 10);
 const traceCapacity = Number(process.argv[4] ?? 0);
+const overrunEvery = Number(process.argv[5] ?? 0);
 const FRAME_NS = 200_000;
 const dir = mkdtempSync(join(tmpdir(), 'hardtick-worker-alloc-'));
 writeFileSync(
   join(dir, 'tasks.mjs'),
   [
-    'const cell = new Float64Array(2);',
+    'const cell = new Float64Array(3);',
+    `const OVER = ${overrunEvery};`,
     'export function a() { cell[0] += 1; }',
-    'export function b() { for (let i = 0; i < 20; i++) cell[1] += i; }',
+    'export function b() {',
+    '  for (let i = 0; i < 20; i++) cell[1] += i;',
+    '  // Every OVER-th job: ~0.3-1 ms of arithmetic, far past the 40 us budget and the 200 us frame.',
+    '  if (OVER > 0 && ++cell[2] % OVER === 0) for (let i = 0; i < 400000; i++) cell[1] += i * 0.5;',
+    '}',
   ].join('\n'),
 );
 const config = join(dir, 'alloc.json');
