@@ -86,9 +86,9 @@ export type {
   PwcetProbability,
   PwcetResult,
 } from './pwcet/estimate.js';
-export { estimatePwcet, PWCET_PROBABILITIES } from './pwcet/estimate.js';
+export { AD_CRITICAL, estimatePwcet, PWCET_PROBABILITIES } from './pwcet/estimate.js';
 export type { PwcetEvidence, SeriesEvidenceOptions } from './pwcet/evidence.js';
-export { evidenceFromSeries } from './pwcet/evidence.js';
+export { evidenceFromSeries, MIN_BLOCKS, MIN_SAMPLES } from './pwcet/evidence.js';
 export type { RunEnvironment, RunReport, RunReportTask } from './report/index.js';
 export { buildRunReport, collectEnvironment, GcMonitor, RUN_REPORT_SCHEMA } from './report/index.js';
 export type {
