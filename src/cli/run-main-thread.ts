@@ -54,6 +54,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { loadConfig } from '../config/load.js';
 import { HardtickError } from '../errors.js';
+import { collectBeforeMeasurement } from '../gc/gc-function.js';
 import { setUpGcGovernance, startGovernedMeasurement, withGcEvidence } from '../gc/governance.js';
 import { MissSightings } from '../gc/overlaps.js';
 import { metricsSourceFromSnapshot } from '../metrics/source.js';
@@ -388,6 +389,8 @@ export async function runOnMainThread(options: RunOptions, io: CliIo): Promise<n
       if (stopNote === null) {
         measuring = true;
         stop.onStop = () => measured.requestStop();
+        // Warm-up garbage collected now, not by an incremental mark-compact mid-measurement.
+        collectBeforeMeasurement();
         // Seed the planned-GC cost estimate and zero its counts before the monitor starts.
         startGovernedMeasurement(plannedGc, config.gc.planned.enabled);
         gc.start();

@@ -2,7 +2,13 @@
  * GC governance: planned minor collections in frame slack, heap early warnings, and the
  * classification of observed collections as planned or unplanned.
  */
-export { type GcAccess, type GcFunction, type GcFunctionResult, obtainGcFunction } from './gc-function.js';
+export {
+  collectBeforeMeasurement,
+  type GcAccess,
+  type GcFunction,
+  type GcFunctionResult,
+  obtainGcFunction,
+} from './gc-function.js';
 export {
   CALIBRATION_ROUNDS,
   type GcEvidence,

@@ -41,6 +41,7 @@ import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { loadConfig } from '../config/load.js';
 import type { ResolvedConfig } from '../config/types.js';
 import { HardtickError } from '../errors.js';
+import { collectBeforeMeasurement } from '../gc/gc-function.js';
 import { CALIBRATION_ROUNDS, setUpGcGovernance } from '../gc/governance.js';
 import { SpscRing } from '../memory/spsc-ring.js';
 import { loadNative } from '../native/binding.js';
@@ -317,6 +318,8 @@ export async function runRtWorker(data: RtWorkerData, port: RtPort): Promise<voi
   let heapBefore = 0;
   let heapAfter = 0;
   if (!stoppedEarly) {
+    // Warm-up garbage collected now, not by an incremental mark-compact mid-measurement.
+    collectBeforeMeasurement();
     // Zero the governance counts (calibrated after the warm-up) before the monitor starts.
     plannedGc?.reset();
     gc.start();
