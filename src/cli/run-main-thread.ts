@@ -85,6 +85,9 @@ import {
   initialModeIndex,
   loadModes,
   modeIndexOrThrow,
+  REHEARSAL_DRIVE_NS,
+  REHEARSAL_DRIVES,
+  rehearsalExecutiveOptions,
   rehearsalModes,
   totalTaskCount,
   V8_FLAGS,
@@ -135,11 +138,6 @@ const STEAL_SAMPLE_INTERVAL_MS = 50;
 const STEAL_PIN_PAD_NS = 2_000_000_000;
 /** How often the cached statistics record (for `/metrics`) is refreshed, ns. */
 const RECORD_INTERVAL_NS = 1_000_000_000;
-/** Alarm rehearsal after the warm-up (as in rt-loop.ts): drives, ns each, alarm rate. */
-const REHEARSAL_DRIVES = 20;
-const REHEARSAL_DRIVE_NS = 10_000_000;
-const REHEARSAL_ALARM_RATE = 100_000;
-
 /** Record fills after the warm-up, so the record path is optimised (see rt-loop.ts). */
 const RECORD_WARM_ROUNDS = 300;
 
@@ -361,18 +359,16 @@ export async function runOnMainThread(options: RunOptions, io: CliIo): Promise<n
           // hook: zero deadlines would read as overdue.
           const rehearsal = rehearsalModes(modes);
           for (let i = 0; i < REHEARSAL_DRIVES && stop.signal === null; i++) {
-            const r = new Executive({
-              clock,
-              waiter,
-              modes: rehearsal,
-              initialMode,
-              catchUp: config.catchUp,
-              releaseLateNs: 0,
-              pauseThresholdNs: 0,
-              alarmCapacity: ALARM_CAPACITY,
-              alarmRatePerSecond: REHEARSAL_ALARM_RATE,
-              traceCapacity: options.traceCapacity ?? 0,
-            });
+            const r = new Executive(
+              rehearsalExecutiveOptions({
+                clock,
+                waiter,
+                modes: rehearsal,
+                initialMode,
+                catchUp: config.catchUp,
+                traceCapacity: options.traceCapacity ?? 0,
+              }),
+            );
             stop.onStop = () => r.requestStop();
             await drive(r, clock, REHEARSAL_DRIVE_NS, printer, null, false, null, hub, null);
           }

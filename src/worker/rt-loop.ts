@@ -92,6 +92,9 @@ import {
   ALARM_CAPACITY,
   initialModeIndex,
   loadModes,
+  REHEARSAL_DRIVE_NS,
+  REHEARSAL_DRIVES,
+  rehearsalExecutiveOptions,
   rehearsalModes,
   totalTaskCount,
   V8_FLAGS,
@@ -109,11 +112,6 @@ export const FORCE_HOUSEKEEPING_NS = 1_000_000_000;
  * the record path is optimised before measurement (see the module note). ~10 µs each.
  */
 export const STATS_WARM_ROUNDS = 1000;
-/** Alarm rehearsal (see `runRtWorker`): drives, and ns each (1 µs frames: ~10k frames). */
-const REHEARSAL_DRIVES = 20;
-const REHEARSAL_DRIVE_NS = 10_000_000;
-/** Alarms of one kind delivered per second in the rehearsal: most go through the listener. */
-const REHEARSAL_ALARM_RATE = 100_000;
 /** Short warm-up drives (see `runRtWorker`), and frames in each. */
 const WARM_SHORT_DRIVES = 30;
 const WARM_SHORT_FRAMES = 10;
@@ -206,19 +204,17 @@ export async function runRtWorker(data: RtWorkerData, port: RtPort): Promise<voi
   // Rehearsal executives do not: their deadlines are 0, which a watchdog would read as overdue.
   const rehearsal = rehearsalModes(modes);
   const newRehearsalExecutive = (): Executive =>
-    new Executive({
-      clock,
-      waiter,
-      modes: rehearsal,
-      initialMode,
-      catchUp: config.catchUp,
-      releaseLateNs: 0,
-      pauseThresholdNs: 0,
-      alarmCapacity: ALARM_CAPACITY,
-      alarmRatePerSecond: REHEARSAL_ALARM_RATE,
-      traceCapacity,
-      stopFlag,
-    });
+    new Executive(
+      rehearsalExecutiveOptions({
+        clock,
+        waiter,
+        modes: rehearsal,
+        initialMode,
+        catchUp: config.catchUp,
+        traceCapacity,
+        stopFlag,
+      }),
+    );
   const threadId = currentThreadId();
   const environment = {
     ...collectEnvironment({

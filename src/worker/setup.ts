@@ -7,7 +7,7 @@ import type { ResolvedConfig } from '../config/types.js';
 import { HardtickError } from '../errors.js';
 import { planSchedule } from '../plan/plan.js';
 import { buildScheduleTable } from '../plan/table.js';
-import type { ExecutiveModeSpec } from '../runtime/index.js';
+import type { ExecutiveModeSpec, ExecutiveOptions } from '../runtime/index.js';
 import { loadTaskFunctions, type ModuleCache } from '../tasks/load.js';
 
 /** Alarm records the executive can queue between drains. */
@@ -89,6 +89,34 @@ export function modeIndexOrThrow(config: ResolvedConfig, name: string): number {
     );
   }
   return index;
+}
+
+/** Alarm rehearsal after the warm-up (both thread modes): drives, and ns each (1 µs frames: ~10k frames). */
+export const REHEARSAL_DRIVES = 20;
+/** Length of one rehearsal drive, ns. */
+export const REHEARSAL_DRIVE_NS = 10_000_000;
+/** Alarms of one kind delivered per second in the rehearsal: most go through the listener. */
+const REHEARSAL_ALARM_RATE = 100_000;
+
+/**
+ * Options of a rehearsal executive over `modes` (already {@link rehearsalModes}): every
+ * alarm threshold at 0, the rehearsal alarm rate. No heartbeat or slack hook: zero
+ * deadlines would read as overdue. `base` carries the run's clock, waiter, initial mode,
+ * catch-up, trace capacity and (worker mode) stop flag. Cold.
+ */
+export function rehearsalExecutiveOptions(
+  base: Pick<
+    ExecutiveOptions,
+    'clock' | 'waiter' | 'modes' | 'initialMode' | 'catchUp' | 'traceCapacity' | 'stopFlag'
+  >,
+): ExecutiveOptions {
+  return {
+    ...base,
+    releaseLateNs: 0,
+    pauseThresholdNs: 0,
+    alarmCapacity: ALARM_CAPACITY,
+    alarmRatePerSecond: REHEARSAL_ALARM_RATE,
+  };
 }
 
 /** Frame size of the rehearsal tables ({@link rehearsalModes}), ns: far below any real slot. */
