@@ -28,6 +28,15 @@ export {
   parseDurationNs,
   resolveConfig,
 } from './config/index.js';
+export type {
+  DoctorCheck,
+  DoctorCheckId,
+  DoctorCounts,
+  DoctorOptions,
+  DoctorReport,
+  DoctorStatus,
+} from './doctor/index.js';
+export { DOCTOR_CHECK_IDS, DOCTOR_SCHEMA, runDoctor } from './doctor/index.js';
 export type { HardtickErrorCode, HardtickErrorDetails } from './errors.js';
 export { HardtickError } from './errors.js';
 export type {

@@ -22,9 +22,11 @@ Commands:
                                                 render a run report as evidence
   pwcet <samples|run.json> [--task NAME] [--budget D] [--json]
                                                 probabilistic WCET (extreme-value fit)
+  doctor [config] [--json]                      what on this machine stands between it and
+                                                a hard loop, each finding with its fix
 
 Run 'hardtick <command> --help' for a command's options.
-Exit codes: 0 success, 1 failed check (infeasible, fatal alarms), 2 bad input.
+Exit codes: 0 success, 1 failed check (infeasible, fatal alarms, a failing doctor check), 2 bad input.
 `;
 
 type Command = (argv: string[], io: CliIo) => Promise<number>;
@@ -36,6 +38,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   check: async () => (await import('./check.js')).checkCommand,
   report: async () => (await import('./report.js')).reportCommand,
   pwcet: async () => (await import('./pwcet.js')).pwcetCommand,
+  doctor: async () => (await import('./doctor.js')).doctorCommand,
 };
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */

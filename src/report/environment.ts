@@ -5,6 +5,7 @@
  */
 import { readFileSync, readlinkSync } from 'node:fs';
 import os from 'node:os';
+import type { DoctorReport } from '../doctor/types.js';
 import { readCpuDmaLatencyUs } from '../realtime/dma-latency.js';
 
 /** The machine and process a run happened on (`environment` in `hardtick.run/v1`). */
@@ -66,6 +67,11 @@ export interface RunEnvironment {
   readonly v8Flags: readonly string[];
   /** Extra: real-time facts of the machine and the loop thread, read when the environment was collected. */
   readonly realtime: RealtimeEnvironment;
+  /**
+   * Extra: the `hardtick doctor` checks taken at the start of the run (`preflightDoctor`),
+   * judged against the run's config; `hardtick report` shows those that do not pass.
+   */
+  readonly doctor?: DoctorReport;
 }
 
 /**
@@ -161,6 +167,8 @@ export interface EnvironmentInput {
    * and CPU list are then read from `/proc/<tid>/`. @default the calling thread
    */
   readonly loopThreadId?: number | null;
+  /** The doctor's findings for the run (`preflightDoctor(...)`). @default none (the field is left out) */
+  readonly doctor?: DoctorReport | null;
 }
 
 /** Linux `SCHED_*` policy numbers (`include/uapi/linux/sched.h`). */
@@ -204,6 +212,7 @@ export function collectEnvironment(input: EnvironmentInput): RunEnvironment {
     execArgv: [...process.execArgv],
     v8Flags: [...(input.v8Flags ?? [])],
     realtime: readRealtimeEnvironment(tid),
+    ...(input.doctor === undefined || input.doctor === null ? {} : { doctor: input.doctor }),
   };
 }
 

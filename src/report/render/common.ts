@@ -80,6 +80,36 @@ export function hasPwcet(report: LoadedRunReport): boolean {
   return report.tasks.some((t) => pwcetPoints(t).length > 0);
 }
 
+/** One doctor check as a report shows it. */
+export interface DoctorFindingView {
+  readonly status: 'warn' | 'fail';
+  readonly id: string;
+  readonly found: string;
+  readonly fix: string;
+}
+
+/**
+ * The doctor checks a report carries (`environment.doctor`, taken at the start of the
+ * run): how many there were, and those that did not pass, failures first. Null when the
+ * report has none (an older report, or a run that did not take them); malformed entries
+ * are skipped.
+ */
+export function doctorFindings(
+  env: LoadedEnvironment,
+): { readonly total: number; readonly open: DoctorFindingView[] } | null {
+  const checks = (env as { doctor?: { checks?: unknown } }).doctor?.checks;
+  if (!Array.isArray(checks)) return null;
+  const open: DoctorFindingView[] = [];
+  for (const c of checks as Record<string, unknown>[]) {
+    if (typeof c !== 'object' || c === null) continue;
+    const { status, id, found, fix } = c;
+    if ((status === 'warn' || status === 'fail') && typeof id === 'string' && typeof found === 'string')
+      open.push({ status, id, found, fix: typeof fix === 'string' ? fix : '' });
+  }
+  open.sort((a, b) => (a.status === b.status ? 0 : a.status === 'fail' ? -1 : 1));
+  return { total: checks.length, open };
+}
+
 /**
  * The environment fingerprint (DESIGN: kernel and PREEMPT_RT, CPU model and governor,
  * isolated CPUs, Node, clock and waiter backends, scheduling policy and priority) as

@@ -14,6 +14,7 @@ import { evaluateCheck } from '../../check/evaluate.js';
 import type { LoadedRunReport, LoadedTask, LoadedTraceEntry } from '../read.js';
 import {
   alarmEntries,
+  doctorFindings,
   fingerprintRows,
   flagNames,
   formatNs,
@@ -39,7 +40,7 @@ body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:
 h1{font-size:22px;margin:8px 0}h2{font-size:18px;margin:28px 0 8px;border-bottom:1px solid #d0d7de;padding-bottom:4px}h3{font-size:15px;margin:16px 0 4px}
 table{border-collapse:collapse;margin:6px 0 12px}th,td{padding:3px 10px;border-bottom:1px solid #eaeef2;text-align:right;white-space:nowrap}th:first-child,td:first-child{text-align:left}
 th{background:#f6f8fa}td.l,th.l{text-align:left;white-space:normal}
-.pass{color:#1a7f37}.fail{color:#cf222e;font-weight:600}.skip{color:#57606a}.over{color:#cf222e;font-weight:600}
+.pass{color:#1a7f37}.fail{color:#cf222e;font-weight:600}.warn{color:#9a6700;font-weight:600}.skip{color:#57606a}.over{color:#cf222e;font-weight:600}
 .charts{display:flex;flex-wrap:wrap;gap:12px}.note{color:#57606a;font-style:italic}
 svg{background:#fff;border:1px solid #eaeef2}svg text{font:11px system-ui,sans-serif;fill:#1b1f24}
 svg .axis,svg .tick{stroke:#57606a;stroke-width:1}svg .grid{stroke:#eaeef2}svg .at{font-weight:600}
@@ -72,6 +73,9 @@ export function renderHtml(report: LoadedRunReport): string {
   body.push('<h2 id="lateness">Release lateness</h2>', latenessChart(report));
   body.push('<h2 id="worst-frames">Worst frames</h2>', worstFrames(report));
   body.push('<h2 id="alarms">Alarms</h2>', alarmsSection(report));
+  const doctor = doctorFindings(report.environment);
+  if (doctor !== null)
+    body.push('<h2 id="doctor">Machine checks (hardtick doctor)</h2>', doctorSection(doctor));
   body.push(
     '<h2 id="environment">Environment</h2>',
     table(
@@ -427,6 +431,23 @@ function worstFrames(report: LoadedRunReport): string {
   return (
     `<p>${rows.length} of ${new Set(trace.map((e) => e.frame)).size} traced frames: those with an overrun or deadline miss first, then the busiest. A red outline marks an overrunning slot.</p>` +
     `${parts.join('')}<p class="legend">${legend}</p>`
+  );
+}
+
+function doctorSection(doctor: NonNullable<ReturnType<typeof doctorFindings>>): string {
+  if (doctor.open.length === 0) return `<p>All ${doctor.total} checks passed at the start of the run.</p>`;
+  return (
+    `<p>${doctor.open.length} of ${doctor.total} checks did not pass at the start of the run:</p>` +
+    table(
+      ['status', 'check', 'found', 'fix'],
+      doctor.open.map((d) => [
+        `<span class="${d.status}">${d.status}</span>`,
+        esc(d.id),
+        esc(d.found),
+        esc(d.fix),
+      ]),
+      'llll',
+    )
   );
 }
 

@@ -6,6 +6,7 @@
 import type { LoadedRunReport } from '../read.js';
 import {
   alarmEntries,
+  doctorFindings,
   fingerprintRows,
   formatNs,
   formatRatio,
@@ -152,6 +153,20 @@ export function renderMarkdown(report: LoadedRunReport): string {
   for (const s of report.stuck ?? []) {
     out.push(
       `\n**stuck**: ${mdCell(s.task)} in frame ${s.frame}, ${formatNs(s.overrunNs)} past its deadline; fail-safe: ${mdCell(s.failSafe)}\n`,
+    );
+  }
+  const doctor = doctorFindings(report.environment);
+  if (doctor !== null) {
+    out.push('\n### Machine checks (hardtick doctor)\n\n');
+    out.push(
+      doctor.open.length === 0
+        ? `All ${doctor.total} checks passed at the start of the run.\n`
+        : `${doctor.open.length} of ${doctor.total} checks did not pass at the start of the run:\n\n` +
+            mdTable(
+              ['status', 'check', 'found', 'fix'],
+              doctor.open.map((d) => [d.status, d.id, d.found, d.fix]),
+              'llll',
+            ),
     );
   }
   out.push('\n### Environment\n\n', fingerprintTable(report));

@@ -1,0 +1,82 @@
+/**
+ * `hardtick doctor [config] [--json]`: what on this machine stands between it and a hard
+ * loop, each finding with its fix. Parses and prints; the checks live in src/doctor.
+ * Exit 0 when nothing fails, 1 when something does, 2 on bad input.
+ */
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../config/load.js';
+import { runDoctor } from '../doctor/doctor.js';
+import type { DoctorReport } from '../doctor/types.js';
+import { formatTable } from './format.js';
+import type { CliIo } from './io.js';
+
+const HELP = `Usage: hardtick doctor [config] [--json]
+
+Checks what on this machine stands between it and a hard real-time loop: kernel
+preemption, virtualisation and steal, CPU governor, clocksource, isolated CPUs, SCHED_FIFO,
+RT limits and throttling, cgroup CPU quota, memory locking, swap, transparent huge pages,
+/dev/cpu_dma_latency, timer slack, the native addon and Node. Real-time steps are tried
+(on a short-lived thread, or undone at once), not guessed. Each finding says what was
+found, why it matters and the command that fixes it.
+
+With a config, each step its "realtime" section asks for is judged: refused is a failure.
+
+Options:
+  --json     print { schema, checks: [{ id, status, found, why, fix }], … } as JSON
+  -h, --help this text
+
+Exit codes: 0 nothing fails, 1 something fails, 2 bad input.
+`;
+
+/** Runs `hardtick doctor`. */
+export async function doctorCommand(argv: string[], io: CliIo): Promise<number> {
+  let values: { json?: boolean; help?: boolean };
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({
+      args: argv,
+      options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+    }));
+  } catch (error) {
+    io.err(`hardtick doctor: ${(error as Error).message}\n\n${HELP}`);
+    return 2;
+  }
+  if (values.help === true) {
+    io.out(HELP);
+    return 0;
+  }
+  if (positionals.length > 1) {
+    io.err(`hardtick doctor: expected at most one config file, got ${positionals.length}\n\n${HELP}`);
+    return 2;
+  }
+  const file = positionals[0];
+  const config = file === undefined ? null : await loadConfig(file);
+  const report = await runDoctor({ config });
+  io.out(values.json === true ? `${JSON.stringify(report, null, 2)}\n` : formatDoctor(report, file));
+  return report.counts.fail > 0 ? 1 : 0;
+}
+
+/** The human form: one aligned line per check, then the fix of each warning and failure. */
+export function formatDoctor(report: DoctorReport, file?: string): string {
+  const { pass, warn, fail } = report.counts;
+  const out = [
+    `hardtick doctor${file === undefined ? '' : ` ${file}`}: ${pass} pass, ${warn} warn, ${fail} fail (${Math.round(report.tookMs)} ms)\n\n`,
+    formatTable(
+      [
+        { header: 'status', align: 'left' },
+        { header: 'check', align: 'left' },
+        { header: 'found', align: 'left' },
+      ],
+      report.checks.map((c) => [c.status, c.id, c.found]),
+    ),
+  ];
+  const open = [
+    ...report.checks.filter((c) => c.status === 'fail'),
+    ...report.checks.filter((c) => c.status === 'warn'),
+  ];
+  if (open.length > 0) out.push('\nFixes:\n');
+  for (const c of open) out.push(`\n${c.status} ${c.id}: ${c.why}\n  fix: ${c.fix}\n`);
+  return out.join('');
+}
