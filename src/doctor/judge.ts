@@ -191,7 +191,7 @@ function kernelPreemption({ facts }: DoctorInput): Finding {
 function rtKernelFix(facts: MachineFacts): string {
   const deb = facts.arch === 'x64' ? 'amd64' : facts.arch;
   if (facts.bootLoader === 'raspberry-pi')
-    return 'build a kernel with CONFIG_PREEMPT_RT=y (Raspberry Pi documentation, "Build the Linux kernel") and install it';
+    return "install a PREEMPT_RT kernel for the Pi (your OS release's -rt kernel package where it has one, else build the Raspberry Pi kernel tree with its bcm2711_rt_defconfig) and reboot into it";
   if (facts.distro.includes('ubuntu')) return 'sudo pro enable realtime-kernel && sudo reboot';
   if (facts.distro.includes('debian')) return `sudo apt install linux-image-rt-${deb} && sudo reboot`;
   if (facts.distro.some((d) => d === 'rhel' || d === 'fedora' || d === 'centos'))
