@@ -73,6 +73,15 @@ export {
   monotonicNowNs,
 } from './lease/index.js';
 export type {
+  OverflowPolicy,
+  PoolOptions,
+  RecordConsumer,
+  RecordProducer,
+  RecordRing,
+  RingOptions,
+} from './memory/index.js';
+export { Pool, Ring } from './memory/index.js';
+export type {
   Diagnostic,
   PlanMode,
   PlannedFrame,

@@ -33,10 +33,14 @@ describe('public API (src/index.ts)', () => {
       'InProcessElection',
       'EtcdElection',
       'FencedSink',
+      'Pool',
+      'Ring',
+      'runDoctor',
     ] as const;
     // biome-ignore lint/performance/noDynamicNamespaceImportAccess: the test walks the export list on purpose
     for (const name of names) expect(typeof api[name], name).toBe('function');
     expect(api.RUN_REPORT_SCHEMA).toBe('hardtick.run/v1');
+    expect(api.DOCTOR_SCHEMA).toBe('hardtick.doctor/v1');
     expect(api.ALARM_KINDS).toContain('deadline-miss');
     expect(api.PWCET_PROBABILITIES).toEqual(['1e-3', '1e-4', '1e-5', '1e-6', '1e-7', '1e-8', '1e-9']);
   });

@@ -38,7 +38,24 @@ const CNT_HIGH_WATER = 2;
 /** Counter: free-stack height (objects available). */
 const CNT_TOP = 3;
 
-/** Fixed-capacity pool of preallocated objects. */
+/**
+ * Fixed-capacity pool of preallocated objects, for tasks that need objects living longer
+ * than one call (commands in flight, pending requests) without allocating in the loop.
+ *
+ * Allocation contract: the constructor makes every object (through `factory`) and may
+ * throw; `tryAcquire`, `release`, `owns` and the counters never allocate (as long as
+ * `reset` does not) and never throw. Exhaustion returns null, counted in `exhausted`; a
+ * double or foreign release returns false, counted in `invalidReleases`. One thread.
+ *
+ * ```js
+ * // at module load (setup):
+ * const commands = new Pool({ capacity: 4, factory: () => ({ setpoint: 0.5 }) });
+ * // in the task:
+ * const c = commands.tryAcquire();
+ * if (c !== null) { c.setpoint = target; send(c); }   // later: commands.release(c)
+ * ```
+ * See docs/memory.md for a complete task module.
+ */
 export class Pool<T extends object> {
   /** Objects in the pool. */
   readonly capacity: number;

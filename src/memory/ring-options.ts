@@ -33,7 +33,7 @@ export const MAX_RING_CAPACITY = 2 ** 30;
 /** Largest record size (doubles per record). */
 export const MAX_RECORD_SIZE = 2 ** 16;
 
-/** Options of {@link Ring} and {@link SpscRing.create}. */
+/** Options of {@link Ring} (and of the shared-memory `SpscRing.create` that channels use). */
 export interface RingOptions {
   /** Records the ring holds; a power of two (1, 2, 4, … 2^30) so slots are found with a mask. */
   readonly capacity: number;

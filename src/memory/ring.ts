@@ -25,7 +25,25 @@ const CNT_LOST = 2;
 /** Counter: 1 between a successful `claim` and its `publish`. */
 const CNT_CLAIMED = 3;
 
-/** Fixed-capacity single-thread ring of float64 records. */
+/**
+ * Fixed-capacity single-thread ring of float64 records: the last N samples of a filter, or
+ * a queue from one task to another (every task of a loop runs on the same thread).
+ *
+ * Allocation contract: the constructor allocates the storage and may throw; `tryPush`,
+ * `claim`/`publish`, `tryPop`, `drain`, `size`, `lost` and `freeSlots` never allocate and
+ * never throw. A full ring never grows: `overflow` decides which record is lost, and every
+ * loss is counted in `lost()`. One thread (between threads, use a channel).
+ *
+ * ```js
+ * // at module load (setup):
+ * const samples = new Ring({ capacity: 32, recordSize: 2, overflow: 'drop-oldest' });
+ * const record = new Float64Array(2);
+ * // in the task:
+ * record[0] = ctx.releaseNs; record[1] = value;
+ * samples.tryPush(record);
+ * ```
+ * See docs/memory.md for a complete task module.
+ */
 export class Ring implements RecordRing {
   /** Records the ring holds (power of two). */
   readonly capacity: number;

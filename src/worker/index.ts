@@ -1,7 +1,7 @@
 /**
  * `hardtick/worker`: what a task module (and the program on the other side of its channels)
  * imports. Named exports only (types kept apart). Light on purpose: channels and the ring
- * they sit on, no config or planner code.
+ * they sit on, and the task-side `Pool` and `Ring` (docs/memory.md); no config or planner code.
  *
  * ```ts
  * import { openChannel } from 'hardtick/worker';
@@ -9,7 +9,16 @@
  * ```
  */
 
-export type { OverflowPolicy } from '../memory/ring-options.js';
+export type { PoolOptions } from '../memory/pool.js';
+export { Pool } from '../memory/pool.js';
+export { Ring } from '../memory/ring.js';
+export type {
+  OverflowPolicy,
+  RecordConsumer,
+  RecordProducer,
+  RecordRing,
+  RingOptions,
+} from '../memory/ring-options.js';
 export type { ChannelHandler, ChannelHubOptions, ChannelSummary } from './channel-hub.js';
 export { ChannelHub } from './channel-hub.js';
 export type {
