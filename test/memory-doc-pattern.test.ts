@@ -4,12 +4,11 @@
  * exhaustion path) allocates nothing after warm-up: no GC and no young-generation growth
  * over 200 000 frames, measured in a child process.
  */
-import { execFileSync } from 'node:child_process';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { runAllocProbe } from './helpers/alloc-probe-run.js';
 import { type DocTasks, writeDocTaskModule } from './helpers/memory-doc-module.js';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const FRAMES = 200_000;
 /** Young-generation growth allowed (the PerformanceObserver's own bookkeeping), as in memory-zero-allocation. */
 const NOISE_BYTES = 16 * 1024;
@@ -36,24 +35,12 @@ describe('docs/memory.md task pattern', () => {
   });
 
   it('allocates nothing in the loop: no GC, no heap growth', () => {
-    const out = execFileSync(
-      process.execPath,
-      [
-        '--expose-gc',
-        '--no-memory-reducer',
-        '--import',
-        'tsx',
-        'test/helpers/memory-doc-probe.ts',
-        String(FRAMES),
-      ],
-      { cwd: ROOT, encoding: 'utf8', timeout: 60_000 },
-    );
-    const r = JSON.parse(out.trim().split('\n').at(-1)!) as {
+    const r = runAllocProbe<{
       iterations: number;
       gcEvents: number;
       heapDeltaBytes: number;
       dropped: number;
-    };
+    }>('test/helpers/memory-doc-probe.ts', [String(FRAMES)]);
     const seen = JSON.stringify(r);
     expect(r.iterations, seen).toBe(FRAMES);
     expect(r.gcEvents, seen).toBe(0);

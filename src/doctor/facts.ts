@@ -4,11 +4,16 @@
  * virtualisation, the native addon. Synchronous procfs/sysfs reads (~1 ms in all), no
  * child process; each fact is null where it cannot be read. Never throws.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import os from 'node:os';
 import { type NativeStatus, nativeStatus } from '../native/binding.js';
 import { RT_PERIOD_PATH, RT_RUNTIME_PATH } from '../realtime/throttling.js';
-import { readCpuFrequency, readRealtimeEnvironment } from '../report/environment.js';
+import {
+  readCpuFrequency,
+  readIntFile as readInt,
+  readRealtimeEnvironment,
+  readProc as readText,
+} from '../report/environment.js';
 import { readStealNs } from '../report/steal.js';
 
 /** A resource limit from `/proc/self/limits` (`Infinity` for `unlimited`). */
@@ -238,22 +243,14 @@ function readCgroupCpu(): CgroupCpuFacts | null {
     );
     if (mount === undefined) return null;
     const dir = cgroupDir(mount, v1.slice(2).join(':'), 'cpu.cfs_quota_us');
-    let worst: { dir: string; quotaUs: number; periodUs: number } | null = null;
-    for (const level of ancestors(mount, dir)) {
-      const quotaUs = readInt(`${level}/cpu.cfs_quota_us`);
-      const periodUs = readInt(`${level}/cpu.cfs_period_us`);
-      if (quotaUs === null || periodUs === null || quotaUs < 0 || periodUs <= 0) continue;
-      if (worst === null || quotaUs / periodUs < worst.quotaUs / worst.periodUs)
-        worst = { dir: level, quotaUs, periodUs };
-    }
     const rtFile = `${dir}/cpu.rt_runtime_us`;
     const rtRuntimeUs = readInt(rtFile);
     return {
       version: 1,
-      dir: worst?.dir ?? dir,
-      quotaUs: worst?.quotaUs ?? null,
-      periodUs: worst?.periodUs ?? null,
-      quotaFile: worst === null ? null : `${worst.dir}/cpu.cfs_quota_us`,
+      ...tightestQuota(mount, dir, 'cpu.cfs_quota_us', (level) => [
+        readInt(`${level}/cpu.cfs_quota_us`) ?? -1,
+        readInt(`${level}/cpu.cfs_period_us`) ?? 0,
+      ]),
       rtRuntimeUs,
       rtRuntimeFile: rtRuntimeUs === null ? null : rtFile,
     };
@@ -262,23 +259,39 @@ function readCgroupCpu(): CgroupCpuFacts | null {
   if (v2 === undefined || !existsSync('/sys/fs/cgroup/cgroup.controllers')) return null;
   const mount = '/sys/fs/cgroup';
   const dir = cgroupDir(mount, v2.slice(3), 'cgroup.controllers');
+  return {
+    version: 2,
+    ...tightestQuota(mount, dir, 'cpu.max', (level) => {
+      const [quota, period] = (readText(`${level}/cpu.max`) ?? '').trim().split(/\s+/);
+      return [quota === 'max' ? -1 : Number(quota), Number(period)];
+    }),
+    rtRuntimeUs: null,
+    rtRuntimeFile: null,
+  };
+}
+
+/**
+ * The smallest quota share from `dir` up to `mount`; `read` gives `[quotaUs, periodUs]` of a
+ * level (a negative or non-finite quota: none there).
+ */
+function tightestQuota(
+  mount: string,
+  dir: string,
+  file: string,
+  read: (level: string) => [number, number],
+): Pick<CgroupCpuFacts, 'dir' | 'quotaUs' | 'periodUs' | 'quotaFile'> {
   let worst: { dir: string; quotaUs: number; periodUs: number } | null = null;
   for (const level of ancestors(mount, dir)) {
-    const [quota, period] = (readText(`${level}/cpu.max`) ?? '').trim().split(/\s+/);
-    const quotaUs = Number(quota);
-    const periodUs = Number(period);
-    if (quota === 'max' || !Number.isFinite(quotaUs) || !(periodUs > 0)) continue;
+    const [quotaUs, periodUs] = read(level);
+    if (!(quotaUs >= 0) || !(periodUs > 0)) continue;
     if (worst === null || quotaUs / periodUs < worst.quotaUs / worst.periodUs)
       worst = { dir: level, quotaUs, periodUs };
   }
   return {
-    version: 2,
     dir: worst?.dir ?? dir,
     quotaUs: worst?.quotaUs ?? null,
     periodUs: worst?.periodUs ?? null,
-    quotaFile: worst === null ? null : `${worst.dir}/cpu.max`,
-    rtRuntimeUs: null,
-    rtRuntimeFile: null,
+    quotaFile: worst === null ? null : `${worst.dir}/${file}`,
   };
 }
 
@@ -355,20 +368,6 @@ function readTimerSlackNs(tid: number | null): number | null {
 
 function field(text: string | null, name: string): string | null {
   return text === null ? null : (new RegExp(`^${name}:\\s*(.+)$`, 'm').exec(text)?.[1]?.trim() ?? null);
-}
-
-function readText(path: string): string | null {
-  if (process.platform !== 'linux') return null;
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return null;
-  }
-}
-
-function readInt(path: string): number | null {
-  const value = Number.parseInt(readText(path)?.trim() ?? '', 10);
-  return Number.isSafeInteger(value) ? value : null;
 }
 
 function safeUser(): string {

@@ -309,50 +309,68 @@ function cpuAffinity({ facts, request, attempts, mode }: DoctorInput): Finding {
   );
 }
 
-/** pass/warn/fail of a real-time step: asked and refused fails; not asked (with a config) warns. */
-function stepStatus(requested: boolean, hasConfig: boolean, attempt: Attempt): DoctorStatus {
-  if (requested) return attempt.outcome === 'granted' ? 'pass' : 'fail';
-  if (hasConfig) return 'warn';
-  return attempt.outcome === 'granted' ? 'pass' : 'warn';
+/** A real-time step check, as each outcome reads. */
+interface StepSpec {
+  readonly attempt: Attempt;
+  /** The config asks for the step. */
+  readonly requested: boolean;
+  /** There is a config. */
+  readonly hasConfig: boolean;
+  /** What was found, per outcome (`refused` also serves `unavailable`). */
+  readonly granted: string;
+  readonly refused: string;
+  readonly notTried: string;
+  /** Appended when a config is given that does not ask for the step. */
+  readonly notAsked: string;
+  /** The machine's fix when refused or unavailable. */
+  readonly machineFix: string;
+  /** The config entry that asks for the step, e.g. `"lockMemory": true`. */
+  readonly entry: string;
 }
 
-/** The fix of a step check: the machine's fix when refused, then the config line when not asked. */
-function stepFix(
-  attempt: Attempt,
-  machineFix: string,
-  requested: boolean,
-  hasConfig: boolean,
-  entry: string,
-): string {
-  const refused = attempt.outcome === 'refused' || attempt.outcome === 'unavailable';
-  const config = hasConfig && !requested ? configFix(entry) : null;
-  if (refused) return config === null ? machineFix : `${machineFix}; then ${config}`;
-  return config ?? machineFix;
+/**
+ * A real-time step: asked for and refused fails; not asked for (with a config) warns with the
+ * config line; without a config a refusal warns. The fix: the machine's when refused, then
+ * the config line when the config does not ask.
+ */
+function stepFinding(s: StepSpec): Finding {
+  const { attempt: a, requested, hasConfig } = s;
+  let found = a.outcome === 'granted' ? s.granted : a.outcome === 'not-tried' ? s.notTried : s.refused;
+  if (hasConfig && !requested && a.outcome !== 'not-tried') found += `; ${s.notAsked}`;
+  const status: DoctorStatus = requested
+    ? a.outcome === 'granted'
+      ? 'pass'
+      : 'fail'
+    : hasConfig || a.outcome !== 'granted'
+      ? 'warn'
+      : 'pass';
+  const refused = a.outcome === 'refused' || a.outcome === 'unavailable';
+  const config = hasConfig && !requested ? configFix(s.entry) : null;
+  const fix = refused
+    ? config === null
+      ? s.machineFix
+      : `${s.machineFix}; then ${config}`
+    : (config ?? s.machineFix);
+  return { status, found, fix };
 }
 
-function rtPriority(input: DoctorInput): Finding {
-  const { facts, request, attempts, mode, priority } = input;
+function rtPriority({ facts, request, attempts, mode, priority }: DoctorInput): Finding {
   const a = attempts.priority;
-  const requested = request?.priority !== null && request?.priority !== undefined;
   const limit = facts.rlimitRtprio === null ? 'unknown' : String(facts.rlimitRtprio.soft);
-  const context = `RLIMIT_RTPRIO ${limit}, ${facts.capSysNice === true ? 'CAP_SYS_NICE' : 'no CAP_SYS_NICE'}`;
-  let found: string;
-  if (a.outcome === 'granted')
-    found =
+  return stepFinding({
+    attempt: a,
+    requested: request?.priority !== null && request?.priority !== undefined,
+    hasConfig: request !== null,
+    granted:
       mode === 'full'
         ? `${a.detail} on a trial thread (then restored)`
-        : `SCHED_FIFO ${priority} applied to the loop thread`;
-  else if (a.outcome === 'not-tried') found = 'not requested: the loop runs at SCHED_OTHER';
-  else found = `SCHED_FIFO ${priority} ${a.outcome}: ${a.detail} (${context})`;
-  if (request !== null && !requested && a.outcome !== 'not-tried')
-    found += '; the config asks for no priority';
-  const machine = a.outcome === 'unavailable' ? addonFix(facts) : priorityFix(facts);
-  const status = stepStatus(requested, request !== null, a);
-  return {
-    status,
-    found,
-    fix: stepFix(a, machine, requested, request !== null, `"priority": ${DEFAULT_TRIAL_PRIORITY}`),
-  };
+        : `SCHED_FIFO ${priority} applied to the loop thread`,
+    refused: `SCHED_FIFO ${priority} ${a.outcome}: ${a.detail} (RLIMIT_RTPRIO ${limit}, ${facts.capSysNice === true ? 'CAP_SYS_NICE' : 'no CAP_SYS_NICE'})`,
+    notTried: 'not requested: the loop runs at SCHED_OTHER',
+    notAsked: 'the config asks for no priority',
+    machineFix: a.outcome === 'unavailable' ? addonFix(facts) : priorityFix(facts),
+    entry: `"priority": ${DEFAULT_TRIAL_PRIORITY}`,
+  });
 }
 
 function priorityFix(facts: MachineFacts): string {
@@ -416,21 +434,18 @@ function cgroupCpuQuota({ facts }: DoctorInput): Finding {
 
 function memoryLock({ facts, request, attempts }: DoctorInput): Finding {
   const a = attempts.lockMemory;
-  const requested = request?.lockMemory === true;
   const limit = facts.rlimitMemlock === null ? 'unknown' : bytesText(facts.rlimitMemlock.soft);
-  let found: string;
-  if (a.outcome === 'not-tried') found = 'not requested: the process memory is not locked';
-  else if (a.outcome === 'granted') found = a.detail;
-  else
-    found = `${a.outcome}: ${a.detail} (RLIMIT_MEMLOCK ${limit}, ${facts.capIpcLock === true ? 'CAP_IPC_LOCK' : 'no CAP_IPC_LOCK'})`;
-  if (request !== null && !requested && a.outcome !== 'not-tried')
-    found += '; the config does not lock memory';
-  const machine = a.outcome === 'unavailable' ? addonFix(facts) : memlockFix(facts);
-  return {
-    status: stepStatus(requested, request !== null, a),
-    found,
-    fix: stepFix(a, machine, requested, request !== null, '"lockMemory": true'),
-  };
+  return stepFinding({
+    attempt: a,
+    requested: request?.lockMemory === true,
+    hasConfig: request !== null,
+    granted: a.detail,
+    refused: `${a.outcome}: ${a.detail} (RLIMIT_MEMLOCK ${limit}, ${facts.capIpcLock === true ? 'CAP_IPC_LOCK' : 'no CAP_IPC_LOCK'})`,
+    notTried: 'not requested: the process memory is not locked',
+    notAsked: 'the config does not lock memory',
+    machineFix: a.outcome === 'unavailable' ? addonFix(facts) : memlockFix(facts),
+    entry: '"lockMemory": true',
+  });
 }
 
 function memlockFix(facts: MachineFacts): string {
@@ -477,21 +492,20 @@ function transparentHugepages({ facts }: DoctorInput): Finding {
 
 function cpuDmaLatency({ facts, request, attempts }: DoctorInput): Finding {
   const a = attempts.cpuDmaLatency;
-  const requested = request !== null && request.cpuDmaLatencyUs !== null;
-  let found: string;
-  if (a.outcome === 'not-tried') found = 'not requested: idle CPUs may sleep in deep C-states';
-  else if (a.outcome === 'granted') found = a.detail;
-  else found = `${a.outcome}: ${a.detail}`;
-  if (request !== null && !requested && a.outcome !== 'not-tried') found += '; the config does not hold it';
-  const machine =
-    a.outcome === 'unavailable'
-      ? 'none: this kernel has no /dev/cpu_dma_latency (PM QoS); remove "cpuDmaLatency" from the config'
-      : `sudo chown ${facts.user} /dev/cpu_dma_latency (until reboot; to keep it: echo 'KERNEL=="cpu_dma_latency", OWNER="${facts.user}"' | sudo tee /etc/udev/rules.d/90-hardtick.rules)`;
-  return {
-    status: stepStatus(requested, request !== null, a),
-    found,
-    fix: stepFix(a, machine, requested, request !== null, '"cpuDmaLatency": 0'),
-  };
+  return stepFinding({
+    attempt: a,
+    requested: request !== null && request.cpuDmaLatencyUs !== null,
+    hasConfig: request !== null,
+    granted: a.detail,
+    refused: `${a.outcome}: ${a.detail}`,
+    notTried: 'not requested: idle CPUs may sleep in deep C-states',
+    notAsked: 'the config does not hold it',
+    machineFix:
+      a.outcome === 'unavailable'
+        ? 'none: this kernel has no /dev/cpu_dma_latency (PM QoS); remove "cpuDmaLatency" from the config'
+        : `sudo chown ${facts.user} /dev/cpu_dma_latency (until reboot; to keep it: echo 'KERNEL=="cpu_dma_latency", OWNER="${facts.user}"' | sudo tee /etc/udev/rules.d/90-hardtick.rules)`,
+    entry: '"cpuDmaLatency": 0',
+  });
 }
 
 function timerSlack({ facts, request, attempts, mode }: DoctorInput): Finding {

@@ -299,7 +299,8 @@ function threadIdFromProc(): number | null {
   }
 }
 
-function readIntFile(path: string): number | null {
+/** An integer procfs/sysfs file (e.g. `sched_rt_runtime_us`), or null when unreadable. Never throws. */
+export function readIntFile(path: string): number | null {
   const text = readProc(path);
   if (text === null) return null;
   const value = Number.parseInt(text.trim(), 10);
@@ -367,7 +368,8 @@ function readTimerSlackNs(tid: number | null): number | null {
   return Number.isFinite(ns) ? ns : null;
 }
 
-function readProc(path: string): string | null {
+/** A procfs/sysfs file as text, or null (unreadable, or not Linux). Never throws. */
+export function readProc(path: string): string | null {
   if (process.platform !== 'linux') return null;
   try {
     return readFileSync(path, 'utf8');
