@@ -208,6 +208,16 @@ describe('hardtick doctor: human output and bad input', () => {
     expect(r.stdout).toContain(`\nfail cpu-affinity: `);
   });
 
+  it('--help prints the usage with exit 0, and the command table lists doctor', () => {
+    const help = doctor(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: hardtick doctor \[config\] \[--json\]\n/);
+    const usage = spawnSync(process.execPath, [CLI, '--help'], { encoding: 'utf8' });
+    expect(usage.stdout).toContain(
+      '\n  doctor [config] [--json]                      what on this machine stands between it and\n',
+    );
+  });
+
   it('exit 2 with a message on an unknown flag, two configs, a missing or an invalid config', () => {
     const flag = doctor(['--bogus']);
     expect(flag.code).toBe(2);

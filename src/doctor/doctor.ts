@@ -46,7 +46,9 @@ export interface DoctorOptions {
  * Runs every check (see docs/doctor.md). Tries SCHED_FIFO, CPU affinity and timer slack
  * on a worker thread that then exits, `mlockall` then `munlockall` (skipped when memory
  * is already locked), and opens `/dev/cpu_dma_latency`; samples steal meanwhile. The
- * calling thread and the process are left as they were. Never throws.
+ * calling thread and the process are left as they were, but `mlockall` faults in every
+ * mapped page of the process while it lasts: run it in a process of its own (as the CLI
+ * does), not inside a running loop. Never throws.
  */
 export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorReport> {
   const startMs = performance.now();

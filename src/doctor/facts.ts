@@ -1,7 +1,7 @@
 /**
  * What `hardtick doctor` reads about the machine and this process, without changing
  * anything: kernel, boot arguments, CPUs, limits, capabilities, cgroup, memory settings,
- * virtualisation, the native addon. Synchronous procfs/sysfs reads (~1 ms in all), no
+ * virtualisation, the native addon. Synchronous procfs/sysfs reads only, no
  * child process; each fact is null where it cannot be read. Never throws.
  */
 import { existsSync } from 'node:fs';
