@@ -30,13 +30,13 @@ describe('hardtick/worker (package self-reference)', () => {
     expect(built, 'dist/worker/index.js is missing: run `npm run build`').toBe(true);
   });
 
-  it('exports openChannel, listChannels, attachChannel and ChannelHub', () => {
+  it('exports openChannel, listChannels, attachChannel, ChannelHub, and Pool and Ring for tasks', () => {
     const out = node([
       '--input-type=module',
       '-e',
       "const m = await import('hardtick/worker'); console.log(Object.keys(m).sort().join(','));",
     ]);
-    expect(out.trim()).toBe('ChannelHub,attachChannel,listChannels,openChannel');
+    expect(out.trim()).toBe('ChannelHub,Pool,Ring,attachChannel,listChannels,openChannel');
   });
 
   it('shares one registry between the dist copy (task module) and the src copy (runtime under tsx)', () => {
