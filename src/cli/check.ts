@@ -4,7 +4,6 @@
  * the CI gate on a run report. Exit 0 pass, 1 a rule failed, 2 bad input.
  */
 import { writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { evaluateCheck } from '../check/evaluate.js';
 import { checkResultJson, formatCheckMarkdown, formatCheckText } from '../check/format.js';
 import {
@@ -18,6 +17,7 @@ import {
 import { HardtickError } from '../errors.js';
 import { readRunReport } from '../report/read.js';
 import { renderJunit } from '../report/render/junit.js';
+import { type FlagSpecs, parseFlags } from './args.js';
 import type { CliIo } from './io.js';
 
 const FORMATS = ['text', 'junit', 'md', 'json'] as const;
@@ -75,7 +75,7 @@ export async function checkCommand(argv: string[], io: CliIo): Promise<number> {
   try {
     options = parseCheckArgs(argv);
   } catch (error) {
-    if (error instanceof HardtickError) throw error;
+    if (error instanceof HardtickError && error.code !== 'usage') throw error;
     io.err(`hardtick check: ${(error as Error).message}\nRun 'hardtick check --help' for the options.\n`);
     return 2;
   }
@@ -112,22 +112,19 @@ export async function checkCommand(argv: string[], io: CliIo): Promise<number> {
   return result.passed ? 0 : 1;
 }
 
+const FLAGS = {
+  baseline: { type: 'string' },
+  format: { type: 'string' },
+  output: { type: 'string', short: 'o' },
+  rules: { type: 'string' },
+  allow: { type: 'string', multiple: true },
+  tolerance: { type: 'string', multiple: true },
+  'min-delta': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies FlagSpecs;
+
 function parseCheckArgs(argv: string[]): CheckOptions | 'help' {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      baseline: { type: 'string' },
-      format: { type: 'string' },
-      output: { type: 'string', short: 'o' },
-      rules: { type: 'string' },
-      allow: { type: 'string', multiple: true },
-      tolerance: { type: 'string', multiple: true },
-      'min-delta': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
+  const { values, positionals } = parseFlags(argv, FLAGS);
   if (values.help === true) return 'help';
   if (positionals.length !== 1) {
     throw new Error(

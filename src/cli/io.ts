@@ -6,11 +6,41 @@ export interface CliIo {
   readonly isTty: boolean;
 }
 
-/** The process's stdout/stderr. */
+/** Set once a write to the stream failed (the reader went away): later writes are dropped. */
+const closed = { stdout: false, stderr: false };
+let guarded = false;
+
+/**
+ * A reader that goes away (`hardtick plan --json | head -c 100`) makes the next write fail
+ * with EPIPE, which Node raises as an uncaught 'error' event: a stack trace and exit 1.
+ * The output is simply no longer wanted, so the command carries on (a run still writes its
+ * report) and later writes are dropped. Any other write error is said once on stderr.
+ */
+function guardStreams(): void {
+  if (guarded) return;
+  guarded = true;
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    const quiet = error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED';
+    if (!quiet && !closed.stdout && !closed.stderr) {
+      process.stderr.write(`hardtick: cannot write to standard output: ${error.message}\n`);
+    }
+    closed.stdout = true;
+  });
+  process.stderr.on('error', () => {
+    closed.stderr = true;
+  });
+}
+
+/** The process's stdout/stderr; a closed pipe on either is ignored (see `guardStreams`). */
 export function processIo(): CliIo {
+  guardStreams();
   return {
-    out: (text) => process.stdout.write(text),
-    err: (text) => process.stderr.write(text),
+    out: (text) => {
+      if (!closed.stdout) process.stdout.write(text);
+    },
+    err: (text) => {
+      if (!closed.stderr) process.stderr.write(text);
+    },
     isTty: process.stdout.isTTY === true,
   };
 }

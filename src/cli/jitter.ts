@@ -4,7 +4,6 @@
  * cyclictest does (absolute releases t0 + k·period, lateness = wake − release).
  * Exit 0 after a measurement, 2 on bad options.
  */
-import { parseArgs } from 'node:util';
 import { checkDurationNs } from '../config/duration.js';
 import { loadNative, nativeStatus } from '../native/binding.js';
 import { selectClockAndWaiter } from '../native/select.js';
@@ -14,6 +13,7 @@ import { HybridWaiter, type WaitMode } from '../time/hybrid-waiter.js';
 import { type JitterResult, measureJitter } from '../time/jitter.js';
 import { systemClock } from '../time/system-clock.js';
 import { type TimerSlackResult, tryLowerTimerSlack } from '../time/timer-slack.js';
+import { type FlagSpecs, parseFlags } from './args.js';
 import { formatTable, formatUs } from './format.js';
 import type { CliIo } from './io.js';
 
@@ -87,7 +87,7 @@ export async function jitterCommand(argv: string[], io: CliIo): Promise<number> 
   try {
     parsed = parse(argv);
   } catch (error) {
-    io.err(`hardtick jitter: ${(error as Error).message}\n\n${HELP}`);
+    io.err(`hardtick jitter: ${(error as Error).message}\nRun 'hardtick jitter --help' for the options.\n`);
     return 2;
   }
   if (parsed.values.help === true) {
@@ -199,20 +199,17 @@ function renderJitter(json: JitterJson, slack: TimerSlackResult): string {
   );
 }
 
+const FLAGS = {
+  period: { type: 'string' },
+  duration: { type: 'string' },
+  margin: { type: 'string' },
+  waiter: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies FlagSpecs;
+
 function parse(argv: string[]) {
-  return parseArgs({
-    args: argv,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      period: { type: 'string' },
-      duration: { type: 'string' },
-      margin: { type: 'string' },
-      waiter: { type: 'string' },
-      json: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
+  return parseFlags(argv, FLAGS);
 }
 
 /** Validates the parsed options; returns them resolved, or the error message. */

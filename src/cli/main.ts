@@ -29,17 +29,24 @@ Run 'hardtick <command> --help' for a command's options.
 Exit codes: 0 success, 1 failed check (infeasible, fatal alarms, a failing doctor check), 2 bad input.
 `;
 
+/**
+ * Printed under an internal error (exit 70). Bad input never ends here: it is a
+ * HardtickError with a code (exit 2), so exit 70 is a bug in hardtick itself.
+ */
+export const INTERNAL_ERROR_REQUEST =
+  'hardtick: this is a bug in hardtick, not a problem with your input: please report it with the command you ran and the files it read.';
+
 type Command = (argv: string[], io: CliIo) => Promise<number>;
 
-const COMMANDS: Record<string, () => Promise<Command>> = {
-  plan: async () => (await import('./plan.js')).planCommand,
-  run: async () => (await import('./run.js')).runCommand,
-  jitter: async () => (await import('./jitter.js')).jitterCommand,
-  check: async () => (await import('./check.js')).checkCommand,
-  report: async () => (await import('./report.js')).reportCommand,
-  pwcet: async () => (await import('./pwcet.js')).pwcetCommand,
-  doctor: async () => (await import('./doctor.js')).doctorCommand,
-};
+const COMMANDS = new Map<string, () => Promise<Command>>([
+  ['plan', async () => (await import('./plan.js')).planCommand],
+  ['run', async () => (await import('./run.js')).runCommand],
+  ['jitter', async () => (await import('./jitter.js')).jitterCommand],
+  ['check', async () => (await import('./check.js')).checkCommand],
+  ['report', async () => (await import('./report.js')).reportCommand],
+  ['pwcet', async () => (await import('./pwcet.js')).pwcetCommand],
+  ['doctor', async () => (await import('./doctor.js')).doctorCommand],
+]);
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
@@ -52,9 +59,9 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     io.out(`${await readVersion()}\n`);
     return 0;
   }
-  const load = COMMANDS[name];
+  const load = COMMANDS.get(name);
   if (load === undefined) {
-    io.err(`hardtick: unknown command '${name}'. Commands: ${Object.keys(COMMANDS).join(', ')}.\n`);
+    io.err(`hardtick: unknown command '${name}'. Commands: ${[...COMMANDS.keys()].join(', ')}.\n`);
     return 2;
   }
   try {
@@ -84,7 +91,8 @@ if (invokedDirectly) {
     },
     (error: unknown) => {
       process.stderr.write(
-        `hardtick: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+        `hardtick: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n` +
+          `${INTERNAL_ERROR_REQUEST}\n`,
       );
       process.exitCode = 70;
     },

@@ -2,12 +2,12 @@
  * `hardtick plan <config> [--json]`: build and check the schedule table of every mode.
  * Exit 0 when every mode is feasible, 1 when one is not, 2 on bad input.
  */
-import { parseArgs } from 'node:util';
 import { formatNs } from '../config/duration.js';
 import { loadConfig } from '../config/load.js';
 import type { ResolvedConfig, ResolvedMode } from '../config/types.js';
 import { planSchedule } from '../plan/plan.js';
 import type { PlanResult } from '../plan/types.js';
+import { type FlagSpecs, parseFlags } from './args.js';
 import { type Column, formatTable } from './format.js';
 import type { CliIo } from './io.js';
 
@@ -66,7 +66,7 @@ export async function planCommand(argv: string[], io: CliIo): Promise<number> {
   try {
     parsed = parse(argv);
   } catch (error) {
-    io.err(`hardtick plan: ${(error as Error).message}\n\n${HELP}`);
+    io.err(`hardtick plan: ${(error as Error).message}\nRun 'hardtick plan --help' for the options.\n`);
     return 2;
   }
   if (parsed.values.help === true) {
@@ -97,13 +97,13 @@ export async function planCommand(argv: string[], io: CliIo): Promise<number> {
   return feasible ? 0 : 1;
 }
 
+const FLAGS = {
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies FlagSpecs;
+
 function parse(argv: string[]) {
-  return parseArgs({
-    args: argv,
-    allowPositionals: true,
-    strict: true,
-    options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
-  });
+  return parseFlags(argv, FLAGS);
 }
 
 const BAR_WIDTH = 24;

@@ -6,7 +6,6 @@
  * budget), 1 when a budget is known and the pWCET at `--p` exceeds it, 2 on bad input.
  */
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { checkDurationNs } from '../config/duration.js';
 import { HardtickError } from '../errors.js';
 import {
@@ -21,6 +20,7 @@ import {
 import { DEFAULT_BLOCK_SIZE, evidenceFromSeries } from '../pwcet/evidence.js';
 import { pwcetFromReportTask, taskSamplesFromReport } from '../pwcet/from-run.js';
 import { readSamplesFile } from '../pwcet/read-samples.js';
+import { type FlagSpecs, parseFlags } from './args.js';
 import { formatTable, formatUs } from './format.js';
 import type { CliIo } from './io.js';
 
@@ -76,7 +76,7 @@ export async function pwcetCommand(argv: string[], io: CliIo): Promise<number> {
   try {
     parsed = parse(argv);
   } catch (error) {
-    io.err(`hardtick pwcet: ${(error as Error).message}\n\n${HELP}`);
+    io.err(`hardtick pwcet: ${(error as Error).message}\nRun 'hardtick pwcet --help' for the options.\n`);
     return 2;
   }
   if (parsed.values.help === true) {
@@ -248,21 +248,18 @@ function describeParams(r: PwcetResult): string {
   return `${r.model} on block maxima of ${p.blockSize}: μ = ${formatUs(p.muNs)} µs, σ = ${formatUs(p.sigmaNs)} µs, ξ = ${p.xi.toFixed(3)}`;
 }
 
+const FLAGS = {
+  task: { type: 'string' },
+  budget: { type: 'string' },
+  p: { type: 'string' },
+  block: { type: 'string' },
+  model: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies FlagSpecs;
+
 function parse(argv: string[]) {
-  return parseArgs({
-    args: argv,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      task: { type: 'string' },
-      budget: { type: 'string' },
-      p: { type: 'string' },
-      block: { type: 'string' },
-      model: { type: 'string' },
-      json: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
+  return parseFlags(argv, FLAGS);
 }
 
 function resolveOptions(

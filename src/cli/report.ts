@@ -3,7 +3,6 @@
  * a run report as evidence. Exit 0, or 2 on bad input.
  */
 import { writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { evaluateCheck } from '../check/evaluate.js';
 import { HardtickError } from '../errors.js';
 import { readRunReport } from '../report/read.js';
@@ -11,6 +10,7 @@ import { renderHtml } from '../report/render/html.js';
 import { renderJunit } from '../report/render/junit.js';
 import { renderMarkdown } from '../report/render/md.js';
 import { renderChromeTrace } from '../report/render/trace.js';
+import { type FlagSpecs, parseFlags } from './args.js';
 import type { CliIo } from './io.js';
 
 const FORMATS = ['md', 'html', 'junit', 'trace'] as const;
@@ -54,7 +54,7 @@ export async function reportCommand(argv: string[], io: CliIo): Promise<number> 
   try {
     options = parseReportArgs(argv);
   } catch (error) {
-    if (error instanceof HardtickError) throw error;
+    if (error instanceof HardtickError && error.code !== 'usage') throw error;
     io.err(`hardtick report: ${(error as Error).message}\nRun 'hardtick report --help' for the options.\n`);
     return 2;
   }
@@ -96,18 +96,15 @@ export async function reportCommand(argv: string[], io: CliIo): Promise<number> 
   return 0;
 }
 
+const FLAGS = {
+  format: { type: 'string' },
+  output: { type: 'string', short: 'o' },
+  frames: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies FlagSpecs;
+
 function parseReportArgs(argv: string[]): ReportOptions | 'help' {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      format: { type: 'string' },
-      output: { type: 'string', short: 'o' },
-      frames: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
+  const { values, positionals } = parseFlags(argv, FLAGS);
   if (values.help === true) return 'help';
   if (positionals.length !== 1) {
     throw new Error(
