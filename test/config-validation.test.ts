@@ -316,7 +316,7 @@ describe('config errors: modes', () => {
 
   it('rejects invalid mode names', () => {
     expect(onlyProblem(config({ modes: { 'low power': { tasks: [task()] } } }))).toBe(
-      'modes["low power"]: invalid mode name "low power": use letters, digits, "_", "." or "-", starting with a letter or "_"',
+      'modes["low power"]: invalid mode name "low power": use up to 128 letters, digits, "_", "." or "-", starting with a letter or "_"',
     );
   });
 

@@ -203,9 +203,28 @@ function isUnit(text: string): text is DurationUnit {
   return Object.hasOwn(UNIT_EXPONENT, text);
 }
 
-/** Renders a config value for an error message: strings quoted, numbers as written. */
+/** Characters of a long string shown in a message (the rest is cut: see {@link preview}). */
+const PREVIEW_LENGTH = 24;
+
+/** Strings longer than this are shown by {@link describeValue} as a {@link preview}. */
+const MAX_DESCRIBED_LENGTH = 80;
+
+/** The start of a long text, quoted, with `…` where it was cut: `"xxxxxxxx…"`. */
+export function preview(text: string): string {
+  const head = JSON.stringify(text.slice(0, PREVIEW_LENGTH));
+  return text.length > PREVIEW_LENGTH ? `${head.slice(0, -1)}…"` : head;
+}
+
+/**
+ * Renders a config value for an error message: strings quoted (a long one cut, with its
+ * length), numbers as written.
+ */
 export function describeValue(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'string') {
+    return value.length > MAX_DESCRIBED_LENGTH
+      ? `${preview(value)} (${value.length} characters)`
+      : JSON.stringify(value);
+  }
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') {
     return String(value);
   }

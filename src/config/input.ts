@@ -39,7 +39,10 @@ export interface OverrunInput {
 
 /** One periodic task. */
 export interface TaskInput {
-  /** Unique within its mode: a letter or `_`, then letters, digits, `_`, `.`, `-`. */
+  /**
+   * Unique within its mode: a letter or `_`, then letters, digits, `_`, `.`, `-` (at most
+   * 128 characters); not a name every JavaScript object has (`constructor`, `__proto__`, …).
+   */
   name: string;
   /** Release period. */
   period: DurationInput;
@@ -102,7 +105,7 @@ export interface HardtickConfig {
   limits?: {
     /** Largest hyperperiod planned (at most 24 h). @default '3600s' */
     maxHyperperiod?: DurationInput;
-    /** Most jobs in one hyperperiod. @default 1_000_000 */
+    /** Most jobs in one hyperperiod, at most 2_000_000 (the planner holds them all in memory). @default 1_000_000 */
     maxJobs?: number;
     /** Planner search time, in ms. @default 5000 */
     timeoutMs?: number;

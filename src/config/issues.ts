@@ -32,29 +32,29 @@ export function formatPath(path: readonly PropertyKey[]): string {
 /**
  * Edit distance between two words: insertions, deletions, substitutions and swaps of two
  * adjacent letters each cost 1 (Levenshtein with transpositions, "optimal string alignment"),
- * so `nmae` is 1 away from `name`.
+ * so `nmae` is 1 away from `name`. Time O(|a|·|b|), memory three rows of |b| + 1.
  */
 export function editDistance(a: string, b: string): number {
-  const rows: number[][] = [];
-  for (let i = 0; i <= a.length; i++) {
-    const row = [i];
+  let before = new Array<number>(b.length + 1).fill(0);
+  let above = Array.from({ length: b.length + 1 }, (_, j) => j);
+  let row = new Array<number>(b.length + 1).fill(0);
+  for (let i = 1; i <= a.length; i++) {
+    row[0] = i;
     for (let j = 1; j <= b.length; j++) {
-      if (i === 0) {
-        row.push(j);
-        continue;
-      }
-      const above = rows[i - 1] ?? [];
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let best = Math.min((above[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (above[j - 1] ?? 0) + cost);
+      let best = Math.min(above[j]! + 1, row[j - 1]! + 1, above[j - 1]! + cost);
       if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
-        best = Math.min(best, (rows[i - 2]?.[j - 2] ?? 0) + 1);
+        best = Math.min(best, before[j - 2]! + 1);
       }
-      row.push(best);
+      row[j] = best;
     }
-    rows.push(row);
+    [before, above, row] = [above, row, before];
   }
-  return rows[a.length]?.[b.length] ?? 0;
+  return above[b.length]!;
 }
+
+/** Longest word a did-you-mean is computed for: beyond it no typo is likely, and the edit distance is quadratic. */
+export const MAX_SUGGESTED_LENGTH = 64;
 
 /**
  * The candidate closest to `word` when it is close enough to be a likely typo
@@ -62,9 +62,11 @@ export function editDistance(a: string, b: string): number {
  * or that `word` abbreviates (`"sk"` → `"skip"`).
  */
 export function closestMatch(word: string, candidates: readonly string[]): string | undefined {
+  if (word.length > MAX_SUGGESTED_LENGTH) return undefined;
   let best: string | undefined;
   let bestDistance = Number.POSITIVE_INFINITY;
   for (const candidate of candidates) {
+    if (candidate.length > MAX_SUGGESTED_LENGTH) continue;
     const lower = candidate.toLowerCase();
     const prefix = word.length >= 2 && lower.startsWith(word.toLowerCase());
     const distance = prefix
@@ -80,7 +82,7 @@ export function closestMatch(word: string, candidates: readonly string[]): strin
   return bestDistance <= allowed ? best : undefined;
 }
 
-/** ` (did you mean "x"?)` when `word` looks like a typo of a candidate, else ''. */
+/** ` (did you mean "x"?)` when `word` looks like a typo of a candidate, else '' (always '' for a long word). */
 export function didYouMean(word: unknown, candidates: readonly string[]): string {
   if (typeof word !== 'string') return '';
   const match = closestMatch(word, candidates);
@@ -95,7 +97,7 @@ export function unknownKeysMessage(keys: readonly string[], allowed: readonly st
   return keys
     .map((key) => {
       const hint = didYouMean(key, allowed);
-      return `unknown key ${JSON.stringify(key)}${hint === '' ? ` (allowed keys: ${allowed.join(', ')})` : hint}`;
+      return `unknown key ${describeValue(key)}${hint === '' ? ` (allowed keys: ${allowed.join(', ')})` : hint}`;
     })
     .join('\n');
 }

@@ -58,82 +58,16 @@ function positionFromMessage(message: string): number | undefined {
 
 /**
  * Offset of the first character that makes `text` invalid JSON (RFC 8259), or undefined
- * if it is valid. A small recursive-descent checker, used only after `JSON.parse` failed.
+ * if it is valid. A small checker, used only after `JSON.parse` failed. Iterative, with
+ * its own stack of open containers, so no nesting depth can overflow the call stack.
  */
 export function findSyntaxErrorOffset(text: string): number | undefined {
   let i = 0;
   const skipSpace = (): void => {
-    while (i < text.length && ' \t\n\r'.includes(text.charAt(i))) i++;
-  };
-  // Each returns true on success, false with `i` at the offending character.
-  const value = (depth: number): boolean => {
-    if (depth > 10_000) return false;
-    skipSpace();
-    const c = text.charAt(i);
-    if (c === '{') return object(depth);
-    if (c === '[') return array(depth);
-    if (c === '"') return string();
-    if (c === '-' || (c >= '0' && c <= '9')) return number();
-    for (const word of ['true', 'false', 'null']) {
-      if (text.startsWith(word, i)) {
-        i += word.length;
-        return true;
-      }
-    }
-    if (word(c)) {
-      // Point at the first wrong letter of a misspelt literal (`tru}` → the `}`).
-      for (const literal of ['true', 'false', 'null']) {
-        if (literal.startsWith(c)) {
-          let k = 0;
-          while (k < literal.length && text.charAt(i + k) === literal.charAt(k)) k++;
-          i += k;
-          return false;
-        }
-      }
-    }
-    return false;
-  };
-  const object = (depth: number): boolean => {
-    i++;
-    skipSpace();
-    if (text.charAt(i) === '}') {
+    while (i < text.length) {
+      const c = text.charCodeAt(i);
+      if (c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) break;
       i++;
-      return true;
-    }
-    for (;;) {
-      skipSpace();
-      if (text.charAt(i) !== '"' || !string()) return false;
-      skipSpace();
-      if (text.charAt(i) !== ':') return false;
-      i++;
-      if (!value(depth + 1)) return false;
-      skipSpace();
-      const c = text.charAt(i);
-      i++;
-      if (c === '}') return true;
-      if (c !== ',') {
-        i--;
-        return false;
-      }
-    }
-  };
-  const array = (depth: number): boolean => {
-    i++;
-    skipSpace();
-    if (text.charAt(i) === ']') {
-      i++;
-      return true;
-    }
-    for (;;) {
-      if (!value(depth + 1)) return false;
-      skipSpace();
-      const c = text.charAt(i);
-      i++;
-      if (c === ']') return true;
-      if (c !== ',') {
-        i--;
-        return false;
-      }
     }
   };
   const string = (): boolean => {
@@ -167,13 +101,71 @@ export function findSyntaxErrorOffset(text: string): number | undefined {
     i += match[0].length;
     return true;
   };
-  if (!value(0)) return i;
-  skipSpace();
-  return i < text.length ? i : undefined;
+  /** A scalar at `i` (string, number, literal); false with `i` at the offending character. */
+  const scalar = (): boolean => {
+    const c = text.charAt(i);
+    if (c === '"') return string();
+    if (c === '-' || (c >= '0' && c <= '9')) return number();
+    for (const literal of ['true', 'false', 'null']) {
+      if (text.startsWith(literal, i)) {
+        i += literal.length;
+        return true;
+      }
+    }
+    // Point at the first wrong letter of a misspelt literal (`tru}` → the `}`).
+    for (const literal of ['true', 'false', 'null']) {
+      if (c !== '' && literal.startsWith(c)) {
+        let k = 0;
+        while (k < literal.length && text.charAt(i + k) === literal.charAt(k)) k++;
+        i += k;
+        return false;
+      }
+    }
+    return false;
+  };
+  // Open containers, innermost last: true for an object, false for an array.
+  const open: boolean[] = [];
+  let state: 'value' | 'key' | 'after' = 'value';
+  for (;;) {
+    skipSpace();
+    if (state === 'key') {
+      if (text.charAt(i) !== '"' || !string()) return i;
+      skipSpace();
+      if (text.charAt(i) !== ':') return i;
+      i++;
+      state = 'value';
+      continue;
+    }
+    if (state === 'value') {
+      const c = text.charAt(i);
+      if (c === '{' || c === '[') {
+        i++;
+        skipSpace();
+        if (text.charAt(i) === (c === '{' ? '}' : ']')) {
+          i++;
+          state = 'after';
+        } else {
+          open.push(c === '{');
+          state = c === '{' ? 'key' : 'value';
+        }
+        continue;
+      }
+      if (!scalar()) return i;
+      state = 'after';
+      continue;
+    }
+    // After a complete value: close containers, or go on to the next member.
+    if (open.length === 0) return i < text.length ? i : undefined;
+    const inObject = open[open.length - 1]!;
+    const c = text.charAt(i);
+    if (c === ',') {
+      i++;
+      state = inObject ? 'key' : 'value';
+    } else if (c === (inObject ? '}' : ']')) {
+      i++;
+      open.pop();
+    } else return i;
+  }
 }
 
 const JSON_NUMBER = /-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/y;
-
-function word(c: string): boolean {
-  return /[A-Za-z]/.test(c);
-}

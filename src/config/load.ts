@@ -7,9 +7,11 @@ import { readFile, stat } from 'node:fs/promises';
 import { dirname, extname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { HardtickError } from '../errors.js';
+import { configBoundsProblems, MAX_CONFIG_FILE_BYTES } from './bounds.js';
 import type { HardtickConfig } from './input.js';
-import { configErrorMap, configInvalidError, problemsFromIssues } from './issues.js';
+import { configErrorMap, configInvalidError, problemsFromIssues, TOP_LEVEL_PATH } from './issues.js';
 import { parseJsonText } from './json-text.js';
+import { reservedModeNameProblems } from './names.js';
 import type { ParsedConfigFile, ParsedRef } from './schema.js';
 import {
   configFileSchema,
@@ -62,12 +64,19 @@ export function defineConfig(config: HardtickConfig): HardtickConfig {
 /**
  * Validates a config (as parsed from JSON, or a module's export), fills every default,
  * converts times to integer ns, resolves `run` paths against `baseDir`, and deep-freezes
- * the result. Task `index` is the position in its mode's list.
+ * the result. Task `index` is the position in its mode's list. The size limits in
+ * `bounds.ts` (string length, nesting, number of values) are checked first.
  * @throws HardtickError `config_invalid` listing every problem, one `path: message` line each.
  */
 export function resolveConfig(input: unknown, options: ResolveOptions): ResolvedConfig {
+  const tooLarge = configBoundsProblems(input);
+  if (tooLarge.length > 0) throw configInvalidError(tooLarge, options.file);
+  const reserved = reservedModeNameProblems(input);
   const result = configFileSchema.safeParse(input, { error: configErrorMap, reportInput: true });
-  if (!result.success) throw configInvalidError(problemsFromIssues(result.error.issues), options.file);
+  if (!result.success || reserved.length > 0) {
+    const problems = result.success ? [] : problemsFromIssues(result.error.issues);
+    throw configInvalidError([...reserved, ...problems], options.file);
+  }
   const parsed = result.data;
   const baseDir = resolve(options.baseDir);
   const main = resolveMode(MAIN_MODE, parsed.frame, parsed.slicing, parsed.tasks, baseDir);
@@ -151,17 +160,26 @@ function resolveGc(gc: ParsedConfigFile['gc']): ResolvedGc {
 export async function loadConfig(file: string): Promise<ResolvedConfig> {
   const absolute = resolve(file);
   const where = absolute === file ? file : `${file} (${absolute})`;
+  let size: number;
   try {
     const stats = await stat(absolute);
     if (stats.isDirectory()) {
       throw Object.assign(new Error('is a directory, not a file'), { code: 'EISDIR' });
     }
+    size = stats.size;
   } catch (error) {
     throw unreadable(file, `cannot read config file ${where}: ${osReason(error)}`, error);
   }
   const extension = extname(absolute).toLowerCase();
   const options = { file, baseDir: dirname(absolute) };
   if (JSON_EXTENSIONS.has(extension)) {
+    if (size > MAX_CONFIG_FILE_BYTES) {
+      throw new HardtickError(
+        'config_invalid',
+        `${file}: the file has ${size} bytes; a config file may have at most ${MAX_CONFIG_FILE_BYTES} (4 MiB)`,
+        { file, path: TOP_LEVEL_PATH },
+      );
+    }
     let text: string;
     try {
       text = await readFile(absolute, 'utf8');

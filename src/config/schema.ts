@@ -8,8 +8,17 @@
 import { z } from 'zod';
 import { ALARM_KINDS } from '../runtime/alarm-kinds.js';
 import { jsonValueProblem } from '../watchdog/json-value.js';
+import {
+  MAX_CONFIG_DEPTH,
+  MAX_CONFIG_FILE_BYTES,
+  MAX_CONFIG_STRING_LENGTH,
+  MAX_CONFIG_VALUES,
+  MAX_NAME_LENGTH,
+  MAX_PLAN_JOBS,
+} from './bounds.js';
 import { checkDurationNs, DURATION_STRING_PATTERN, describeValue, formatNs } from './duration.js';
 import { didYouMean, unknownKeysMessage } from './issues.js';
+import { reservedNameProblem } from './names.js';
 import type { OverrunAction } from './types.js';
 
 /** Names a task or mode may take: a letter or `_`, then letters, digits, `_`, `.`, `-`. */
@@ -159,10 +168,15 @@ function nameField(what: 'task' | 'config', description: string) {
   const base = z.string().min(1);
   return (
     what === 'task'
-      ? base.regex(NAME_PATTERN, {
-          error: (issue) =>
-            `expected a task name of letters, digits, "_", "." or "-" starting with a letter or "_", got ${describeValue(issue.input)}`,
-        })
+      ? base
+          .max(MAX_NAME_LENGTH)
+          .regex(NAME_PATTERN, {
+            error: (issue) =>
+              `expected a task name of letters, digits, "_", "." or "-" starting with a letter or "_", got ${describeValue(issue.input)}`,
+          })
+          .refine((name) => reservedNameProblem(name) === undefined, {
+            error: (issue) => reservedNameProblem(String(issue.input)),
+          })
       : base
   ).describe(description);
 }
@@ -324,11 +338,22 @@ const alarmsSchema = strict({
 
 const limitsSchema = strict({
   maxHyperperiod: durationField('Largest hyperperiod the planner accepts (at most 24 h).').prefault('3600s'),
-  maxJobs: positiveInt('Most jobs in one hyperperiod the planner accepts.').prefault(1_000_000),
+  maxJobs: z
+    .int({ error: (issue) => maxJobsMessage(issue.input) })
+    .min(1, { error: (issue) => maxJobsMessage(issue.input) })
+    .max(MAX_PLAN_JOBS, { error: (issue) => maxJobsMessage(issue.input) })
+    .prefault(1_000_000)
+    .describe(
+      `Most jobs in one hyperperiod the planner accepts, at most ${MAX_PLAN_JOBS} (the planner holds every job in memory).`,
+    ),
   timeoutMs: positiveInt('Wall-clock time the planner may search, in milliseconds.').prefault(5000),
 })
   .prefault({})
   .describe('Planner limits: a pathological task set gets a diagnostic, never a hang.');
+
+function maxJobsMessage(input: unknown): string {
+  return `expected an integer from 1 to ${MAX_PLAN_JOBS} (the planner holds every job in memory), got ${describeValue(input)}`;
+}
 
 /** Highest CPU number accepted in `realtime.cpu` (glibc's CPU_SETSIZE is 1024). */
 export const MAX_CPU_INDEX = 1023;
@@ -559,7 +584,9 @@ export const configFileSchema = strict({
   gc: gcSchema.optional(),
 })
   .superRefine(crossCheck, { when: () => true })
-  .describe('hardtick configuration: a cyclic executive task set.');
+  .describe(
+    `hardtick configuration: a cyclic executive task set. Limits: a JSON file of at most ${MAX_CONFIG_FILE_BYTES} bytes (4 MiB); strings and keys of at most ${MAX_CONFIG_STRING_LENGTH} characters (task and mode names ${MAX_NAME_LENGTH}); nesting at most ${MAX_CONFIG_DEPTH} deep; at most ${MAX_CONFIG_VALUES} values.`,
+  );
 
 /** What a config file may contain (durations as numbers of ms or unit strings). */
 export type ConfigFileInput = z.input<typeof configFileSchema>;
@@ -588,11 +615,13 @@ function crossCheck(value: unknown, ctx: z.core.$RefinementCtx<unknown>): void {
         });
         continue;
       }
-      if (!NAME_PATTERN.test(name)) {
+      // Reported before the schema runs (`reservedModeNameProblems`): a `__proto__` key never reaches here.
+      if (reservedNameProblem(name) !== undefined) continue;
+      if (!NAME_PATTERN.test(name) || name.length > MAX_NAME_LENGTH) {
         ctx.addIssue({
           code: 'custom',
           path: ['modes', name],
-          message: `invalid mode name ${JSON.stringify(name)}: use letters, digits, "_", "." or "-", starting with a letter or "_"`,
+          message: `invalid mode name ${describeValue(name)}: use up to ${MAX_NAME_LENGTH} letters, digits, "_", "." or "-", starting with a letter or "_"`,
         });
       }
       modeNames.push(name);
