@@ -5,8 +5,7 @@
  */
 import type { ResolvedTask } from '../config/types.js';
 import { formatNs, formatNsList } from './format.js';
-import type { PlanMode } from './plan.js';
-import type { Diagnostic, PlanResult } from './types.js';
+import type { Diagnostic, PlanMode, PlanResult } from './types.js';
 
 /** Plans a changed set: the plan when feasible, false when infeasible, null when undecided. */
 export type TrialPlanner = (trial: PlanMode) => PlanResult | false | null;

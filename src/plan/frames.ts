@@ -147,18 +147,22 @@ export interface FrameCandidates {
   /** Search range used. */
   readonly loNs: number;
   readonly hiNs: number;
+  /** True when `expired` said the time was up before every divisor was examined. */
+  readonly timedOut: boolean;
 }
 
 /**
  * Enumerates frame sizes for `frame: 'auto'`: divisors of H (from the prime factorization
  * of the periods) in [loNs, min Dᵢ] (the constraint implies f ≤ Dᵢ), filtered by
  * {@link frameFailures}. `loNs` is max eᵢ without slicing, or the caller's minimum with it.
+ * `expired` is polled between divisors (each costs a pass over the tasks).
  */
 export function frameCandidates(
   tasks: readonly ResolvedTask[],
   hyperperiodNs: number,
   loNs: number,
   slicing: boolean,
+  expired: () => boolean = () => false,
 ): FrameCandidates {
   let hiNs = hyperperiodNs;
   for (const task of tasks) hiNs = Math.min(hiNs, task.deadlineNs);
@@ -166,9 +170,10 @@ export function frameCandidates(
   const candidatesNs: number[] = [];
   const rejected: Array<{ frameNs: number; failures: Diagnostic[] }> = [];
   for (const f of divisors) {
+    if (expired()) return { candidatesNs, rejected, loNs, hiNs, timedOut: true };
     const failures = frameFailures(tasks, hyperperiodNs, f, slicing);
     if (failures.length === 0) candidatesNs.push(f);
     else rejected.push({ frameNs: f, failures });
   }
-  return { candidatesNs, rejected, loNs, hiNs };
+  return { candidatesNs, rejected, loNs, hiNs, timedOut: false };
 }

@@ -74,14 +74,26 @@ export type HyperperiodCheck =
  * does not even fit a double exactly.
  */
 export function checkHyperperiod(tasks: readonly PeriodicTask[], limits: PlanLimits): HyperperiodCheck {
-  const h = hyperperiodBigNs(tasks);
   const maxH = Math.min(limits.maxHyperperiodNs, Number.MAX_SAFE_INTEGER);
+  const maxBig = BigInt(maxH);
+  // Stop at the first period that takes the lcm past the limit: the lcm of thousands of
+  // co-prime periods has tens of thousands of digits, and only the fact that it is too
+  // large matters (the partial lcm is at most maxH × the largest period).
+  let h = 1n;
+  let used = 0;
+  while (used < tasks.length && h <= maxBig) h = lcmBig(h, BigInt(tasks[used++]!.periodNs));
   const hNum = h <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(h) : 0;
-  if (h > BigInt(maxH)) {
-    const message =
-      `hyperperiod H = lcm of all periods = ${describeBig(h)} exceeds the limit ${formatNs(maxH)}` +
-      `${blowUpHint(tasks)}`;
-    return { ok: false, hyperperiodNs: hNum, diagnostics: [{ code: 'hyperperiod_limit', message }] };
+  if (h > maxBig) {
+    const value =
+      used === tasks.length
+        ? `= ${describeBig(h)} exceeds the limit ${formatNs(maxH)}`
+        : `exceeds the limit ${formatNs(maxH)} (the lcm of the first ${used} of the ${tasks.length} periods is already ${describeBig(h)})`;
+    const message = `hyperperiod H = lcm of all periods ${value}${blowUpHint(tasks.slice(0, used))}`;
+    return {
+      ok: false,
+      hyperperiodNs: used === tasks.length ? hNum : 0,
+      diagnostics: [{ code: 'hyperperiod_limit', message }],
+    };
   }
   let jobCount = 0;
   let worst: PeriodicTask | undefined;
@@ -107,9 +119,14 @@ function describeBig(ns: bigint): string {
   return `${ns}ns`;
 }
 
+/** Distinct periods compared pairwise by {@link blowUpHint} (the comparison is quadratic). */
+export const MAX_HINT_PERIODS = 64;
+
 /**
  * Names the two periods whose lcm grows most over the larger of them (the non-harmonic
  * pair that inflates H) and suggests making the longer one a multiple of the shorter.
+ * Only the first {@link MAX_HINT_PERIODS} distinct periods are compared, and the last of
+ * them is always among those: it is the one that took H past the limit.
  */
 function blowUpHint(tasks: readonly PeriodicTask[]): string {
   let best: { a: PeriodicTask; b: PeriodicTask; ratio: bigint } | undefined;
@@ -119,6 +136,9 @@ function blowUpHint(tasks: readonly PeriodicTask[]): string {
     if (seen.has(task.periodNs)) continue;
     seen.add(task.periodNs);
     distinct.push(task);
+  }
+  if (distinct.length > MAX_HINT_PERIODS) {
+    distinct.splice(MAX_HINT_PERIODS - 1, distinct.length - MAX_HINT_PERIODS);
   }
   for (let i = 0; i < distinct.length; i++) {
     for (let j = i + 1; j < distinct.length; j++) {

@@ -3,7 +3,7 @@
  * Pure and deterministic; the only outside input is the `now` function used to honour
  * `limits.timeoutMs` (search verdicts are otherwise decided by node counts, not time).
  */
-import type { PlanLimits, ResolvedTask, Slicing } from '../config/types.js';
+import type { PlanLimits, ResolvedTask } from '../config/types.js';
 import { WholeSearch } from './assign.js';
 import { proposeFixes } from './diagnose.js';
 import { formatNs } from './format.js';
@@ -12,15 +12,9 @@ import { checkHyperperiod } from './hyperperiod.js';
 import { buildJobs, type FrameLayout, type JobSet, layoutJobs, type Placements } from './jobs.js';
 import { buildFrames } from './output.js';
 import { solveSliced } from './slice.js';
-import type { Diagnostic, PlanResult } from './types.js';
+import type { Diagnostic, PlanMode, PlanResult } from './types.js';
 
-/** What the planner needs of a mode. */
-export interface PlanMode {
-  readonly tasks: readonly ResolvedTask[];
-  /** `'auto'` or a fixed frame size in ns. */
-  readonly frame: 'auto' | number;
-  readonly slicing: Slicing;
-}
+export type { PlanMode } from './types.js';
 
 /** Knobs that are not part of the config. */
 export interface PlanOptions {
@@ -88,7 +82,7 @@ export function planSchedule(mode: PlanMode, limits: PlanLimits, options: PlanOp
     expired: () => now() >= deadlineMs,
   };
   const core = planCore(mode, limits, ctx, Number.POSITIVE_INFINITY);
-  if (core.result.feasible || !core.suggestible || options.suggest === false) return core.result;
+  if (core.result.feasible || !core.suggestible || options.suggest === false) return summarised(core.result);
   // Suggestions get a quarter of the time budget (at least 200 ms), never past the deadline.
   const fixDeadlineMs = Math.min(deadlineMs, now() + Math.max(200, limits.timeoutMs / 4));
   const fixCtx: PlanContext = { ...ctx, deadlineMs: fixDeadlineMs, expired: () => now() >= fixDeadlineMs };
@@ -97,7 +91,34 @@ export function planSchedule(mode: PlanMode, limits: PlanLimits, options: PlanOp
     const out = planCore(trial, limits, fixCtx, 1);
     return out.result.feasible ? out.result : out.suggestible ? false : null;
   });
-  return { ...core.result, diagnostics: [...core.result.diagnostics, ...fixes] };
+  return summarised({ ...core.result, diagnostics: [...core.result.diagnostics, ...fixes] });
+}
+
+/** Most diagnostics a plan carries; the rest are counted in one last `diagnostics_truncated`. */
+export const MAX_DIAGNOSTICS = 20;
+
+/** Most characters of one diagnostic message (names and figures are bounded, this is the backstop). */
+const MAX_MESSAGE_LENGTH = 2000;
+
+/** A result whose diagnostics are few and short, whatever the task set. */
+function summarised(result: PlanResult): PlanResult {
+  const long = result.diagnostics.some((d) => d.message.length > MAX_MESSAGE_LENGTH);
+  if (result.diagnostics.length <= MAX_DIAGNOSTICS && !long) return result;
+  const kept = result.diagnostics
+    .slice(0, MAX_DIAGNOSTICS)
+    .map((d) =>
+      d.message.length > MAX_MESSAGE_LENGTH
+        ? { ...d, message: `${d.message.slice(0, MAX_MESSAGE_LENGTH)}… (${d.message.length} characters)` }
+        : d,
+    );
+  const dropped = result.diagnostics.length - kept.length;
+  if (dropped > 0) {
+    kept.push({
+      code: 'diagnostics_truncated',
+      message: `${dropped} more diagnostic(s) not shown (the first ${MAX_DIAGNOSTICS} are)`,
+    });
+  }
+  return { ...result, diagnostics: kept };
 }
 
 interface Candidate {
@@ -165,12 +186,14 @@ export function planCore(
   } else {
     const lo0 = slicing ? Math.min(maxBudget.budgetNs, ctx.minFrameNs) : maxBudget.budgetNs;
     const loNs = Math.max(lo0, Math.ceil(hNs / limits.maxJobs));
-    const found = frameCandidates(tasks, hNs, loNs, slicing);
+    const found = frameCandidates(tasks, hNs, loNs, slicing, ctx.expired);
+    if (found.timedOut) return timedOut(ctx, 'examining frame sizes');
     candidatesNs = found.candidatesNs;
     if (candidatesNs.length === 0)
       return infeasible(hNs, 0, [], noFrameDiagnostics(tasks, hNs, found, slicing, maxBudget));
   }
 
+  if (ctx.expired()) return timedOut(ctx, 'before building the jobs');
   const jobs = buildJobs(tasks, hNs, hyper.jobCount);
   const candidates: Candidate[] = candidatesNs.map((frameNs) => ({
     frameNs,
@@ -264,9 +287,11 @@ export function planCore(
     const notices: Diagnostic[] = [];
     const larger = candidates.filter((c) => c.frameNs > best.c.frameNs && c.status !== 'infeasible');
     if (larger.length > 0) {
+      const shown = larger.slice(0, 5).map((c) => formatNs(c.frameNs));
+      const more = larger.length > shown.length ? ` and ${larger.length - shown.length} more` : '';
       notices.push({
         code: 'frame_undecided',
-        message: `larger frame sizes ${larger.map((c) => formatNs(c.frameNs)).join(', ')} were left undecided within the search budget`,
+        message: `larger frame sizes ${shown.join(', ')}${more} were left undecided within the search budget`,
       });
     }
     return done(tasks, jobs, best.c.layout!, best.placements, candidatesNs, notices);
@@ -278,6 +303,20 @@ export function planCore(
       : stop(hNs, candidatesNs, [{ code: 'search_limit', message: 'search node limit reached' }]);
   }
   return infeasible(hNs, 0, candidatesNs, noAssignment(candidates));
+}
+
+/** `search_timeout` outside the assignment search (frame sizes, job tables). */
+function timedOut(ctx: PlanContext, where: string): CoreOutcome {
+  return stop(
+    0,
+    [],
+    [
+      {
+        code: 'search_timeout',
+        message: `gave up after ${Math.round(ctx.now() - ctx.startMs)} ms (limit ${ctx.deadlineMs - ctx.startMs} ms) ${where}; raise limits.timeoutMs or use fewer tasks and harmonic periods`,
+      },
+    ],
+  );
 }
 
 function wholePlacements(jobs: JobSet, frameOfJob: Int32Array): Placements {

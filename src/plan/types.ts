@@ -4,6 +4,16 @@
  * typed-array form the runtime iterates without allocating.
  */
 
+import type { ResolvedTask, Slicing } from '../config/types.js';
+
+/** What the planner needs of a mode. */
+export interface PlanMode {
+  readonly tasks: readonly ResolvedTask[];
+  /** `'auto'` or a fixed frame size in ns. */
+  readonly frame: 'auto' | number;
+  readonly slicing: Slicing;
+}
+
 /** One slot of a planned frame: (a slice of) one job of one task. */
 export interface PlannedSlot {
   /** Task name. */
