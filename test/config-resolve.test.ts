@@ -189,7 +189,8 @@ describe('resolveConfig keeps explicit settings', () => {
         },
         limits: { maxHyperperiod: '86400s', maxJobs: 10, timeoutMs: 100 },
       },
-      { baseDir: '/work/demo' },
+      // Absolute paths and file: URLs are outside the project: allowed here, to see them resolved as is.
+      { baseDir: '/work/demo', allowOutsideProject: true },
     );
     const [control, sense, log] = config.tasks;
     expect(control?.overrun).toEqual({

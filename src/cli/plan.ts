@@ -18,8 +18,10 @@ it: hyperperiod, frame size (Baker & Shaw constraints), and a job-to-frame assig
 which every job gets its whole budget inside its release-to-deadline window.
 
 Options:
-  --json     print the plan as one JSON object (see DESIGN.md) instead of a table
-  -h, --help this text
+  --json                   print the plan as one JSON object instead of a table
+  --allow-outside-project  let the config name task modules outside its project (the
+                           nearest folder with a package.json); a config is code
+  -h, --help               this text
 
 Exit codes: 0 feasible, 1 infeasible (the reasons and suggested fixes are printed), 2 bad input.
 `;
@@ -78,7 +80,9 @@ export async function planCommand(argv: string[], io: CliIo): Promise<number> {
     io.err(`hardtick plan: expected exactly one config file, got ${parsed.positionals.length}\n\n${HELP}`);
     return 2;
   }
-  const config = await loadConfig(file);
+  const config = await loadConfig(file, {
+    allowOutsideProject: parsed.values['allow-outside-project'] === true,
+  });
   const plans = config.modes.map((mode) => ({ mode, plan: planSchedule(mode, config.limits) }));
   const feasible = plans.every((p) => p.plan.feasible);
   if (parsed.values.json === true) {
@@ -99,6 +103,7 @@ export async function planCommand(argv: string[], io: CliIo): Promise<number> {
 
 const FLAGS = {
   json: { type: 'boolean' },
+  'allow-outside-project': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies FlagSpecs;
 

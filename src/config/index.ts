@@ -27,7 +27,7 @@ export { configInvalidError, formatPath, problemsFromIssues } from './issues.js'
 export { buildConfigJsonSchema, CONFIG_JSON_SCHEMA_PATH, configJsonSchemaText } from './json-schema.js';
 export type { JsonParseResult, JsonSyntaxProblem } from './json-text.js';
 export { parseJsonText } from './json-text.js';
-export type { ResolveOptions } from './load.js';
+export type { LoadConfigOptions, ResolveOptions } from './load.js';
 export { DEFAULT_CATCH_UP_MAX_FRAMES, defineConfig, loadConfig, resolveConfig } from './load.js';
 export type { ConfigFileInput, ParsedConfigFile, ParsedRef } from './schema.js';
 export {

@@ -119,6 +119,12 @@ export interface HardtickConfig {
   watchdog?: WatchdogInput;
   /** GC governance: planned minor GCs in frame slack, heap early warnings. @default both off */
   gc?: GcInput;
+  /**
+   * Let module references (`run`, `degraded`, `safeState`, `failSafe`) point outside the
+   * project (the nearest folder with a package.json, else the config's folder). A config is
+   * code: leave this off unless you trust where those modules come from. @default false
+   */
+  allowOutsideProject?: boolean;
 }
 
 /** Watchdog settings (`watchdog` key). */

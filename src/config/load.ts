@@ -4,14 +4,22 @@
  * the config happens here, at setup; nothing downstream checks again.
  */
 import { readFile, stat } from 'node:fs/promises';
-import { dirname, extname, isAbsolute, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { dirname, extname, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { HardtickError } from '../errors.js';
 import { configBoundsProblems, MAX_CONFIG_FILE_BYTES } from './bounds.js';
 import type { HardtickConfig } from './input.js';
-import { configErrorMap, configInvalidError, problemsFromIssues, TOP_LEVEL_PATH } from './issues.js';
+import {
+  type ConfigProblem,
+  configErrorMap,
+  configInvalidError,
+  formatPath,
+  problemsFromIssues,
+  TOP_LEVEL_PATH,
+} from './issues.js';
 import { parseJsonText } from './json-text.js';
 import { reservedModeNameProblems } from './names.js';
+import { type ModuleTrust, projectDirOf, resolveModulePath } from './refs.js';
 import type { ParsedConfigFile, ParsedRef } from './schema.js';
 import {
   configFileSchema,
@@ -41,6 +49,19 @@ export interface ResolveOptions {
   readonly file?: string;
   /** Folder that relative `run` paths are resolved against (made absolute). */
   readonly baseDir: string;
+  /**
+   * Let module references (`run`, `degraded`, `safeState`, `failSafe`) point outside the
+   * config's project (the nearest folder with a package.json, else `baseDir`). The CLI's
+   * `--allow-outside-project`; a config can also say `"allowOutsideProject": true`.
+   * @default false
+   */
+  readonly allowOutsideProject?: boolean;
+}
+
+/** Options of {@link loadConfig}. */
+export interface LoadConfigOptions {
+  /** See {@link ResolveOptions.allowOutsideProject}. @default false */
+  readonly allowOutsideProject?: boolean;
 }
 
 /** `catchUp.maxFrames` when the config does not set it. */
@@ -79,9 +100,18 @@ export function resolveConfig(input: unknown, options: ResolveOptions): Resolved
   }
   const parsed = result.data;
   const baseDir = resolve(options.baseDir);
-  const main = resolveMode(MAIN_MODE, parsed.frame, parsed.slicing, parsed.tasks, baseDir);
+  const refs = new RefResolver({
+    baseDir,
+    projectDir: projectDirOf(baseDir),
+    allowOutsideProject: options.allowOutsideProject === true || parsed.allowOutsideProject === true,
+  });
+  const main = resolveMode(MAIN_MODE, parsed.frame, parsed.slicing, parsed.tasks, refs, ['tasks']);
   const others = Object.entries(parsed.modes ?? {}).map(([name, mode]) =>
-    resolveMode(name, mode.frame ?? parsed.frame, mode.slicing ?? parsed.slicing, mode.tasks, baseDir),
+    resolveMode(name, mode.frame ?? parsed.frame, mode.slicing ?? parsed.slicing, mode.tasks, refs, [
+      'modes',
+      name,
+      'tasks',
+    ]),
   );
   const catchUp =
     typeof parsed.catchUp === 'string'
@@ -115,7 +145,9 @@ export function resolveConfig(input: unknown, options: ResolveOptions): Resolved
         : {
             graceNs: parsed.watchdog.grace,
             failSafe:
-              parsed.watchdog.failSafe === undefined ? null : resolveRef(parsed.watchdog.failSafe, baseDir),
+              parsed.watchdog.failSafe === undefined
+                ? null
+                : refs.resolve(parsed.watchdog.failSafe, ['watchdog', 'failSafe']),
             exitCode:
               parsed.watchdog.exitCode === undefined || parsed.watchdog.exitCode === false
                 ? null
@@ -125,6 +157,7 @@ export function resolveConfig(input: unknown, options: ResolveOptions): Resolved
           },
     gc: resolveGc(parsed.gc),
   };
+  if (refs.problems.length > 0) throw configInvalidError(refs.problems, options.file);
   return deepFreeze(config);
 }
 
@@ -157,7 +190,7 @@ function resolveGc(gc: ParsedConfigFile['gc']): ResolvedGc {
  * @throws HardtickError `config_unreadable` (missing, a directory, no permission, module
  * failed to load), `config_not_json` (with `file:line:column`), or `config_invalid`.
  */
-export async function loadConfig(file: string): Promise<ResolvedConfig> {
+export async function loadConfig(file: string, load: LoadConfigOptions = {}): Promise<ResolvedConfig> {
   const absolute = resolve(file);
   const where = absolute === file ? file : `${file} (${absolute})`;
   let size: number;
@@ -171,7 +204,11 @@ export async function loadConfig(file: string): Promise<ResolvedConfig> {
     throw unreadable(file, `cannot read config file ${where}: ${osReason(error)}`, error);
   }
   const extension = extname(absolute).toLowerCase();
-  const options = { file, baseDir: dirname(absolute) };
+  const options: ResolveOptions = {
+    file,
+    baseDir: dirname(absolute),
+    ...(load.allowOutsideProject === undefined ? {} : { allowOutsideProject: load.allowOutsideProject }),
+  };
   if (JSON_EXTENSIONS.has(extension)) {
     if (size > MAX_CONFIG_FILE_BYTES) {
       throw new HardtickError(
@@ -284,21 +321,29 @@ function resolveMode(
   frame: 'auto' | number,
   slicing: ResolvedMode['slicing'],
   tasks: ParsedConfigFile['tasks'],
-  baseDir: string,
+  refs: RefResolver,
+  path: readonly PropertyKey[],
 ): ResolvedMode {
   return {
     name,
     frame,
     slicing,
     tasks: tasks.map((task, index): ResolvedTask => {
+      const run = refs.resolve(task.run, [...path, index, 'run']);
       const overrun = task.overrun;
       const policy: OverrunPolicy = {
         action: overrun?.action ?? 'warn',
         after: overrun?.after ?? 1,
         bucket: overrun?.bucket === undefined ? null : { max: overrun.bucket.max, leak: overrun.bucket.leak },
         recoverAfter: overrun?.recoverAfter ?? 10,
-        degraded: overrun?.degraded === undefined ? null : resolveRef(overrun.degraded, baseDir),
-        safeState: overrun?.safeState === undefined ? null : resolveRef(overrun.safeState, baseDir),
+        degraded:
+          overrun?.degraded === undefined
+            ? null
+            : refs.resolve(overrun.degraded, [...path, index, 'overrun', 'degraded']),
+        safeState:
+          overrun?.safeState === undefined
+            ? null
+            : refs.resolve(overrun.safeState, [...path, index, 'overrun', 'safeState']),
       };
       return {
         index,
@@ -307,7 +352,7 @@ function resolveMode(
         budgetNs: task.budget,
         deadlineNs: task.deadline ?? task.period,
         phaseNs: task.phase,
-        run: resolveRef(task.run, baseDir),
+        run,
         overrun: policy,
         ...(task.isolate === true
           ? { isolation: { graceNs: task.isolateGrace ?? defaultIsolateGraceNs(task.budget) } }
@@ -331,14 +376,21 @@ function resolveRealtime(input: ParsedConfigFile['realtime']): ResolvedRealtime 
   };
 }
 
-/** Resolves a reference's module path: `file:` URLs and absolute paths as is, others against `baseDir`. */
-function resolveRef(ref: ParsedRef, baseDir: string): TaskRef {
-  const file = ref.path.startsWith('file:')
-    ? fileURLToPath(ref.path)
-    : isAbsolute(ref.path)
-      ? ref.path
-      : resolve(baseDir, ref.path);
-  return { spec: ref.spec, file, exportName: ref.exportName };
+/**
+ * Resolves references' module paths (see `refs.ts`: inside the project unless allowed,
+ * no URLs but local file URLs, no built-ins, no packages) and keeps every refusal with its
+ * config path, so they are all reported together.
+ */
+class RefResolver {
+  readonly problems: ConfigProblem[] = [];
+  constructor(private readonly trust: ModuleTrust) {}
+
+  resolve(ref: ParsedRef, path: readonly PropertyKey[]): TaskRef {
+    const result = resolveModulePath(ref.path, this.trust);
+    if (result.ok) return { spec: ref.spec, file: result.file, exportName: ref.exportName };
+    this.problems.push({ path: formatPath(path), message: result.message });
+    return { spec: ref.spec, file: '', exportName: ref.exportName };
+  }
 }
 
 /** Freezes `value` and everything reachable from it; returns it, typed as given. */

@@ -582,6 +582,13 @@ export const configFileSchema = strict({
   realtime: realtimeSchema.optional(),
   watchdog: watchdogSchema.optional(),
   gc: gcSchema.optional(),
+  allowOutsideProject: z
+    .boolean({ error: (issue) => `expected true or false, got ${describeValue(issue.input)}` })
+    .optional()
+    .meta({ default: false })
+    .describe(
+      "Let `run`, `degraded`, `safeState` and `failSafe` name modules outside the project (the nearest folder with a package.json, else the config's folder). A config is code: leave this off unless you trust where those modules come from.",
+    ),
 })
   .superRefine(crossCheck, { when: () => true })
   .describe(
