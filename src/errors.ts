@@ -20,6 +20,8 @@ export type HardtickErrorCode =
   | 'report_unreadable'
   | 'report_not_json'
   | 'report_invalid'
+  | 'report_inconsistent'
+  | 'output_unwritable'
   | 'check_rules_invalid'
   | 'samples_unreadable'
   | 'samples_invalid'

@@ -38,9 +38,9 @@ export const RULE_DESCRIPTIONS: Readonly<Record<CheckRuleId, string>> = {
 };
 
 /** `regression` in `--allow` / `allow` stands for both regression rules. */
-const RULE_ALIASES: Readonly<Record<string, readonly CheckRuleId[]>> = {
-  regression: ['p99-regression', 'max-regression'],
-};
+const RULE_ALIASES: ReadonlyMap<string, readonly CheckRuleId[]> = new Map([
+  ['regression', ['p99-regression', 'max-regression']],
+]);
 
 /** Regression tolerance: a figure may grow by this fraction over the baseline (0.1 = 10 %). */
 export interface Tolerance {
@@ -69,8 +69,17 @@ export interface CheckRules {
    * 1 µs → 1.3 µs wobble from failing a build). @default 0
    */
   readonly minDeltaNs: number;
-  /** Overrides by task name (or `mode/name`). */
+  /**
+   * Overrides by task name (or `mode/name`). Read only through own keys (`Object.hasOwn`),
+   * so a task named like an inherited property (`constructor`) finds no override by
+   * accident; the resolvers here build it without a prototype.
+   */
   readonly tasks: Readonly<Record<string, TaskRules>>;
+}
+
+/** The override for `key`, or undefined (own keys only: see {@link CheckRules.tasks}). */
+export function taskRulesFor(rules: CheckRules, key: string): TaskRules | undefined {
+  return Object.hasOwn(rules.tasks, key) ? rules.tasks[key] : undefined;
 }
 
 /** Default regression tolerance: 10 %. */
@@ -81,13 +90,13 @@ export const DEFAULT_CHECK_RULES: CheckRules = Object.freeze({
   allow: [],
   tolerance: { p99: DEFAULT_TOLERANCE, max: DEFAULT_TOLERANCE },
   minDeltaNs: 0,
-  tasks: {},
+  tasks: Object.freeze(Object.create(null) as Record<string, TaskRules>),
 });
 
 /** Whether `rule` may fail for `task` (null: a run-level rule). */
 export function isAllowed(rules: CheckRules, rule: CheckRuleId, taskKeys: readonly string[]): boolean {
   if (rules.allow.includes(rule)) return true;
-  return taskKeys.some((k) => rules.tasks[k]?.allow.includes(rule) === true);
+  return taskKeys.some((k) => taskRulesFor(rules, k)?.allow.includes(rule) === true);
 }
 
 /** The tolerance and floor that apply to a task (its override, else the global one). */
@@ -95,7 +104,7 @@ export function toleranceFor(
   rules: CheckRules,
   taskKeys: readonly string[],
 ): { tolerance: Tolerance; minDeltaNs: number } {
-  const own = taskKeys.map((k) => rules.tasks[k]).find((t) => t !== undefined);
+  const own = taskKeys.map((k) => taskRulesFor(rules, k)).find((t) => t !== undefined);
   return {
     tolerance: {
       p99: own?.tolerance?.p99 ?? rules.tolerance.p99,
@@ -115,10 +124,10 @@ export function parsePercent(text: string, where: string): number {
 /** Rule names (aliases expanded); throws naming `where` with a did-you-mean on an unknown one. */
 export function parseRuleNames(names: readonly string[], where: string): CheckRuleId[] {
   const out: CheckRuleId[] = [];
-  const known = [...CHECK_RULES, ...Object.keys(RULE_ALIASES)];
+  const known = [...CHECK_RULES, ...RULE_ALIASES.keys()];
   for (const raw of names) {
     const name = raw.trim();
-    const alias = RULE_ALIASES[name];
+    const alias = RULE_ALIASES.get(name);
     if (alias !== undefined) out.push(...alias);
     else if ((CHECK_RULES as readonly string[]).includes(name)) out.push(name as CheckRuleId);
     else
@@ -152,22 +161,23 @@ const durationString = z.string().superRefine((text, ctx) => {
 });
 const ruleList = z.array(z.string());
 
-/** The JSON rules file (`hardtick check --rules FILE`). */
+const taskRulesSchema = z.strictObject({
+  allow: ruleList.optional(),
+  tolerance: toleranceSchema.optional(),
+  minDelta: durationString.optional(),
+});
+
+/**
+ * The JSON rules file (`hardtick check --rules FILE`). `tasks` is an object of task name →
+ * {@link taskRulesSchema}; its entries are validated one by one (a schema record would
+ * drop a task named `__proto__` without a word).
+ */
 export const checkRulesFileSchema = z.strictObject({
   $schema: z.string().optional(),
   allow: ruleList.optional(),
   tolerance: toleranceSchema.optional(),
   minDelta: durationString.optional(),
-  tasks: z
-    .record(
-      z.string(),
-      z.strictObject({
-        allow: ruleList.optional(),
-        tolerance: toleranceSchema.optional(),
-        minDelta: durationString.optional(),
-      }),
-    )
-    .optional(),
+  tasks: z.looseObject({}).optional(),
 });
 
 /** Keys a rules file (top level and per task) may hold, for did-you-mean hints. */
@@ -179,7 +189,9 @@ const rulesErrorMap: z.core.$ZodErrorMap = (issue) =>
     : configErrorMap(issue);
 
 /** The rules file as written. */
-export type CheckRulesFile = z.infer<typeof checkRulesFileSchema>;
+export type CheckRulesFile = Omit<z.infer<typeof checkRulesFileSchema>, 'tasks'> & {
+  tasks?: Record<string, z.infer<typeof taskRulesSchema>>;
+};
 
 function toTolerance(
   value: string | { p99?: string | undefined; max?: string | undefined },
@@ -199,7 +211,7 @@ function toTolerance(
  * Resolves a rules file's content (already parsed JSON) into {@link CheckRules}.
  * @throws HardtickError `check_rules_invalid` with one `path: problem` line per mistake.
  */
-export function resolveRulesFile(value: unknown, file = 'rules'): CheckRules {
+export function resolveRulesFile(value: unknown, file = 'rules', knownTasks?: readonly string[]): CheckRules {
   const fail = (lines: readonly string[]): never => {
     throw new HardtickError(
       'check_rules_invalid',
@@ -211,9 +223,17 @@ export function resolveRulesFile(value: unknown, file = 'rules'): CheckRules {
     );
   };
   const parsed = checkRulesFileSchema.safeParse(value, { error: rulesErrorMap });
-  if (!parsed.success)
-    return fail(problemsFromIssues(parsed.error.issues).map((p) => `${p.path}: ${p.message}`));
-  const data = parsed.data;
+  const problems = parsed.success ? [] : problemsFromIssues(parsed.error.issues);
+  // Task entries by own key, `__proto__` included (the raw input keeps it as a key).
+  const rawTasks = isRecord(value) && isRecord(value.tasks) ? value.tasks : undefined;
+  const taskEntries: Array<[string, z.infer<typeof taskRulesSchema>]> = [];
+  for (const name of rawTasks === undefined ? [] : Object.keys(rawTasks)) {
+    const entry = taskRulesSchema.safeParse(rawTasks![name], { error: rulesErrorMap });
+    if (entry.success) taskEntries.push([name, entry.data]);
+    else problems.push(...problemsFromIssues(entry.error.issues, ['tasks', name]));
+  }
+  if (problems.length > 0) return fail(problems.map((p) => `${p.path}: ${p.message}`));
+  const data = parsed.data!;
   const lines: string[] = [];
   const attempt = <T>(fn: () => T): T | undefined => {
     try {
@@ -226,9 +246,11 @@ export function resolveRulesFile(value: unknown, file = 'rules'): CheckRules {
   const allow = attempt(() => parseRuleNames(data.allow ?? [], 'allow')) ?? [];
   const tolerance =
     data.tolerance === undefined ? {} : (attempt(() => toTolerance(data.tolerance!, 'tolerance')) ?? {});
-  const tasks: Record<string, TaskRules> = {};
-  for (const [name, t] of Object.entries(data.tasks ?? {})) {
+  const tasks = Object.create(null) as Record<string, TaskRules>;
+  for (const [name, t] of taskEntries) {
     const where = `tasks[${JSON.stringify(name)}]`;
+    const unknown = knownTasks === undefined ? undefined : unknownTaskProblem(name, knownTasks);
+    if (unknown !== undefined) lines.push(`${where}: ${unknown}`);
     const taskAllow = attempt(() => parseRuleNames(t.allow ?? [], `${where}.allow`)) ?? [];
     for (const rule of taskAllow) {
       if (RUN_LEVEL_RULES.includes(rule)) {
@@ -254,8 +276,31 @@ export function resolveRulesFile(value: unknown, file = 'rules'): CheckRules {
   };
 }
 
-/** Reads and resolves a rules file. @throws HardtickError `check_rules_invalid` */
-export function readRulesFile(file: string): CheckRules {
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Task names listed in a message before the rest are counted. */
+const MAX_NAMES_LISTED = 10;
+
+/**
+ * Why `name` (a task in a rule) matches no task of the report, with a did-you-mean, or
+ * undefined when it matches. `knownTasks`: the report's task keys (`name`, `mode/name`).
+ */
+export function unknownTaskProblem(name: string, knownTasks: readonly string[]): string | undefined {
+  if (knownTasks.includes(name)) return undefined;
+  const hint = didYouMean(name, knownTasks);
+  const listed = knownTasks.slice(0, MAX_NAMES_LISTED).join(', ');
+  const more = knownTasks.length > MAX_NAMES_LISTED ? `, … (${knownTasks.length} in all)` : '';
+  return `no task ${JSON.stringify(name)} in the run report (${hint === '' ? '' : `${hint.trim().slice(1, -1)}; `}its tasks: ${listed}${more})`;
+}
+
+/**
+ * Reads and resolves a rules file; with `knownTasks` (the report's task keys), a task the
+ * report does not have is a problem too.
+ * @throws HardtickError `check_rules_invalid`
+ */
+export function readRulesFile(file: string, knownTasks?: readonly string[]): CheckRules {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -276,7 +321,7 @@ export function readRulesFile(file: string): CheckRules {
       file,
     });
   }
-  return resolveRulesFile(parsed.value, file);
+  return resolveRulesFile(parsed.value, file, knownTasks);
 }
 
 /** What the CLI flags add on top of the rules file (or the defaults). */
@@ -290,17 +335,29 @@ export interface RuleFlags {
 }
 
 /**
- * Applies CLI flags over `base`. Flags win over the file.
+ * Applies CLI flags over `base`. Flags win over the file. With `knownTasks` (the report's
+ * task keys), a flag naming a task the report does not have is an error.
  * @throws Error with the flag named, for the CLI to print with exit 2.
  */
-export function applyRuleFlags(base: CheckRules, flags: RuleFlags): CheckRules {
+export function applyRuleFlags(
+  base: CheckRules,
+  flags: RuleFlags,
+  knownTasks?: readonly string[],
+): CheckRules {
   let allow = [...base.allow];
   let tolerance = { ...base.tolerance };
   let minDeltaNs = base.minDeltaNs;
-  const tasks: Record<string, { allow: CheckRuleId[]; tolerance?: Partial<Tolerance>; minDeltaNs?: number }> =
-    {};
-  for (const [k, v] of Object.entries(base.tasks)) tasks[k] = { ...v, allow: [...v.allow] };
-  const task = (name: string) => {
+  const tasks = Object.create(null) as Record<
+    string,
+    { allow: CheckRuleId[]; tolerance?: Partial<Tolerance>; minDeltaNs?: number }
+  >;
+  for (const k of Object.keys(base.tasks)) {
+    const v = base.tasks[k]!;
+    tasks[k] = { ...v, allow: [...v.allow] };
+  }
+  const task = (name: string, flag: string) => {
+    const unknown = knownTasks === undefined ? undefined : unknownTaskProblem(name, knownTasks);
+    if (unknown !== undefined) throw new Error(`${flag}: ${unknown}`);
     tasks[name] ??= { allow: [] };
     return tasks[name]!;
   };
@@ -318,7 +375,7 @@ export function applyRuleFlags(base: CheckRules, flags: RuleFlags): CheckRules {
         throw new Error(`--allow: "${rule}" applies to the whole run, not to a task: use --allow ${rule}`);
       }
     }
-    const t = task(name);
+    const t = task(name, '--allow');
     t.allow = [...new Set([...t.allow, ...rules])];
   }
   for (const entry of flags.tolerance ?? []) {
@@ -335,7 +392,7 @@ export function applyRuleFlags(base: CheckRules, flags: RuleFlags): CheckRules {
     const patch: Partial<Tolerance> = figure === null ? { p99: value, max: value } : { [figure]: value };
     if (name === '') tolerance = { ...tolerance, ...patch };
     else {
-      const t = task(name);
+      const t = task(name, '--tolerance');
       t.tolerance = { ...t.tolerance, ...patch };
     }
   }

@@ -3,8 +3,7 @@
  * [--rules FILE] [--allow RULE|TASK:RULE] [--tolerance [TASK][.p99|.max=]PCT] [--min-delta DUR]`:
  * the CI gate on a run report. Exit 0 pass, 1 a rule failed, 2 bad input.
  */
-import { writeFileSync } from 'node:fs';
-import { evaluateCheck } from '../check/evaluate.js';
+import { evaluateCheck, taskKey } from '../check/evaluate.js';
 import { checkResultJson, formatCheckMarkdown, formatCheckText } from '../check/format.js';
 import {
   applyRuleFlags,
@@ -12,11 +11,13 @@ import {
   type CheckRules,
   DEFAULT_CHECK_RULES,
   RULE_DESCRIPTIONS,
+  type RuleFlags,
   readRulesFile,
 } from '../check/rules.js';
 import { HardtickError } from '../errors.js';
 import { readRunReport } from '../report/read.js';
 import { renderJunit } from '../report/render/junit.js';
+import { writeReportFile } from '../report/write.js';
 import { type FlagSpecs, parseFlags } from './args.js';
 import type { CliIo } from './io.js';
 
@@ -66,7 +67,8 @@ interface CheckOptions {
   readonly baselineFile: string | null;
   readonly format: CheckFormat;
   readonly output: string | null;
-  readonly rules: CheckRules;
+  readonly rulesFile: string | null;
+  readonly ruleFlags: RuleFlags;
 }
 
 /** Runs `hardtick check`; returns the exit code. */
@@ -85,7 +87,19 @@ export async function checkCommand(argv: string[], io: CliIo): Promise<number> {
   }
   const report = readRunReport(options.reportFile);
   const baseline = options.baselineFile === null ? null : readRunReport(options.baselineFile);
-  const result = evaluateCheck({ report, baseline, rules: options.rules });
+  // Rules may name only tasks the run has (a misspelt task would silently apply to nothing).
+  const multi = new Set(report.tasks.map((t) => t.mode ?? '')).size > 1;
+  const knownTasks = [...new Set(report.tasks.flatMap((t) => [taskKey(t, multi), t.name]))];
+  const base =
+    options.rulesFile === null ? DEFAULT_CHECK_RULES : readRulesFile(options.rulesFile, knownTasks);
+  let rules: CheckRules;
+  try {
+    rules = applyRuleFlags(base, options.ruleFlags, knownTasks);
+  } catch (error) {
+    io.err(`hardtick check: ${(error as Error).message}\nRun 'hardtick check --help' for the options.\n`);
+    return 2;
+  }
+  const result = evaluateCheck({ report, baseline, rules });
   const text =
     options.format === 'junit'
       ? renderJunit(result, report)
@@ -95,12 +109,17 @@ export async function checkCommand(argv: string[], io: CliIo): Promise<number> {
           ? `${JSON.stringify(checkResultJson(result), null, 2)}\n`
           : formatCheckText(result);
   if (options.output !== null) {
-    try {
-      writeFileSync(options.output, text);
-    } catch (error) {
-      io.err(`hardtick check: cannot write ${options.output}: ${(error as Error).message}\n`);
-      return 2;
-    }
+    writeReportFile(options.output, text, {
+      refuse: [
+        { path: options.reportFile, role: 'the run report being read' },
+        ...(options.baselineFile === null
+          ? []
+          : [{ path: options.baselineFile, role: 'the baseline being read' }]),
+        ...(options.rulesFile === null
+          ? []
+          : [{ path: options.rulesFile, role: 'the check rules being read' }]),
+      ],
+    });
   } else io.out(text);
   if (options.output !== null || options.format !== 'text') {
     for (const w of result.warnings) io.err(`hardtick check: warning: ${w}\n`);
@@ -139,17 +158,20 @@ function parseCheckArgs(argv: string[]): CheckOptions | 'help' {
   }
   if (values.output === '') throw new Error('--output: expected a file name');
   if (values.baseline === '') throw new Error('--baseline: expected a file name');
-  const base = values.rules === undefined ? DEFAULT_CHECK_RULES : readRulesFile(values.rules);
-  const rules = applyRuleFlags(base, {
+  if (values.rules === '') throw new Error('--rules: expected a file name');
+  const ruleFlags: RuleFlags = {
     ...(values.allow === undefined ? {} : { allow: values.allow }),
     ...(values.tolerance === undefined ? {} : { tolerance: values.tolerance }),
     ...(values['min-delta'] === undefined ? {} : { minDelta: values['min-delta'] }),
-  });
+  };
+  // Flag syntax is checked now (before any file is read); task names once the report is.
+  applyRuleFlags(DEFAULT_CHECK_RULES, ruleFlags);
   return {
     reportFile: positionals[0]!,
     baselineFile: values.baseline ?? null,
     format: format as CheckFormat,
     output: values.output ?? null,
-    rules,
+    rulesFile: values.rules ?? null,
+    ruleFlags,
   };
 }

@@ -158,7 +158,7 @@ export function renderPlan(config: ResolvedConfig, mode: ResolvedMode, plan: Pla
       frame.slots
         .map(
           (s) =>
-            `${s.task}#${s.job}${plan.slices[s.task] !== undefined ? `.${s.slice}` : ''} ${formatNs(s.budgetNs)}`,
+            `${s.task}#${s.job}${Object.hasOwn(plan.slices, s.task) ? `.${s.slice}` : ''} ${formatNs(s.budgetNs)}`,
         )
         .join(', '),
     ]);

@@ -2,7 +2,6 @@
  * `hardtick report <run.json> --format md|html|junit|trace [-o FILE] [--frames N]`: renders
  * a run report as evidence. Exit 0, or 2 on bad input.
  */
-import { writeFileSync } from 'node:fs';
 import { evaluateCheck } from '../check/evaluate.js';
 import { HardtickError } from '../errors.js';
 import { readRunReport } from '../report/read.js';
@@ -10,6 +9,7 @@ import { renderHtml } from '../report/render/html.js';
 import { renderJunit } from '../report/render/junit.js';
 import { renderMarkdown } from '../report/render/md.js';
 import { renderChromeTrace } from '../report/render/trace.js';
+import { writeReportFile } from '../report/write.js';
 import { type FlagSpecs, parseFlags } from './args.js';
 import type { CliIo } from './io.js';
 
@@ -87,12 +87,9 @@ export async function reportCommand(argv: string[], io: CliIo): Promise<number> 
     io.out(text);
     return 0;
   }
-  try {
-    writeFileSync(options.output, text);
-  } catch (error) {
-    io.err(`hardtick report: cannot write ${options.output}: ${(error as Error).message}\n`);
-    return 2;
-  }
+  writeReportFile(options.output, text, {
+    refuse: [{ path: options.reportFile, role: 'the run report being read' }],
+  });
   return 0;
 }
 

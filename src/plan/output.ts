@@ -86,7 +86,8 @@ export function buildFrames(
     for (const s of slots) loadNs += s.budgetNs;
     frames.push({ index: q, startNs: q * layout.frameNs, loadNs, slots });
   }
-  const slices: Record<string, number[]> = {};
+  // Keyed by task name: no prototype, so no name can collide with an inherited property.
+  const slices = Object.create(null) as Record<string, number[]>;
   const notices: Diagnostic[] = [];
   const sortedTasks = [...firstSliced.keys()].sort((x, y) => x - y);
   for (const t of sortedTasks) {

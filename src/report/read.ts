@@ -13,6 +13,12 @@ import { z } from 'zod';
 import { configErrorMap, problemsFromIssues } from '../config/issues.js';
 import { parseJsonText } from '../config/json-text.js';
 import { HardtickError } from '../errors.js';
+import {
+  MAX_REPORT_FILE_BYTES,
+  type ReportProblem,
+  reportConsistencyProblems,
+  reportSizeProblems,
+} from './consistency.js';
 import { RUN_REPORT_SCHEMA } from './run-report.js';
 
 const num = z.number();
@@ -143,7 +149,9 @@ export type LoadedEnvironment = LoadedRunReport['environment'];
 /**
  * Validates parsed JSON as a run report. `file` names the source in messages.
  * @throws HardtickError `report_invalid`: another schema id, or one line per missing or
- * mistyped field (`tasks[0].execNs.max: required: expected a number`).
+ * mistyped field (`tasks[0].execNs.max: required: expected a number`);
+ * `report_inconsistent`: well-formed but figures no run can produce (see consistency.ts),
+ * `<file>: not a consistent report: <path>: <problem>`, one more line per further problem.
  */
 export function parseRunReport(value: unknown, file = 'report'): LoadedRunReport {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
@@ -166,8 +174,14 @@ export function parseRunReport(value: unknown, file = 'report'): LoadedRunReport
       { file, path: 'schema' },
     );
   }
+  const tooLarge = reportSizeProblems(value);
+  if (tooLarge.length > 0) throw inconsistent(file, tooLarge);
   const result = runReportFileSchema.safeParse(value, { error: configErrorMap });
-  if (result.success) return result.data;
+  if (result.success) {
+    const problems = reportConsistencyProblems(result.data);
+    if (problems.length > 0) throw inconsistent(file, problems);
+    return result.data;
+  }
   const problems = problemsFromIssues(result.error.issues);
   const lines = problems.map((p) => `${p.path}: ${p.message}`);
   const n = lines.length === 1 ? '1 problem' : `${lines.length} problems`;
@@ -178,16 +192,35 @@ export function parseRunReport(value: unknown, file = 'report'): LoadedRunReport
   );
 }
 
+function inconsistent(file: string, problems: readonly ReportProblem[]): HardtickError {
+  const lines = problems.map((p) => `${p.path}: ${p.message}`);
+  return new HardtickError(
+    'report_inconsistent',
+    [`${file}: not a consistent report: ${lines[0]}`, ...lines.slice(1).map((l) => `  ${l}`)].join('\n'),
+    { file, issues: lines, ...(problems[0] === undefined ? {} : { path: problems[0].path }) },
+  );
+}
+
 /**
  * Reads and validates a run report file.
- * @throws HardtickError `report_unreadable` (missing, a directory, no permission),
- * `report_not_json` (`file:line:column: not valid JSON: …`) or `report_invalid`.
+ * @throws HardtickError `report_unreadable` (missing, a directory, no permission, over
+ * 256 MiB), `report_not_json` (`file:line:column: not valid JSON: …`), `report_invalid`
+ * or `report_inconsistent`.
  */
 export function readRunReport(file: string): LoadedRunReport {
   let text: string;
   try {
-    if (statSync(file).isDirectory()) {
+    const stats = statSync(file);
+    if (stats.isDirectory()) {
       throw Object.assign(new Error('it is a directory, not a file'), { code: 'EISDIR' });
+    }
+    if (stats.size > MAX_REPORT_FILE_BYTES) {
+      throw Object.assign(
+        new Error(
+          `the file has ${stats.size} bytes; a run report may have at most ${MAX_REPORT_FILE_BYTES} (256 MiB)`,
+        ),
+        { code: 'EFBIG' },
+      );
     }
     text = readFileSync(file, 'utf8');
   } catch (error) {

@@ -172,3 +172,28 @@ export function traceSlots(report: LoadedRunReport): LoadedTraceEntry[] | null {
   }
   return out.sort((a, b) => a.startNs - b.startNs || a.frame - b.frame);
 }
+
+/**
+ * Largest of `values` (`empty` when there are none). A loop, not `Math.max(...values)`:
+ * spreading a report-sized array into arguments overflows the stack.
+ */
+export function maxOf(values: Iterable<number>, empty = Number.NEGATIVE_INFINITY): number {
+  let out = empty;
+  let any = false;
+  for (const v of values) {
+    out = any ? Math.max(out, v) : v;
+    any = true;
+  }
+  return out;
+}
+
+/** Smallest of `values` (`empty` when there are none); see {@link maxOf}. */
+export function minOf(values: Iterable<number>, empty = Number.POSITIVE_INFINITY): number {
+  let out = empty;
+  let any = false;
+  for (const v of values) {
+    out = any ? Math.min(out, v) : v;
+    any = true;
+  }
+  return out;
+}

@@ -21,6 +21,8 @@ import {
   formatRatio,
   gcEntries,
   isMultiMode,
+  maxOf,
+  minOf,
   OVERRUN_FLAGS,
   pwcetAt1e9,
   pwcetPoints,
@@ -34,6 +36,9 @@ const PALETTE = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00
 
 /** Frames shown in the worst-frames timeline. */
 export const WORST_FRAMES_SHOWN = 8;
+
+/** Most frame-boundary lines drawn in the timeline (beyond that, none: they would be a solid block). */
+export const MAX_FRAME_BOUNDARIES = 64;
 
 const CSS = `
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0 auto;max-width:1100px;padding:16px 24px;color:#1b1f24;background:#fff}
@@ -210,10 +215,16 @@ function histogramChart(task: LoadedTask): string {
     return `<div class="histogram"><p class="note">no execution-time histogram in this report</p></div>`;
   }
   const bins = logBins(buckets);
+  if (bins.length === 0) {
+    return `<div class="histogram"><p class="note">no execution recorded in this report's histogram</p></div>`;
+  }
   const lo = Math.min(bins[0]![0], task.budgetNs) / 1.5;
   const hi = Math.max(bins[bins.length - 1]![1], task.budgetNs, task.execNs.max) * 1.5;
   const x = logScale(lo, hi, M.l, W - M.r);
-  const maxCount = Math.max(...bins.map((b) => b[2]));
+  const maxCount = maxOf(
+    bins.map((b) => b[2]),
+    1,
+  );
   const y = logScale(0.7, maxCount * 2, H - M.b, M.t);
   const parts = [svgOpen('histogram', `execution-time histogram of ${task.name}`)];
   for (const t of x.ticks())
@@ -264,10 +275,17 @@ function exceedanceChart(task: LoadedTask): string {
   // larger of budget and observed max, and list the points beyond it under the chart.
   const cap = Math.max(task.budgetNs, task.execNs.max) * 1000;
   const xs = [...emp.map((p) => p[0]), ...pw.map((p) => Math.min(p[2], cap)), task.budgetNs, task.execNs.max];
-  const lo = Math.min(...xs) / 1.5;
-  const hi = Math.max(...xs) * 1.5;
+  const lo = minOf(xs) / 1.5;
+  const hi = maxOf(xs) * 1.5;
   const offScale = pw.filter(([, , ns]) => ns > cap);
-  const pMin = Math.min(pw.length > 0 ? Math.min(...pw.map((p) => p[1])) : 1, total > 0 ? 1 / total : 1) / 3;
+  const pMin =
+    Math.min(
+      minOf(
+        pw.map((p) => p[1]),
+        1,
+      ),
+      total > 0 ? 1 / total : 1,
+    ) / 3;
   const x = logScale(lo, hi, M.l, W - M.r);
   const y = logScale(pMin, 1, H - M.b, M.t);
   const parts = [svgOpen('exceedance', `exceedance probability of ${task.name}`)];
@@ -316,8 +334,9 @@ function latenessChart(report: LoadedRunReport): string {
   ];
   const frame = report.frameNs;
   const values = rows.map((r) => r[1]).filter((v) => v > 0);
-  const lo = Math.max(1, Math.min(...values, frame ?? Number.POSITIVE_INFINITY) / 2);
-  const hi = Math.max(...values, frame ?? 0, 10) * 1.5;
+  const lowest = Math.min(minOf(values), frame ?? Number.POSITIVE_INFINITY);
+  const lo = Number.isFinite(lowest) ? Math.max(1, lowest / 2) : 1;
+  const hi = Math.max(maxOf(values, 0), frame ?? 0, 10) * 1.5;
   const x = logScale(lo, hi, 70, W + 200 - M.r);
   const rowH = 30;
   const h = M.t + rows.length * rowH + M.b;
@@ -357,7 +376,7 @@ export function worstFrameNumbers(
   }
   const scored = [...byFrame.entries()].map(([frame, list]) => {
     const start = frameStart(frame, list, frameNs);
-    const busy = Math.max(...list.map((e) => e.endNs)) - start;
+    const busy = maxOf(list.map((e) => e.endNs)) - start;
     const flagged = list.some((e) => (e.flags & OVERRUN_FLAGS) !== 0) ? 1 : 0;
     return { frame, busy, flagged };
   });
@@ -367,7 +386,7 @@ export function worstFrameNumbers(
 
 /** A frame's release on the trace's time base: `frame × frameNs`, else its first slot's start. */
 function frameStart(frame: number, list: readonly LoadedTraceEntry[], frameNs: number | undefined): number {
-  const first = Math.min(...list.map((e) => e.startNs));
+  const first = minOf(list.map((e) => e.startNs));
   if (frameNs !== undefined && frameNs > 0 && frame * frameNs <= first + 1) return frame * frameNs;
   return first;
 }
@@ -390,7 +409,10 @@ function worstFrames(report: LoadedRunReport): string {
   });
   const span = Math.max(
     (frameNs ?? 0) * 1.15,
-    ...rows.map((r) => Math.max(...r.list.map((e) => e.endNs)) - r.start),
+    maxOf(
+      rows.map((r) => maxOf(r.list.map((e) => e.endNs)) - r.start),
+      0,
+    ),
   );
   const width = W + 200;
   const rowH = 28;
@@ -400,7 +422,9 @@ function worstFrames(report: LoadedRunReport): string {
   const parts = [
     `<svg class="timeline" role="img" aria-label="worst frames" width="${width}" height="${h}" viewBox="0 0 ${width} ${h}" xmlns="http://www.w3.org/2000/svg"><title>timeline of the worst frames</title>`,
   ];
-  if (frameNs !== undefined && frameNs > 0) {
+  // Frame boundaries are drawn only when few fit the span (a 1 ns frame under a 1 s slot
+  // would be a billion lines).
+  if (frameNs !== undefined && frameNs > 0 && (span * 1.03) / frameNs <= MAX_FRAME_BOUNDARIES) {
     for (let k = 0; k * frameNs <= span * 1.03; k++) {
       const bx = x(k * frameNs);
       parts.push(

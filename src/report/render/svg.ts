@@ -13,6 +13,9 @@ export function n2(v: number): string {
   return Number.isFinite(v) ? String(Math.round(v * 100) / 100) : '0';
 }
 
+/** Most ticks a scale returns (a guard: a sane domain gives far fewer). */
+const MAX_TICKS = 64;
+
 /** Maps a domain value to pixels. */
 export interface Scale {
   (v: number): number;
@@ -32,7 +35,7 @@ export function logScale(d0: number, d1: number, r0: number, r1: number): Scale 
     range: [r0, r1] as const,
     ticks: (): number[] => {
       const out: number[] = [];
-      for (let e = Math.floor(lo); e <= Math.ceil(hi); e++) {
+      for (let e = Math.floor(lo); e <= Math.ceil(hi) && out.length <= MAX_TICKS; e++) {
         const v = 10 ** e;
         if (v >= d0 * 0.999 && v <= d1 * 1.001) out.push(v);
       }
@@ -53,7 +56,13 @@ export function linearScale(d0: number, d1: number, r0: number, r1: number): Sca
       const step0 = 10 ** Math.floor(Math.log10(span / 5));
       const step = [1, 2, 5, 10].map((m) => m * step0).find((s) => span / s <= 6) ?? step0 * 10;
       const out: number[] = [];
-      for (let v = Math.ceil(d0 / step) * step; v <= d1 + step * 1e-9; v += step) out.push(v);
+      // Index-based, and bounded: `v += step` stops advancing once step is below v's precision.
+      const first = Math.ceil(d0 / step);
+      for (let k = 0; k <= MAX_TICKS; k++) {
+        const v = (first + k) * step;
+        if (v > d1 + step * 1e-9) break;
+        out.push(v);
+      }
       return out;
     },
   });
