@@ -141,6 +141,48 @@ describe('hardtick plan', () => {
   });
 });
 
+describe('hardtick plan: a summary, and a table of the first frames', () => {
+  const coprime = writeConfig('coprime.json', {
+    name: 'coprime',
+    tasks: [1, 7, 11, 13].map((ms, i) => ({
+      name: `t${i}`,
+      period: `${ms}ms`,
+      budget: '1us',
+      run: './tasks.mjs#a',
+    })),
+  });
+
+  it('shows 20 of 1001 frames, says how many more, and summarises all of them', async () => {
+    const { code, stdout } = await plan(coprime);
+    expect(code).toBe(0);
+    const lines = stdout.split('\n');
+    expect(lines.filter((l) => /^\s+\d+\s+\d/.test(l))).toHaveLength(20);
+    expect(stdout).toContain(
+      '… 981 more frame(s) not shown (--frames N shows the first N, --all every one)\n',
+    );
+    expect(stdout).toContain('feasible: minimum frame slack 996us\n');
+    expect(stdout).toContain('busiest frame 0: load 4us of 1ms (0.4 %); 1312 slot(s) in 1001 frame(s)\n');
+  });
+
+  it('--frames N shows N frames, --all every frame', async () => {
+    const three = await plan(coprime, '--frames', '3');
+    expect(three.stdout.split('\n').filter((l) => /^\s+\d+\s+\d/.test(l))).toHaveLength(3);
+    expect(three.stdout).toContain('… 998 more frame(s) not shown');
+    const all = await plan(coprime, '--all');
+    expect(all.stdout.split('\n').filter((l) => /^\s+\d+\s+\d/.test(l))).toHaveLength(1001);
+    expect(all.stdout).not.toContain('not shown');
+  });
+
+  it('refuses --frames 0 and --frames with --all', async () => {
+    expect((await plan(coprime, '--frames', '0')).stderr).toBe(
+      "hardtick plan: --frames: expected a whole number of frames >= 1, got '0'\nRun 'hardtick plan --help' for the options.\n",
+    );
+    expect((await plan(coprime, '--frames', '3', '--all')).stderr).toBe(
+      "hardtick plan: --frames and --all: give one of them\nRun 'hardtick plan --help' for the options.\n",
+    );
+  });
+});
+
 describe('hardtick (no command)', () => {
   it('prints usage and exits 2 without a command, 0 with --help, 2 for an unknown command', async () => {
     const io = captureIo();
