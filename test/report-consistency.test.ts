@@ -54,6 +54,11 @@ describe('inconsistent reports are refused, naming the field', () => {
   const CASES: Array<[string, Json, string]> = [
     ['no tasks', report([]), 'tasks: expected at least one task, got none'],
     [
+      'an empty task name',
+      report([reportTask('')]),
+      'tasks[0].name: expected a task name, got an empty string',
+    ],
+    [
       'a negative execution time',
       report([reportTask('a', { execNs: exec({ max: -5 }) })]),
       'tasks[0].execNs.max: expected a number from 0 to 9007199254740991 (ns), got -5',

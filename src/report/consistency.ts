@@ -162,6 +162,7 @@ export function reportConsistencyProblems(report: CheckableReport): ReportProble
     const at = `tasks[${i}]`;
     const mode = task.mode ?? '';
     const key = `${mode}\u0000${task.name}`;
+    if (task.name === '') add(`${at}.name`, 'expected a task name, got an empty string');
     const first = firstByName.get(key);
     if (first === undefined) firstByName.set(key, i);
     else {
