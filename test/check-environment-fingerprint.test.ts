@@ -7,7 +7,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compareEnvironments, fingerprintValue } from '../src/check/environment-diff.js';
+import { compareEnvironments, fingerprintValue } from '../src/report/check/environment-diff.js';
 import {
   collectEnvironment,
   describeSchedStat,

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
-import { readRulesFile } from '../src/check/rules.js';
+import { readRulesFile } from '../src/report/check/rules.js';
 import { readRunReport } from '../src/report/read.js';
 import { tempDir, writeJson } from './helpers/check-report-fixture.js';
 

@@ -4,14 +4,14 @@
  * configurable globally, per task and per figure, with a minimum delta.
  */
 import { describe, expect, it } from 'vitest';
-import { type CheckResult, evaluateCheck } from '../src/check/evaluate.js';
+import { HardtickError } from '../src/errors.js';
+import { type CheckResult, evaluateCheck } from '../src/report/check/evaluate.js';
 import {
   applyRuleFlags,
   type CheckRules,
   DEFAULT_CHECK_RULES,
   resolveRulesFile,
-} from '../src/check/rules.js';
-import { HardtickError } from '../src/errors.js';
+} from '../src/report/check/rules.js';
 import { fixtureEnvironment, makeReport, type TaskFixture } from './helpers/check-report-fixture.js';
 
 function caseOf(result: CheckResult, task: string | null, rule: string) {

@@ -5,9 +5,9 @@
  * tolerances naming them, and huge or tiny figures render without a crash or a hang.
  */
 import { describe, expect, it } from 'vitest';
-import { evaluateCheck } from '../src/check/evaluate.js';
-import { applyRuleFlags, DEFAULT_CHECK_RULES, resolveRulesFile } from '../src/check/rules.js';
 import { HardtickError } from '../src/errors.js';
+import { evaluateCheck } from '../src/report/check/evaluate.js';
+import { applyRuleFlags, DEFAULT_CHECK_RULES, resolveRulesFile } from '../src/report/check/rules.js';
 import { parseRunReport } from '../src/report/read.js';
 import { renderHtml } from '../src/report/render/html.js';
 import { renderJunit } from '../src/report/render/junit.js';

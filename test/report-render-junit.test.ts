@@ -7,8 +7,8 @@
  */
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
-import { evaluateCheck } from '../src/check/evaluate.js';
-import { applyRuleFlags, DEFAULT_CHECK_RULES } from '../src/check/rules.js';
+import { evaluateCheck } from '../src/report/check/evaluate.js';
+import { applyRuleFlags, DEFAULT_CHECK_RULES } from '../src/report/check/rules.js';
 import { renderJunit } from '../src/report/render/junit.js';
 import { makeReport } from './helpers/check-report-fixture.js';
 

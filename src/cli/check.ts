@@ -3,8 +3,10 @@
  * [--rules FILE] [--allow RULE|TASK:RULE] [--tolerance [TASK][.p99|.max=]PCT] [--min-delta DUR]`:
  * the CI gate on a run report. Exit 0 pass, 1 a rule failed, 2 bad input.
  */
-import { evaluateCheck, taskKey } from '../check/evaluate.js';
-import { checkResultJson, formatCheckMarkdown, formatCheckText } from '../check/format.js';
+
+import { HardtickError } from '../errors.js';
+import { evaluateCheck, taskKey } from '../report/check/evaluate.js';
+import { checkResultJson, formatCheckMarkdown, formatCheckText } from '../report/check/format.js';
 import {
   applyRuleFlags,
   CHECK_RULES,
@@ -13,8 +15,7 @@ import {
   RULE_DESCRIPTIONS,
   type RuleFlags,
   readRulesFile,
-} from '../check/rules.js';
-import { HardtickError } from '../errors.js';
+} from '../report/check/rules.js';
 import { readRunReport } from '../report/read.js';
 import { renderJunit } from '../report/render/junit.js';
 import { writeReportFile } from '../report/write.js';

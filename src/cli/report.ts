@@ -2,8 +2,9 @@
  * `hardtick report <run.json> --format md|html|junit|trace [-o FILE] [--frames N]`: renders
  * a run report as evidence. Exit 0, or 2 on bad input.
  */
-import { evaluateCheck } from '../check/evaluate.js';
+
 import { HardtickError } from '../errors.js';
+import { evaluateCheck } from '../report/check/evaluate.js';
 import { readRunReport } from '../report/read.js';
 import { renderHtml } from '../report/render/html.js';
 import { renderJunit } from '../report/render/junit.js';

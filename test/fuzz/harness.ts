@@ -9,8 +9,6 @@
 import { mkdirSync, mkdtempSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, relative } from 'node:path';
-import { evaluateCheck } from '../../src/check/evaluate.js';
-import { applyRuleFlags, DEFAULT_CHECK_RULES } from '../../src/check/rules.js';
 import { MAX_CONFIG_STRING_LENGTH, MAX_NAME_LENGTH, MAX_PLAN_JOBS } from '../../src/config/bounds.js';
 import { MAX_DURATION_NS, NAME_PATTERN } from '../../src/config/index.js';
 import { loadConfig } from '../../src/config/load.js';
@@ -21,6 +19,8 @@ import { planSchedule, validatePlan } from '../../src/plan/index.js';
 import { estimatePwcet } from '../../src/pwcet/estimate.js';
 import { evidenceFromSeries } from '../../src/pwcet/evidence.js';
 import { SamplesParser } from '../../src/pwcet/read-samples.js';
+import { evaluateCheck } from '../../src/report/check/evaluate.js';
+import { applyRuleFlags, DEFAULT_CHECK_RULES } from '../../src/report/check/rules.js';
 import { type LoadedRunReport, readRunReport } from '../../src/report/read.js';
 import { renderHtml } from '../../src/report/render/html.js';
 import { renderJunit } from '../../src/report/render/junit.js';

@@ -10,7 +10,7 @@
  * - the alarms (every kind the report lists), pauses, GC, and the environment fingerprint.
  * Cold path.
  */
-import { evaluateCheck } from '../../check/evaluate.js';
+import { evaluateCheck } from '../check/evaluate.js';
 import type { LoadedRunReport, LoadedTask, LoadedTraceEntry } from '../read.js';
 import {
   alarmEntries,

@@ -5,7 +5,7 @@
  * `<skipped>` for an allowed or not applicable one. The fingerprint goes into
  * `<properties>`, warnings into `<system-err>`. Cold path.
  */
-import type { CheckResult } from '../../check/evaluate.js';
+import type { CheckResult } from '../check/evaluate.js';
 import type { LoadedRunReport } from '../read.js';
 import { fingerprintRows } from './common.js';
 

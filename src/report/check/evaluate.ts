@@ -3,7 +3,7 @@
  * once), each giving one case that passed, failed or was skipped (allowed, no data, no
  * baseline). Pure: the same reports and rules give the same result.
  */
-import type { LoadedRunReport, LoadedTask } from '../report/read.js';
+import type { LoadedRunReport, LoadedTask } from '../read.js';
 import { compareEnvironments, type EnvironmentDifference, environmentWarning } from './environment-diff.js';
 import {
   CHECK_RULES,

@@ -4,7 +4,7 @@
  * governor, isolated CPUs, Node, clock and waiter backends, scheduling policy). A
  * baseline taken elsewhere is still compared, with a warning that says what differed.
  */
-import type { LoadedEnvironment } from '../report/read.js';
+import type { LoadedEnvironment } from '../read.js';
 
 /** One fingerprint field that differs between baseline and run. */
 export interface EnvironmentDifference {

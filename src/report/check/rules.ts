@@ -6,10 +6,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { parseDurationNs } from '../config/duration.js';
-import { configErrorMap, didYouMean, problemsFromIssues, unknownKeysMessage } from '../config/issues.js';
-import { parseJsonText } from '../config/json-text.js';
-import { HardtickError } from '../errors.js';
+import { parseDurationNs } from '../../config/duration.js';
+import { configErrorMap, didYouMean, problemsFromIssues, unknownKeysMessage } from '../../config/issues.js';
+import { parseJsonText } from '../../config/json-text.js';
+import { HardtickError } from '../../errors.js';
 
 /** Every rule `hardtick check` knows, in the order results are listed. */
 export const CHECK_RULES = Object.freeze([

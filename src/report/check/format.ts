@@ -2,8 +2,8 @@
  * `hardtick check` output other than JUnit: plain text (default), Markdown (a CI job
  * summary) and JSON (`hardtick.check/v1`). Cold path.
  */
-import type { LoadedRunReport } from '../report/read.js';
-import { mdCell, mdTable, wcetTable } from '../report/render/md.js';
+import type { LoadedRunReport } from '../read.js';
+import { mdCell, mdTable, wcetTable } from '../render/md.js';
 import type { CheckCase, CheckResult } from './evaluate.js';
 import { CHECK_RULES } from './rules.js';
 
