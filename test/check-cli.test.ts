@@ -153,12 +153,15 @@ describe('hardtick check: formats', () => {
     expect(r.stdout).toContain('| control | 80.0 µs | 1000 | 10.0 µs | 40.0 µs |');
   });
 
-  it('--format junit -o FILE writes the XML and prints the verdict on stderr', () => {
+  it('--format junit -o FILE writes the XML and prints the failing rules and the verdict on stderr', () => {
     const out = join(dir, 'junit.xml');
     const r = hardtick('check', bad, '--format', 'junit', '-o', out);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toContain('hardtick check: FAIL: 1 failed, 6 passed, 4 skipped');
+    expect(r.stderr).toBe(
+      'hardtick check: FAIL control budget: max execution time 90.0 µs exceeds the budget 80.0 µs (112.5 % of it; 2 overrun(s), worst in frame 42)\n' +
+        'hardtick check: FAIL: 1 failed, 6 passed, 4 skipped\n',
+    );
     const xml = readFileSync(out, 'utf8');
     expect(xml.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites')).toBe(true);
     expect(xml).toContain('<testcase classname="hardtick.fixture.control" name="budget" time="0">');

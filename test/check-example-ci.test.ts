@@ -25,8 +25,27 @@ describe('examples/ci', () => {
     expect(baseline.config?.name).toBe('demo-motor-pid');
     expect(baseline.tasks.map((t) => t.name)).toEqual(['sense', 'control', 'log']);
     const rules = readRulesFile(join(EXAMPLE, 'rules.json'));
-    expect(rules.allow).toEqual(['frame-overrun']);
-    expect(rules.tasks.log?.allow).toEqual(['deadline-miss']);
+    expect(rules.allow).toEqual(['budget', 'max-regression', 'frame-overrun']);
+    expect(rules.tasks.log?.allow).toEqual(['p99-regression']);
+  });
+
+  it('the committed baseline passes its own rules (exit 0, nothing failed)', () => {
+    const r = spawnSync(
+      process.execPath,
+      [
+        join(ROOT, 'dist/cli/main.js'),
+        'check',
+        join(EXAMPLE, 'baseline.json'),
+        '--baseline',
+        join(EXAMPLE, 'baseline.json'),
+        '--rules',
+        join(EXAMPLE, 'rules.json'),
+      ],
+      { encoding: 'utf8', timeout: 30_000 },
+    );
+    expect(r.status, `${r.stdout}\n${r.stderr}`).toBe(0);
+    expect(r.stdout).not.toContain('FAIL');
+    expect(r.stdout).toContain('PASS: 0 failed, 14 passed, 2 skipped\n');
   });
 
   it('check.sh: runs the loop briefly, writes JUnit + Markdown (+ job summary), exit code = verdict', () => {
@@ -61,6 +80,9 @@ describe('examples/ci', () => {
     const failures = suite.testcase.filter((c) => c.failure !== undefined).length;
     expect(Number(suite['@failures'])).toBe(failures);
     expect(r.status).toBe(failures > 0 ? 1 : 0);
+    // The console names each failing rule, one line each, before the verdict.
+    const failLines = r.stderr.split('\n').filter((l) => /^hardtick check: FAIL \S+ \S+: /.test(l));
+    expect(failLines, r.stderr).toHaveLength(failures);
     const md = readFileSync(join(out, 'ev/summary.md'), 'utf8');
     expect(md).toMatch(/^## (✅|❌) hardtick check: demo-motor-pid\n/);
     expect(md).toContain('(against a baseline)');

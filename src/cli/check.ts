@@ -124,6 +124,10 @@ export async function checkCommand(argv: string[], io: CliIo): Promise<number> {
   } else io.out(text);
   if (options.output !== null || options.format !== 'text') {
     for (const w of result.warnings) io.err(`hardtick check: warning: ${w}\n`);
+    // The file holds every case; the console names the failing ones, so a CI log says why.
+    for (const c of result.cases) {
+      if (c.status === 'fail') io.err(`hardtick check: FAIL ${c.task ?? '(run)'} ${c.rule}: ${c.message}\n`);
+    }
     const { pass, fail, skip } = result.counts;
     io.err(
       `hardtick check: ${result.passed ? 'PASS' : 'FAIL'}: ${fail} failed, ${pass} passed, ${skip} skipped\n`,
