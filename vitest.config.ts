@@ -1,30 +1,35 @@
 import { defineConfig } from 'vitest/config';
+import { ALL_TESTS, INTEGRATION_TESTS } from './test/projects.js';
 
-// vitest 5's reporter calls Map.groupBy (Node >= 21) when it prints failures; on Node 20
-// it crashes and hides the failure. This config file runs in vitest's main process, so a
-// minimal polyfill here keeps failure reports readable on the Node version we support.
-if (typeof (Map as { groupBy?: unknown }).groupBy !== 'function') {
-  Object.defineProperty(Map, 'groupBy', {
-    configurable: true,
-    writable: true,
-    value: <K, T>(items: Iterable<T>, key: (item: T, index: number) => K): Map<K, T[]> => {
-      const groups = new Map<K, T[]>();
-      let index = 0;
-      for (const item of items) {
-        const k = key(item, index++);
-        const group = groups.get(k);
-        if (group === undefined) groups.set(k, [item]);
-        else group.push(item);
-      }
-      return groups;
-    },
-  });
-}
-
+// Two projects (see test/projects.ts), run one after the other: `unit` on every core (pure
+// CPU work, nothing timed), then `integration` one file at a time, because its runs on the
+// real clock share the machine with their own loop threads and child processes.
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // The default output, then the tests skipped for a missing component, one line each.
+    reporters: ['default', './test/helpers/skip-reporter.ts'],
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: [ALL_TESTS],
+          exclude: [...INTEGRATION_TESTS],
+          maxWorkers: '100%',
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: [...INTEGRATION_TESTS],
+          maxWorkers: 1,
+          sequence: { groupOrder: 1 },
+        },
+      },
+    ],
   },
 });

@@ -1,0 +1,53 @@
+/**
+ * The `unit` project keeps its promise (test/projects.ts): no unit test file starts a child
+ * process or a worker thread, opens a socket, waits on the real clock or runs the built CLI.
+ * A file that needs one of those belongs in INTEGRATION_TESTS.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { INTEGRATION_TESTS } from './projects.js';
+
+const TEST_DIR = fileURLToPath(new URL('.', import.meta.url));
+
+/** What a unit test must not contain, and why. */
+const FORBIDDEN: readonly [RegExp, string][] = [
+  [/node:child_process/, 'starts a child process'],
+  [/node:worker_threads|new Worker\(/, 'starts a worker thread'],
+  [/node:(http|https|net|dgram)'/, 'opens a socket'],
+  [/dist\/cli\/main\.js/, 'runs the built CLI'],
+  [/setTimeout|setInterval|Atomics\.wait/, 'waits on the real clock'],
+  [/SystemClock\(|HybridWaiter\(|NativeWaiter\(|selectClockAndWaiter\(/, 'uses a real clock or waiter'],
+  [/performance\.now\(\)|hrtime/, 'reads the real clock'],
+];
+
+/** `test/x-*.test.ts` → a RegExp over file names (`*` within one name only). */
+function globToRegExp(glob: string): RegExp {
+  const name = glob.replace(/^test\//, '');
+  return new RegExp(`^${name.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*')}$`);
+}
+
+const integration = INTEGRATION_TESTS.map(globToRegExp);
+const unitFiles = readdirSync(TEST_DIR)
+  .filter((f) => f.endsWith('.test.ts'))
+  .filter((f) => !integration.some((re) => re.test(f)))
+  // This file names the patterns it looks for.
+  .filter((f) => f !== 'test-projects.test.ts');
+
+describe('test projects', () => {
+  it('every integration glob matches at least one test file', () => {
+    const files = readdirSync(TEST_DIR).filter((f) => f.endsWith('.test.ts'));
+    const unmatched = INTEGRATION_TESTS.filter((g) => !files.some((f) => globToRegExp(g).test(f)));
+    expect(unmatched).toEqual([]);
+  });
+
+  it('unit test files start no process or thread, open no socket and never touch the real clock', () => {
+    expect(unitFiles.length).toBeGreaterThan(40);
+    const offenders: string[] = [];
+    for (const f of unitFiles) {
+      const text = readFileSync(`${TEST_DIR}${f}`, 'utf8');
+      for (const [re, what] of FORBIDDEN) if (re.test(text)) offenders.push(`${f} ${what} (${re.source})`);
+    }
+    expect(offenders).toEqual([]);
+  });
+});
