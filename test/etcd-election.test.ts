@@ -8,18 +8,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EtcdElection, loadEtcd3 } from '../src/lease/etcd-election.js';
 import { startEtcd, type TestEtcd } from './helpers/etcd.js';
+import { requires } from './helpers/requirements.js';
 
 const S = 1e9;
 let etcd: TestEtcd;
 const opened: EtcdElection[] = [];
-
-beforeAll(async () => {
-  etcd = await startEtcd();
-}, 30_000);
-afterAll(async () => {
-  for (const e of opened) await e.close();
-  await etcd?.dispose();
-});
 
 async function candidate(name: string, key: string): Promise<EtcdElection> {
   const e = await EtcdElection.connect({ endpoints: etcd.endpoint, key, candidate: name, ttlNs: 1 * S });
@@ -29,7 +22,15 @@ async function candidate(name: string, key: string): Promise<EtcdElection> {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-describe('EtcdElection (real etcd)', () => {
+describe('EtcdElection (real etcd)', requires('etcd'), () => {
+  beforeAll(async () => {
+    etcd = await startEtcd();
+  }, 30_000);
+  afterAll(async () => {
+    for (const e of opened) await e.close();
+    await etcd?.dispose();
+  });
+
   it('one leader per key; token = the key create revision; renew keeps it past the TTL', async () => {
     const a = await candidate('a', '/t/one');
     const b = await candidate('b', '/t/one');
@@ -102,9 +103,12 @@ describe('EtcdElection (real etcd)', () => {
     expect(r).toEqual({ alive: true, ttlNs: 1 * S });
     expect(await a.leader()).toMatchObject({ candidate: 'a', token: t!.token });
   }, 30_000);
+});
 
+// Checked before any connection is made: no etcd needed.
+describe('EtcdElection bad input', () => {
   it('bad input says what was expected; a missing etcd3 module is a clear error', async () => {
-    const base = { endpoints: etcd.endpoint, key: '/k', candidate: 'a', ttlNs: 1 * S };
+    const base = { endpoints: '127.0.0.1:2379', key: '/k', candidate: 'a', ttlNs: 1 * S };
     await expect(EtcdElection.connect({ ...base, ttlNs: 1.5 * S })).rejects.toThrow(
       expect.objectContaining({
         code: 'usage',

@@ -20,6 +20,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { auditViolations, FencedSink, FencedSinkServer } from '../src/fencing/index.js';
 import { startEtcd, type TestEtcd } from './helpers/etcd.js';
 import { type Controller, epochMs, startController } from './helpers/hot-standby.js';
+import { requires } from './helpers/requirements.js';
 
 const TTL_MS = 1000;
 /** Takeover bound beyond the TTL: etcd's expiry check (every 500 ms), the standby's campaign
@@ -84,7 +85,7 @@ async function pauseAndTakeOver(primary: Controller, standby: Controller) {
   return { stopAt, contAt, takeoverMs, firstStandby, lost, passive };
 }
 
-describe('hot standby over etcd (real SIGSTOP, real etcd, real sockets)', () => {
+describe('hot standby over etcd (real SIGSTOP, real etcd, real sockets)', requires('etcd'), () => {
   it('primary SIGSTOPped past the TTL: standby takes over; the woken primary is fenced and goes passive', async () => {
     const [primary, standby] = await pair('/e2e/sigstop');
     const r = await pauseAndTakeOver(primary, standby);

@@ -6,10 +6,11 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { requires } from './helpers/requirements.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-describe('examples/hot-standby/demo.mjs', () => {
+describe('examples/hot-standby/demo.mjs', requires('etcd'), () => {
   it('the standby takes over while the primary is stopped; the woken primary goes passive', () => {
     const r = spawnSync(
       process.execPath,

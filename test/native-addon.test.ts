@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import {
   applyThreadRealtime,
   defaultNativePath,
@@ -19,9 +19,9 @@ import {
   nativeStatus,
   selectClockAndWaiter,
 } from '../src/native/index.js';
+import { nodeHeaders, requires } from './helpers/requirements.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const forcedOff = process.env.HARDTICK_NATIVE === '0';
 const savedEnv = process.env.HARDTICK_NATIVE;
 
 afterEach(() => {
@@ -29,24 +29,15 @@ afterEach(() => {
   else process.env.HARDTICK_NATIVE = savedEnv;
 });
 
-describe.skipIf(forcedOff || process.platform !== 'linux')('native addon (built)', () => {
-  beforeAll(() => {
-    if (!existsSync(defaultNativePath())) {
-      const r = spawnSync(process.execPath, [join(ROOT, 'scripts/build-native.mjs')], { encoding: 'utf8' });
-      expect(r.status).toBe(0);
-    }
-  }, 300_000);
-
+describe.runIf(process.platform === 'linux')('native addon (built)', requires('native'), () => {
   it('builds: build/Release/hardtick.node exists and loads', () => {
     expect(existsSync(defaultNativePath())).toBe(true);
     expect(loadNative()).not.toBeNull();
     expect(nativeStatus()).toEqual({ available: true, reason: null, path: defaultNativePath() });
   });
 
-  it('compiles cleanly with -Wall -Wextra -Werror', () => {
-    const headers = resolve(process.execPath, '../../include/node');
-    const cc = spawnSync('cc', ['--version']);
-    if (cc.status !== 0 || !existsSync(join(headers, 'node_api.h'))) return; // no toolchain: nothing to check
+  it('compiles cleanly with -Wall -Wextra -Werror', requires('cc'), () => {
+    const headers = nodeHeaders();
     const r = spawnSync(
       'cc',
       [

@@ -14,6 +14,7 @@ import {
   readCpuDmaLatencyUs,
   realtimeWarning,
 } from '../src/realtime/index.js';
+import { requires } from './helpers/requirements.js';
 
 const NOTHING: RealtimeRequest = {
   priority: null,
@@ -27,7 +28,6 @@ const request = (overrides: Partial<RealtimeRequest>): RealtimeRequest => ({ ...
 const stepOf = (steps: readonly RealtimeStepResult[], name: RealtimeStepResult['step']) =>
   steps.find((s) => s.step === name)!;
 
-const isRoot = process.getuid?.() === 0;
 const linux = process.platform === 'linux';
 const native = loadNative();
 
@@ -108,27 +108,31 @@ describe('applyRealtime: every step reported, nothing thrown', () => {
     expect(setup.warnings).toEqual(lines);
   });
 
-  it.runIf(linux && isRoot)('holds /dev/cpu_dma_latency at 0 until release, then withdraws it', () => {
-    const before = readCpuDmaLatencyUs();
-    expect(before).not.toBeNull();
-    const setup = apply(request({ cpuDmaLatencyUs: 0 }), { thread: 'worker', native: null });
-    try {
-      expect(stepOf(setup.steps, 'cpuDmaLatency')).toMatchObject({
-        status: 'applied',
-        requested: 0,
-        via: '/dev/cpu_dma_latency',
-        scope: 'process',
-      });
-      expect(setup.cpuDmaLatency?.held).toBe(true);
-      // Reading the device gives the effective limit: the minimum of all open requests.
-      expect(readCpuDmaLatencyUs()).toBe(0);
-    } finally {
-      setup.release();
-    }
-    expect(setup.cpuDmaLatency?.held).toBe(false);
-    expect(readCpuDmaLatencyUs()).toBe(before);
-    setup.release(); // idempotent
-  });
+  it.runIf(linux)(
+    'holds /dev/cpu_dma_latency at 0 until release, then withdraws it',
+    requires('root'),
+    () => {
+      const before = readCpuDmaLatencyUs();
+      expect(before).not.toBeNull();
+      const setup = apply(request({ cpuDmaLatencyUs: 0 }), { thread: 'worker', native: null });
+      try {
+        expect(stepOf(setup.steps, 'cpuDmaLatency')).toMatchObject({
+          status: 'applied',
+          requested: 0,
+          via: '/dev/cpu_dma_latency',
+          scope: 'process',
+        });
+        expect(setup.cpuDmaLatency?.held).toBe(true);
+        // Reading the device gives the effective limit: the minimum of all open requests.
+        expect(readCpuDmaLatencyUs()).toBe(0);
+      } finally {
+        setup.release();
+      }
+      expect(setup.cpuDmaLatency?.held).toBe(false);
+      expect(readCpuDmaLatencyUs()).toBe(before);
+      setup.release(); // idempotent
+    },
+  );
 
   it('never throws on bad device paths: missing is unavailable, unwritable is refused', () => {
     const missing = apply(request({ cpuDmaLatencyUs: 0 }), {
@@ -154,22 +158,26 @@ describe('applyRealtime: every step reported, nothing thrown', () => {
     }
   });
 
-  it.runIf(linux && isRoot)('sets the nice value of the calling thread and restores it on release', () => {
-    const before = os.getPriority(0);
-    const setup = apply(request({ nice: -5 }), { thread: 'main', native: null });
-    try {
-      expect(stepOf(setup.steps, 'nice')).toMatchObject({
-        status: 'applied',
-        requested: -5,
-        via: 'os.setPriority',
-        scope: 'main',
-      });
-      expect(os.getPriority(0)).toBe(-5);
-    } finally {
-      setup.release();
-    }
-    expect(os.getPriority(0)).toBe(before);
-  });
+  it.runIf(linux)(
+    'sets the nice value of the calling thread and restores it on release',
+    requires('root'),
+    () => {
+      const before = os.getPriority(0);
+      const setup = apply(request({ nice: -5 }), { thread: 'main', native: null });
+      try {
+        expect(stepOf(setup.steps, 'nice')).toMatchObject({
+          status: 'applied',
+          requested: -5,
+          via: 'os.setPriority',
+          scope: 'main',
+        });
+        expect(os.getPriority(0)).toBe(-5);
+      } finally {
+        setup.release();
+      }
+      expect(os.getPriority(0)).toBe(before);
+    },
+  );
 
   it('a nice value the OS refuses is reported with its reason', () => {
     const setPriority = () => {
@@ -218,24 +226,29 @@ describe('applyRealtime: every step reported, nothing thrown', () => {
     });
   });
 
-  it.runIf(linux)('affinity without the addon falls back to taskset on this thread, and restores it', () => {
-    const allowed = () =>
-      /^Cpus_allowed_list:\s*(\S+)/m.exec(readFileSync('/proc/thread-self/status', 'utf8'))?.[1];
-    const before = allowed();
-    const setup = apply(request({ cpus: [0] }), { thread: 'main', native: null });
-    try {
-      const step = stepOf(setup.steps, 'affinity');
-      expect(step).toMatchObject({ status: 'applied', via: 'taskset', requested: [0] });
-      expect(step.reason).toMatch(/^via taskset on thread \d+ \(native addon unavailable/);
-      expect(allowed()).toBe('0');
-    } finally {
-      setup.release();
-    }
-    expect(allowed()).toBe(before);
-  });
+  it.runIf(linux)(
+    'affinity without the addon falls back to taskset on this thread, and restores it',
+    requires('taskset'),
+    () => {
+      const allowed = () =>
+        /^Cpus_allowed_list:\s*(\S+)/m.exec(readFileSync('/proc/thread-self/status', 'utf8'))?.[1];
+      const before = allowed();
+      const setup = apply(request({ cpus: [0] }), { thread: 'main', native: null });
+      try {
+        const step = stepOf(setup.steps, 'affinity');
+        expect(step).toMatchObject({ status: 'applied', via: 'taskset', requested: [0] });
+        expect(step.reason).toMatch(/^via taskset on thread \d+ \(native addon unavailable/);
+        expect(allowed()).toBe('0');
+      } finally {
+        setup.release();
+      }
+      expect(allowed()).toBe(before);
+    },
+  );
 
-  it.runIf(native !== null && isRoot)(
+  it(
     'with the addon: SCHED_FIFO and affinity on this thread, reset on release (no spinning meanwhile)',
+    requires('native', 'root'),
     () => {
       const binding = native!;
       const affinityBefore = binding.getThreadAffinity();
@@ -257,7 +270,7 @@ describe('applyRealtime: every step reported, nothing thrown', () => {
     },
   );
 
-  it.runIf(native !== null)('a priority the OS rejects is refused with the errno text', () => {
+  it('a priority the OS rejects is refused with the errno text', requires('native'), () => {
     // A fake binding answering EPERM, as the kernel does for a user without CAP_SYS_NICE.
     const fake = { ...native!, setThreadScheduler: () => 1 };
     const setup = apply(request({ priority: 80 }), { thread: 'main', native: fake });
@@ -305,8 +318,9 @@ describe('applyRealtime: RT-throttling check', () => {
 });
 
 describe('applyRealtimeInThread: the RT worker applies its own thread steps', () => {
-  it.runIf(linux && isRoot)(
+  it.runIf(linux)(
     'nice and timer slack land on the worker thread, not on the main thread',
+    requires('root'),
     async () => {
       const niceBefore = os.getPriority(0);
       const tsx = import.meta.resolve('tsx/esm/api');
@@ -375,7 +389,7 @@ function fixture(text: string): string {
 }
 
 describe('applyRealtime: memory lock', () => {
-  it.runIf(native !== null && isRoot)('mlockall through the addon, munlockall on release', () => {
+  it('mlockall through the addon, munlockall on release', requires('native', 'root'), () => {
     const lockedKb = () => Number(/^VmLck:\s*(\d+)/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1]);
     const setup = apply(request({ lockMemory: true }), { thread: 'worker', native: native! });
     try {

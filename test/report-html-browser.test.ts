@@ -14,6 +14,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixturePwcet, makeReportJson, tempDir, writeJson } from './helpers/check-report-fixture.js';
 import { type HeadlessChromium, launchChromium } from './helpers/chromium.js';
+import { requires } from './helpers/requirements.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const dir = tempDir('hardtick-html-');
@@ -94,14 +95,14 @@ async function openReport(htmlFile: string): Promise<PageFacts> {
   return { ...facts, ...dom };
 }
 
-beforeAll(async () => {
-  browser = await launchChromium();
-}, 60_000);
-afterAll(async () => {
-  await browser?.close();
-});
+describe('HTML report in headless Chromium', requires('chromium'), () => {
+  beforeAll(async () => {
+    browser = await launchChromium();
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+  });
 
-describe('HTML report in headless Chromium', () => {
   it('a real run (demo, --trace): every task rendered, no console error, no network', async () => {
     const reportFile = join(dir, 'demo.json');
     cli(

@@ -1,16 +1,14 @@
 /**
  * Headless Chromium for the HTML report test: the Debian `chromium` package at
- * /usr/bin/chromium (CI installs it, see .ci/run), driven by playwright-core (which never
- * downloads a browser). Flags: headless, no sandbox (CI runs as root), no GPU, and no
+ * /usr/bin/chromium or `HARDTICK_CHROMIUM` (see requirements.ts; CI installs it, see
+ * .ci/run), driven by playwright-core (which never downloads a browser). Flags: headless, no sandbox (CI runs as root), no GPU, and no
  * background network traffic of the browser's own (QUIC, component updates, sync).
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium } from 'playwright-core';
-
-/** Where the Debian package installs the browser. */
-export const CHROMIUM_PATH = process.env.HARDTICK_CHROMIUM ?? '/usr/bin/chromium';
+import { chromiumPath, INSTALL, missing } from './requirements.js';
 
 /** The flags the browser runs with (besides headless, which playwright adds). */
 export const CHROMIUM_ARGS = [
@@ -34,14 +32,11 @@ export interface HeadlessChromium {
  * @throws Error naming the path and the install command when the browser is missing.
  */
 export async function launchChromium(): Promise<HeadlessChromium> {
-  if (!existsSync(CHROMIUM_PATH)) {
-    throw new Error(
-      `headless Chromium not found at ${CHROMIUM_PATH}: install it with 'apt-get install -y --no-install-recommends chromium' (or set HARDTICK_CHROMIUM)`,
-    );
-  }
+  const why = missing('chromium');
+  if (why !== null) throw new Error(`headless Chromium: ${why}; install: ${INSTALL.chromium}`);
   const profile = mkdtempSync(join(tmpdir(), 'hardtick-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM_PATH,
+    executablePath: chromiumPath(),
     headless: true,
     args: CHROMIUM_ARGS,
     viewport: { width: 1200, height: 900 },

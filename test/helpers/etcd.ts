@@ -14,6 +14,7 @@ import { get } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { INSTALL } from './requirements.js';
 
 /** A running (or stopped) test etcd. */
 export interface TestEtcd {
@@ -97,9 +98,14 @@ export async function startEtcd(): Promise<TestEtcd> {
       if (log.length > 200_000) log = log.slice(-100_000);
     });
     let exited = false;
+    let spawnError: Error | null = null;
     proc.once('exit', () => (exited = true));
+    proc.once('error', (e) => (spawnError = e));
     const until = Date.now() + 15_000;
     while (Date.now() < until) {
+      if (spawnError !== null) {
+        throw new Error(`cannot start etcd: ${(spawnError as Error).message}; install: ${INSTALL.etcd}`);
+      }
       if (exited) throw new Error(`etcd exited during start-up:\n${log}`);
       if (await healthy(clientPort)) return;
       await sleep(50);
