@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HardtickError } from '../src/errors.js';
@@ -301,6 +302,26 @@ describe('metrics endpoint over real HTTP', () => {
     expect((error as HardtickError).message).toBe(
       `metrics: cannot listen on 127.0.0.1:${server.port}: port ${server.port} on 127.0.0.1 is already in use`,
     );
+  });
+});
+
+describe('hardtick_info version', () => {
+  const pkgVersion = (
+    JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+  ).version;
+  const env = { configName: 'demo', clock: 'native', waiter: 'native-abs' };
+
+  it('defaults to the package version (from src/), not "unknown"', () => {
+    expect(pkgVersion).toMatch(/^\d+\.\d+\.\d+/);
+    expect(metricsSourceFromSnapshot(SNAPSHOT, GC, env).info.version).toBe(pkgVersion);
+    expect(metricsSourceFromSnapshot(SNAPSHOT, GC, { ...env, version: '9.9.9' }).info.version).toBe('9.9.9');
+  });
+
+  it('the built package (dist/) reads the same version', async () => {
+    const built = (await import(new URL('../dist/metrics/index.js', import.meta.url).href)) as {
+      metricsSourceFromSnapshot: typeof metricsSourceFromSnapshot;
+    };
+    expect(built.metricsSourceFromSnapshot(SNAPSHOT, GC, env).info.version).toBe(pkgVersion);
   });
 });
 

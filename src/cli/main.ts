@@ -4,6 +4,7 @@
  * its exit code; this file only dispatches and prints usage.
  */
 import { HardtickError } from '../errors.js';
+import { packageVersion } from '../version.js';
 import type { CliIo } from './io.js';
 import { processIo } from './io.js';
 
@@ -56,7 +57,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     return name === undefined ? 2 : 0;
   }
   if (name === '--version' || name === '-v') {
-    io.out(`${await readVersion()}\n`);
+    io.out(`${packageVersion()}\n`);
     return 0;
   }
   const load = COMMANDS.get(name);
@@ -73,14 +74,6 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     }
     throw error;
   }
-}
-
-async function readVersion(): Promise<string> {
-  const { readFile } = await import('node:fs/promises');
-  const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as {
-    version: string;
-  };
-  return pkg.version;
 }
 
 const invokedDirectly = process.argv[1] !== undefined && /\/cli\/main\.[jt]s$/.test(import.meta.url);

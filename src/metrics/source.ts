@@ -8,6 +8,7 @@
  */
 import type { GcSummary } from '../report/gc-monitor.js';
 import type { DistributionNs, ExecutiveSnapshot } from '../runtime/snapshot.js';
+import { packageVersion } from '../version.js';
 import type { MetricFamily, MetricSample } from './exposition.js';
 
 /** A duration distribution, ns. */
@@ -91,7 +92,7 @@ export interface MetricsEnvironment {
   readonly waiter: string;
   /** @default 'main' */
   readonly thread?: 'main' | 'worker';
-  /** hardtick version. @default 'unknown' */
+  /** hardtick version. @default this package's version (package.json) */
   readonly version?: string;
   /** Real-time step outcomes. @default none */
   readonly realtime?: ReadonlyArray<{ readonly step: string; readonly status: string }>;
@@ -110,7 +111,7 @@ export function metricsSourceFromSnapshot(
       clock: env.clock,
       waiter: env.waiter,
       thread: env.thread ?? 'main',
-      version: env.version ?? 'unknown',
+      version: env.version ?? packageVersion(),
     },
     running: !snapshot.stopped,
     elapsedNs: snapshot.elapsedNs,

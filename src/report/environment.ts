@@ -7,6 +7,7 @@ import { readFileSync, readlinkSync } from 'node:fs';
 import os from 'node:os';
 import type { DoctorReport } from '../doctor/types.js';
 import { readCpuDmaLatencyUs } from '../realtime/dma-latency.js';
+import { packageVersion } from '../version.js';
 
 /** The machine and process a run happened on (`environment` in `hardtick.run/v1`). */
 export interface RunEnvironment {
@@ -378,18 +379,7 @@ export function readProc(path: string): string | null {
   }
 }
 
-let version: string | undefined;
-
 /** hardtick's version from package.json (works from `src/` and `dist/`), or `unknown`. */
 export function readVersion(): string {
-  if (version !== undefined) return version;
-  try {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
-      version?: unknown;
-    };
-    version = typeof pkg.version === 'string' ? pkg.version : 'unknown';
-  } catch {
-    version = 'unknown';
-  }
-  return version;
+  return packageVersion();
 }
