@@ -60,6 +60,27 @@ describe('hardtick pwcet <samples file>', () => {
     expect(r.stdout).toContain('stationarity: Mann–Kendall');
   });
 
+  it('the empirical column shows every p the sample reaches (p ≥ 1/n), "-" beyond it', async () => {
+    // 2000 samples: 1e-3 has 2 values beyond it (the third largest value is the quantile);
+    // 1e-4 would need 10 000 samples to reach.
+    const values = Array.from(drawSamples(exponentialDistribution(50_000, 10_000), 2000, 3), (v) =>
+      Math.round(v),
+    );
+    const file = write('2000.txt', `${values.join('\n')}\n`);
+    const thirdLargest = [...values].sort((a, b) => b - a)[2]!;
+    const json = JSON.parse((await pwcet(file, '--json')).stdout);
+    expect(json.empiricalNs).toEqual({ '1e-3': thirdLargest });
+    const table = (await pwcet(file)).stdout;
+    const row = (p: string) =>
+      table
+        .split('\n')
+        .find((l) => l.startsWith(`${p} `))!
+        .trim()
+        .split(/\s+/);
+    expect(row('1e-3')[2]).toBe((thirdLargest / 1000).toFixed(1));
+    expect(row('1e-4')[2]).toBe('-');
+  });
+
   it('--budget: exit 0 when the pWCET at --p fits, 1 when it exceeds', async () => {
     const fits = await pwcet(samplesFile, '--budget', '1ms', '--json');
     expect(fits.code).toBe(0);

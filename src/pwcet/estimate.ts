@@ -213,7 +213,7 @@ export interface PwcetResult {
   readonly upperEndpointNs: number | null;
   /** Largest value observed, ns. */
   readonly maxObservedNs: number;
-  /** Empirical quantiles where at least 10 values lie beyond them, ns (for comparison). */
+  /** Empirical quantiles where the sample reaches them (p ≥ 1/n: a value lies beyond), ns (for comparison). */
   readonly empiricalNs: Partial<PwcetNs>;
   /** Why this model was chosen. */
   readonly choice: string;
@@ -263,13 +263,16 @@ export function estimatePwcet(evidence: PwcetEvidence, options: PwcetOptions = {
   }
   const maxObservedNs = evidence.tailDesc.length > 0 ? evidence.tailDesc[0]! : Math.max(...Array.from(bm));
 
+  // The empirical (1 − p)-quantile: the value with ⌊p·n⌋ values above it. The sample
+  // supports it when p ≥ 1/n (at least one value beyond it); below 1/n it would be a guess
+  // beyond the largest value, which is what the fitted tail is for.
   const empirical = (p: number): number | null => {
     const beyond = p * n; // values above the quantile
-    if (beyond < 10) return null;
+    if (beyond < 1) return null;
     const r = Math.floor(beyond);
     if (r < evidence.tailDesc.length) return evidence.tailDesc[r]!;
     const res = evidence.reservoir;
-    if (res === null || res.length === 0 || p * res.length < 10) return null;
+    if (res === null || res.length === 0 || p * res.length < 1) return null;
     return res[Math.min(res.length - 1, Math.floor((1 - p) * res.length))]!;
   };
 
