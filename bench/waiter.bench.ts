@@ -17,7 +17,7 @@
  *   (and re-arms again if it fired early);
  * - `setInterval 1ms`: one `setInterval(fn, 1)`; a tick before the next release does
  *   nothing, a tick after it handles that release.
- * The machine is noisy (TIMING_FACTS.md: identical runs differ 10× at p99 over minutes), so
+ * The machine is noisy (identical runs differ 10× at p99 over minutes), so
  * variants are interleaved: rounds of one `--segment` per variant, the order rotated each
  * round, and `--duration` is each variant's total. Default: 5 rounds × 5 × 2 s ≈ 52 s.
  * CPU is `process.cpuUsage()` (user + system, whole process) over each segment's wall
@@ -28,7 +28,7 @@
  * the spin's reads, plus the loop's wake read).
  * The timer slack of the main thread is lowered to 1 ns first for every variant alike.
  * `--cpu-dma-latency` also holds /dev/cpu_dma_latency at 0 for the run (root; system-wide:
- * idle CPUs poll instead of halting, so wake-ups skip the hypervisor; TIMING_FACTS.md).
+ * idle CPUs poll instead of halting, so wake-ups skip the hypervisor).
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { release as kernelRelease } from 'node:os';

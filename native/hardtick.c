@@ -1,7 +1,7 @@
 /*
  * hardtick native accelerator: a small N-API addon (C, Linux).
  *
- * What it gives the JS side, and why each exists (shared/TIMING_FACTS.md):
+ * What it gives the JS side, and why each exists (measured on Node 20):
  * - a CLOCK_MONOTONIC read written into a Float64Array (every built-in clock in Node 20
  *   allocates 16-40 B per call; this allocates nothing: the callbacks return undefined
  *   and write the double into memory the caller owns);

@@ -47,7 +47,7 @@ async function run(...argv: string[]): Promise<{ code: number; stdout: string; s
   return { code, stdout: io.stdout, stderr: io.stderr };
 }
 
-/** Checks every field DESIGN.md lists for `hardtick.run/v1`. */
+/** Checks every contract field of `hardtick.run/v1`. */
 function expectContractFields(report: RunReport, taskNames: readonly string[]): void {
   expect(report.schema).toBe('hardtick.run/v1');
   for (const key of ['node', 'platform', 'arch', 'kernel', 'clock', 'waiter', 'schedulingPolicy'] as const) {

@@ -61,7 +61,7 @@ function readReport(file: string): ThreadReport {
   return JSON.parse(readFileSync(file, 'utf8')) as ThreadReport;
 }
 
-/** Every field DESIGN.md lists for `hardtick.run/v1`. */
+/** Every contract field of `hardtick.run/v1`. */
 function expectContractFields(report: RunReport, taskNames: readonly string[]): void {
   expect(report.schema).toBe('hardtick.run/v1');
   for (const key of ['node', 'platform', 'arch', 'kernel', 'clock', 'waiter', 'schedulingPolicy'] as const) {

@@ -47,10 +47,10 @@ Options:
 
 Durations: a number with a unit ns, us, ms or s ("250us", "1.5ms"); a bare number is ms.
 For lower figures run it under SCHED_FIFO (chrt -f 80 hardtick jitter) and hold
-/dev/cpu_dma_latency at 0 (see TIMING_FACTS.md). Exit codes: 0 measured, 2 bad options.
+/dev/cpu_dma_latency at 0 (realtime.cpuDmaLatency). Exit codes: 0 measured, 2 bad options.
 `;
 
-/** The JSON object `jitter --json` prints: the DESIGN.md shape plus compatible extra keys. */
+/** The JSON object `jitter --json` prints: the documented shape plus compatible extra keys. */
 export interface JitterJson {
   /** Release period in ns. */
   periodNs: number;

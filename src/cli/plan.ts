@@ -33,7 +33,7 @@ Options:
 Exit codes: 0 feasible, 1 infeasible (the reasons and suggested fixes are printed), 2 bad input.
 `;
 
-/** The JSON object `plan --json` prints (DESIGN.md contract; `mode` and `modes` are extensions). */
+/** The JSON object `plan --json` prints (the documented contract; `mode` and `modes` are extensions). */
 export interface PlanJson {
   feasible: boolean;
   hyperperiodNs: number;

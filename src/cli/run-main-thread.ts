@@ -15,7 +15,7 @@
  * and is then thrown away; the measured executive starts afterwards with fresh
  * statistics. It makes V8 tier up (and re-optimise) the task functions, the executive,
  * the waiter and the clock before measurement starts — that first optimisation allocates
- * ~1 MB once (TIMING_FACTS.md) and would otherwise show up as the run's worst frames and
+ * once, noticeably, and would otherwise show up as the run's worst frames and
  * GCs. The warm-up runs the real task functions, so their side effects happen: it is
  * as if the loop had started that much earlier. Its alarms are counted and reported as a
  * count, not as run evidence.

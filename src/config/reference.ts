@@ -1,7 +1,7 @@
 /**
  * The config reference (a Markdown table: key, type, default, meaning) generated from the
  * config's JSON Schema, which is itself generated from the zod schema: one source of truth
- * for validation, editor completion and the README. `scripts/gen-config-reference.ts`
+ * for validation, editor completion and the README. `scripts/config-reference.ts`
  * writes it into README.md between {@link REFERENCE_START} and {@link REFERENCE_END};
  * a test fails when the README drifts or when a key has no description.
  */

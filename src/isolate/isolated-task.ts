@@ -11,7 +11,7 @@
  * 1. `C_STATE` is not `STATE_READY` (a worker is starting, or failed): the release is
  *    counted as unavailable and the call returns at once (never blocks the loop);
  * 2. the context fields go to the data cells; `C_REQ` = ++seq, `Atomics.notify` (wakes the
- *    worker, ~15–25 µs here, TIMING_FACTS.md);
+ *    worker, tens of µs);
  * 3. optionally spin `spinIterations` loads of `C_DONE` (default 0), then `Atomics.wait` on `C_DONE` with timeouts that end {@link KILL_SPIN_MARGIN_NS}
  *    before the limit (sliceStart + budget + grace; the clock is read once per wait, never
  *    in the first spin), then a spin on the clock up to the limit;

@@ -7,7 +7,7 @@
  * worker can run at SCHED_FIFO while the main thread (I/O, metrics, logs) stays
  * SCHED_OTHER. `mlockall` is per *process* by nature (it locks the address space).
  *
- * Caution (shared/TIMING_FACTS.md): RT throttling stalls a SCHED_FIFO thread that uses
+ * Caution: RT throttling stalls a SCHED_FIFO thread that uses
  * more than 95 % of a second for ~50 ms. Never spin continuously at FIFO: keep the
  * waiter's spin margin a small fraction of the period.
  */

@@ -4,7 +4,7 @@
  * 4-byte native-endian int32, and keep the file open for the whole run. The request lives
  * as long as the file descriptor: closing it (or the process exiting) withdraws it. With
  * 0, idle CPUs stay in shallow C-states / poll instead of halting, so wake-ups skip the
- * hypervisor's halt exit (TIMING_FACTS.md: the biggest single knob here). The cost: idle
+ * hypervisor's halt exit (on a VM, the biggest single knob for wake-up lateness). The cost: idle
  * CPUs spin from the host's point of view.
  *
  * The device is process-agnostic (the descriptor carries the request), so any thread may

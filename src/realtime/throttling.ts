@@ -4,7 +4,7 @@
  * Linux lets real-time threads use at most `sched_rt_runtime_us` of every
  * `sched_rt_period_us` on a CPU (950 000 of 1 000 000 here: 95 %). A FIFO thread that
  * exceeds it is not preempted gracefully: the whole RT class on that CPU is stalled until
- * the period ends (~50 ms every second for a thread spinning 100 %, TIMING_FACTS.md), and
+ * the period ends (for a thread spinning 100 %: the rest of every period), and
  * every release in that window is late by tens of milliseconds.
  *
  * What a FIFO loop thread consumes per frame, at worst: the waiter's spin (it sleeps until

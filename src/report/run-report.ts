@@ -1,9 +1,9 @@
 /**
- * The run report (`schema: "hardtick.run/v1"`, DESIGN.md): what `hardtick run --report`
+ * The run report (`schema: "hardtick.run/v1"`): what `hardtick run --report`
  * writes and `hardtick check` / `hardtick report` read. Built on the cold side from an
  * {@link ExecutiveSnapshot}; a plain JSON-serialisable object.
  *
- * Compatibility: the fields DESIGN.md lists are the contract; the others are extras that
+ * Compatibility: the fields the README documents are the contract; the others are extras that
  * may grow. Consumers must ignore fields they do not know.
  */
 

@@ -19,7 +19,7 @@
  * One instance belongs to one thread: it blocks the calling thread (allowed on the main
  * thread in Node, unlike in browsers), and `stats` is plain, unsynchronised state.
  *
- * Why hybrid (TIMING_FACTS.md): `Atomics.wait` alone wakes 100–130 µs late at p50 and
+ * Why hybrid (measured on a 2-vCPU VM): `Atomics.wait` alone wakes 100–130 µs late at p50 and
  * ~0.5 ms at p99 here (kernel wake-up, timer slack, vCPU scheduling); a pure spin is exact
  * but burns a whole core. Sleeping to `deadline − margin` and spinning the rest gives
  * sub-µs p50 for ~12–15 % of a core at a 200 µs margin on a 1 ms period. A larger margin

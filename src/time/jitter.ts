@@ -36,7 +36,7 @@ export interface MeasureJitterOptions {
   readonly warmupPeriods?: number;
 }
 
-/** Lateness percentiles in ns, the `latenessNs` object of DESIGN.md's reports. */
+/** Lateness percentiles in ns, the `latenessNs` object of the run and jitter reports. */
 export interface LatenessSummaryNs {
   /** Smallest lateness (exact). */
   readonly min: number;
@@ -50,7 +50,7 @@ export interface LatenessSummaryNs {
   readonly max: number;
 }
 
-/** The `hardtick jitter --json` object: `{ periodNs, count, latenessNs }` (DESIGN.md). */
+/** The `hardtick jitter --json` object: `{ periodNs, count, latenessNs }`. */
 export interface JitterSummary {
   /** Release period in ns. */
   readonly periodNs: number;

@@ -1,7 +1,7 @@
 /**
  * Timer slack: how much later than asked the Linux kernel may fire a thread's timers, so
  * it can batch wake-ups. Non-realtime threads default to 50 µs, which shows up directly
- * as `Atomics.wait` lateness (p50 75 → 27 µs here once lowered; TIMING_FACTS.md).
+ * as `Atomics.wait` lateness (lowering it cuts the median lateness by more than half).
  * SCHED_FIFO/RR threads have no slack, so this matters for SCHED_OTHER runs.
  *
  * Which thread: the value is per *thread*. `/proc/self` names the thread-group leader

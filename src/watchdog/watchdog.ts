@@ -18,7 +18,7 @@
  * per stuck event, never twice for one.
  *
  * Detection latency = grace + the watchdog thread's wake-up latency + one heartbeat read
- * (it sleeps exactly until deadline + grace while a slot runs); test/watchdog-stuck.test.ts
+ * (it sleeps exactly until deadline + grace while a slot runs); test/watchdog-stuck-task.test.ts
  * prints the measured figure.
  *
  * Worker entry: from `dist/` the compiled `watchdog-worker.js` next to this module; from

@@ -14,7 +14,7 @@ import { loadTaskFunctions, type ModuleCache } from '../tasks/load.js';
 export const ALARM_CAPACITY = 4096;
 /**
  * V8 flags set before the loop: the memory reducer starts a 2–10 ms mark-compact soon
- * after a quiet loop yields to the event loop (TIMING_FACTS.md); it has nothing to reclaim
+ * after a quiet loop yields to the event loop (measured on Node 20); it has nothing to reclaim
  * from an allocation-free loop, so it is switched off. V8 keeps one flag table per
  * process (flags are not per isolate), so setting it on either thread covers both; the
  * worker sets it itself anyway, before it creates anything.
