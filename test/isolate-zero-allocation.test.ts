@@ -9,11 +9,9 @@
  * window ("insufficient type feedback" on the rarely taken wait path) and the probe showed
  * 20–40 KB of young growth (~1 B/frame); a `Math.floor` timeout boxed 16 B per long wait.
  */
-import { execFileSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { runProbeWithRetry } from './helpers/alloc-probe.js';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 /** Young growth allowed: the PerformanceObserver's own bookkeeping (~2.3 KB) and noise; 16 B per frame would be 320 KB. */
 const NOISE_BYTES = 16 * 1024;
 
@@ -27,21 +25,16 @@ interface ProbeResult {
   errors: number;
 }
 
-function probe(): ProbeResult {
-  const out = execFileSync(
-    process.execPath,
-    ['--expose-gc', '--no-memory-reducer', '--import', 'tsx', 'test/helpers/isolate-alloc-probe.ts', '20000'],
-    { cwd: root, encoding: 'utf8', timeout: 120_000 },
-  );
-  return JSON.parse(out.trim().split('\n').at(-1)!) as ProbeResult;
-}
-
 describe('isolated task release path allocates nothing after warm-up', () => {
-  it('20 000 frames with a cross-thread release each: no GC, no young-generation growth', () => {
-    let r = probe();
+  it('20 000 frames with a cross-thread release each: no GC, no young-generation growth', async () => {
     // One retry: a recompile a loaded machine delays into the window happens once; a real
     // per-release allocation shows up every time.
-    if (r.gcEvents !== 0 || r.youngDeltaBytes >= NOISE_BYTES) r = probe();
+    const r = await runProbeWithRetry<ProbeResult>(
+      'isolate-alloc-probe.ts',
+      [20_000],
+      (p) => p.gcEvents === 0 && p.youngDeltaBytes < NOISE_BYTES,
+      { timeoutMs: 120_000 },
+    );
     console.log(`isolated release: ${(r.nsPerFrame / 1000).toFixed(1)} µs per frame, ${r.youngDeltaBytes} B`);
     expect(r.frames).toBe(20_000);
     // Every release really went to the worker and came back.

@@ -5,11 +5,9 @@
  * pause noted every iteration (`notePauseAt`, what the executive calls on a `pause` alarm),
  * allocate nothing after warm-up.
  */
-import { execFileSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { runProbeWithRetry } from './helpers/alloc-probe.js';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 /** Young-generation growth allowed: the observer's bookkeeping and the one cold renewal per call. */
 const NOISE_BYTES = 16 * 1024;
 
@@ -21,40 +19,26 @@ interface ProbeResult {
   validFalse: number;
 }
 
-function probe(variant: string): ProbeResult {
-  const out = execFileSync(
-    process.execPath,
-    [
-      '--expose-gc',
-      '--no-memory-reducer',
-      '--import',
-      'tsx',
-      'test/helpers/lease-alloc-probe.ts',
-      variant,
-      '200000',
-    ],
-    { cwd: root, encoding: 'utf8', timeout: 120_000 },
+/** One retry for a recompile landing in the window (see test/helpers/alloc-probe.ts). */
+function cleanProbe(variant: string): Promise<ProbeResult> {
+  return runProbeWithRetry<ProbeResult>(
+    'lease-alloc-probe.ts',
+    [variant, 200_000],
+    (r) => r.gcEvents === 0 && r.heapDeltaBytes < NOISE_BYTES,
   );
-  return JSON.parse(out.trim().split('\n').at(-1)!) as ProbeResult;
-}
-
-/** One retry for a recompile landing in the window (see runtime-zero-allocation.test.ts). */
-function cleanProbe(variant: string): ProbeResult {
-  const r = probe(variant);
-  return r.gcEvents === 0 && r.heapDeltaBytes < NOISE_BYTES ? r : probe(variant);
 }
 
 describe('ctx.lease allocates nothing after warm-up', () => {
-  it('executive: valid(), token(), tokenInto() in every slot, 200k frames: no GC, no heap growth', () => {
-    const r = cleanProbe('executive');
+  it('executive: valid(), token(), tokenInto() in every slot, 200k frames: no GC, no heap growth', async () => {
+    const r = await cleanProbe('executive');
     console.log(`executive + lease: ${r.nsPerIteration.toFixed(0)} ns per frame, ${r.heapDeltaBytes} B`);
     expect(r.validTrue).toBeGreaterThan(200_000);
     expect(r.gcEvents).toBe(0);
     expect(r.heapDeltaBytes).toBeLessThan(NOISE_BYTES);
   });
 
-  it('guard: valid() both ways, token(), tokenInto(), notePauseAt(), 200k iterations: no GC, no heap growth', () => {
-    const r = cleanProbe('guard');
+  it('guard: valid() both ways, token(), tokenInto(), notePauseAt(), 200k iterations: no GC, no heap growth', async () => {
+    const r = await cleanProbe('guard');
     console.log(`guard RT calls: ${r.nsPerIteration.toFixed(0)} ns per iteration, ${r.heapDeltaBytes} B`);
     expect(r.validTrue).toBeGreaterThan(0);
     expect(r.validFalse).toBeGreaterThan(100_000);

@@ -3,17 +3,17 @@
  * tryPush / claim / publish / tryPop / drain / size / lost (Ring and SpscRing, every
  * overflow policy, full and drop paths included) and of tryAcquire / release (Pool,
  * exhaustion and refused releases included) cause no GC and no heap growth. Each subject
- * runs in its own child process (`node --expose-gc --import tsx
- * test/helpers/memory-alloc-probe.ts <subject>`), away from vitest's GC noise; see the probe
- * for warm-up and method.
+ * runs in its own child process (test/helpers/memory-alloc-probe.ts through
+ * test/helpers/alloc-probe.ts), away from vitest's GC noise; see the probe for warm-up and
+ * method.
  *
  * Checked by hand that this fails when an allocation is added: an `[r]` array stored into a
  * field in `Ring.tryPop` gives 27 GC events over the run; the same on one pop in 1024 gives
  * no GC but 57 KB of young-generation growth.
  */
-import { execFileSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { availableParallelism } from 'node:os';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { inParallel, runProbe } from './helpers/alloc-probe.js';
 
 interface ProbeResult {
   subject: string;
@@ -22,7 +22,6 @@ interface ProbeResult {
   heapDeltaBytes: number;
 }
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 const ITERATIONS = 500_000;
 /**
  * Young-generation growth allowed over the run: the PerformanceObserver's own bookkeeping
@@ -31,37 +30,36 @@ const ITERATIONS = 500_000;
  */
 const NOISE_BYTES = 16 * 1024;
 
-function probe(subject: string): ProbeResult {
-  const out = execFileSync(
-    process.execPath,
-    [
-      '--expose-gc',
-      '--no-memory-reducer',
-      '--import',
-      'tsx',
-      'test/helpers/memory-alloc-probe.ts',
-      subject,
-      String(ITERATIONS),
-    ],
-    { cwd: root, encoding: 'utf8', timeout: 60_000 },
-  );
-  return JSON.parse(out.trim().split('\n').at(-1)!) as ProbeResult;
-}
+const SUBJECTS = [
+  'ring:drop-newest',
+  'ring:drop-oldest',
+  'ring:overwrite',
+  'spsc:drop-newest',
+  'spsc:drop-oldest',
+  'spsc:overwrite',
+  'pool',
+];
 
 describe('memory hot paths allocate nothing after warm-up', () => {
-  it.each([
-    'ring:drop-newest',
-    'ring:drop-oldest',
-    'ring:overwrite',
-    'spsc:drop-newest',
-    'spsc:drop-oldest',
-    'spsc:overwrite',
-    'pool',
-  ])('%s: no GC, no heap growth', (subject) => {
-    const r = probe(subject);
-    const seen = JSON.stringify(r);
-    expect(r.iterations, seen).toBe(ITERATIONS);
-    expect(r.gcEvents, seen).toBe(0);
-    expect(r.heapDeltaBytes, seen).toBeLessThan(NOISE_BYTES);
+  // One probe process per subject, as many at a time as there are cores: each measures its
+  // own heap, which the others do not touch.
+  let results: Promise<ProbeResult>[] = [];
+  beforeAll(() => {
+    results = inParallel(
+      SUBJECTS.map((subject) => () => runProbe<ProbeResult>('memory-alloc-probe.ts', [subject, ITERATIONS])),
+      availableParallelism(),
+    );
   });
+
+  it.each(SUBJECTS.map((subject, i) => [subject, i] as const))(
+    '%s: no GC, no heap growth',
+    async (subject, i) => {
+      const r = await results[i]!;
+      const seen = JSON.stringify(r);
+      expect(r.subject, seen).toBe(subject);
+      expect(r.iterations, seen).toBe(ITERATIONS);
+      expect(r.gcEvents, seen).toBe(0);
+      expect(r.heapDeltaBytes, seen).toBeLessThan(NOISE_BYTES);
+    },
+  );
 });

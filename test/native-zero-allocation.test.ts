@@ -5,30 +5,24 @@
  * Runs in a child process (test/helpers/native-alloc-probe.ts) to keep vitest's own
  * allocation out of the figure.
  */
-import { spawnSync } from 'node:child_process';
-import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runProbe } from './helpers/alloc-probe.js';
 import { requires } from './helpers/requirements.js';
 
-const ROOT = resolve(import.meta.dirname, '..');
-
-function probe(env: NodeJS.ProcessEnv): Record<string, unknown> {
-  const r = spawnSync(
-    process.execPath,
-    ['--expose-gc', '--import', 'tsx', 'test/helpers/native-alloc-probe.ts', '1000000', '10000'],
-    { cwd: ROOT, encoding: 'utf8', env },
-  );
-  expect(r.stderr).toBe('');
-  expect(r.status).toBe(0);
-  return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as Record<string, unknown>;
+/** The probe with `env`; it must write nothing to stderr. */
+function probe(env: NodeJS.ProcessEnv): Promise<Record<string, unknown>> {
+  return runProbe<Record<string, unknown>>('native-alloc-probe.ts', [1_000_000, 10_000], {
+    env,
+    quietStderr: true,
+  });
 }
 
 describe('native backend allocation', () => {
   it.runIf(process.platform === 'linux')(
     'allocates nothing per clock read or wait (no GC, heap growth < 16 KB)',
     requires('native'),
-    () => {
-      const out = probe(process.env);
+    async () => {
+      const out = await probe(process.env);
       expect(out.native).toBe(true);
       expect(out.pastDeadline).toBe(10_000);
       expect(out.sleeps).toBe(20);
@@ -37,8 +31,8 @@ describe('native backend allocation', () => {
     },
   );
 
-  it('with HARDTICK_NATIVE=0 the probe reports the fallback instead of failing', () => {
-    const out = probe({ ...process.env, HARDTICK_NATIVE: '0' });
+  it('with HARDTICK_NATIVE=0 the probe reports the fallback instead of failing', async () => {
+    const out = await probe({ ...process.env, HARDTICK_NATIVE: '0' });
     expect(out).toEqual({ native: false, reason: 'disabled by HARDTICK_NATIVE=0' });
   });
 });

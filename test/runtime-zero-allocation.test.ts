@@ -1,6 +1,6 @@
 /**
  * Allocation gate of the executive's loop. The measurement runs in a child process
- * (`node --expose-gc --import tsx test/helpers/runtime-alloc-probe.ts <variant>`) so
+ * (test/helpers/runtime-alloc-probe.ts <variant>, through test/helpers/alloc-probe.ts) so
  * vitest's own workers add no GC noise; see the probe for warm-up and method.
  *
  * Checked by hand that this test fails when an allocation is added to the loop (an
@@ -18,9 +18,8 @@
  * into the measured window happens once (~100–300 KB of code space, seen a few times in
  * full-suite runs). A probe that fails is run once more and the second result is asserted.
  */
-import { execFileSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { runProbeWithRetry } from './helpers/alloc-probe.js';
 
 interface ProbeResult {
   variant: string;
@@ -32,61 +31,44 @@ interface ProbeResult {
   clockBytesPerCall: number;
 }
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-
-function probe(variant: string, frames: number, extraFlags: string[] = []): ProbeResult {
-  const out = execFileSync(
-    process.execPath,
-    [
-      '--expose-gc',
-      '--no-memory-reducer',
-      ...extraFlags,
-      '--import',
-      'tsx',
-      'test/helpers/runtime-alloc-probe.ts',
-      variant,
-      String(frames),
-    ],
-    { cwd: root, encoding: 'utf8', timeout: 60_000 },
-  );
-  return JSON.parse(out.trim().split('\n').at(-1)!) as ProbeResult;
-}
-
 const NOISE_BYTES = 64 * 1024;
 
-/** {@link probe}, run a second time when the first shows GC or heap growth (see the module note). */
-function cleanProbe(variant: string, frames: number, extraFlags: string[] = []): ProbeResult {
-  const first = probe(variant, frames, extraFlags);
-  if (first.gcEvents === 0 && first.heapDeltaBytes < NOISE_BYTES) return first;
-  return probe(variant, frames, extraFlags);
+/** The probe, run a second time when the first shows GC or heap growth (see the module note). */
+function cleanProbe(variant: string, frames: number, nodeArgs: string[] = []): Promise<ProbeResult> {
+  return runProbeWithRetry<ProbeResult>(
+    'runtime-alloc-probe.ts',
+    [variant, frames],
+    (r) => r.gcEvents === 0 && r.heapDeltaBytes < NOISE_BYTES,
+    { nodeArgs },
+  );
 }
 
 describe('executive loop allocates nothing after warm-up', () => {
-  it('ManualClock-like clock (Float64Array), tasks advancing it: 200k frames, no GC, no heap growth', () => {
-    const r = cleanProbe('manual-like', 200_000);
+  it('ManualClock-like clock (Float64Array), tasks advancing it: 200k frames, no GC, no heap growth', async () => {
+    const r = await cleanProbe('manual-like', 200_000);
     expect(r.frames).toBe(200_000);
     expect(r.gcEvents).toBe(0);
     expect(r.heapDeltaBytes).toBeLessThan(NOISE_BYTES);
   });
 
-  it('real-time-ish fake clock/waiter with fractional ns: 200k frames, no GC, no heap growth', () => {
-    const r = cleanProbe('fake-rt', 200_000);
+  it('real-time-ish fake clock/waiter with fractional ns: 200k frames, no GC, no heap growth', async () => {
+    const r = await cleanProbe('fake-rt', 200_000);
     expect(r.frames).toBe(200_000);
     expect(r.gcEvents).toBe(0);
     expect(r.heapDeltaBytes).toBeLessThan(NOISE_BYTES);
   });
 
-  it('fake-rt with a watchdog heartbeat (beginSlot/endSlot/idle every slot): 200k frames, no GC, no heap growth', () => {
-    const r = cleanProbe('fake-rt-heartbeat', 200_000);
+  it('fake-rt with a watchdog heartbeat (beginSlot/endSlot/idle every slot): 200k frames, no GC, no heap growth', async () => {
+    const r = await cleanProbe('fake-rt-heartbeat', 200_000);
     expect(r.frames).toBe(200_000);
     expect(r.gcEvents).toBe(0);
     expect(r.heapDeltaBytes, JSON.stringify(r)).toBeLessThan(NOISE_BYTES);
   });
 
-  it('src/time ManualClock + ManualWaiter, tasks advancing it: 100k frames, no GC, no heap growth', () => {
+  it('src/time ManualClock + ManualWaiter, tasks advancing it: 100k frames, no GC, no heap growth', async () => {
     // Large young generation so the clock's own garbage does not trigger a scavenge and the
     // heap delta counts every byte.
-    const r = cleanProbe('manual', 100_000, ['--min-semi-space-size=64', '--max-semi-space-size=64']);
+    const r = await cleanProbe('manual', 100_000, ['--min-semi-space-size=64', '--max-semi-space-size=64']);
     expect(r.frames).toBe(100_000);
     expect(r.gcEvents).toBe(0);
     expect(r.clockBytesPerCall).toBeLessThan(1); // ManualClock itself: 0 B per advance (noise only)

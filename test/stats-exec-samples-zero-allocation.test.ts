@@ -8,9 +8,8 @@
  * Checked by hand that this fails when an allocation is added: a `[x]` array stored into a
  * field in `record` gives GC events and megabytes of young-generation growth.
  */
-import { execFileSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { runProbeWithRetry } from './helpers/alloc-probe.js';
 
 interface ProbeResult {
   iterations: number;
@@ -20,32 +19,18 @@ interface ProbeResult {
   count: number;
 }
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 /** The PerformanceObserver's own bookkeeping is a few KB; 16 B per record would be 8 MB. */
 const NOISE_BYTES = 16 * 1024;
 
-function probe(): ProbeResult {
-  const out = execFileSync(
-    process.execPath,
-    [
-      '--expose-gc',
-      '--no-memory-reducer',
-      '--import',
-      'tsx',
-      'test/helpers/exec-samples-alloc-probe.ts',
-      '500000',
-    ],
-    { cwd: root, encoding: 'utf8', timeout: 60_000 },
-  );
-  return JSON.parse(out.trim().split('\n').at(-1)!) as ProbeResult;
-}
-
 describe('ExecSamples.record allocates nothing after warm-up', () => {
-  it('500k records with merges, reservoir replacement and tail insertion: no GC, no heap growth', () => {
-    let r = probe();
+  it('500k records with merges, reservoir replacement and tail insertion: no GC, no heap growth', async () => {
     // One retry: a V8 recompile delayed into the window on a loaded machine happens once;
     // a real allocation repeats.
-    if (r.gcEvents !== 0 || r.heapDeltaBytes >= NOISE_BYTES) r = probe();
+    const r = await runProbeWithRetry<ProbeResult>(
+      'exec-samples-alloc-probe.ts',
+      [500_000],
+      (p) => p.gcEvents === 0 && p.heapDeltaBytes < NOISE_BYTES,
+    );
     expect(r.iterations).toBe(500_000);
     expect(r.gcEvents, JSON.stringify(r)).toBe(0);
     expect(r.heapDeltaBytes, JSON.stringify(r)).toBeLessThan(NOISE_BYTES);

@@ -4,33 +4,18 @@
  * (`node --expose-gc --import tsx test/helpers/watchdog-alloc-probe.ts`), away from
  * vitest's GC noise; see the probe for the method.
  */
-import { execFileSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { runProbe } from './helpers/alloc-probe.js';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 /** Young-generation growth allowed: the PerformanceObserver's own bookkeeping (~2.3 KB). */
 const NOISE_BYTES = 16 * 1024;
 
 describe('heartbeat writer allocates nothing after warm-up', () => {
-  it('beginSlot / endSlot / idle: no GC, no heap growth', () => {
-    const out = execFileSync(
-      process.execPath,
-      [
-        '--expose-gc',
-        '--no-memory-reducer',
-        '--import',
-        'tsx',
-        'test/helpers/watchdog-alloc-probe.ts',
-        '500000',
-      ],
-      { cwd: root, encoding: 'utf8', timeout: 60_000 },
+  it('beginSlot / endSlot / idle: no GC, no heap growth', async () => {
+    const r = await runProbe<{ gcEvents: number; heapDeltaBytes: number; nsPerIteration: number }>(
+      'watchdog-alloc-probe.ts',
+      [500_000],
     );
-    const r = JSON.parse(out.trim().split('\n').at(-1)!) as {
-      gcEvents: number;
-      heapDeltaBytes: number;
-      nsPerIteration: number;
-    };
     console.log(
       `heartbeat writer: ${r.nsPerIteration.toFixed(0)} ns per frame (3 slots + idle), ${r.heapDeltaBytes} B`,
     );

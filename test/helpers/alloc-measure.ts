@@ -12,6 +12,7 @@
  */
 import { PerformanceObserver, performance } from 'node:perf_hooks';
 import { getHeapSpaceStatistics } from 'node:v8';
+import { exposedGc } from './probe-child.js';
 
 /** What one measured window showed. */
 export interface AllocationMeasurement {
@@ -24,8 +25,7 @@ export interface AllocationMeasurement {
   readonly nsPerIteration: number;
 }
 
-const gc = (globalThis as { gc?: () => void }).gc;
-if (gc === undefined) throw new Error('run with --expose-gc');
+const gc = exposedGc();
 
 function youngBytes(): number {
   for (const s of getHeapSpaceStatistics()) if (s.space_name === 'new_space') return s.space_used_size;
@@ -39,7 +39,7 @@ export async function measureAllocation(
   run: (n: number) => void,
   iterations: number,
 ): Promise<AllocationMeasurement> {
-  const collect = gc as () => void;
+  const collect = gc;
   for (let i = 0; i < 200; i++) run(10);
   for (let i = 0; i < 20; i++) run(5_000);
   await sleep(100);

@@ -16,6 +16,7 @@
  */
 import { ExecSamples } from '../../src/stats/exec-samples.js';
 import { measureAllocation } from './alloc-measure.js';
+import { printResult } from './probe-child.js';
 
 const iterations = Number(process.argv[2] ?? 500_000);
 
@@ -40,4 +41,4 @@ const run = (n: number): void => {
 };
 
 const m = await measureAllocation(run, iterations);
-console.log(JSON.stringify({ ...m, count: samples.count }));
+printResult({ ...m, count: samples.count });

@@ -15,16 +15,16 @@
 
 import { PerformanceObserver, performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
+import { getHeapSpaceStatistics } from 'node:v8';
 import { closeIsolatedTasks, K_KILLS, K_UNAVAILABLE, startIsolatedTask } from '../../src/isolate/index.js';
 import { Executive } from '../../src/runtime/index.js';
 import type { Clock, Waiter } from '../../src/time/clock.js';
+import { compileEachFunctionAlone, exposedGc, printResult } from './probe-child.js';
 import { makeMode, makeTable, makeTask } from './runtime-fixtures.js';
 
-setFlagsFromString('--no-baseline-batch-compilation');
+compileEachFunctionAlone();
 const frames = Number(process.argv[2] ?? 20_000);
-const gc = (globalThis as { gc?: () => void }).gc;
-if (gc === undefined) throw new Error('run with --expose-gc');
+const gc = exposedGc();
 
 /** Clock over one double: reads never allocate; only the waiter moves it. */
 class BufferClock implements Clock {
@@ -107,4 +107,4 @@ const result = {
   errors: exec.snapshot().tasks[1]?.errors,
 };
 await closeIsolatedTasks();
-process.stdout.write(`${JSON.stringify(result)}\n`);
+printResult(result);

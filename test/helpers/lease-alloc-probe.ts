@@ -17,14 +17,14 @@
  * Method: test/helpers/alloc-measure.ts. Prints one JSON line: { iterations, gcEvents,
  * heapDeltaBytes, nsPerIteration, validTrue, validFalse }.
  */
-import { setFlagsFromString } from 'node:v8';
 import { LeaseGuard } from '../../src/lease/guard.js';
 import { Executive, type TaskContext } from '../../src/runtime/index.js';
 import type { Clock, Waiter } from '../../src/time/clock.js';
 import { measureAllocation } from './alloc-measure.js';
+import { compileEachFunctionAlone, printResult } from './probe-child.js';
 import { F, makeMode, makeTable, makeTask } from './runtime-fixtures.js';
 
-setFlagsFromString('--no-baseline-batch-compilation');
+compileEachFunctionAlone();
 const variant = process.argv[2] ?? 'executive';
 const iterations = Number(process.argv[3] ?? 200_000);
 
@@ -112,4 +112,4 @@ if (variant === 'executive') run = runExecutive;
 else if (variant === 'guard') run = runGuard;
 else throw new Error(`unknown variant ${variant}`);
 const m = await measureAllocation(run, iterations);
-process.stdout.write(`${JSON.stringify({ ...m, validTrue: counts[0], validFalse: counts[1] })}\n`);
+printResult({ ...m, validTrue: counts[0], validFalse: counts[1] });

@@ -25,6 +25,7 @@
  */
 import { type OverflowPolicy, Pool, type RecordRing, Ring, SpscRing } from '../../src/memory/index.js';
 import { measureAllocation } from './alloc-measure.js';
+import { printResult } from './probe-child.js';
 
 const subjectName = process.argv[2] ?? 'ring:drop-newest';
 const iterations = Number(process.argv[3] ?? 500_000);
@@ -94,5 +95,5 @@ const subjects: [string, (n: number) => void][] = [[subjectName, makeSubject(sub
 
 for (const [subject, run] of subjects) {
   const m = await measureAllocation(run, iterations);
-  process.stdout.write(`${JSON.stringify({ subject, ...m })}\n`);
+  printResult({ subject, ...m });
 }

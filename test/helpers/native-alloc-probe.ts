@@ -12,14 +12,14 @@
  */
 import { PerformanceObserver, performance } from 'node:perf_hooks';
 import { loadNative, NATIVE_NOW, NativeClock, NativeWaiter, nativeStatus } from '../../src/native/index.js';
+import { exposedGc, printResult } from './probe-child.js';
 
 const reads = Number(process.argv[2] ?? 1_000_000);
 const waits = Number(process.argv[3] ?? 10_000);
-const gc = (globalThis as { gc?: () => void }).gc;
-if (gc === undefined) throw new Error('run with --expose-gc');
+const gc = exposedGc();
 const binding = loadNative();
 if (binding === null) {
-  process.stdout.write(`${JSON.stringify({ native: false, reason: nativeStatus().reason })}\n`);
+  printResult({ native: false, reason: nativeStatus().reason });
   process.exit(0);
 }
 const clock = new NativeClock(binding);
@@ -87,16 +87,14 @@ const heapAfter = process.memoryUsage().heapUsed;
 
 setTimeout(() => {
   obs.disconnect();
-  process.stdout.write(
-    `${JSON.stringify({
-      native: true,
-      reads,
-      waits,
-      gcEvents: gcStarts.filter((s) => s >= t0 && s <= t1).length,
-      heapDeltaBytes: heapAfter - heapBefore,
-      pastDeadline: waiter.stats.pastDeadline,
-      sleeps: waiter.stats.sleeps,
-      sink: acc[0]! > 0,
-    })}\n`,
-  );
+  printResult({
+    native: true,
+    reads,
+    waits,
+    gcEvents: gcStarts.filter((s) => s >= t0 && s <= t1).length,
+    heapDeltaBytes: heapAfter - heapBefore,
+    pastDeadline: waiter.stats.pastDeadline,
+    sleeps: waiter.stats.sleeps,
+    sink: acc[0]! > 0,
+  });
 }, 50);

@@ -20,24 +20,20 @@
  * PerformanceObserver (only entries that start inside the measured window count).
  */
 import { PerformanceObserver, performance } from 'node:perf_hooks';
-import { setFlagsFromString } from 'node:v8';
 import { Executive, type TaskContext } from '../../src/runtime/index.js';
 import type { Clock, Waiter } from '../../src/time/clock.js';
 import { ManualClock, ManualWaiter } from '../../src/time/clock.js';
 import { Heartbeat } from '../../src/watchdog/heartbeat.js';
+import { compileEachFunctionAlone, exposedGc, printResult } from './probe-child.js';
 import { F, makeMode, makeTable, makeTask } from './runtime-fixtures.js';
 
-// Sparkplug compiles hot functions in batches; whichever call fills the batch budget pays
-// for the whole batch (~25–30 KB of code space plus metadata), and when that call is the
-// measured window's own `performance.now()`/`process.memoryUsage()` the figure shows heap
-// growth that is not the loop's (seen: 40–190 KB). Compiling each function on its own
-// when it gets hot puts that work in the warm-up.
-setFlagsFromString('--no-baseline-batch-compilation');
+// A Sparkplug batch compiled inside the measured window would show as heap growth that is
+// not the loop's: see compileEachFunctionAlone.
+compileEachFunctionAlone();
 
 const variant = process.argv[2] ?? 'manual';
 const frames = Number(process.argv[3] ?? 200_000);
-const gc = (globalThis as { gc?: (o?: unknown) => void }).gc;
-if (gc === undefined) throw new Error('run with --expose-gc');
+const gc = exposedGc();
 
 /** Clock over one double in a Float64Array: reads and writes never allocate. */
 class BufferClock implements Clock {
@@ -188,17 +184,15 @@ setTimeout(() => {
   obs.disconnect();
   const gcEvents = gcStarts.filter((s) => s >= t0 && s <= t1).length;
   const heapDeltaBytes = heapAfter - heapBefore;
-  process.stdout.write(
-    `${JSON.stringify({
-      variant,
-      frames: ran,
-      gcEvents,
-      heapDeltaBytes,
-      bytesPerFrame: heapDeltaBytes / ran,
-      slotsPerFrame,
-      clockBytesPerCall,
-      nsPerFrame: ((t1 - t0) * 1e6) / ran,
-      overruns: exec.snapshot().alarms.overrun,
-    })}\n`,
-  );
+  printResult({
+    variant,
+    frames: ran,
+    gcEvents,
+    heapDeltaBytes,
+    bytesPerFrame: heapDeltaBytes / ran,
+    slotsPerFrame,
+    clockBytesPerCall,
+    nsPerFrame: ((t1 - t0) * 1e6) / ran,
+    overruns: exec.snapshot().alarms.overrun,
+  });
 }, 50);

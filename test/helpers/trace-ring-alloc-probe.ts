@@ -21,6 +21,7 @@ import {
   TR_TASK,
 } from '../../src/worker/protocol.js';
 import { measureAllocation } from './alloc-measure.js';
+import { printResult } from './probe-child.js';
 
 const subject = process.argv[2] ?? 'ring';
 const iterations = Number(process.argv[3] ?? 500_000);
@@ -62,4 +63,4 @@ function collectorWorkload(): (n: number) => void {
 
 const run = subject === 'collector' ? collectorWorkload() : ringWorkload();
 const m = await measureAllocation(run, iterations);
-process.stdout.write(`${JSON.stringify({ subject, ...m })}\n`);
+printResult({ subject, ...m });

@@ -12,6 +12,7 @@
  */
 import { Heartbeat } from '../../src/watchdog/heartbeat.js';
 import { measureAllocation } from './alloc-measure.js';
+import { printResult } from './probe-child.js';
 
 const iterations = Number(process.argv[2] ?? 500_000);
 
@@ -35,4 +36,4 @@ function run(n: number): void {
 }
 
 const m = await measureAllocation(run, iterations);
-process.stdout.write(`${JSON.stringify(m)}\n`);
+printResult(m);

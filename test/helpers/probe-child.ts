@@ -1,0 +1,28 @@
+/**
+ * Child side of the allocation probes (test/helpers/*-alloc-probe.ts): the V8 setting they
+ * share, the `gc()` handle `--expose-gc` gives, and the one JSON line they print for
+ * test/helpers/alloc-probe.ts to read.
+ */
+import { setFlagsFromString } from 'node:v8';
+
+/**
+ * Compiles each function on its own when it gets hot. Sparkplug otherwise compiles hot
+ * functions in batches, and whichever call fills the batch budget pays for the whole
+ * batch; when that call is the measured window's own clock read, the window shows heap
+ * growth that is not the subject's.
+ */
+export function compileEachFunctionAlone(): void {
+  setFlagsFromString('--no-baseline-batch-compilation');
+}
+
+/** The collector handle; throws when the probe was started without `--expose-gc`. */
+export function exposedGc(): (options?: { type?: 'minor' | 'major' }) => void {
+  const gc = (globalThis as { gc?: (options?: { type?: 'minor' | 'major' }) => void }).gc;
+  if (gc === undefined) throw new Error('run with --expose-gc');
+  return gc;
+}
+
+/** Prints the probe's result: one JSON line on stdout, the last thing it writes. */
+export function printResult(result: object): void {
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
