@@ -4,20 +4,13 @@
  * bad report files (not JSON, wrong schema, missing fields) with exit 2 and a message that
  * says what, where and what was expected.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fixtureEnvironment, makeReportJson, tempDir, writeJson } from './helpers/check-report-fixture.js';
+import { hardtickSync } from './helpers/cli.js';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const CLI = join(ROOT, 'dist/cli/main.js');
-
-function hardtick(...args: string[]): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 30_000 });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
+const hardtick = (...args: string[]) => hardtickSync(args, { timeoutMs: 30_000 });
 
 let dir: string;
 let good: string;

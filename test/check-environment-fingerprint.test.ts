@@ -17,6 +17,7 @@ import {
 } from '../src/report/environment.js';
 import { parseRunReport } from '../src/report/read.js';
 import { makeReportJson, tempDir } from './helpers/check-report-fixture.js';
+import { hardtickRun } from './helpers/cli.js';
 
 function fakeSysfs(governors: (string | null)[], curKhz?: number, maxKhz?: number): string {
   const root = tempDir('hardtick-sysfs-');
@@ -116,29 +117,15 @@ describe('environment fingerprint', () => {
   });
 
   it('a real run report carries the fingerprint', async () => {
-    const { spawnSync } = await import('node:child_process');
-    const { readFileSync } = await import('node:fs');
-    const { fileURLToPath } = await import('node:url');
-    const root = fileURLToPath(new URL('..', import.meta.url));
-    const file = join(tempDir(), 'run.json');
-    const r = spawnSync(
-      process.execPath,
-      [
-        'dist/cli/main.js',
-        'run',
-        'test/fixtures/report/spiky.json',
-        '--duration',
-        '100ms',
-        '--warmup',
-        '0',
-        '--quiet',
-        '--report',
-        file,
-      ],
-      { cwd: root, encoding: 'utf8', timeout: 60_000 },
-    );
-    expect(r.status, r.stderr).toBe(0);
-    const env = parseRunReport(JSON.parse(readFileSync(file, 'utf8')), file).environment;
+    const r = await hardtickRun('test/fixtures/report/spiky.json', [
+      '--duration',
+      '100ms',
+      '--warmup',
+      '0',
+      '--quiet',
+    ]);
+    expect(r.code, r.transcript).toBe(0);
+    const env = parseRunReport(r.report, r.reportFile).environment;
     for (const key of [
       'kernel',
       'kernelVersion',

@@ -9,14 +9,13 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { readRulesFile } from '../src/report/check/rules.js';
 import { readRunReport } from '../src/report/read.js';
 import { tempDir, writeJson } from './helpers/check-report-fixture.js';
+import { hardtickSync, ROOT } from './helpers/cli.js';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const EXAMPLE = join(ROOT, 'examples/ci');
 
 describe('examples/ci', () => {
@@ -30,20 +29,16 @@ describe('examples/ci', () => {
   });
 
   it('the committed baseline passes its own rules (exit 0, nothing failed)', () => {
-    const r = spawnSync(
-      process.execPath,
-      [
-        join(ROOT, 'dist/cli/main.js'),
-        'check',
-        join(EXAMPLE, 'baseline.json'),
-        '--baseline',
-        join(EXAMPLE, 'baseline.json'),
-        '--rules',
-        join(EXAMPLE, 'rules.json'),
-      ],
-      { encoding: 'utf8', timeout: 30_000 },
-    );
-    expect(r.status, `${r.stdout}\n${r.stderr}`).toBe(0);
+    const baseline = join(EXAMPLE, 'baseline.json');
+    const r = hardtickSync([
+      'check',
+      baseline,
+      '--baseline',
+      baseline,
+      '--rules',
+      join(EXAMPLE, 'rules.json'),
+    ]);
+    expect(r.code, r.transcript).toBe(0);
     expect(r.stdout).not.toContain('FAIL');
     expect(r.stdout).toContain('PASS: 0 failed, 14 passed, 2 skipped\n');
   });

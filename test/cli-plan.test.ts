@@ -1,17 +1,14 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { captureIo } from '../src/cli/io.js';
 import { main } from '../src/cli/main.js';
+import { scratchDir, writeTaskModule, writeTinyConfig } from './helpers/tiny-config.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'hardtick-cli-plan-'));
-writeFileSync(join(dir, 'tasks.mjs'), 'export function a() {}\n');
+const dir = scratchDir('hardtick-cli-plan-');
+writeTaskModule(dir, 'export function a() {}');
 
-function writeConfig(name: string, body: unknown): string {
-  const file = join(dir, name);
-  writeFileSync(file, JSON.stringify(body, null, 2));
-  return file;
+function writeConfig(name: string, body: Record<string, unknown>): string {
+  return writeTinyConfig({ dir, file: name, config: body }).configFile;
 }
 
 const textbook = writeConfig('textbook.json', {

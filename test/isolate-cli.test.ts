@@ -3,46 +3,37 @@
  * an isolated runaway task: the loop survives, the report counts `killed`, and
  * `alarms.fatal: ["killed"]` makes the run exit 1 naming it. Both thread modes.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
-import type { RunReport } from '../src/report/run-report.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { hardtickRun, type RunResult } from './helpers/cli.js';
+import { expectRunReportShape } from './helpers/report-shape.js';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const dir = mkdtempSync(join(tmpdir(), 'hardtick-isolate-cli-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function runCli(config: string, report: string, ...extra: string[]) {
-  const r = spawnSync(
-    process.execPath,
-    [
-      'dist/cli/main.js',
-      'run',
-      config,
-      '--duration',
-      '2s',
-      '--warmup',
-      '300ms',
-      '--quiet',
-      '--report',
-      report,
-      ...extra,
-    ],
-    { cwd: ROOT, encoding: 'utf8', timeout: 150_000 },
-  );
+/** `hardtick run <config> --duration 2s --warmup 300ms --quiet [extra]`; it must write its report. */
+async function runCli(config: string, ...extra: string[]): Promise<RunResult> {
+  const r = await hardtickRun(config, ['--duration', '2s', '--warmup', '300ms', '--quiet', ...extra], {
+    timeoutMs: 150_000,
+  });
   // A run that ended before writing its report says why in its output.
-  expect(existsSync(report), `exit ${r.status}\n${r.stdout}\n${r.stderr}`).toBe(true);
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  expect(r.report, r.transcript).not.toBeNull();
+  expectRunReportShape(r.report!);
+  return r;
 }
 
 describe('hardtick run with an isolated runaway task', () => {
-  it('examples/isolation: planner killed and respawned, the loop keeps running, killed in the report', () => {
-    const file = join(dir, 'example.json');
-    const r = runCli('examples/isolation/isolation.json', file);
-    const report = JSON.parse(readFileSync(file, 'utf8')) as RunReport;
+  // The three runs are separate processes that mostly sleep (10 ms frames): started together,
+  // they take the time of the longest; each test asserts its own.
+  let example: Promise<RunResult>;
+  const fatal: Record<string, Promise<RunResult>> = {};
+  beforeAll(() => {
+    example = runCli('examples/isolation/isolation.json');
+    for (const thread of ['worker', 'main']) {
+      fatal[thread] = runCli('test/fixtures/isolate/fatal-killed.json', '--thread', thread);
+    }
+    for (const p of [example, ...Object.values(fatal)]) p.catch(() => {});
+  });
+
+  it('examples/isolation: planner killed and respawned, the loop keeps running, killed in the report', async () => {
+    const r = await example;
+    const report = r.report!;
     // Fatal there: deadline-miss and task-error only; a busy machine may still miss a deadline.
     expect([0, 1], r.stderr).toContain(r.code);
     expect(report.fatal.occurred.every((k) => k === 'deadline-miss')).toBe(true);
@@ -62,10 +53,9 @@ describe('hardtick run with an isolated runaway task', () => {
   }, 180_000);
 
   for (const thread of ['worker', 'main'] as const) {
-    it(`alarms.fatal ["killed"] (--thread ${thread}): exit 1, fatal.occurred = ["killed"]`, () => {
-      const file = join(dir, `fatal-${thread}.json`);
-      const r = runCli('test/fixtures/isolate/fatal-killed.json', file, '--thread', thread);
-      const report = JSON.parse(readFileSync(file, 'utf8')) as RunReport;
+    it(`alarms.fatal ["killed"] (--thread ${thread}): exit 1, fatal.occurred = ["killed"]`, async () => {
+      const r = await fatal[thread]!;
+      const report = r.report!;
       expect(r.code, r.stderr).toBe(1);
       expect(report.fatal).toEqual({ kinds: ['killed'], occurred: ['killed'] });
       expect(report.alarms.killed).toBeGreaterThanOrEqual(1);

@@ -7,26 +7,21 @@
  * points, or the "no pWCET" note), plus the lateness chart, the worst-frames timeline and
  * every alarm kind of the report.
  */
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixturePwcet, makeReportJson, tempDir, writeJson } from './helpers/check-report-fixture.js';
 import { type HeadlessChromium, launchChromium } from './helpers/chromium.js';
+import { hardtickSync } from './helpers/cli.js';
 import { requires } from './helpers/requirements.js';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const dir = tempDir('hardtick-html-');
 let browser: HeadlessChromium;
 
 function cli(...args: string[]): void {
-  const r = spawnSync(process.execPath, ['dist/cli/main.js', ...args], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
-  expect(r.status, `${args.join(' ')}\n${r.stderr}`).toBe(0);
+  const r = hardtickSync(args);
+  expect(r.code, r.transcript).toBe(0);
 }
 
 interface PageFacts {

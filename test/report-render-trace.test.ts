@@ -5,10 +5,7 @@
  * the last N frames and every overrun. Unit tests on exact records, an allocation gate on
  * the push paths, and real runs (worker and main thread) with an early overrun.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { TraceCollector, traceEntries, traceOverrunEntries } from '../src/cli/run-shared.js';
 import { SpscRing } from '../src/memory/spsc-ring.js';
@@ -24,9 +21,9 @@ import {
   TraceRing,
 } from '../src/runtime/trace-ring.js';
 import { TR_END, TR_FLAGS, TR_FRAME, TR_MODE, TR_SIZE, TR_START, TR_TASK } from '../src/worker/protocol.js';
-import { makeReport, tempDir } from './helpers/check-report-fixture.js';
-
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
+import { runProbe } from './helpers/alloc-probe.js';
+import { makeReport } from './helpers/check-report-fixture.js';
+import { hardtickRun, hardtickSync } from './helpers/cli.js';
 
 function rec(frame: number, flags: number): Float64Array {
   const r = new Float64Array(TRACE_RECORD);
@@ -98,23 +95,13 @@ describe('TraceRing keeps overruns beyond its window', () => {
   });
 
   for (const subject of ['ring', 'collector']) {
-    it(`allocation gate: ${subject} push path with flagged records, 500k records, 0 GC, young growth < 16 KiB`, () => {
-      const out = execFileSync(
-        process.execPath,
-        [
-          '--expose-gc',
-          '--no-memory-reducer',
-          '--import',
-          'tsx',
-          'test/helpers/trace-ring-alloc-probe.ts',
-          subject,
-          '500000',
-        ],
-        { cwd: ROOT, encoding: 'utf8', timeout: 120_000 },
-      );
-      const m = JSON.parse(out.trim().split('\n').at(-1)!) as { gcEvents: number; heapDeltaBytes: number };
-      expect(m.gcEvents, out).toBe(0);
-      expect(m.heapDeltaBytes, out).toBeLessThan(16 * 1024);
+    it(`allocation gate: ${subject} push path with flagged records, 500k records, 0 GC, young growth < 16 KiB`, async () => {
+      const m = await runProbe<{ gcEvents: number; heapDeltaBytes: number }>('trace-ring-alloc-probe.ts', [
+        subject,
+        500_000,
+      ]);
+      expect(m.gcEvents, JSON.stringify(m)).toBe(0);
+      expect(m.heapDeltaBytes, JSON.stringify(m)).toBeLessThan(16 * 1024);
     });
   }
 });
@@ -172,30 +159,20 @@ describe('Chrome trace export', () => {
 
 describe('real runs: an early overrun survives in traceOverruns and reaches the trace export', () => {
   for (const thread of ['worker', 'main'] as const) {
-    it(`${thread} thread, --trace 10`, () => {
-      const dir = tempDir('hardtick-trace-run-');
-      const reportFile = join(dir, 'run.json');
-      const run = spawnSync(
-        process.execPath,
-        [
-          'dist/cli/main.js',
-          'run',
-          'test/fixtures/report/spiky.json',
-          '--duration',
-          '500ms',
-          '--warmup',
-          '0',
-          '--thread',
-          thread,
-          '--trace',
-          '10',
-          '--quiet',
-          '--report',
-          reportFile,
-        ],
-        { cwd: ROOT, encoding: 'utf8', timeout: 60_000 },
-      );
-      expect(run.status, run.stderr).toBe(0);
+    it(`${thread} thread, --trace 10`, async () => {
+      const run = await hardtickRun('test/fixtures/report/spiky.json', [
+        '--duration',
+        '500ms',
+        '--warmup',
+        '0',
+        '--thread',
+        thread,
+        '--trace',
+        '10',
+        '--quiet',
+      ]);
+      expect(run.code, run.transcript).toBe(0);
+      const reportFile = run.reportFile;
       const report = parseRunReport(JSON.parse(readFileSync(reportFile, 'utf8')), reportFile);
       expect(report.trace).toHaveLength(10);
       const early = report.traceOverruns ?? [];
@@ -209,15 +186,8 @@ describe('real runs: an early overrun survives in traceOverruns and reaches the 
         expect(e.flags & 9).not.toBe(0);
         expect(e.startNs).toBeLessThan(windowStart);
       }
-      const out = spawnSync(
-        process.execPath,
-        ['dist/cli/main.js', 'report', reportFile, '--format', 'trace', '--frames', '2'],
-        {
-          cwd: ROOT,
-          encoding: 'utf8',
-        },
-      );
-      expect(out.status, out.stderr).toBe(0);
+      const out = hardtickSync(['report', reportFile, '--format', 'trace', '--frames', '2']);
+      expect(out.code, out.transcript).toBe(0);
       const doc = JSON.parse(out.stdout) as {
         traceEvents: { cat?: string; name: string; args?: { frame?: number } }[];
       };

@@ -8,50 +8,37 @@
  * With the second one never returning (HARDTICK_STUCK_FOREVER=1), the worker-mode run ends
  * as stuck shortly after its duration, listing both events.
  */
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
-import type { RunReport } from '../src/report/run-report.js';
+import { describe, expect, it } from 'vitest';
+import { hardtickRun, ROOT } from './helpers/cli.js';
+import { expectRunReportShape } from './helpers/report-shape.js';
+import { scratchDir } from './helpers/tiny-config.js';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CONFIG = join(ROOT, 'test/fixtures/watchdog-keep-running/hardtick.json');
-const dir = mkdtempSync(join(tmpdir(), 'hardtick-wd-keep-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = scratchDir('hardtick-wd-keep-');
 
 const PARAMS = { outputs: [{ pin: 4, safe: 0 }], label: 'valve' };
 
+/** The fixture run with `args`, its fail-safe log and its report (which it must write). */
 async function run(name: string, args: string[], env: Record<string, string> = {}) {
-  const reportFile = join(dir, `report-${name}.json`);
   const log = join(dir, `failsafe-${name}.log`);
   const started = Date.now();
-  const child = spawn(
-    process.execPath,
-    ['dist/cli/main.js', 'run', CONFIG, '--warmup', '0', '--report', reportFile, '--quiet', ...args],
-    {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, ...env, HARDTICK_FAILSAFE_LOG: log },
-    },
-  );
-  let stderr = '';
-  child.stderr.on('data', (d: Buffer) => {
-    stderr += d.toString();
+  const r = await hardtickRun(CONFIG, ['--warmup', '0', '--quiet', ...args], {
+    env: { ...env, HARDTICK_FAILSAFE_LOG: log },
+    timeoutMs: 40_000,
+    reportFile: join(dir, `report-${name}.json`),
   });
-  child.stdout.resume();
-  const timer = setTimeout(() => child.kill('SIGKILL'), 40_000);
-  const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
-  clearTimeout(timer);
+  const wallMs = Date.now() - started;
   const failSafeRuns = existsSync(log)
     ? readFileSync(log, 'utf8')
         .trim()
         .split('\n')
         .map((l) => JSON.parse(l) as { ordinal: number; task: string; params: unknown })
     : [];
-  const report = existsSync(reportFile) ? (JSON.parse(readFileSync(reportFile, 'utf8')) as RunReport) : null;
-  return { code, stderr, failSafeRuns, report, wallMs: Date.now() - started };
+  expect(r.report, r.transcript).not.toBeNull();
+  expectRunReportShape(r.report!, ['control', 'log']);
+  return { ...r, failSafeRuns, wallMs };
 }
 
 describe('watchdog onStuck "keep-running": a loop that gets stuck twice and comes back', () => {
