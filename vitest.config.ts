@@ -1,9 +1,9 @@
 import { defineConfig } from 'vitest/config';
-import { ALL_TESTS, INTEGRATION_TESTS } from './test/projects.js';
+import { ALL_TESTS, INTEGRATION_TESTS, TIMING_TESTS } from './test/projects.js';
 
-// Two projects (see test/projects.ts), run one after the other: `unit` on every core (pure
-// CPU work, nothing timed), then `integration` one file at a time, because its runs on the
-// real clock share the machine with their own loop threads and child processes.
+// Three projects (see test/projects.ts), run one after the other: `unit` on every core (pure
+// CPU work, nothing timed), `integration` two files at a time (their assertions hold on a
+// shared machine), then `timing` one file at a time (bounds that need the CPU).
 export default defineConfig({
   test: {
     testTimeout: 60_000,
@@ -16,7 +16,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: [ALL_TESTS],
-          exclude: [...INTEGRATION_TESTS],
+          exclude: [...INTEGRATION_TESTS, ...TIMING_TESTS],
           maxWorkers: '100%',
           sequence: { groupOrder: 0 },
         },
@@ -26,8 +26,17 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: [...INTEGRATION_TESTS],
-          maxWorkers: 1,
+          maxWorkers: 2,
           sequence: { groupOrder: 1 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'timing',
+          include: [...TIMING_TESTS],
+          maxWorkers: 1,
+          sequence: { groupOrder: 2 },
         },
       },
     ],

@@ -1,58 +1,89 @@
 /**
- * The two vitest projects. `unit`: in-process and deterministic (ManualClock, fixtures,
- * pure functions): no child process, no worker thread, no real clock, no socket, no
- * browser. `integration`: everything that needs one of those. A new test file is a unit
- * test unless listed here; test/test-projects.test.ts checks that unit files keep to that.
+ * The vitest projects, run in this order. `unit`: in-process and deterministic
+ * (ManualClock, fixtures, pure functions): no child process, no worker thread, no real
+ * clock, no socket, no browser; on every core. `integration`: child processes, workers,
+ * sockets, etcd, a browser, real runs whose assertions hold on a shared machine; two files
+ * at a time. `timing`: real-clock tests whose bounds need the CPU to themselves (lateness,
+ * detection latency, frames run, pause attribution, a CPU-heavy stress); one at a time.
+ * A new file is a unit test unless listed; test/test-projects.test.ts checks that unit
+ * files keep to that.
  */
 
 /** Test files of the `integration` project (globs relative to the repository root). */
 export const INTEGRATION_TESTS: readonly string[] = [
-  // Allocation gates: child-process probes.
-  'test/*-zero-allocation.test.ts',
-  'test/*-loop-allocation.test.ts',
-  'test/time-waiter-allocation.test.ts',
-  // The CLI, real runs and the examples: child processes or the real clock.
+  // Allocation gates of in-process subjects: child-process probes; they measure allocation,
+  // which another process does not change.
+  'test/channels-zero-allocation.test.ts',
+  'test/isolate-zero-allocation.test.ts',
+  'test/lease-zero-allocation.test.ts',
+  'test/memory-zero-allocation.test.ts',
+  'test/runtime-zero-allocation.test.ts',
+  'test/stats-exec-samples-zero-allocation.test.ts',
+  'test/watchdog-zero-allocation.test.ts',
+  // The CLI and real runs asserting exit codes, reports and output, not timing.
   'test/check-cli.test.ts',
   'test/check-environment-fingerprint.test.ts',
   'test/check-example-ci.test.ts',
-  'test/cli-jitter.test.ts',
   'test/cli-run*.test.ts',
-  'test/run-*.test.ts',
-  'test/worker-*.test.ts',
   'test/demo-*.test.ts',
-  'test/examples-*.test.ts',
-  'test/restart-planned-example.test.ts',
-  'test/gc-planned-run.test.ts',
+  'test/examples-motor-pid.test.ts',
+  'test/examples-pi-sensor-loop.test.ts',
   'test/isolate-cli.test.ts',
-  'test/pwcet-run-report.test.ts',
   'test/report-render-trace.test.ts',
-  'test/soak-ci.test.ts',
-  'test/watchdog-exit-code.test.ts',
-  'test/watchdog-keep-running-cli.test.ts',
+  'test/restart-planned-example.test.ts',
+  'test/run-metrics.test.ts',
+  'test/worker-run.test.ts',
+  'test/worker-trace.test.ts',
   // Worker threads.
   'test/channels-package-example.test.ts',
   'test/channels-worker-roundtrip.test.ts',
-  'test/isolate-workers.test.ts',
-  'test/memory-spsc-stress.test.ts',
+  'test/memory-ring-model.test.ts',
   'test/native-thread-scope.test.ts',
   'test/realtime-apply.test.ts',
+  // Sockets, etcd, a browser.
+  'test/etcd-election.test.ts',
+  'test/fencing-sink.test.ts',
+  'test/metrics-server.test.ts',
+  'test/report-html-browser.test.ts',
+];
+
+/** Test files of the `timing` project. */
+export const TIMING_TESTS: readonly string[] = [
+  // Real loops that must run most of their frames, and GC governance in real slack.
+  'test/worker-loop-allocation.test.ts',
+  'test/pwcet-run-report.test.ts',
+  'test/gc-zero-allocation.test.ts',
+  'test/gc-planned-run.test.ts',
+  'test/soak-ci.test.ts',
+  'test/run-realtime.test.ts',
+  'test/run-signals-and-status.test.ts',
+  // Pauses, stuck slots, kills and takeovers detected within bounds.
+  'test/run-pause-sigstop.test.ts',
+  'test/run-main-pauses.test.ts',
+  'test/run-main-watchdog.test.ts',
+  'test/run-watchdog-stuck.test.ts',
+  'test/watchdog-exit-code.test.ts',
   'test/watchdog-heartbeat.test.ts',
+  'test/watchdog-keep-running-cli.test.ts',
   'test/watchdog-stuck-task.test.ts',
-  // The real clock, waiters and collector.
-  'test/gc-monitor-classify.test.ts',
-  'test/lease-guard.test.ts',
+  'test/isolate-workers.test.ts',
   'test/lease-keeper.test.ts',
-  'test/memory-ring-model.test.ts',
-  'test/native-addon.test.ts',
+  'test/lease-guard.test.ts',
+  'test/etcd-hot-standby.test.ts',
+  'test/examples-hot-standby-demo.test.ts',
+  // Clocks and waiters on the real clock.
   'test/time-clock.test.ts',
   'test/time-hybrid-waiter.test.ts',
   'test/time-jitter.test.ts',
   'test/time-timer-slack.test.ts',
-  // Sockets, etcd, a browser.
-  'test/etcd-*.test.ts',
-  'test/fencing-sink.test.ts',
-  'test/metrics-server.test.ts',
-  'test/report-html-browser.test.ts',
+  'test/time-waiter-allocation.test.ts',
+  'test/native-addon.test.ts',
+  // Its real short waits must find their deadlines still ahead.
+  'test/native-zero-allocation.test.ts',
+  'test/cli-jitter.test.ts',
+  'test/gc-monitor-classify.test.ts',
+  // Two threads spinning flat out: it would slow whatever ran beside it.
+  'test/memory-spsc-stress.test.ts',
 ];
 
 /** Every test file. */

@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { INTEGRATION_TESTS } from './projects.js';
+import { INTEGRATION_TESTS, TIMING_TESTS } from './projects.js';
 
 const TEST_DIR = fileURLToPath(new URL('.', import.meta.url));
 
@@ -27,7 +27,7 @@ function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${name.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*')}$`);
 }
 
-const integration = INTEGRATION_TESTS.map(globToRegExp);
+const integration = [...INTEGRATION_TESTS, ...TIMING_TESTS].map(globToRegExp);
 const unitFiles = readdirSync(TEST_DIR)
   .filter((f) => f.endsWith('.test.ts'))
   .filter((f) => !integration.some((re) => re.test(f)))
@@ -35,10 +35,16 @@ const unitFiles = readdirSync(TEST_DIR)
   .filter((f) => f !== 'test-projects.test.ts');
 
 describe('test projects', () => {
-  it('every integration glob matches at least one test file', () => {
+  it('every integration and timing glob matches a test file, and no file is in both', () => {
     const files = readdirSync(TEST_DIR).filter((f) => f.endsWith('.test.ts'));
-    const unmatched = INTEGRATION_TESTS.filter((g) => !files.some((f) => globToRegExp(g).test(f)));
-    expect(unmatched).toEqual([]);
+    const all = [...INTEGRATION_TESTS, ...TIMING_TESTS];
+    expect(all.filter((g) => !files.some((f) => globToRegExp(g).test(f)))).toEqual([]);
+    const both = files.filter(
+      (f) =>
+        INTEGRATION_TESTS.some((g) => globToRegExp(g).test(f)) &&
+        TIMING_TESTS.some((g) => globToRegExp(g).test(f)),
+    );
+    expect(both).toEqual([]);
   });
 
   it('unit test files start no process or thread, open no socket and never touch the real clock', () => {
