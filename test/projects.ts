@@ -40,6 +40,18 @@ export const INTEGRATION_TESTS: readonly string[] = [
   'test/memory-ring-model.test.ts',
   'test/native-thread-scope.test.ts',
   'test/realtime-apply.test.ts',
+  // Input hardening: work bounded in real time, the fuzz harness and the hostile corpus
+  // (child processes), the CLI's arguments and trust rules through the built CLI.
+  'test/cli-args.test.ts',
+  'test/config-bounds.test.ts',
+  'test/config-trust.test.ts',
+  'test/fuzz-hostile-inputs.test.ts',
+  'test/hostile-corpus.test.ts',
+  'test/plan-limits.test.ts',
+  'test/report-consistency.test.ts',
+  'test/report-write.test.ts',
+  'test/doctor-cli.test.ts',
+  'test/memory-doc-pattern.test.ts',
   // Sockets, etcd, a browser.
   'test/etcd-election.test.ts',
   'test/fencing-sink.test.ts',

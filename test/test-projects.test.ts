@@ -3,7 +3,8 @@
  * process or a worker thread, opens a socket, waits on the real clock or runs the built CLI.
  * A file that needs one of those belongs in INTEGRATION_TESTS.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { INTEGRATION_TESTS, TIMING_TESTS } from './projects.js';
@@ -51,9 +52,25 @@ describe('test projects', () => {
     expect(unitFiles.length).toBeGreaterThan(40);
     const offenders: string[] = [];
     for (const f of unitFiles) {
-      const text = readFileSync(`${TEST_DIR}${f}`, 'utf8');
-      for (const [re, what] of FORBIDDEN) if (re.test(text)) offenders.push(`${f} ${what} (${re.source})`);
+      // The file and the test helpers it imports, directly or through other helpers.
+      for (const file of withLocalImports(join(TEST_DIR, f))) {
+        const text = readFileSync(file, 'utf8');
+        const where = file === join(TEST_DIR, f) ? f : `${f} (via ${relative(TEST_DIR, file)})`;
+        for (const [re, what] of FORBIDDEN)
+          if (re.test(text)) offenders.push(`${where} ${what} (${re.source})`);
+      }
     }
     expect(offenders).toEqual([]);
   });
 });
+
+/** `file` and every module under test/ it imports, transitively (`./x.js` → `./x.ts`). */
+function withLocalImports(file: string, seen = new Set<string>()): Set<string> {
+  if (seen.has(file)) return seen;
+  seen.add(file);
+  for (const m of readFileSync(file, 'utf8').matchAll(/from '(\.{1,2}\/[^']+)\.js'/g)) {
+    const target = resolve(dirname(file), `${m[1]}.ts`);
+    if (target.startsWith(TEST_DIR) && existsSync(target)) withLocalImports(target, seen);
+  }
+  return seen;
+}

@@ -4,9 +4,12 @@
  * an error (never "the last one wins"), a value that starts with `-` is taken as the
  * value (so `--duration -5s` reaches the duration check), a missing value names the flag.
  */
-import { type ParseArgsOptionsConfig, parseArgs } from 'node:util';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { closestMatch } from '../config/issues.js';
 import { HardtickError } from '../errors.js';
+
+// @types/node 20 (the oldest Node supported) does not export this name; derive it.
+type ParseArgsOptionsConfig = NonNullable<ParseArgsConfig['options']>;
 
 /** One flag: `--name VALUE` (`string`) or `--name` (`boolean`). */
 export interface FlagSpec {
