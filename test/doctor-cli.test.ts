@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DOCTOR_CHECK_IDS, type DoctorCheck, type DoctorReport } from '../src/doctor/index.js';
+import { requires } from './helpers/requirements.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CLI = join(ROOT, 'dist/cli/main.js');
@@ -99,7 +100,7 @@ describe('hardtick doctor --json on this machine', () => {
     expect(r.code).toBe(0);
   });
 
-  it.runIf(isRoot)('as root: SCHED_FIFO and mlockall are granted, and undone', () => {
+  it('as root: SCHED_FIFO and mlockall are granted, and undone', requires('root'), () => {
     expect(find(report, 'rt-priority')).toMatchObject({
       status: 'pass',
       found: 'SCHED_FIFO 80 granted on a trial thread (then restored)',
@@ -143,8 +144,9 @@ describe.runIf(canDropPrivileges)(`hardtick doctor as an unprivileged user (${UN
     });
   });
 
-  it.runIf(existsSync('/dev/cpu_dma_latency') && isRoot)(
+  it.runIf(existsSync('/dev/cpu_dma_latency'))(
     'the root-only /dev/cpu_dma_latency the config holds fails, with the chown that fixes it',
+    requires('root'),
     () => {
       const report = json(doctor([asksEverything, '--json'], true));
       expect(find(report, 'cpu-dma-latency')).toMatchObject({
