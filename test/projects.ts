@@ -1,12 +1,11 @@
 /**
- * The vitest projects, run in this order. `unit`: in-process and deterministic
- * (ManualClock, fixtures, pure functions): no child process, no worker thread, no real
- * clock, no socket, no browser; on every core. `integration`: child processes, workers,
- * sockets, etcd, a browser, real runs whose assertions hold on a shared machine; two files
- * at a time. `timing`: real-clock tests whose bounds need the CPU to themselves (lateness,
- * detection latency, frames run, pause attribution, a CPU-heavy stress); one at a time.
- * A new file is a unit test unless listed; test/test-projects.test.ts checks that unit
- * files keep to that.
+ * The vitest projects. `unit`: in-process and deterministic (ManualClock, fixtures, pure
+ * functions): no child process, no worker thread, no real clock, no socket, no browser.
+ * `integration`: child processes, workers, sockets, etcd, a browser, real runs whose
+ * assertions hold on a shared machine. Both run together, a file per core. `timing`, after
+ * them and one file at a time: real-clock tests whose bounds need the CPU (lateness,
+ * detection latency, frames a loop must run, pause attribution, takeovers). A new file is
+ * a unit test unless listed; test/test-projects.test.ts checks that unit files keep to that.
  */
 
 /** Test files of the `integration` project (globs relative to the repository root). */
@@ -34,7 +33,8 @@ export const INTEGRATION_TESTS: readonly string[] = [
   'test/run-metrics.test.ts',
   'test/worker-run.test.ts',
   'test/worker-trace.test.ts',
-  // Worker threads.
+  // Worker threads (the SPSC stress spins two flat out: its neighbours here tolerate that).
+  'test/memory-spsc-stress.test.ts',
   'test/channels-package-example.test.ts',
   'test/channels-worker-roundtrip.test.ts',
   'test/memory-ring-model.test.ts',
@@ -94,8 +94,6 @@ export const TIMING_TESTS: readonly string[] = [
   'test/native-zero-allocation.test.ts',
   'test/cli-jitter.test.ts',
   'test/gc-monitor-classify.test.ts',
-  // Two threads spinning flat out: it would slow whatever ran beside it.
-  'test/memory-spsc-stress.test.ts',
 ];
 
 /** Every test file. */
