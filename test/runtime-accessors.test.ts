@@ -14,19 +14,38 @@ import {
   DQ_P999,
   DQ_SIZE,
   Executive,
-  TC_DEADLINE_MISSES,
-  TC_DEGRADED,
-  TC_DEGRADED_RUNS,
-  TC_ERRORS,
-  TC_EXEC_MAX_FRAME,
-  TC_EXEC_MAX_NS,
-  TC_OVERRUNS,
-  TC_POLICY_TRIGGERS,
-  TC_RELEASES,
-  TC_RUNS,
-  TC_SIZE,
-  TC_SKIPPED,
+  emptyEvidence,
+  evidenceSize,
+  KIND_OVERRUN,
+  KIND_TASK_ERROR,
+  RC_ELAPSED_NS,
+  RC_FRAME_INDEX,
+  RC_FRAME_NS,
+  RC_FRAME_OVERRUNS,
+  RC_FRAMES_RUN,
+  RC_FRAMES_SKIPPED,
+  RC_KIND_TOTALS,
+  RC_MODE,
+  RC_SIZE,
+  RC_START_NS,
+  RC_STOP_CODE,
+  RC_STOP_TASK,
+  STOP_REQUESTED,
+  snapshotFromEvidence,
+  TS_DEADLINE_MISSES,
+  TS_DEGRADED,
+  TS_DEGRADED_RUNS,
+  TS_ERRORS,
+  TS_EXEC_MAX_FRAME,
+  TS_EXEC_MAX_NS,
+  TS_OVERRUNS,
+  TS_POLICY_TRIGGERS,
+  TS_RELEASES,
+  TS_RUNS,
+  TS_SIZE,
+  TS_SKIPPED,
 } from '../src/runtime/index.js';
+import { EMPTY_DISTRIBUTION } from '../src/stats/distribution.js';
 import {
   CountingClock,
   F,
@@ -63,43 +82,43 @@ function setup(lateNs: number[] = [0], alarmCapacity = 4096) {
 }
 
 describe('Executive allocation-free accessors', () => {
-  it('taskCountersInto copies every counter at TC_SIZE stride, exact', () => {
+  it('taskCountersInto copies every counter at TS_SIZE stride, exact', () => {
     const { exec } = setup();
     expect(exec.taskCount).toBe(2);
     expect(exec.frameNs).toBe(F);
     exec.runFrames(4); // A runs 4× (100, 150, 120, 90 µs), B 2× (200 µs, 250 µs + throw)
-    const out = new Float64Array(1 + 2 * TC_SIZE).fill(-7);
+    const out = new Float64Array(1 + 2 * TS_SIZE).fill(-7);
     exec.taskCountersInto(out, 1);
     expect(out[0]).toBe(-7); // before the offset: untouched
     const a = 1;
-    const b = 1 + TC_SIZE;
+    const b = 1 + TS_SIZE;
     expect([
-      out[a + TC_RELEASES],
-      out[a + TC_RUNS],
-      out[a + TC_OVERRUNS],
-      out[a + TC_DEADLINE_MISSES],
-      out[a + TC_ERRORS],
-      out[a + TC_SKIPPED],
-      out[a + TC_DEGRADED_RUNS],
-      out[a + TC_EXEC_MAX_NS],
-      out[a + TC_EXEC_MAX_FRAME],
-      out[a + TC_POLICY_TRIGGERS],
-      out[a + TC_DEGRADED],
+      out[a + TS_RELEASES],
+      out[a + TS_RUNS],
+      out[a + TS_OVERRUNS],
+      out[a + TS_DEADLINE_MISSES],
+      out[a + TS_ERRORS],
+      out[a + TS_SKIPPED],
+      out[a + TS_DEGRADED_RUNS],
+      out[a + TS_EXEC_MAX_NS],
+      out[a + TS_EXEC_MAX_FRAME],
+      out[a + TS_POLICY_TRIGGERS],
+      out[a + TS_DEGRADED],
     ]).toEqual([4, 4, 2, 0, 0, 0, 0, 150_000, 1, 2, 0]); // the default policy triggers on each overrun
-    expect([out[b + TC_RELEASES], out[b + TC_RUNS], out[b + TC_ERRORS], out[b + TC_EXEC_MAX_NS]]).toEqual([
+    expect([out[b + TS_RELEASES], out[b + TS_RUNS], out[b + TS_ERRORS], out[b + TS_EXEC_MAX_NS]]).toEqual([
       2, 2, 1, 250_000,
     ]);
     // Same figures as the cold snapshot.
     const snap = exec.snapshot();
     for (const [g, t] of snap.tasks.entries()) {
-      const o = 1 + g * TC_SIZE;
-      expect([out[o + TC_RELEASES], out[o + TC_RUNS], out[o + TC_OVERRUNS], out[o + TC_ERRORS]]).toEqual([
+      const o = 1 + g * TS_SIZE;
+      expect([out[o + TS_RELEASES], out[o + TS_RUNS], out[o + TS_OVERRUNS], out[o + TS_ERRORS]]).toEqual([
         t.releases,
         t.runs,
         t.overruns,
         t.errors,
       ]);
-      expect(out[o + TC_POLICY_TRIGGERS]).toBe(t.policyTriggers);
+      expect(out[o + TS_POLICY_TRIGGERS]).toBe(t.policyTriggers);
     }
   });
 
@@ -146,8 +165,75 @@ describe('Executive allocation-free accessors', () => {
     expect([...out]).toEqual([0, 0, 0, 0, 0, 0, 0]);
     expect(() => exec.execQuantilesInto(2, out)).toThrow(/no task 2 \(0\.\.1\)/);
     expect(() => exec.execQuantilesInto(0, out, 1)).toThrow(/needs 7 doubles at offset 1, the array has 7/);
-    expect(() => exec.taskCountersInto(new Float64Array(TC_SIZE))).toThrow(
+    expect(() => exec.taskCountersInto(new Float64Array(TS_SIZE))).toThrow(
       /2 task\(s\) need 22 doubles at offset 0, the array has 11/,
     );
+  });
+});
+
+describe('the evidence block (counters.ts) from the executive to its snapshot', () => {
+  it('runCountersInto: frames, mode, frame size, start, elapsed, stop code, alarm totals (RC_*)', () => {
+    const { exec } = setup([0, 5_000, 20_000, 0, 0, 0]);
+    const before = new Float64Array(RC_SIZE);
+    exec.runCountersInto(before);
+    expect([before[RC_STOP_CODE], before[RC_STOP_TASK], before[RC_FRAMES_RUN]]).toEqual([-1, -1, 0]);
+    expect(before[RC_START_NS]).toBe(T0);
+    exec.runFrames(6);
+    exec.requestStop();
+    exec.runFrames(1);
+    const out = new Float64Array(1 + RC_SIZE).fill(-9);
+    exec.runCountersInto(out, 1);
+    expect(out[0]).toBe(-9);
+    const snap = exec.snapshot();
+    expect([
+      out[1 + RC_FRAMES_RUN],
+      out[1 + RC_FRAME_INDEX],
+      out[1 + RC_FRAME_OVERRUNS],
+      out[1 + RC_FRAMES_SKIPPED],
+      out[1 + RC_MODE],
+      out[1 + RC_FRAME_NS],
+      out[1 + RC_START_NS],
+      out[1 + RC_ELAPSED_NS],
+      out[1 + RC_STOP_CODE],
+      out[1 + RC_STOP_TASK],
+    ]).toEqual([6, 6, 0, 0, 0, F, T0, snap.elapsedNs, STOP_REQUESTED, -1]);
+    expect(out[1 + RC_KIND_TOTALS + KIND_OVERRUN]).toBe(snap.alarms.overrun);
+    expect(out[1 + RC_KIND_TOTALS + KIND_TASK_ERROR]).toBe(1);
+    expect(snap.stopReason).toBe('requested');
+  });
+
+  it('snapshotFromEvidence over a copied block gives the executive snapshot, histogram extras aside', () => {
+    const { exec } = setup([0, 5_000, 20_000, 0]);
+    exec.runFrames(4);
+    const block = new Float64Array(2 + evidenceSize(exec.taskCount));
+    exec.evidenceInto(block, 2);
+    const copy = block.slice(); // what another thread would read
+    const layout = { modes: [{ name: 'main', tasks: exec.snapshot().tasks }] };
+    const fromBlock = snapshotFromEvidence(copy, 2, layout);
+    const direct = exec.snapshot();
+    expect({ ...fromBlock, tasks: [] }).toEqual({ ...direct, tasks: [] });
+    for (const [g, t] of fromBlock.tasks.entries()) {
+      const d = direct.tasks[g]!;
+      const { responseNs, execHistogram, execSamples, ...counters } = d;
+      expect(t).toEqual({ ...counters, responseNs: EMPTY_DISTRIBUTION, execHistogram: [] });
+      expect(execHistogram.length).toBeGreaterThan(0);
+      expect(responseNs.count).toBeGreaterThan(0);
+      expect(execSamples?.count).toBe(d.runs);
+    }
+  });
+
+  it('an empty block reads as not started and not stopped', () => {
+    const snap = snapshotFromEvidence(emptyEvidence(1, F), 0, {
+      modes: [{ name: 'main', tasks: [{ name: 'A', budgetNs: 1, deadlineNs: 2, periodNs: 3 }] }],
+    });
+    expect([snap.stopped, snap.stopReason, snap.startNs, snap.frameNs, snap.mode]).toEqual([
+      false,
+      null,
+      null,
+      F,
+      'main',
+    ]);
+    expect(snap.tasks[0]!.execMaxFrame).toBe(-1);
+    expect(snap.tasks[0]!.execNs).toEqual(EMPTY_DISTRIBUTION);
   });
 });

@@ -39,34 +39,12 @@
  */
 import { HardtickError } from '../errors.js';
 import type { LeaseGuard } from '../lease/guard.js';
+import { distributionInto, distributionOf } from '../stats/distribution.js';
 import { LogHistogram } from '../stats/histogram.js';
 import type { Clock, Waiter } from '../time/clock.js';
 import type { Heartbeat } from '../watchdog/heartbeat.js';
-import {
-  DQ_COUNT,
-  DQ_MAX,
-  DQ_MEAN,
-  DQ_MIN,
-  DQ_P50,
-  DQ_P99,
-  DQ_P999,
-  DQ_SIZE,
-  TC_DEADLINE_MISSES,
-  TC_DEGRADED,
-  TC_DEGRADED_RUNS,
-  TC_ERRORS,
-  TC_EXEC_MAX_FRAME,
-  TC_EXEC_MAX_NS,
-  TC_OVERRUNS,
-  TC_POLICY_TRIGGERS,
-  TC_RELEASES,
-  TC_RUNS,
-  TC_SIZE,
-  TC_SKIPPED,
-} from './accessors.js';
 import { AlarmDrain, type AlarmRecordView } from './alarm-drain.js';
 import {
-  ALARM_KINDS,
   KIND_COUNT,
   KIND_DEADLINE_MISS,
   KIND_FRAME_OVERRUN,
@@ -85,8 +63,31 @@ import {
 } from './alarm-kinds.js';
 import { AlarmRing, STAGE_FRAME, STAGE_SIZE, STAGE_TIME, STAGE_VALUE } from './alarm-ring.js';
 import { MutableTaskContext } from './context.js';
+import {
+  EV_LATENESS,
+  EV_RUN,
+  EV_TASKS,
+  evidenceExecAt,
+  evidenceSize,
+  RC_ALARMS_DROPPED,
+  RC_ELAPSED_NS,
+  RC_FRAME_INDEX,
+  RC_FRAME_NS,
+  RC_FRAME_OVERRUNS,
+  RC_FRAMES_RUN,
+  RC_FRAMES_SKIPPED,
+  RC_KIND_ROOM,
+  RC_KIND_TOTALS,
+  RC_MODE,
+  RC_SIZE,
+  RC_START_NS,
+  RC_STOP_CODE,
+  RC_STOP_TASK,
+  TS_DEGRADED,
+  TS_POLICY_TRIGGERS,
+} from './counters.js';
 import { ACTION_DEGRADE, ACTION_SAFE_STATE, ACTION_SKIP_NEXT, ACTION_STOP, PolicyState } from './policy.js';
-import type { DistributionNs, ExecutiveSnapshot, TaskSnapshot } from './snapshot.js';
+import { type ExecutiveSnapshot, snapshotFromEvidence } from './snapshot.js';
 import {
   TaskStats,
   TS_DEADLINE_MISSES,
@@ -195,7 +196,10 @@ const F_STOP_REQUESTED = 2;
 const F_MODE = 3;
 /** Index of the requested mode, −1 when none. */
 const F_PENDING_MODE = 4;
-const F_SIZE = 5;
+/** Why the loop stopped (`STOP_*`), −1 while running; and the task whose policy stopped it, −1 when none. */
+const F_STOP_CODE = 5;
+const F_STOP_TASK = 6;
+const F_SIZE = 7;
 
 /** Per-mode runtime data, one shape for every mode (monomorphic loads). */
 interface ModeRt {
@@ -238,38 +242,16 @@ function usage(message: string): HardtickError {
   return new HardtickError('usage', message);
 }
 
-/** Fills `out[offset + DQ_*]` from `h` (allocation-free once optimised). */
-function distributionInto(h: LogHistogram, out: Float64Array, offset: number): void {
-  if (offset < 0 || offset + DQ_SIZE > out.length) {
-    throw new RangeError(
-      `Executive: distribution needs ${DQ_SIZE} doubles at offset ${offset}, the array has ${out.length}`,
-    );
-  }
-  out[offset + DQ_COUNT] = h.count;
-  out[offset + DQ_MIN] = h.minNs;
-  out[offset + DQ_MEAN] = h.meanNs;
-  out[offset + DQ_P50] = h.valueAtQuantile(0.5);
-  out[offset + DQ_P99] = h.valueAtQuantile(0.99);
-  out[offset + DQ_P999] = h.valueAtQuantile(0.999);
-  out[offset + DQ_MAX] = h.maxNs;
-}
-
 function countersTooShort(length: number, offset: number, tasks: number): RangeError {
   return new RangeError(
-    `Executive.taskCountersInto: ${tasks} task(s) need ${tasks * TC_SIZE} doubles at offset ${offset}, the array has ${length}`,
+    `Executive.taskCountersInto: ${tasks} task(s) need ${tasks * TS_SIZE} doubles at offset ${offset}, the array has ${length}`,
   );
 }
 
-function distribution(h: LogHistogram): DistributionNs {
-  return {
-    count: h.count,
-    min: h.minNs,
-    mean: h.meanNs,
-    p50: h.valueAtQuantile(0.5),
-    p99: h.valueAtQuantile(0.99),
-    p999: h.valueAtQuantile(0.999),
-    max: h.maxNs,
-  };
+function tooShort(what: string, need: number, length: number, offset: number): RangeError {
+  return new RangeError(
+    `Executive.${what}: needs ${need} doubles at offset ${offset}, the array has ${length}`,
+  );
 }
 
 /**
@@ -436,6 +418,8 @@ export class Executive {
     this.cur = rts[initial]!;
     this.flags[F_MODE] = initial;
     this.flags[F_PENDING_MODE] = -1;
+    this.flags[F_STOP_CODE] = -1;
+    this.flags[F_STOP_TASK] = -1;
     this.catchUpRun = catchUp.policy === 'run';
     this.catchUpMax = catchUp.policy === 'run' ? catchUp.maxFrames : 0;
     this.releaseLateNs = releaseLateNs;
@@ -649,31 +633,67 @@ export class Executive {
 
   /**
    * Copies every task's counters (every mode, snapshot order) into `out`: task g's counter
-   * X at `offset + g·TC_SIZE + TC_X` (layout in accessors.ts). Allocation-free, O(tasks):
-   * for periodic statistics between frames, where `snapshot()` is too slow.
+   * X at `offset + g·TS_SIZE + TS_X` (the evidence layout, counters.ts). Allocation-free,
+   * O(tasks): for periodic statistics between frames, where `snapshot()` is too slow.
    * @throws RangeError when `out` is too short (a setup error: size it once with `taskCount`).
    */
   taskCountersInto(out: Float64Array, offset = 0): void {
-    const n = this.fns.length;
-    if (offset < 0 || offset + n * TC_SIZE > out.length) throw countersTooShort(out.length, offset, n);
+    const n = this.fns.length * TS_SIZE;
+    if (offset < 0 || offset + n > out.length) throw countersTooShort(out.length, offset, this.fns.length);
     const d = this.stats.data;
+    for (let i = 0; i < n; i++) out[offset + i] = d[i]!;
     const triggers = this.policy.triggers;
     const degraded = this.policy.degraded;
-    for (let g = 0; g < n; g++) {
-      const s = g * TS_SIZE;
-      const o = offset + g * TC_SIZE;
-      out[o + TC_RELEASES] = d[s + TS_RELEASES]!;
-      out[o + TC_RUNS] = d[s + TS_RUNS]!;
-      out[o + TC_OVERRUNS] = d[s + TS_OVERRUNS]!;
-      out[o + TC_DEADLINE_MISSES] = d[s + TS_DEADLINE_MISSES]!;
-      out[o + TC_ERRORS] = d[s + TS_ERRORS]!;
-      out[o + TC_SKIPPED] = d[s + TS_SKIPPED]!;
-      out[o + TC_DEGRADED_RUNS] = d[s + TS_DEGRADED_RUNS]!;
-      out[o + TC_EXEC_MAX_NS] = d[s + TS_EXEC_MAX_NS]!;
-      out[o + TC_EXEC_MAX_FRAME] = d[s + TS_EXEC_MAX_FRAME]!;
-      out[o + TC_POLICY_TRIGGERS] = triggers[g]!;
-      out[o + TC_DEGRADED] = degraded[g]!;
+    for (let g = 0; g < this.fns.length; g++) {
+      out[offset + g * TS_SIZE + TS_POLICY_TRIGGERS] = triggers[g]!;
+      out[offset + g * TS_SIZE + TS_DEGRADED] = degraded[g]!;
     }
+  }
+
+  /**
+   * Copies the run's counters into `out` at `offset` (`RC_*` layout, counters.ts): frames
+   * run, skipped and overrun, mode, frame size, first release, elapsed, stop code and task,
+   * dropped alarms, alarm totals by kind. Allocation-free, O(kinds).
+   * @throws RangeError when `out` is too short (a setup error).
+   */
+  runCountersInto(out: Float64Array, offset = 0): void {
+    if (offset < 0 || offset + RC_SIZE > out.length)
+      throw tooShort('runCountersInto', RC_SIZE, out.length, offset);
+    const st = this.st;
+    const flags = this.flags;
+    const started = flags[F_STARTED] === 1;
+    out[offset + RC_FRAMES_RUN] = st[ST_FRAMES_RUN]!;
+    out[offset + RC_FRAME_INDEX] = st[ST_FRAME]!;
+    out[offset + RC_FRAME_OVERRUNS] = st[ST_FRAME_OVERRUNS]!;
+    out[offset + RC_FRAMES_SKIPPED] = st[ST_FRAMES_SKIPPED]!;
+    out[offset + RC_MODE] = flags[F_MODE]!;
+    out[offset + RC_FRAME_NS] = this.cur.frameNs;
+    out[offset + RC_START_NS] = started ? st[ST_START_NS]! : Number.NaN;
+    const elapsed = st[ST_LAST_NS]! - st[ST_START_NS]!;
+    out[offset + RC_ELAPSED_NS] = started && elapsed > 0 ? elapsed : 0;
+    out[offset + RC_STOP_CODE] = flags[F_STOP_CODE]!;
+    out[offset + RC_STOP_TASK] = flags[F_STOP_TASK]!;
+    out[offset + RC_ALARMS_DROPPED] = this.ring.dropped;
+    const totals = this.ring.totals;
+    for (let k = 0; k < RC_KIND_ROOM; k++) out[offset + RC_KIND_TOTALS + k] = k < KIND_COUNT ? totals[k]! : 0;
+  }
+
+  /**
+   * Writes the whole evidence block (`EV_*` layout, counters.ts: run counters, release
+   * lateness, task counters, execution-time distributions) into `out` at `offset`, sized
+   * `evidenceSize(taskCount)`. Allocation-free; a few µs per task (partial histogram
+   * scans): call it in frame slack. `snapshotFromEvidence` turns the block into a snapshot.
+   * @throws RangeError when `out` is too short (a setup error).
+   */
+  evidenceInto(out: Float64Array, offset = 0): void {
+    const n = this.fns.length;
+    const size = evidenceSize(n);
+    if (offset < 0 || offset + size > out.length) throw tooShort('evidenceInto', size, out.length, offset);
+    this.runCountersInto(out, offset + EV_RUN);
+    distributionInto(this.lateness, out, offset + EV_LATENESS);
+    this.taskCountersInto(out, offset + EV_TASKS);
+    const exec = this.stats.exec;
+    for (let g = 0; g < n; g++) distributionInto(exec[g]!, out, offset + evidenceExecAt(n, g));
   }
 
   /**
@@ -730,61 +750,25 @@ export class Executive {
     return this.traceRing.recordInto(seq, out, offset);
   }
 
-  /** Counters and statistics as plain objects (cold; allocates). */
+  /**
+   * Counters and statistics as plain objects (cold; allocates): the evidence block
+   * ({@link Executive.evidenceInto}) through `snapshotFromEvidence`, plus what only this
+   * thread holds (response times, histogram buckets, pWCET samples).
+   */
   snapshot(): ExecutiveSnapshot {
-    const st = this.st;
+    const ev = new Float64Array(evidenceSize(this.fns.length));
+    this.evidenceInto(ev, 0);
     const s = this.stats;
-    const tasks: TaskSnapshot[] = [];
-    for (let m = 0; m < this.modes.length; m++) {
-      const rt = this.modes[m]!;
-      const spec = this.specs[m]!;
-      for (let i = 0; i < rt.taskCount; i++) {
-        const g = rt.taskBase + i;
-        const task = spec.tasks[i]!;
-        tasks.push({
-          name: task.name,
-          mode: rt.name,
-          budgetNs: task.budgetNs,
-          deadlineNs: task.deadlineNs,
-          periodNs: task.periodNs,
-          releases: s.get(g, TS_RELEASES),
-          runs: s.get(g, TS_RUNS),
-          overruns: s.get(g, TS_OVERRUNS),
-          deadlineMisses: s.get(g, TS_DEADLINE_MISSES),
-          errors: s.get(g, TS_ERRORS),
-          skipped: s.get(g, TS_SKIPPED),
-          degradedRuns: s.get(g, TS_DEGRADED_RUNS),
-          execNs: distribution(s.exec[g]!),
-          execMaxFrame: s.get(g, TS_EXEC_MAX_FRAME),
-          responseNs: distribution(s.response[g]!),
-          execHistogram: s.exec[g]!.buckets(),
-          execSamples: s.samples[g]!.snapshot(),
-          policyTriggers: this.policy.triggers[g]!,
-          degraded: this.policy.degraded[g] === 1,
-        });
-      }
-    }
-    const alarms = {} as Record<(typeof ALARM_KINDS)[number], number>;
-    for (let k = 0; k < KIND_COUNT; k++) alarms[ALARM_KINDS[k]!] = this.ring.totals[k]!;
-    const started = this.flags[F_STARTED] === 1;
-    return {
-      mode: this.cur.name,
-      frameNs: this.cur.frameNs,
-      frames: {
-        count: st[ST_FRAMES_RUN]!,
-        overruns: st[ST_FRAME_OVERRUNS]!,
-        skipped: st[ST_FRAMES_SKIPPED]!,
+    return snapshotFromEvidence(
+      ev,
+      0,
+      { modes: this.specs },
+      {
+        responseNs: (g) => distributionOf(s.response[g]!),
+        execHistogram: (g) => s.exec[g]!.buckets(),
+        execSamples: (g) => s.samples[g]!.snapshot(),
       },
-      release: { latenessNs: distribution(this.lateness) },
-      tasks,
-      alarms,
-      alarmsDropped: this.ring.dropped,
-      stopped: this.flags[F_STOPPED] === 1,
-      stopReason: this.reason,
-      elapsedNs: started ? Math.max(0, st[ST_LAST_NS]! - st[ST_START_NS]!) : 0,
-      startNs: started ? st[ST_START_NS]! : null,
-      nextFrameIndex: st[ST_FRAME]!,
-    };
+    );
   }
 
   // ---------------------------------------------------------------------------------
@@ -1253,6 +1237,8 @@ export class Executive {
   /** Stops the loop: sets the reason, raises `stopped` (value: `STOP_*`, task or −1). */
   private stopNow(code: number, g: number): void {
     this.flags[F_STOPPED] = 1;
+    this.flags[F_STOP_CODE] = code;
+    this.flags[F_STOP_TASK] = code === STOP_POLICY || code === STOP_SAFE_STATE ? g : -1;
     const ti = g >= 0 ? g - this.cur.taskBase : -1;
     this.reason =
       code === STOP_POLICY

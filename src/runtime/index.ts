@@ -12,19 +12,7 @@ export {
   DQ_P99,
   DQ_P999,
   DQ_SIZE,
-  TC_DEADLINE_MISSES,
-  TC_DEGRADED,
-  TC_DEGRADED_RUNS,
-  TC_ERRORS,
-  TC_EXEC_MAX_FRAME,
-  TC_EXEC_MAX_NS,
-  TC_OVERRUNS,
-  TC_POLICY_TRIGGERS,
-  TC_RELEASES,
-  TC_RUNS,
-  TC_SIZE,
-  TC_SKIPPED,
-} from './accessors.js';
+} from '../stats/distribution.js';
 export type { AlarmRecordView } from './alarm-drain.js';
 export {
   ALARM_KINDS,
@@ -56,8 +44,48 @@ export {
   AlarmRing,
 } from './alarm-ring.js';
 export type { TaskContext } from './context.js';
+export {
+  EV_LATENESS,
+  EV_RUN,
+  EV_TASKS,
+  evidenceExecAt,
+  evidenceSize,
+  RC_ALARMS_DROPPED,
+  RC_ELAPSED_NS,
+  RC_FRAME_INDEX,
+  RC_FRAME_NS,
+  RC_FRAME_OVERRUNS,
+  RC_FRAMES_RUN,
+  RC_FRAMES_SKIPPED,
+  RC_KIND_ROOM,
+  RC_KIND_TOTALS,
+  RC_MODE,
+  RC_SIZE,
+  RC_START_NS,
+  RC_STOP_CODE,
+  RC_STOP_TASK,
+  TS_DEADLINE_MISSES,
+  TS_DEGRADED,
+  TS_DEGRADED_RUNS,
+  TS_ERRORS,
+  TS_EXEC_MAX_FRAME,
+  TS_EXEC_MAX_NS,
+  TS_OVERRUNS,
+  TS_POLICY_TRIGGERS,
+  TS_RELEASES,
+  TS_RUNS,
+  TS_SIZE,
+  TS_SKIPPED,
+} from './counters.js';
 export { Executive } from './executive.js';
-export type { DistributionNs, ExecutiveSnapshot, TaskSnapshot } from './snapshot.js';
+export type {
+  DistributionNs,
+  EvidenceDetail,
+  EvidenceLayout,
+  ExecutiveSnapshot,
+  TaskSnapshot,
+} from './snapshot.js';
+export { emptyEvidence, evidenceTaskCount, snapshotFromEvidence, stopReasonText } from './snapshot.js';
 export type { TraceRecord } from './trace-ring.js';
 export {
   TRACE_END,

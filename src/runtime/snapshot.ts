@@ -1,21 +1,46 @@
 /**
- * Plain-object snapshot of an executive's counters and statistics. Produced on the
- * cold side (`Executive.snapshot()` allocates); consumed by the CLI, the run report
- * and the status line. Times in ns.
+ * Plain-object snapshot of an executive's counters and statistics, and the one function
+ * that builds it from an evidence block (counters.ts): `Executive.snapshot()` on the loop's
+ * thread, and the runner from a block a worker published, use the same code, so a figure
+ * means the same in both. Cold (allocates). Times in ns.
  */
 import type { AlarmKindName } from '../config/types.js';
+import { type DistributionNs, distributionAt, EMPTY_DISTRIBUTION } from '../stats/distribution.js';
 import type { ExecSamplesSnapshot } from '../stats/exec-samples.js';
+import { ALARM_KINDS, KIND_COUNT, STOP_POLICY, STOP_SAFE_STATE, STOP_SIGNAL } from './alarm-kinds.js';
+import {
+  EV_LATENESS,
+  EV_RUN,
+  EV_TASKS,
+  evidenceExecAt,
+  evidenceSize,
+  RC_ALARMS_DROPPED,
+  RC_ELAPSED_NS,
+  RC_FRAME_INDEX,
+  RC_FRAME_NS,
+  RC_FRAME_OVERRUNS,
+  RC_FRAMES_RUN,
+  RC_FRAMES_SKIPPED,
+  RC_KIND_TOTALS,
+  RC_MODE,
+  RC_START_NS,
+  RC_STOP_CODE,
+  RC_STOP_TASK,
+  TS_DEADLINE_MISSES,
+  TS_DEGRADED,
+  TS_DEGRADED_RUNS,
+  TS_ERRORS,
+  TS_EXEC_MAX_FRAME,
+  TS_EXEC_MAX_NS,
+  TS_OVERRUNS,
+  TS_POLICY_TRIGGERS,
+  TS_RELEASES,
+  TS_RUNS,
+  TS_SIZE,
+  TS_SKIPPED,
+} from './counters.js';
 
-/** min/mean/percentiles/max of a duration distribution, ns. */
-export interface DistributionNs {
-  readonly count: number;
-  readonly min: number;
-  readonly mean: number;
-  readonly p50: number;
-  readonly p99: number;
-  readonly p999: number;
-  readonly max: number;
-}
+export type { DistributionNs } from '../stats/distribution.js';
 
 /** Per-task evidence. */
 export interface TaskSnapshot {
@@ -87,4 +112,128 @@ export interface ExecutiveSnapshot {
   readonly startNs: number | null;
   /** Index (since start) of the next frame to be released. */
   readonly nextFrameIndex: number;
+}
+
+/** The names and planned figures an evidence block's numbers belong to (a `ResolvedConfig` fits). */
+export interface EvidenceLayout {
+  /** Every mode in order; their tasks, flattened in this order, are the block's tasks. */
+  readonly modes: ReadonlyArray<{
+    readonly name: string;
+    readonly tasks: ReadonlyArray<{
+      readonly name: string;
+      readonly budgetNs: number;
+      readonly deadlineNs: number;
+      readonly periodNs: number;
+    }>;
+  }>;
+}
+
+/** What a block does not carry: per task (flattened index g), the histogram-backed extras. */
+export interface EvidenceDetail {
+  /** Response-time distribution of task g. */
+  responseNs(g: number): DistributionNs;
+  /** Non-empty execution-time histogram buckets of task g. */
+  execHistogram(g: number): ReadonlyArray<readonly [number, number, number]>;
+  /** pWCET sample buffers of task g. */
+  execSamples(g: number): ExecSamplesSnapshot;
+}
+
+/** Tasks over every mode of `layout` (the block's task count). */
+export function evidenceTaskCount(layout: EvidenceLayout): number {
+  let n = 0;
+  for (const mode of layout.modes) n += mode.tasks.length;
+  return n;
+}
+
+/**
+ * A block holding nothing yet: zero counters, not started (`RC_START_NS` NaN), not stopped
+ * (`RC_STOP_CODE` −1), no execution (`TS_EXEC_MAX_*` −1), the given frame size.
+ */
+export function emptyEvidence(taskCount: number, frameNs = 0): Float64Array {
+  const ev = new Float64Array(evidenceSize(taskCount));
+  ev[EV_RUN + RC_FRAME_NS] = frameNs;
+  ev[EV_RUN + RC_START_NS] = Number.NaN;
+  ev[EV_RUN + RC_STOP_CODE] = -1;
+  ev[EV_RUN + RC_STOP_TASK] = -1;
+  for (let g = 0; g < taskCount; g++) {
+    ev[EV_TASKS + g * TS_SIZE + TS_EXEC_MAX_NS] = -1;
+    ev[EV_TASKS + g * TS_SIZE + TS_EXEC_MAX_FRAME] = -1;
+  }
+  return ev;
+}
+
+/** The `stopReason` text of a stop code (`STOP_*`) and the stopping task's name. */
+export function stopReasonText(code: number, taskName: string | null): string | null {
+  if (code < 0) return null;
+  if (code === STOP_POLICY) return `policy:stop:${taskName ?? '?'}`;
+  if (code === STOP_SAFE_STATE) return `policy:safe-state:${taskName ?? '?'}`;
+  return code === STOP_SIGNAL ? 'signal' : 'requested';
+}
+
+/**
+ * The snapshot an evidence block at `ev[at…]` stands for, named by `layout`. Without
+ * `detail` (a block published by another thread) response times are empty and there are no
+ * histogram buckets or pWCET samples. Cold; allocates.
+ */
+export function snapshotFromEvidence(
+  ev: Float64Array,
+  at: number,
+  layout: EvidenceLayout,
+  detail: EvidenceDetail | null = null,
+): ExecutiveSnapshot {
+  const n = evidenceTaskCount(layout);
+  const run = at + EV_RUN;
+  const tasks: TaskSnapshot[] = [];
+  const names: string[] = [];
+  let g = 0;
+  for (const mode of layout.modes) {
+    for (const task of mode.tasks) {
+      const o = at + EV_TASKS + g * TS_SIZE;
+      names.push(task.name);
+      tasks.push({
+        name: task.name,
+        mode: mode.name,
+        budgetNs: task.budgetNs,
+        deadlineNs: task.deadlineNs,
+        periodNs: task.periodNs,
+        releases: ev[o + TS_RELEASES]!,
+        runs: ev[o + TS_RUNS]!,
+        overruns: ev[o + TS_OVERRUNS]!,
+        deadlineMisses: ev[o + TS_DEADLINE_MISSES]!,
+        errors: ev[o + TS_ERRORS]!,
+        skipped: ev[o + TS_SKIPPED]!,
+        degradedRuns: ev[o + TS_DEGRADED_RUNS]!,
+        execNs: distributionAt(ev, at + evidenceExecAt(n, g)),
+        execMaxFrame: ev[o + TS_EXEC_MAX_FRAME]!,
+        responseNs: detail === null ? EMPTY_DISTRIBUTION : detail.responseNs(g),
+        execHistogram: detail === null ? [] : detail.execHistogram(g),
+        ...(detail === null ? {} : { execSamples: detail.execSamples(g) }),
+        policyTriggers: ev[o + TS_POLICY_TRIGGERS]!,
+        degraded: ev[o + TS_DEGRADED] === 1,
+      });
+      g++;
+    }
+  }
+  const alarms = {} as Record<AlarmKindName, number>;
+  for (let k = 0; k < KIND_COUNT; k++) alarms[ALARM_KINDS[k]!] = ev[run + RC_KIND_TOTALS + k]!;
+  const stopCode = ev[run + RC_STOP_CODE]!;
+  const startNs = ev[run + RC_START_NS]!;
+  return {
+    mode: layout.modes[ev[run + RC_MODE]!]?.name ?? layout.modes[0]?.name ?? '?',
+    frameNs: ev[run + RC_FRAME_NS]!,
+    frames: {
+      count: ev[run + RC_FRAMES_RUN]!,
+      overruns: ev[run + RC_FRAME_OVERRUNS]!,
+      skipped: ev[run + RC_FRAMES_SKIPPED]!,
+    },
+    release: { latenessNs: distributionAt(ev, at + EV_LATENESS) },
+    tasks,
+    alarms,
+    alarmsDropped: ev[run + RC_ALARMS_DROPPED]!,
+    stopped: stopCode >= 0,
+    stopReason: stopReasonText(stopCode, names[ev[run + RC_STOP_TASK]!] ?? null),
+    elapsedNs: ev[run + RC_ELAPSED_NS]!,
+    startNs: Number.isNaN(startNs) ? null : startNs,
+    nextFrameIndex: ev[run + RC_FRAME_INDEX]!,
+  };
 }

@@ -1,41 +1,31 @@
 /**
- * Per-task statistics of every task of every mode (flattened: index g = mode's task
- * base + task index): counters packed in ONE Float64Array, `TS_SIZE` doubles per task
- * (task g's counter X at `g·TS_SIZE + TS_X`), and an execution-time and a response-time
- * {@link LogHistogram} per task, and the pWCET sample buffers ({@link ExecSamples}: block
- * maxima, reservoir, tail) per task.
- *
- * Why packed: the executive updates several counters per slot right after calling a task,
- * and after a call V8 must reload every object field it uses; one array means one reload
- * instead of one per counter (part of the dispatch-overhead work, bench/README.md).
- *
- * Allocation contract: allocates in the constructor only; the executive updates `data`
- * and calls `LogHistogram.record` and `ExecSamples.record` (allocation-free) on its hot path. Threading: the
- * executive's thread only; snapshots are taken between frames.
+ * Per-task statistics of every task of every mode (flattened: g = mode's task base + task
+ * index): counters in ONE Float64Array in the evidence layout (counters.ts, `TS_*`; the
+ * policy's `TS_POLICY_TRIGGERS` and `TS_DEGRADED` stay 0 here, policy.ts keeps them), an
+ * execution-time and a response-time {@link LogHistogram} and the pWCET sample buffers
+ * ({@link ExecSamples}) per task. Packed because after a task call V8 reloads every field
+ * it uses: one array is one reload. Allocation contract: allocates in the constructor
+ * only; the executive's hot path updates `data` and records allocation-free. Threading:
+ * the executive's thread only; snapshots are taken between frames.
  */
 import { ExecSamples } from '../stats/exec-samples.js';
 import { LogHistogram } from '../stats/histogram.js';
+import { TS_EXEC_MAX_FRAME, TS_EXEC_MAX_NS, TS_SIZE } from './counters.js';
 
-/** Jobs released (counted at the job's first slice, run or skipped). */
-export const TS_RELEASES = 0;
-/** Slot executions (normal or degraded). */
-export const TS_RUNS = 1;
-/** Executions longer than their slot budget. */
-export const TS_OVERRUNS = 2;
-/** Jobs completed after their absolute deadline. */
-export const TS_DEADLINE_MISSES = 3;
-/** Executions that threw. */
-export const TS_ERRORS = 4;
-/** Jobs whose last slice was not run (skip-next, catch-up skip). */
-export const TS_SKIPPED = 5;
-/** Executions of the degraded function. */
-export const TS_DEGRADED_RUNS = 6;
-/** Largest execution time so far, ns (−1 before the first run). */
-export const TS_EXEC_MAX_NS = 7;
-/** Frame index (since start) of `TS_EXEC_MAX_NS`: the high-water mark. −1 before the first run. */
-export const TS_EXEC_MAX_FRAME = 8;
-/** Doubles per task. */
-export const TS_SIZE = 9;
+// The counters' layout is the evidence layout (counters.ts): the executive imports the
+// offsets from here, where they are stored.
+export {
+  TS_DEADLINE_MISSES,
+  TS_DEGRADED_RUNS,
+  TS_ERRORS,
+  TS_EXEC_MAX_FRAME,
+  TS_EXEC_MAX_NS,
+  TS_OVERRUNS,
+  TS_RELEASES,
+  TS_RUNS,
+  TS_SIZE,
+  TS_SKIPPED,
+} from './counters.js';
 
 /** Counters and histograms per task. */
 export class TaskStats {
