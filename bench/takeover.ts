@@ -13,7 +13,7 @@
  * + the standby's campaign interval (100 ms). Needs the `etcd` binary (Debian etcd-server).
  */
 import { parseArgs } from 'node:util';
-import { auditViolations, FencedSink, FencedSinkServer } from '../src/fencing/index.js';
+import { auditViolations, FencedSink, FencedSinkServer } from '../src/lease/index.js';
 import { startEtcd } from '../test/helpers/etcd.js';
 import { type Controller, epochMs, startController } from '../test/helpers/hot-standby.js';
 

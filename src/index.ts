@@ -1,6 +1,7 @@
 /**
- * hardtick's public API: named exports only (types kept apart). The CLI and the report
- * renderers use nothing but what is exported here.
+ * hardtick's public API: named exports only (types kept apart). First the runner (`run`,
+ * `startRun`: the one way a loop is run), then the layers below it for programs that embed
+ * them. The CLI uses nothing but what is exported here.
  */
 
 export type {
@@ -41,19 +42,17 @@ export type {
 export { DOCTOR_CHECK_IDS, DOCTOR_SCHEMA, runDoctor } from './doctor/index.js';
 export type { HardtickErrorCode, HardtickErrorDetails } from './errors.js';
 export { HardtickError } from './errors.js';
+export type { GcEvent, GcKindName, GcSummary } from './gc/monitor.js';
+export type { LoadedTaskFunctions } from './isolate/load-mode.js';
+export { loadTaskFunctions } from './isolate/load-mode.js';
 export type {
   AuditEntry,
-  FencedSinkOptions,
-  FencedWrite,
-  FencedWriteResult,
-  SinkAddress,
-  SinkStats,
-} from './fencing/index.js';
-export { auditViolations, FencedSink, FencedSinkClient, FencedSinkServer } from './fencing/index.js';
-export type {
   Election,
   EtcdElectionOptions,
   EtcdLeaderInfo,
+  FencedSinkOptions,
+  FencedWrite,
+  FencedWriteResult,
   InProcessElectionOptions,
   LeaderTerm,
   LeaseEvent,
@@ -64,10 +63,16 @@ export type {
   LeaseKeeperState,
   LeaseLossReason,
   RenewResult,
+  SinkAddress,
+  SinkStats,
   TaskLease,
 } from './lease/index.js';
 export {
+  auditViolations,
   EtcdElection,
+  FencedSink,
+  FencedSinkClient,
+  FencedSinkServer,
   InProcessElection,
   InProcessElectionStore,
   LeaseGuard,
@@ -83,6 +88,24 @@ export type {
   RingOptions,
 } from './memory/index.js';
 export { Pool, Ring } from './memory/index.js';
+export type { MetricsServer, MetricsServerOptions } from './metrics/server.js';
+export { parseMetricsAddress, startMetricsServer } from './metrics/server.js';
+export type { MetricsSource } from './metrics/source.js';
+export type {
+  ClockBackend,
+  ClockSelection,
+  NativeStatus,
+  NativeWaiterOptions,
+  SelectClockOptions,
+} from './native/index.js';
+export {
+  DEFAULT_NATIVE_MARGIN_NS,
+  loadNative,
+  NativeClock,
+  NativeWaiter,
+  nativeStatus,
+  selectClockAndWaiter,
+} from './native/index.js';
 export type {
   Diagnostic,
   PlanMode,
@@ -109,25 +132,127 @@ export type {
 export { AD_CRITICAL, estimatePwcet, PWCET_PROBABILITIES } from './pwcet/estimate.js';
 export type { PwcetEvidence, SeriesEvidenceOptions } from './pwcet/evidence.js';
 export { evidenceFromSeries, MIN_BLOCKS, MIN_SAMPLES } from './pwcet/evidence.js';
+export type {
+  ApplyRealtimeOptions,
+  RealtimeLoopTiming,
+  RealtimeRequest,
+  RealtimeSetup,
+  RealtimeStepName,
+  RealtimeStepResult,
+  RealtimeStepStatus,
+} from './realtime/index.js';
+export { applyRealtime, applyRealtimeInThread, REALTIME_STEPS } from './realtime/index.js';
+export type { Align, Column } from './report/format.js';
+export { formatDurationNs, formatPercent, formatTable, formatUs } from './report/format.js';
 export type { RunEnvironment, RunReport, RunReportTask } from './report/index.js';
-export { buildRunReport, collectEnvironment, GcMonitor, RUN_REPORT_SCHEMA } from './report/index.js';
+export {
+  buildRunReport,
+  collectEnvironment,
+  formatRunSummary,
+  GcMonitor,
+  RUN_REPORT_SCHEMA,
+} from './report/index.js';
+export type {
+  RunAlarm,
+  RunEvent,
+  RunEventType,
+  RunHandle,
+  RunHandleEvents,
+  RunOptions,
+  RunReady,
+  RunStatus,
+  RunThread,
+  SetupChannels,
+} from './run/index.js';
+export {
+  DEFAULT_DURATION_NS,
+  durationOptionNs,
+  MAX_TRACE,
+  run,
+  startRun,
+  warmupLengthNs,
+} from './run/index.js';
 export type {
   AlarmRecordView,
   CatchUpOptions,
   DistributionNs,
+  EvidenceDetail,
+  EvidenceLayout,
   ExecutiveModeSpec,
   ExecutiveOptions,
   ExecutiveSnapshot,
+  LoopHeartbeat,
+  LoopLease,
+  RunPhase,
+  SlackHook,
+  SlotWindow,
   TaskContext,
   TaskFn,
   TaskSnapshot,
   TraceRecord,
 } from './runtime/index.js';
-export { ALARM_KINDS, Executive } from './runtime/index.js';
+export {
+  ALARM_KINDS,
+  DQ_COUNT,
+  DQ_MAX,
+  DQ_MEAN,
+  DQ_MIN,
+  DQ_P50,
+  DQ_P99,
+  DQ_P999,
+  DQ_SIZE,
+  EV_LATENESS,
+  EV_RUN,
+  EV_TASKS,
+  Executive,
+  emptyEvidence,
+  evidenceExecAt,
+  evidenceSize,
+  KIND_COUNT,
+  KIND_DEADLINE_MISS,
+  KIND_FRAME_OVERRUN,
+  KIND_KILLED,
+  KIND_MODE_CHANGE,
+  KIND_OVERRUN,
+  KIND_PAUSE,
+  KIND_RELEASE_LATE,
+  KIND_SKIPPED_FRAMES,
+  KIND_STOPPED,
+  KIND_TASK_ERROR,
+  RC_ALARMS_DROPPED,
+  RC_ELAPSED_NS,
+  RC_FRAME_INDEX,
+  RC_FRAME_NS,
+  RC_FRAME_OVERRUNS,
+  RC_FRAMES_RUN,
+  RC_FRAMES_SKIPPED,
+  RC_KIND_ROOM,
+  RC_KIND_TOTALS,
+  RC_MODE,
+  RC_SIZE,
+  RC_START_NS,
+  RC_STOP_CODE,
+  RC_STOP_TASK,
+  STOP_POLICY,
+  STOP_REQUESTED,
+  STOP_SAFE_STATE,
+  STOP_SIGNAL,
+  snapshotFromEvidence,
+  TS_DEADLINE_MISSES,
+  TS_DEGRADED,
+  TS_DEGRADED_RUNS,
+  TS_ERRORS,
+  TS_EXEC_MAX_FRAME,
+  TS_EXEC_MAX_NS,
+  TS_OVERRUNS,
+  TS_POLICY_TRIGGERS,
+  TS_RELEASES,
+  TS_RUNS,
+  TS_SIZE,
+  TS_SKIPPED,
+} from './runtime/index.js';
 export type { LogHistogramOptions } from './stats/histogram.js';
 export { LogHistogram } from './stats/histogram.js';
-export type { LoadedTaskFunctions } from './tasks/load.js';
-export { loadTaskFunctions } from './tasks/load.js';
 export type { Clock, Waiter } from './time/clock.js';
 export { ManualClock, ManualWaiter } from './time/clock.js';
 export type { HybridWaiterOptions } from './time/hybrid-waiter.js';
@@ -138,3 +263,16 @@ export { releaseTimeNs } from './time/release.js';
 export { SystemClock, systemClock } from './time/system-clock.js';
 export type { TimerSlackResult } from './time/timer-slack.js';
 export { tryLowerTimerSlack } from './time/timer-slack.js';
+export type {
+  FailSafeContext,
+  FailSafeFunction,
+  FailSafeResult,
+  HeartbeatClock,
+  HeartbeatOptions,
+  HeartbeatSnapshot,
+  RecoveredEvent,
+  StuckEvent,
+  WatchdogHandle,
+  WatchdogOptions,
+} from './watchdog/index.js';
+export { Heartbeat, startWatchdog, WATCHDOG_EXIT_CODE } from './watchdog/index.js';

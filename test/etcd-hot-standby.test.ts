@@ -17,7 +17,7 @@
  * Needs a built dist/ (the controllers import the package) and the `etcd` binary.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { auditViolations, FencedSink, FencedSinkServer } from '../src/fencing/index.js';
+import { auditViolations, FencedSink, FencedSinkServer } from '../src/lease/index.js';
 import { startEtcd, type TestEtcd } from './helpers/etcd.js';
 import { type Controller, epochMs, startController } from './helpers/hot-standby.js';
 import { requires } from './helpers/requirements.js';

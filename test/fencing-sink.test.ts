@@ -8,7 +8,7 @@ import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { auditViolations, FencedSink, FencedSinkClient, FencedSinkServer } from '../src/fencing/index.js';
+import { auditViolations, FencedSink, FencedSinkClient, FencedSinkServer } from '../src/lease/index.js';
 
 describe('FencedSink (in process)', () => {
   it('accepts equal-or-higher tokens, rejects lower ones, counts rejections per writer', () => {

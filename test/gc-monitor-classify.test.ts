@@ -6,8 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { obtainGcFunction } from '../src/gc/gc-function.js';
 import { withGcEvidence } from '../src/gc/governance.js';
+import { emptyGcSummary, GcMonitor } from '../src/gc/monitor.js';
 import { findGcOverlaps, MissSightings } from '../src/gc/overlaps.js';
-import { emptyGcSummary, GcMonitor } from '../src/report/gc-monitor.js';
 
 const turn = () => new Promise<void>((resolve) => setTimeout(resolve, 20));
 

@@ -20,9 +20,9 @@ import {
   K_UNAVAILABLE,
 } from '../src/isolate/index.js';
 import { selectClockAndWaiter } from '../src/native/select.js';
+import { loadModes as loadPlannedModes, prepareRun } from '../src/run/prepare.js';
 import { type AlarmRecordView, Executive, KIND_KILLED, KIND_OVERRUN } from '../src/runtime/index.js';
 import { loadTaskRef } from '../src/tasks/load.js';
-import { initialModeIndex, loadModes } from '../src/worker/setup.js';
 
 const FIXTURES = fileURLToPath(new URL('./fixtures/isolate/', import.meta.url));
 const MS = 1_000_000;
@@ -35,10 +35,17 @@ function config(tasks: Record<string, unknown>[], extra: Record<string, unknown>
   return resolveConfig({ name: 'iso-test', tasks, ...extra }, { baseDir: FIXTURES });
 }
 
+/** Plans `cfg` once and loads its modes on this thread (what the runner does). */
+async function loadModes(cfg: ResolvedConfig) {
+  const plan = await prepareRun(cfg);
+  return loadPlannedModes(plan.config, plan.tables);
+}
+
 async function executive(cfg: ResolvedConfig, preferNative = true): Promise<Executive> {
-  const modes = await loadModes(cfg);
+  const plan = await prepareRun(cfg);
+  const modes = await loadPlannedModes(plan.config, plan.tables);
   const { clock, waiter } = selectClockAndWaiter({ preferNative });
-  return new Executive({ clock, waiter, modes, initialMode: initialModeIndex(cfg), alarmCapacity: 4096 });
+  return new Executive({ clock, waiter, modes, initialMode: plan.initialMode, alarmCapacity: 4096 });
 }
 
 /** Runs `exec` in 100 ms chunks until `done()` or `limitMs` of wall time. */

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HardtickError } from '../src/errors.js';
+import type { GcSummary } from '../src/gc/monitor.js';
 import {
   escapeHelp,
   escapeLabelValue,
@@ -14,7 +15,6 @@ import {
   renderExposition,
   startMetricsServer,
 } from '../src/metrics/index.js';
-import type { GcSummary } from '../src/report/gc-monitor.js';
 import type { ExecutiveSnapshot } from '../src/runtime/snapshot.js';
 
 const dist = (count: number, mean: number, p50: number, p99: number, p999: number, max: number) => ({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GcMonitor } from '../src/report/gc-monitor.js';
+import { GcMonitor } from '../src/gc/monitor.js';
 
 describe('GcMonitor', () => {
   it('is all zeros before anything was observed', () => {

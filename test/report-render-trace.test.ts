@@ -7,10 +7,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { TraceCollector, traceEntries, traceOverrunEntries } from '../src/cli/run-shared.js';
 import { SpscRing } from '../src/memory/spsc-ring.js';
 import { parseRunReport } from '../src/report/read.js';
 import { renderChromeTrace, selectTraceEntries } from '../src/report/render/trace.js';
+import { TR_END, TR_FLAGS, TR_FRAME, TR_MODE, TR_SIZE, TR_START, TR_TASK } from '../src/run/protocol.js';
+import { TraceCollector, traceEntries, traceOverrunEntries } from '../src/run/trace.js';
 import {
   FlaggedTraceKeeper,
   TRACE_FLAGGED_KEPT,
@@ -20,7 +21,6 @@ import {
   TRACE_START,
   TraceRing,
 } from '../src/runtime/trace-ring.js';
-import { TR_END, TR_FLAGS, TR_FRAME, TR_MODE, TR_SIZE, TR_START, TR_TASK } from '../src/worker/protocol.js';
 import { runProbe } from './helpers/alloc-probe.js';
 import { makeReport } from './helpers/check-report-fixture.js';
 import { hardtickRun, hardtickSync } from './helpers/cli.js';

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../src/config/load.js';
 import type { ResolvedConfig } from '../src/config/types.js';
+import { GcMonitor } from '../src/gc/monitor.js';
 import { buildScheduleTable } from '../src/plan/table.js';
 import type { PlannedSlot, PlanResult } from '../src/plan/types.js';
 import { collectEnvironment, describeSchedStat } from '../src/report/environment.js';
-import { GcMonitor } from '../src/report/gc-monitor.js';
 import { buildRunReport, RUN_REPORT_SCHEMA, type RunReport } from '../src/report/run-report.js';
 import { formatLateness, formatRunSummary, formatWcetTable } from '../src/report/summary.js';
 import { Executive, type TaskContext } from '../src/runtime/index.js';

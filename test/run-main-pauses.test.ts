@@ -1,6 +1,6 @@
 /**
  * Pause attribution in `hardtick run --thread main`: the unit-level call the main-thread
- * runner makes (run-shared `attributeRunPauses`: GC entries converted from the performance
+ * runner makes (src/run/session.ts `attributeRunPauses`: GC entries converted from the performance
  * timeline to run time, steal over the run), and a real run of dist's CLI stopped with
  * SIGSTOP/SIGCONT whose report lists the pause in `pauses.events` (`npm run build` first).
  */
@@ -10,8 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { attributeRunPauses, describePause } from '../src/cli/run-shared.js';
 import type { RunReport } from '../src/report/run-report.js';
+import { attributeRunPauses } from '../src/run/session.js';
+import { describePause } from '../src/run/text.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'hardtick-main-pause-'));

@@ -2,7 +2,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/load.js';
 import { HardtickError } from '../src/errors.js';
-import { loadTaskFunctions, loadTaskRef } from '../src/tasks/load.js';
+import { loadTaskFunctions } from '../src/isolate/load-mode.js';
+import { loadTaskRef } from '../src/tasks/load.js';
 
 const fixture = (name: string): string =>
   fileURLToPath(new URL(`../examples/bad-tasks/${name}`, import.meta.url));

@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/load.js';
 import { runDoctor } from '../doctor/doctor.js';
 import type { DoctorReport } from '../doctor/types.js';
-import { formatTable } from './format.js';
+import { formatTable } from '../report/format.js';
 import type { CliIo } from './io.js';
 
 const HELP = `Usage: hardtick doctor [config] [--json]

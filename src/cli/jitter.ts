@@ -7,6 +7,7 @@
 import { checkDurationNs } from '../config/duration.js';
 import { loadNative, nativeStatus } from '../native/binding.js';
 import { selectClockAndWaiter } from '../native/select.js';
+import { formatTable, formatUs } from '../report/format.js';
 import { LogHistogram } from '../stats/histogram.js';
 import type { Clock, Waiter } from '../time/clock.js';
 import { HybridWaiter, type WaitMode } from '../time/hybrid-waiter.js';
@@ -14,7 +15,6 @@ import { type JitterResult, measureJitter } from '../time/jitter.js';
 import { systemClock } from '../time/system-clock.js';
 import { type TimerSlackResult, tryLowerTimerSlack } from '../time/timer-slack.js';
 import { type FlagSpecs, parseFlags } from './args.js';
-import { formatTable, formatUs } from './format.js';
 import type { CliIo } from './io.js';
 
 /** Releases run before measuring and discarded (JIT warm-up), see `measureJitter`. */

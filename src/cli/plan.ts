@@ -7,8 +7,8 @@ import { loadConfig } from '../config/load.js';
 import type { ResolvedConfig, ResolvedMode } from '../config/types.js';
 import { planSchedule } from '../plan/plan.js';
 import type { PlanResult } from '../plan/types.js';
+import { type Column, formatTable } from '../report/format.js';
 import { type FlagSpecs, parseFlags } from './args.js';
-import { type Column, formatTable } from './format.js';
 import type { CliIo } from './io.js';
 
 /** Frames of the table `hardtick plan` shows unless told otherwise. */

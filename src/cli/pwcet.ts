@@ -20,8 +20,8 @@ import {
 import { DEFAULT_BLOCK_SIZE, evidenceFromSeries } from '../pwcet/evidence.js';
 import { pwcetFromReportTask, taskSamplesFromReport } from '../pwcet/from-run.js';
 import { readSamplesFile } from '../pwcet/read-samples.js';
+import { formatTable, formatUs } from '../report/format.js';
 import { type FlagSpecs, parseFlags } from './args.js';
-import { formatTable, formatUs } from './format.js';
 import type { CliIo } from './io.js';
 
 const HELP = `Usage: hardtick pwcet <samples> [--task NAME] [--budget D] [--p 1e-9] [--block N]

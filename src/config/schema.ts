@@ -7,7 +7,6 @@
  */
 import { z } from 'zod';
 import { ALARM_KINDS } from '../runtime/alarm-kinds.js';
-import { jsonValueProblem } from '../watchdog/json-value.js';
 import {
   MAX_CONFIG_DEPTH,
   MAX_CONFIG_FILE_BYTES,
@@ -18,6 +17,7 @@ import {
 } from './bounds.js';
 import { checkDurationNs, DURATION_STRING_PATTERN, describeValue, formatNs } from './duration.js';
 import { didYouMean, unknownKeysMessage } from './issues.js';
+import { jsonValueProblem } from './json-value.js';
 import { reservedNameProblem } from './names.js';
 import type { OverrunAction } from './types.js';
 

@@ -3,9 +3,9 @@
  * from the resolved config, and the evidence folded into the report's `gc`. Cold.
  */
 import type { ResolvedGc } from '../config/types.js';
-import type { GcEvent, GcSummary } from '../report/gc-monitor.js';
 import type { Clock } from '../time/clock.js';
 import { obtainGcFunction } from './gc-function.js';
+import type { GcEvent, GcSummary } from './monitor.js';
 import { findGcOverlaps, type MissSighting } from './overlaps.js';
 import { type GcGovernanceSummary, PlannedGc } from './planned-gc.js';
 

@@ -11,7 +11,7 @@
  *   the slot that completed late);
  * - `frame-overrun` (value = frame end − next release): the frame, [at − value − frame, at].
  */
-import type { GcEvent, GcKindName } from '../report/gc-monitor.js';
+import type { GcEvent, GcKindName } from './monitor.js';
 
 /** Alarm kinds that are checked for GC overlap. */
 export type MissKind = 'overrun' | 'deadline-miss' | 'frame-overrun';

@@ -47,6 +47,7 @@ import {
   D_JOB,
   D_LEASE_TOKEN,
   D_LEASE_VALID,
+  D_PHASE,
   D_RELEASE,
   D_RESPAWN_NS,
   D_RT_ORIGIN_MS,
@@ -241,6 +242,7 @@ export class IsolatedTask {
     d[D_JOB] = ctx.jobIndex;
     d[D_SLICE] = ctx.slice;
     d[D_TASK_INDEX] = ctx.taskIndex;
+    d[D_PHASE] = ctx.phase === 'measure' ? 1 : 0;
     // The lease answers for the whole slot budget (src/lease): its value at the release holds.
     d[D_LEASE_VALID] = ctx.lease.valid() ? 1 : 0;
     ctx.lease.tokenInto(d, D_LEASE_TOKEN);

@@ -91,7 +91,10 @@ export const D_LEASE_VALID = 13;
 /** Data cell: the executive's `ctx.lease` token at the release. */
 export const D_LEASE_TOKEN = 14;
 /** Data cells. */
-export const D_SIZE = 15;
+/** The run's phase: 0 warm-up, 1 measurement (`ctx.phase`). */
+export const D_PHASE = 15;
+/** Float64 cells in the data buffer. */
+export const D_SIZE = 16;
 
 /** Bytes of the error-text area (longer texts are cut at a character boundary). */
 export const ERR_TEXT_BYTES = 2048;

@@ -24,7 +24,7 @@ import { HardtickError } from '../errors.js';
 import type { TaskLease } from '../lease/guard.js';
 import { loadNative } from '../native/binding.js';
 import { NativeClock } from '../native/native-clock.js';
-import type { TaskContext } from '../runtime/context.js';
+import type { RunPhase, TaskContext } from '../runtime/context.js';
 import type { TaskFn } from '../runtime/types.js';
 import { loadTaskRef } from '../tasks/load.js';
 import type { Clock } from '../time/clock.js';
@@ -43,6 +43,7 @@ import {
   D_JOB,
   D_LEASE_TOKEN,
   D_LEASE_VALID,
+  D_PHASE,
   D_RELEASE,
   D_RT_ORIGIN_MS,
   D_SLICE,
@@ -113,6 +114,7 @@ class IsolatedTaskContext implements TaskContext {
   sliceStartNs = 0.5;
   /** Always false: a degraded function runs in the executive's thread, not here. */
   readonly degraded = false;
+  phase: RunPhase = 'measure';
   readonly lease: TaskLease = new ReleasedLease();
 
   constructor(
@@ -184,6 +186,7 @@ function fill(ctx: IsolatedTaskContext, clock: WorkerClock, clockCode: Int32Arra
   ctx.jobIndex = cells[D_JOB]!;
   ctx.slice = cells[D_SLICE]!;
   ctx.taskIndex = cells[D_TASK_INDEX]!;
+  ctx.phase = cells[D_PHASE] === 1 ? 'measure' : 'warmup';
 }
 
 function warmNoop(_ctx: TaskContext): void {}

@@ -53,6 +53,10 @@
  * valid" (the safe answer).
  */
 import { HardtickError } from '../errors.js';
+import type { LoopLease, SlotWindow, TaskLease } from '../runtime/loop-hooks.js';
+
+export type { SlotWindow, TaskLease } from '../runtime/loop-hooks.js';
+export { UNGUARDED_LEASE, UnguardedTaskLease } from '../runtime/loop-hooks.js';
 
 /** Int32 word: `LEASE_GUARD_MAGIC`. */
 export const G_MAGIC = 0;
@@ -129,29 +133,6 @@ export interface LeaseGuardSnapshot {
   renewSentNs: number;
 }
 
-/** What a task sees as `ctx.lease`. Allocation-free; never throws. */
-export interface TaskLease {
-  /**
-   * True only if this loop holds the lease and the lease (with its safety margin) still
-   * covers the end of the running slot's budget, and it was renewed after the last pause
-   * the loop detected. Check it right before emitting output, and send {@link token} with
-   * the output so the receiver can fence stale writers.
-   */
-  valid(): boolean;
-  /** The fencing token of the current (or last held) term; 0 when none was ever held. */
-  token(): number;
-  /** Writes the token into `out[at]` (no number crosses a call). */
-  tokenInto(out: Float64Array, at: number): void;
-}
-
-/** The slot fields a {@link GuardedTaskLease} reads (the executive's task context). */
-export interface SlotWindow {
-  /** When the running slot started, ns on the RT clock. */
-  readonly sliceStartNs: number;
-  /** The running slot's budget, ns. */
-  readonly budgetNs: number;
-}
-
 const NS_PER_MS = 1e6;
 /** Int32 offsets in the RT scratch (each a float64 as two words; float64 index = offset / 2). */
 const RT_PAUSE_AT = 0;
@@ -168,7 +149,7 @@ export function monotonicNowNs(): number {
 }
 
 /** A lease guard over a SharedArrayBuffer (see the module note). */
-export class LeaseGuard {
+export class LeaseGuard implements LoopLease {
   /** The shared buffer: post it to the other thread and `attach` there. */
   readonly buffer: SharedArrayBuffer;
   /** The clock ns values are on. */
@@ -431,27 +412,3 @@ export class GuardedTaskLease implements TaskLease {
     this.guard.tokenInto(out, at);
   }
 }
-
-/**
- * `ctx.lease` of a loop without a lease guard: the loop is the only writer there is, so
- * `valid()` is always true and the token is 0. Allocation-free.
- */
-export class UnguardedTaskLease implements TaskLease {
-  /** Always true: without a guard the loop is the only writer. */
-  valid(): boolean {
-    return true;
-  }
-
-  /** Always 0. */
-  token(): number {
-    return 0;
-  }
-
-  /** Writes 0. */
-  tokenInto(out: Float64Array, at: number): void {
-    out[at] = 0;
-  }
-}
-
-/** The shared {@link UnguardedTaskLease} (stateless). */
-export const UNGUARDED_LEASE: TaskLease = new UnguardedTaskLease();

@@ -6,7 +6,7 @@
  *
  * Cold path (allocates per scrape).
  */
-import type { GcSummary } from '../report/gc-monitor.js';
+import type { GcSummary } from '../gc/monitor.js';
 import type { DistributionNs, ExecutiveSnapshot } from '../runtime/snapshot.js';
 import { packageVersion } from '../version.js';
 import type { MetricFamily, MetricSample } from './exposition.js';

@@ -3,10 +3,10 @@
  * records, the GC observer and the text summary (named exports only).
  */
 
+export type { GcEvent, GcKindName, GcSummary } from '../gc/monitor.js';
+export { GC_EVENTS_KEPT, GcMonitor } from '../gc/monitor.js';
 export type { EnvironmentInput, RunEnvironment } from './environment.js';
 export { collectEnvironment, describeSchedStat, readSchedulingPolicy, readVersion } from './environment.js';
-export type { GcEvent, GcKindName, GcSummary } from './gc-monitor.js';
-export { GC_EVENTS_KEPT, GcMonitor } from './gc-monitor.js';
 export type { PauseCause, PauseSighting, PauseSummary, RunReportPause } from './pauses.js';
 export { attributePauses, PAUSES_KEPT } from './pauses.js';
 export type { ExecNs, LatenessNs, RunReport, RunReportInput, RunReportTask } from './run-report.js';

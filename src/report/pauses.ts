@@ -7,7 +7,7 @@
  * GC entries come from the loop isolate's {@link GcMonitor}, steal samples from the
  * runner's {@link StealSampler} (steal.ts), both converted by the runner.
  */
-import type { GcEvent, GcKindName } from './gc-monitor.js';
+import type { GcEvent, GcKindName } from '../gc/monitor.js';
 import { type StealAroundPause, type StealSample, stealAround } from './steal.js';
 
 export { readStealNs } from './steal.js';

@@ -8,6 +8,7 @@
  */
 
 import type { AlarmKindName, ResolvedConfig } from '../config/types.js';
+import type { GcSummary } from '../gc/monitor.js';
 import type { PwcetResult } from '../pwcet/estimate.js';
 import { tryPwcetFromExecSamples } from '../pwcet/from-run.js';
 import { requestedValue } from '../realtime/apply.js';
@@ -17,7 +18,6 @@ import { ALARM_KINDS } from '../runtime/alarm-kinds.js';
 import type { DistributionNs, ExecutiveSnapshot } from '../runtime/snapshot.js';
 import type { ExecSamplesSnapshot } from '../stats/exec-samples.js';
 import type { RunEnvironment } from './environment.js';
-import type { GcSummary } from './gc-monitor.js';
 import type { PauseSummary } from './pauses.js';
 
 /** The schema id of a run report. */
@@ -187,8 +187,12 @@ export interface RunReport {
   readonly durationNs: number;
   /** Extra: the duration asked for (`--duration`), ns; null when unbounded. */
   readonly requestedDurationNs: number | null;
-  /** Extra: the warm-up run before measurement (not included in any figure). */
-  readonly warmup: { readonly frames: number; readonly durationNs: number };
+  /**
+   * Extra: the warm-up before measurement (not included in any figure): the frames and time
+   * of the warm-up executive on the real frames, and `totalNs`, the whole start-up from the
+   * warm-up's start to the first measured release (JIT drives and alarm rehearsal included).
+   */
+  readonly warmup: { readonly frames: number; readonly durationNs: number; readonly totalNs?: number };
   /** Extra: alarms lost because the alarm ring was full (they are still counted in `alarms`). */
   readonly alarmsDropped: number;
   /** Extra: why the loop stopped (`requested`, `duration`, `policy:stop:<task>`, …). */
@@ -253,7 +257,7 @@ export interface RunReportInput {
   /** @default null */
   readonly requestedDurationNs?: number | null;
   /** @default { frames: 0, durationNs: 0 } */
-  readonly warmup?: { readonly frames: number; readonly durationNs: number };
+  readonly warmup?: { readonly frames: number; readonly durationNs: number; readonly totalNs?: number };
   /**
    * Why the loop stopped when the executive does not say (e.g. `duration` when the
    * run reached its end time). @default snapshot.stopReason

@@ -2,7 +2,7 @@
  * The text summary `hardtick run` prints at the end: the WCET table (one row per task,
  * times in µs), release-lateness percentiles, frames, GC and alarms. Cold path.
  */
-import { type Column, formatPercent, formatTable, formatUs } from '../cli/format.js';
+import { type Column, formatPercent, formatTable, formatUs } from './format.js';
 import type { RunReport } from './run-report.js';
 
 const WCET_COLUMNS: readonly Column[] = [

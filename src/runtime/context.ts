@@ -9,11 +9,23 @@
  * Tasks must not keep the context (or expect its fields to stay put) after they return:
  * the next slot's call reuses the same object.
  */
-import { type LeaseGuard, type TaskLease, UNGUARDED_LEASE } from '../lease/guard.js';
 import type { Clock } from '../time/clock.js';
+import { type LoopLease, type TaskLease, UNGUARDED_LEASE } from './loop-hooks.js';
+
+/**
+ * Which part of a run a task call belongs to: `'warmup'` (the warm-up before measurement,
+ * whose figures are not reported) or `'measure'` (the measured run).
+ */
+export type RunPhase = 'warmup' | 'measure';
 
 /** What a task sees while it runs. Reused across calls: read it, don't keep it. */
 export interface TaskContext {
+  /**
+   * `'warmup'` while the runner warms the loop up before measuring (the real task code runs,
+   * so a task that drives hardware can hold its outputs safe), `'measure'` afterwards and in
+   * an executive built by hand unless its options say otherwise.
+   */
+  readonly phase: RunPhase;
   /** Index of the task in its mode's task list. */
   readonly taskIndex: number;
   /** Task name (from the config). */
@@ -76,6 +88,8 @@ export class MutableTaskContext implements TaskContext {
   budgetNs = 0.5;
   sliceStartNs = 0.5;
   degraded = false;
+  /** Set once by the executive (its `phase` option). */
+  phase: RunPhase = 'measure';
 
   readonly lease: TaskLease;
 
@@ -86,7 +100,7 @@ export class MutableTaskContext implements TaskContext {
   /** @param guard the loop's lease guard, or null (see {@link TaskContext.lease}). */
   constructor(
     readonly clock: Clock,
-    guard: LeaseGuard | null = null,
+    guard: LoopLease | null = null,
   ) {
     this.lease = guard === null ? UNGUARDED_LEASE : guard.taskLease(this);
   }

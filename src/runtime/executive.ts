@@ -38,11 +38,9 @@
  *   hyperperiod boundary), also when that boundary falls inside skipped frames.
  */
 import { HardtickError } from '../errors.js';
-import type { LeaseGuard } from '../lease/guard.js';
 import { distributionInto, distributionOf } from '../stats/distribution.js';
 import { LogHistogram } from '../stats/histogram.js';
 import type { Clock, Waiter } from '../time/clock.js';
-import type { Heartbeat } from '../watchdog/heartbeat.js';
 import { AlarmDrain, type AlarmRecordView } from './alarm-drain.js';
 import {
   KIND_COUNT,
@@ -86,6 +84,7 @@ import {
   TS_DEGRADED,
   TS_POLICY_TRIGGERS,
 } from './counters.js';
+import type { LoopHeartbeat, LoopLease } from './loop-hooks.js';
 import { ACTION_DEGRADE, ACTION_SAFE_STATE, ACTION_SKIP_NEXT, ACTION_STOP, PolicyState } from './policy.js';
 import { type ExecutiveSnapshot, snapshotFromEvidence } from './snapshot.js';
 import {
@@ -280,9 +279,9 @@ export class Executive {
   private readonly pauseThresholdNs: number;
   private readonly stopFlag: Int32Array | null;
   /** The watchdog heartbeat, or null (see {@link ExecutiveOptions.heartbeat}). */
-  private readonly heartbeat: Heartbeat | null;
+  private readonly heartbeat: LoopHeartbeat | null;
   /** The lease guard, or null (see {@link ExecutiveOptions.lease}). */
-  private readonly leaseGuard: LeaseGuard | null;
+  private readonly leaseGuard: LoopLease | null;
   /** The slack hook, or null (see {@link ExecutiveOptions.slackHook}). */
   private readonly slackHook: SlackHook | null;
   private readonly ctx: MutableTaskContext;
@@ -456,6 +455,7 @@ export class Executive {
     this.ctx = new MutableTaskContext(clock, this.leaseGuard);
     this.ctx.modes = this;
     this.ctx.modeName = this.cur.name;
+    this.ctx.phase = options.phase === 'warmup' ? 'warmup' : 'measure';
     this.st[ST_LIMIT] = Number.POSITIVE_INFINITY;
   }
 

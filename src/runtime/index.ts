@@ -43,7 +43,7 @@ export {
   ALARM_VALUE,
   AlarmRing,
 } from './alarm-ring.js';
-export type { TaskContext } from './context.js';
+export type { RunPhase, TaskContext } from './context.js';
 export {
   EV_LATENESS,
   EV_RUN,
@@ -78,6 +78,8 @@ export {
   TS_SKIPPED,
 } from './counters.js';
 export { Executive } from './executive.js';
+export type { LoopHeartbeat, LoopLease, SlotWindow, TaskLease } from './loop-hooks.js';
+export { UNGUARDED_LEASE, UnguardedTaskLease } from './loop-hooks.js';
 export type {
   DistributionNs,
   EvidenceDetail,

@@ -2,11 +2,10 @@
  * Public types of the runtime (cold; no code).
  */
 import type { ResolvedTask } from '../config/types.js';
-import type { LeaseGuard } from '../lease/guard.js';
 import type { ScheduleTable } from '../plan/types.js';
 import type { Clock, Waiter } from '../time/clock.js';
-import type { Heartbeat } from '../watchdog/heartbeat.js';
-import type { TaskContext } from './context.js';
+import type { RunPhase, TaskContext } from './context.js';
+import type { LoopHeartbeat, LoopLease } from './loop-hooks.js';
 
 /**
  * A task body. Called with the executive's single reused {@link TaskContext}: read it
@@ -64,6 +63,11 @@ export interface ExecutiveOptions {
   readonly alarmCapacity?: number;
   /** Alarms of one kind delivered per second by `drainAlarms`. @default 10 */
   readonly alarmRatePerSecond?: number;
+  /**
+   * What tasks see as `ctx.phase`: `'warmup'` for the executives a runner throws away
+   * after warming up, `'measure'` for the measured one. @default 'measure'
+   */
+  readonly phase?: RunPhase;
   /** Slot records kept by the trace ring; 0 = tracing off. @default 0 */
   readonly traceCapacity?: number;
   /**
@@ -84,7 +88,7 @@ export interface ExecutiveOptions {
    * alarm. A task's safe-state call (policy `safe-state`) is not covered. Off (null) costs
    * one predictable branch per call site. @default undefined
    */
-  readonly heartbeat?: Heartbeat;
+  readonly heartbeat?: LoopHeartbeat;
   /**
    * Optional lease guard (src/lease), created on this thread with `LeaseGuard.create` and
    * kept by a `LeaseKeeper` on the non-RT side: tasks see it as `ctx.lease`; a detected
@@ -92,7 +96,7 @@ export interface ExecutiveOptions {
    * it. Its clock must be this executive's clock (`'monotonic'` for the native clock,
    * `'performance'` for `SystemClock`). @default undefined (`ctx.lease.valid()` is always true)
    */
-  readonly lease?: LeaseGuard;
+  readonly lease?: LoopLease;
   /**
    * Optional hook called after each frame's last slot (not after a frame that stopped the
    * loop), in the frame's slack: GC governance (src/gc `PlannedGc`) runs planned

@@ -71,6 +71,7 @@
  * stuck event per `beginSlot`.
  */
 import { HardtickError } from '../errors.js';
+import type { LoopHeartbeat } from '../runtime/loop-hooks.js';
 
 /** Int32 word: `HEARTBEAT_MAGIC`, identifies a heartbeat buffer. */
 export const HB_MAGIC = 0;
@@ -192,7 +193,7 @@ export function sharedNowNs(): number {
  * the seqlock). Writer: `beginSlot`, `endSlot`, `idle` (allocation-free). Readers:
  * `readInto`, `nowNs`, `taskName`.
  */
-export class Heartbeat {
+export class Heartbeat implements LoopHeartbeat {
   /** The shared buffer; post it to the other thread and `attach` there. */
   readonly buffer: SharedArrayBuffer;
   /** Task names, indexed by task number. */

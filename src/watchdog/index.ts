@@ -1,4 +1,7 @@
 /** The watchdog: heartbeat block (RT side) and the watchdog thread that watches it. */
+
+export type { JsonValue, JsonValueProblem } from '../config/json-value.js';
+export { formatJsonPath, jsonValueProblem } from '../config/json-value.js';
 export type { HeartbeatClock, HeartbeatOptions, HeartbeatSnapshot } from './heartbeat.js';
 export {
   CLOCK_MONOTONIC,
@@ -11,8 +14,6 @@ export {
   STATE_RUNNING,
   sharedNowNs,
 } from './heartbeat.js';
-export type { JsonValue, JsonValueProblem } from './json-value.js';
-export { formatJsonPath, jsonValueProblem } from './json-value.js';
 export type {
   FailSafeContext,
   FailSafeFunction,

@@ -29,10 +29,11 @@
 import { closeSync, existsSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { threadId, Worker } from 'node:worker_threads';
+import { threadId, type Worker } from 'node:worker_threads';
+import { formatJsonPath, jsonValueProblem } from '../config/json-value.js';
 import { HardtickError } from '../errors.js';
+import { startWorker } from '../tasks/worker-start.js';
 import { Heartbeat } from './heartbeat.js';
-import { formatJsonPath, jsonValueProblem } from './json-value.js';
 import {
   CTL_MAIN_ENDING,
   CTL_STOP,
@@ -173,19 +174,9 @@ export const DEFAULT_WATCHDOG_KILL_AFTER_NS = 200_000_000;
 /** Watchdogs started by this thread (names the main-thread handler of each). */
 let watchdogsStarted = 0;
 
-function runningFromSources(): boolean {
-  return import.meta.url.endsWith('.ts');
-}
-
-function startWorker(workerData: WatchdogWorkerData): Worker {
-  const options = { workerData, name: 'hardtick-watchdog' };
-  if (!runningFromSources()) return new Worker(new URL('./watchdog-worker.js', import.meta.url), options);
-  const entry = new URL('./watchdog-worker.ts', import.meta.url).href;
-  const tsxApi = import.meta.resolve('tsx/esm/api');
-  const code =
-    `import(${JSON.stringify(tsxApi)})` +
-    `.then(({ register }) => { register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(code, { ...options, eval: true });
+function startWatchdogWorker(workerData: WatchdogWorkerData): Worker {
+  // The fail-safe may be a TypeScript module: the worker gets the parent's tsx (worker-start.ts).
+  return startWorker(import.meta.url, 'watchdog-worker', { workerData, name: 'hardtick-watchdog' });
 }
 
 function positiveNs(name: string, value: unknown): number {
@@ -325,7 +316,7 @@ export function startWatchdog(options: WatchdogOptions): WatchdogHandle {
     };
   }
 
-  const worker = startWorker({
+  const worker = startWatchdogWorker({
     heartbeat: options.heartbeat,
     control,
     graceNs,

@@ -1,6 +1,6 @@
 /**
  * Child side shared by the worker-mode loop probes (worker-alloc-probe.ts,
- * gc-alloc-probe.ts): `runRtWorker` (src/worker/rt-loop.ts: warm-up, measured drive,
+ * gc-alloc-probe.ts): `runRtWorker` (src/run/loop.ts: warm-up, measured drive,
  * alarm/command polling, statistics records) on this process's main thread, so vitest adds
  * no GC noise. Two allocation-free tasks at a 200 µs frame (`a` every frame, `b` every
  * other), written with the config to a temporary directory; the rings the CLI would create;
@@ -10,6 +10,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SpscRing } from '../../src/memory/spsc-ring.js';
+import { runRtWorker } from '../../src/run/loop.js';
+import { prepareRun } from '../../src/run/prepare.js';
 import {
   AL_SIZE,
   ALARM_RING_CAPACITY,
@@ -20,8 +22,7 @@ import {
   statsRecordSize,
   TR_SIZE,
   traceRingCapacity,
-} from '../../src/worker/protocol.js';
-import { runRtWorker } from '../../src/worker/rt-loop.js';
+} from '../../src/run/protocol.js';
 
 /** The probes' frame: 200 µs. */
 export const PROBE_FRAME_NS = 200_000;
@@ -85,9 +86,12 @@ export async function runRtWorkerProbe(spec: RtWorkerProbeSpec): Promise<RtWorke
       : null;
   const messages: RtWorkerMessage[] = [];
   try {
+    // Loaded and planned once, as the host does.
+    const plan = await prepareRun(configFile);
     await runRtWorker(
       {
-        configFile,
+        config: plan.config,
+        tables: plan.tables,
         // +0.5 frame: the last release lands inside the window.
         durationNs: spec.frames * PROBE_FRAME_NS + PROBE_FRAME_NS / 2,
         warmupNs: 2_000_000_000,

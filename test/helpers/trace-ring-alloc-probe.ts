@@ -8,18 +8,11 @@
  *
  * Prints one JSON line: { subject, iterations, gcEvents, heapDeltaBytes, totalHeapDeltaBytes, nsPerIteration }.
  */
-import { TraceCollector } from '../../src/cli/run-shared.js';
+
 import { SpscRing } from '../../src/memory/spsc-ring.js';
+import { TR_END, TR_FLAGS, TR_FRAME, TR_MODE, TR_SIZE, TR_START, TR_TASK } from '../../src/run/protocol.js';
+import { TraceCollector } from '../../src/run/trace.js';
 import { TRACE_FLAGS, TRACE_FRAME, TRACE_RECORD, TraceRing } from '../../src/runtime/trace-ring.js';
-import {
-  TR_END,
-  TR_FLAGS,
-  TR_FRAME,
-  TR_MODE,
-  TR_SIZE,
-  TR_START,
-  TR_TASK,
-} from '../../src/worker/protocol.js';
 import { measureAllocation } from './alloc-measure.js';
 import { printResult } from './probe-child.js';
 

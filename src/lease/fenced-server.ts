@@ -18,7 +18,7 @@
  */
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { HardtickError } from '../errors.js';
-import type { AuditEntry, FencedSink, FencedWrite, FencedWriteResult } from './sink.js';
+import type { AuditEntry, FencedSink, FencedWrite, FencedWriteResult } from './fenced-sink.js';
 
 /** Longest request line accepted, bytes. */
 export const MAX_LINE_BYTES = 1 << 20;

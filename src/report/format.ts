@@ -1,6 +1,6 @@
 /**
- * Text helpers shared by CLI commands: aligned plain-text tables and human-readable
- * time figures. Cold path only (everything here allocates strings).
+ * Text helpers of printed evidence (the run summary, the CLI's tables): aligned plain-text
+ * tables and human-readable time figures. Cold path only (everything here allocates strings).
  */
 
 /** Column alignment in {@link formatTable}. */

@@ -12,8 +12,8 @@
  * unplanned. A task that calls `gc()` itself would count as planned too.
  */
 import { constants, type PerformanceEntry, PerformanceObserver } from 'node:perf_hooks';
-import type { GcOverlap } from '../gc/overlaps.js';
-import type { GcGovernanceSummary } from '../gc/planned-gc.js';
+import type { GcOverlap } from './overlaps.js';
+import type { GcGovernanceSummary } from './planned-gc.js';
 
 /** GC kind names, as reported in {@link GcSummary.byKind}. */
 export type GcKindName = 'minor' | 'major' | 'incremental' | 'weakcb' | 'other';

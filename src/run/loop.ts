@@ -1,59 +1,32 @@
 /**
- * The real-time side of `hardtick run`: runs in the worker thread (see rt-worker.ts).
- * Loads the config and the task modules in this isolate, plans, applies the config's
- * thread-scoped real-time steps to this thread (`applyRealtimeInThread`: timer slack, nice,
- * affinity, SCHED_FIFO priority; the main thread did the process-wide ones), picks the
- * clock and waiter (`selectClockAndWaiter`: the native CLOCK_MONOTONIC clock and
- * `clock_nanosleep` waiter when the addon loads, else `performance.now()` + the hybrid
- * waiter), warms up, runs the measured executive, and talks to the main thread only
- * through shared memory while the loop runs:
- *
- * - after every frame: one command-ring poll (`tryPop`: one `Atomics.load` when empty);
- * - every {@link HOUSEKEEPING_INTERVAL_NS}, in frame slack (≥ {@link MIN_SLACK_NS} before the
- *   next release, or anyway after {@link FORCE_HOUSEKEEPING_NS}): `drainAlarms` into the
- *   alarm ring (numeric records, the executive's rate limit applied), the executive's
- *   new trace records into the trace ring (`--trace N` only; relative times, newest wins)
- *   and, every `statsIntervalNs`, one statistics record into the stats ring.
- *
- * The loop never yields to the event loop and does no I/O: stop comes through the shared
- * stop flag (read by the executive before each frame) or a `CMD_STOP` command. Cold
- * `postMessage`s happen at setup, between warm-up and measurement, at the end, and when a
- * task throws (its message, for alarms the rate limit lets through; see protocol.ts).
- *
- * Allocation contract: setup allocates; the drive loop, the alarm listener, command polling
- * and the statistics record allocate nothing once warmed up: the record is filled through
- * the executive's `*Into` accessors (numbers go straight into Float64Arrays, no double is
- * returned across a call), and its code is optimised before measurement
- * ({@link STATS_WARM_ROUNDS} fills into a scratch record after the warm-up; code that runs
- * four times a second would otherwise stay interpreted, and the interpreter boxes every
- * double). Code that runs only for alarms is warmed by an alarm rehearsal (see
- * `runRtWorker`), and `drive` is entered once more after the long warm-up, so no compile
- * or deopt lands in the measurement. What remains is the clock: the native clock reads
- * for free; `performance.now()` boxes 16 B per read on Node 20. A mode command calls `Executive.requestMode` (cold, may
- * allocate a closure). Proved by test/worker-loop-allocation.test.ts.
- *
- * Times: every ns figure that leaves this thread is relative (since the measured run's
- * first release): `performance.now()` has a per-isolate origin, and although the native
- * clock (CLOCK_MONOTONIC) shares one origin across threads, nothing here relies on it.
+ * The real-time side of a worker-mode run (entry: rt-worker.ts). Loads the task modules in
+ * this isolate against the host's planned tables, applies the config's thread-scoped
+ * real-time steps to this thread, picks the clock and waiter, warms up (warmup.ts), runs
+ * the measured executive, and talks to the host only through shared memory while the loop
+ * runs: after every frame one command-ring poll; every {@link HOUSEKEEPING_INTERVAL_NS} in
+ * frame slack (or anyway after {@link FORCE_HOUSEKEEPING_NS}) the alarms, trace records and,
+ * every `statsIntervalNs`, one statistics record (the executive's evidence block). Cold
+ * `postMessage`s only at setup, around the warm-up, at the end, and when a task throws.
+ * Allocation contract: see `RtLoop`; proved by test/worker-loop-allocation.test.ts.
  */
-
 import { getHeapStatistics, setFlagsFromString } from 'node:v8';
-import { loadConfig } from '../config/load.js';
 import type { ResolvedConfig } from '../config/types.js';
 import { HardtickError } from '../errors.js';
 import { collectBeforeMeasurement } from '../gc/gc-function.js';
 import { CALIBRATION_ROUNDS, setUpGcGovernance } from '../gc/governance.js';
+import { GcMonitor } from '../gc/monitor.js';
+import { LeaseGuard } from '../lease/guard.js';
 import { SpscRing } from '../memory/spsc-ring.js';
 import { loadNative } from '../native/binding.js';
 import { selectClockAndWaiter } from '../native/select.js';
 import { applyRealtimeInThread, currentThreadId } from '../realtime/apply.js';
 import { collectEnvironment } from '../report/environment.js';
-import { GcMonitor } from '../report/gc-monitor.js';
-import type { AlarmRecordView, ExecutiveModeSpec } from '../runtime/index.js';
-import { Executive, KIND_COUNT, KIND_TASK_ERROR } from '../runtime/index.js';
+import type { AlarmRecordView, ExecutiveModeSpec, ExecutiveOptions } from '../runtime/index.js';
+import { Executive, KIND_TASK_ERROR } from '../runtime/index.js';
 import type { Clock } from '../time/clock.js';
 import { Heartbeat } from '../watchdog/heartbeat.js';
-import { listChannels } from './channels.js';
+import { listChannels } from '../worker/channels.js';
+import { ALARM_CAPACITY, loadModes, V8_FLAGS } from './prepare.js';
 import {
   AL_FIRST_FRAME,
   AL_FIRST_SINCE_START,
@@ -74,32 +47,32 @@ import {
   PHASE_FINAL,
   PHASE_MEASURING,
   PHASE_WARMUP,
+  REC_ACKS,
+  REC_ELAPSED,
+  REC_EVIDENCE,
+  REC_PHASE,
+  REC_SEQ,
   type RtWorkerData,
   type RtWorkerMessage,
-  ST_ACKS,
-  ST_ELAPSED,
-  ST_KIND_ROOM,
-  ST_PHASE,
-  ST_SEQ,
-  StatsRecordWriter,
   statsRecordSize,
   TR_END,
   TR_SIZE,
   TR_START,
   traceRingCapacity,
 } from './protocol.js';
+import { describeThrown } from './text.js';
 import {
-  ALARM_CAPACITY,
-  initialModeIndex,
-  loadModes,
+  compressedModes,
+  firstReleaseNs,
+  JIT_BATCH_NS,
+  JIT_DRIVE_FRAMES,
+  JIT_DRIVES,
   REHEARSAL_DRIVE_NS,
   REHEARSAL_DRIVES,
   rehearsalExecutiveOptions,
   rehearsalModes,
-  totalTaskCount,
-  V8_FLAGS,
-  warmupLengthNs,
-} from './setup.js';
+  type WarmupOutcome,
+} from './warmup.js';
 
 /** Alarms are drained and commands acted on at most this often, ns. */
 export const HOUSEKEEPING_INTERVAL_NS = 10_000_000;
@@ -109,12 +82,9 @@ export const MIN_SLACK_NS = 200_000;
 export const FORCE_HOUSEKEEPING_NS = 1_000_000_000;
 /**
  * Statistics-record fills into a scratch record after the warm-up, so that the code of
- * the record path is optimised before measurement (see the module note). ~10 µs each.
+ * the record path is optimised before measurement (it runs only a few times a second).
  */
 export const STATS_WARM_ROUNDS = 1000;
-/** Short warm-up drives (see `runRtWorker`), and frames in each. */
-const WARM_SHORT_DRIVES = 30;
-const WARM_SHORT_FRAMES = 10;
 /** Task errors whose message is sent per drain, at most. */
 const TASK_ERROR_QUEUE = 16;
 
@@ -124,17 +94,16 @@ export interface RtPort {
 }
 
 /**
- * Runs a whole `hardtick run` on this thread, reporting through `data`'s rings and `port`.
- * Setup problems (config, plan, task modules) are posted as `setup-error`; anything else
- * thrown is a crash (the worker's `error` event).
+ * Runs a whole worker-mode run on this thread, reporting through `data`'s rings and `port`.
+ * Setup problems (task modules) are posted as `setup-error`; anything else thrown is a
+ * crash (the worker's `error` event).
  */
 export async function runRtWorker(data: RtWorkerData, port: RtPort): Promise<void> {
   for (const flag of V8_FLAGS) setFlagsFromString(flag);
-  let config: ResolvedConfig;
+  const { config, tables } = data;
   let modes: ExecutiveModeSpec[];
   try {
-    config = await loadConfig(data.configFile);
-    modes = await loadModes(config);
+    modes = await loadModes(config, tables);
   } catch (error) {
     if (error instanceof HardtickError) {
       port.postMessage({
@@ -149,59 +118,58 @@ export async function runRtWorker(data: RtWorkerData, port: RtPort): Promise<voi
   }
   // Task modules open their channels at top level, so every channel exists by now.
   port.postMessage({ type: 'channels', channels: listChannels() });
-  if (KIND_COUNT > ST_KIND_ROOM) throw new Error('protocol: ST_KIND_ROOM has no room for every alarm kind');
   // This thread's real-time steps first (timer slack, nice, affinity, then the priority):
-  // the warm-up already runs as the measured loop will. Warnings are printed by the main
-  // thread, from the steps posted in `ready`.
+  // the warm-up already runs as the measured loop will. The host prints the warnings.
   const realtimeSteps = applyRealtimeInThread(config.realtime);
   const priorityApplied = realtimeSteps.some((st) => st.step === 'priority' && st.status === 'applied');
   const slackStep = realtimeSteps.find((st) => st.step === 'timerSlack');
   const slackApplied = slackStep?.status === 'applied';
-  const slackReason =
-    slackStep === undefined || slackStep.status === 'not-requested'
-      ? 'not requested (realtime.timerSlackNs: false)'
-      : slackStep.reason;
   const { clock, waiter, backend } = selectClockAndWaiter({
     preferNative: data.preferNative ?? true,
     ...(data.marginNs < 0
       ? {}
       : { native: { marginNs: data.marginNs }, hybrid: { marginNs: data.marginNs } }),
   });
-  const initialMode = initialModeIndex(config);
+  const initialMode = Math.max(
+    0,
+    config.modes.findIndex((m) => m.name === config.initialMode),
+  );
   const stopFlag = new Int32Array(data.stopFlag);
+  const loopClock = backend.clock.startsWith('native') ? 'monotonic' : 'performance';
   // Watchdog: this thread writes the heartbeat, so it creates it (a `performance.now()`
-  // clock's origin is per isolate; heartbeat.ts). Task index = the executive's flattened one.
+  // clock's origin is per isolate). Task index = the executive's flattened one.
   const heartbeat =
     config.watchdog === null
       ? undefined
-      : Heartbeat.create({
-          taskNames: modes.flatMap((m) => m.tasks.map((t) => t.name)),
-          clock: backend.clock.startsWith('native') ? 'monotonic' : 'performance',
-        });
+      : Heartbeat.create({ taskNames: modes.flatMap((m) => m.tasks.map((t) => t.name)), clock: loopClock });
+  // A lease guard, likewise on the loop's clock; the host keeps it (LeaseKeeper).
+  const lease = data.lease === true ? LeaseGuard.create({ clock: loopClock }) : undefined;
   const traceCapacity = data.traceCapacity ?? 0;
-  // Every executive of the run (warm-up, rehearsal, measured) traces alike, so the warm-up
-  // optimises the same per-slot path the measured loop takes.
   // GC governance on this isolate (the loop's heap), before any executive exists.
   const { plannedGc } = setUpGcGovernance(config.gc, clock);
-  const newExecutive = (): Executive =>
-    new Executive({
-      clock,
-      waiter,
-      modes,
-      initialMode,
-      catchUp: config.catchUp,
-      releaseLateNs: config.alarms.releaseLateNs,
-      pauseThresholdNs: config.alarms.pauseThresholdNs,
-      alarmCapacity: ALARM_CAPACITY,
-      alarmRatePerSecond: config.alarms.ratePerSecond,
-      traceCapacity,
-      stopFlag,
-      // Warm-up executives write it too, so the measured loop's heartbeat path is warm.
-      ...(heartbeat === undefined ? {} : { heartbeat }),
-      // GC governance (config `gc`): warm-up executives run it too (its path gets optimised).
-      ...(plannedGc === null ? {} : { slackHook: plannedGc }),
-    });
-  // Rehearsal executives do not: their deadlines are 0, which a watchdog would read as overdue.
+  // Every executive of the run traces alike, so the warm-up optimises the measured path.
+  const base: ExecutiveOptions = {
+    clock,
+    waiter,
+    modes,
+    initialMode,
+    catchUp: config.catchUp,
+    releaseLateNs: config.alarms.releaseLateNs,
+    pauseThresholdNs: config.alarms.pauseThresholdNs,
+    alarmCapacity: ALARM_CAPACITY,
+    alarmRatePerSecond: config.alarms.ratePerSecond,
+    traceCapacity,
+    stopFlag,
+    ...(lease === undefined ? {} : { lease }),
+    ...(plannedGc === null ? {} : { slackHook: plannedGc }),
+  };
+  // Warm-up and measured executives write the heartbeat, so its path is warm.
+  const newExecutive = (phase: 'warmup' | 'measure'): Executive =>
+    new Executive({ ...base, phase, ...(heartbeat === undefined ? {} : { heartbeat }) });
+  // JIT drives: compressed frames (their deadlines would read as overdue to a watchdog).
+  const jitModes = compressedModes(modes);
+  const newJitExecutive = (): Executive => new Executive({ ...base, modes: jitModes, phase: 'warmup' });
+  // Rehearsal executives: no heartbeat, lease or slack hook (zero deadlines).
   const rehearsal = rehearsalModes(modes);
   const newRehearsalExecutive = (): Executive =>
     new Executive(
@@ -215,7 +183,6 @@ export async function runRtWorker(data: RtWorkerData, port: RtPort): Promise<voi
         stopFlag,
       }),
     );
-  const threadId = currentThreadId();
   const environment = {
     ...collectEnvironment({
       clock: backend.clock,
@@ -235,79 +202,80 @@ export async function runRtWorker(data: RtWorkerData, port: RtPort): Promise<voi
       marginNs: backend.marginNs,
       backend,
       slackApplied,
-      slackReason,
-      frameNs: modes[initialMode]!.table.frameNs,
+      slackReason:
+        slackStep === undefined || slackStep.status === 'not-requested'
+          ? 'not requested (realtime.timerSlackNs: false)'
+          : slackStep.reason,
+      frameNs: tables[initialMode]!.frameNs,
       realtimeSteps,
-      threadId,
+      threadId: currentThreadId(),
       heartbeat: heartbeat?.buffer ?? null,
+      leaseGuard: lease?.buffer ?? null,
+      environment,
     },
   });
-  // With a watchdog, no release before the main thread says it watches (or a stop).
+  // With a watchdog, no release before the host says it watches (or a stop).
   if (heartbeat !== undefined && data.watchdogGo != null) {
     const go = new Int32Array(data.watchdogGo);
     while (Atomics.load(go, 0) === 0 && Atomics.load(stopFlag, 0) === 0) Atomics.wait(go, 0, 0, 20);
   }
 
-  const loop = new RtLoop(data, port, clock, config, totalTaskCount(config));
-  let executive = newExecutive();
-  let warmupFrames = 0;
+  const loop = new RtLoop(
+    data,
+    port,
+    clock,
+    config,
+    modes.reduce((n, m) => n + m.tasks.length, 0),
+  );
+  const warmStartNs = clock.nowNs();
+  let executive = newExecutive('measure');
   let stoppedEarly = false;
-  const warmupNs =
-    data.warmupNs < 0 ? warmupLengthNs(null, modes[initialMode]!.table.frameNs) : data.warmupNs;
-  if (warmupNs > 0) {
-    // Short drives first, on throw-away executives: V8 then optimises `drive` (and what it
-    // inlines) as a function, not only its loop by on-stack replacement, so the measured
-    // call enters optimised code instead of compiling it again inside the measurement
-    // (~1 MB of code and metadata, counted in the heap; test/worker-loop-allocation.test.ts).
-    const frameNs = modes[initialMode]!.table.frameNs;
-    for (let i = 0; i < WARM_SHORT_DRIVES && Atomics.load(stopFlag, 0) === 0; i++) {
-      loop.drive(newExecutive(), WARM_SHORT_FRAMES * frameNs, PHASE_WARMUP);
-      loop.clearScratch();
-    }
-    const alarms = loop.drive(executive, warmupNs, PHASE_WARMUP);
+  let warm: Executive | null = null;
+  if (data.warmupNs > 0) {
+    // JIT drives first, on throw-away executives over compressed frames: V8 then optimises
+    // `drive` (and what it inlines) as a function, not only its loop by on-stack
+    // replacement, so the measured call enters optimised code instead of compiling it again
+    // inside the measurement (test/worker-loop-allocation.test.ts).
+    loop.jitDrives(newJitExecutive, stopFlag);
+    warm = newExecutive('warmup');
+    const alarms = loop.drive(warm, data.warmupNs, PHASE_WARMUP);
     loop.clearScratch();
-    const snap = executive.snapshot();
-    stoppedEarly = executive.stopped;
-    warmupFrames = stoppedEarly ? 0 : snap.frames.count;
-    port.postMessage({
-      type: 'warmup-done',
-      frames: snap.frames.count,
-      durationNs: snap.elapsedNs,
-      alarms,
-      stopReason: executive.stopReason,
-    });
+    const snap = warm.snapshot();
+    stoppedEarly = warm.stopped;
     if (!stoppedEarly) {
       // Alarm rehearsal. On a shared machine the measured loop meets some overruns, late
       // wake-ups and skipped frames, and code that only runs for those (alarm ring, drain,
       // listener, ring push, catch-up, policy) would otherwise first run — or get hot
-      // enough to compile — inside the measurement: unoptimised code boxes every double
-      // it handles (ns times are never Smis: 16 B each), and each compile or deopt adds
-      // KBs of code and metadata. Rehearsal executives raise every kind of alarm on every
-      // frame (rehearsalModes: 1 µs frames, zero budgets and deadlines, no-op task
-      // functions; releaseLateNs 0) and housekeeping runs every frame, through the same
-      // code, into scratch rings.
+      // enough to compile — inside the measurement, boxing every double it handles.
+      // Rehearsal executives raise every kind of alarm on every frame, and housekeeping
+      // runs every frame, through the same code, into scratch rings.
       loop.setHousekeeping(0, 0);
       for (let i = 0; i < REHEARSAL_DRIVES && Atomics.load(stopFlag, 0) === 0; i++) {
         loop.drive(newRehearsalExecutive(), REHEARSAL_DRIVE_NS, PHASE_WARMUP);
         loop.clearScratch();
       }
       loop.setHousekeeping(HOUSEKEEPING_INTERVAL_NS, FORCE_HOUSEKEEPING_NS);
-      // Seed the planned-GC cost estimate now, not at the start of measurement: forced
-      // collections can trigger deopts whose recompiles belong in the warm-up.
+      // Seed the planned-GC cost estimate now: forced collections can trigger deopts whose
+      // recompiles belong in the warm-up.
       if (plannedGc !== null && config.gc.planned.enabled) plannedGc.calibrate(CALIBRATION_ROUNDS);
       // Optimise the statistics-record path on real figures.
-      loop.warmStats(executive, STATS_WARM_ROUNDS);
-      // Short drives again: a compile of `drive` requested during the long warm-up (or the
+      loop.warmStats(warm, STATS_WARM_ROUNDS);
+      // JIT drives again: a compile of `drive` requested during the warm-up (or the
       // rehearsal) starts at its next call; let that be one of these, not the measured one.
-      for (let i = 0; i < WARM_SHORT_DRIVES && Atomics.load(stopFlag, 0) === 0; i++) {
-        loop.drive(newExecutive(), WARM_SHORT_FRAMES * frameNs, PHASE_WARMUP);
-        loop.clearScratch();
-      }
+      loop.jitDrives(newJitExecutive, stopFlag);
       // Let the concurrent compiler finish before measurement starts.
       await new Promise<void>((resolveTurn) => setTimeout(resolveTurn, 20));
-      executive = newExecutive();
       (waiter as { resetStats?: () => void }).resetStats?.();
     }
+    const outcome: WarmupOutcome = {
+      declaredNs: data.warmupNs,
+      frames: snap.frames.count,
+      durationNs: snap.elapsedNs,
+      alarms,
+      totalNs: clock.nowNs() - warmStartNs,
+      stopReason: warm.stopReason,
+    };
+    port.postMessage({ type: 'warmup-done', warmup: outcome });
   }
   const gc = new GcMonitor();
   let reachedDuration = false;
@@ -325,6 +293,9 @@ export async function runRtWorker(data: RtWorkerData, port: RtPort): Promise<voi
     loop.drive(executive, data.durationNs, PHASE_MEASURING);
     heapAfter = getHeapStatistics().used_heap_size;
     reachedDuration = !executive.stopped;
+  } else if (warm !== null) {
+    // Stopped during the warm-up: its frames are all the evidence there is.
+    executive = warm;
   }
   // Back to SCHED_OTHER before the cold end (snapshot, postMessage): nothing left is real-time.
   if (priorityApplied) loadNative()?.setThreadScheduler('other', 0);
@@ -336,11 +307,9 @@ export async function runRtWorker(data: RtWorkerData, port: RtPort): Promise<voi
   port.postMessage({
     type: 'done',
     snapshot: executive.snapshot(),
-    environment,
     // Governance travels inside the GC summary (times relative to the run's first release).
     gc: { ...gc.stop(), governance: plannedGc?.summary(loop.originNs) ?? null },
     reachedDuration,
-    warmupFrames,
     heap: { beforeBytes: heapBefore, afterBytes: heapAfter },
     gcToRunNs,
     timeOriginMs: performance.timeOrigin,
@@ -350,6 +319,12 @@ export async function runRtWorker(data: RtWorkerData, port: RtPort): Promise<voi
 /**
  * The worker's loop and its shared-memory side: preallocated records, the alarm listener,
  * command polling and statistics. One per run.
+ *
+ * Allocation contract: allocates in the constructor (and the cold `jitDrives`, `warmStats`,
+ * `sendTaskErrors`); `drive`, the listener, command polling and `publishStats` allocate
+ * nothing once warmed up (the record is filled through the executive's `*Into` accessors:
+ * numbers go straight into Float64Arrays). What remains is the clock's: the native clock
+ * reads for free, `performance.now()` boxes 16 B per read on Node 20.
  */
 class RtLoop {
   private readonly alarms: SpscRing;
@@ -385,7 +360,6 @@ class RtLoop {
   private readonly times = new Float64Array([0, 0, 0, HOUSEKEEPING_INTERVAL_NS, FORCE_HOUSEKEEPING_NS]);
   private readonly modeNames: readonly string[];
   private readonly listener: (a: AlarmRecordView) => void;
-  private readonly writer: StatsRecordWriter;
   private current: Executive | null = null;
 
   constructor(
@@ -415,7 +389,6 @@ class RtLoop {
     this.traceOut = this.scratchTrace;
     this.statsRec = new Float64Array(statsRecordSize(taskCount));
     this.modeNames = config.modes.map((m) => m.name);
-    this.writer = new StatsRecordWriter(taskCount, this.modeNames);
     const rec = this.alarmRec;
     const state = this.state;
     const times = this.times;
@@ -462,7 +435,8 @@ class RtLoop {
     state[1] = 0;
     state[5] = 0;
     this.current = executive;
-    executive.start();
+    // First release a lead ahead of now (warmup.ts), not the next frame boundary a frame ahead.
+    executive.start(firstReleaseNs(this.clock.nowNs(), executive.frameNs));
     const startNs = executive.nextReleaseNs();
     times[0] = startNs;
     times[2] = durationNs;
@@ -514,6 +488,20 @@ class RtLoop {
     const measuring = phase !== PHASE_WARMUP;
     this.alarmOut = measuring ? this.alarms : this.scratchAlarms;
     this.traceOut = measuring ? this.trace : this.scratchTrace;
+  }
+
+  /**
+   * JIT drives (warmup.ts): up to `JIT_DRIVES` throw-away executives of `JIT_DRIVE_FRAMES`
+   * compressed frames each, stopping once `JIT_BATCH_NS` has passed (slow tasks) or the
+   * stop flag is raised. Cold.
+   */
+  jitDrives(newExecutive: () => Executive, stopFlag: Int32Array): void {
+    const endNs = this.clock.nowNs() + JIT_BATCH_NS;
+    for (let i = 0; i < JIT_DRIVES && Atomics.load(stopFlag, 0) === 0 && this.clock.nowNs() < endNs; i++) {
+      const executive = newExecutive();
+      this.drive(executive, JIT_DRIVE_FRAMES * executive.frameNs, PHASE_WARMUP);
+      this.clearScratch();
+    }
   }
 
   /** First release of the last drive (the measured run's origin once it ran), ns. */
@@ -583,14 +571,14 @@ class RtLoop {
         mode,
         task,
         count: queue[i * 3 + 2]!,
-        text: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+        text: describeThrown(error),
       });
     }
   }
 
   /**
-   * Fills and pushes one statistics record (see protocol.ts `ST_*`/`TS_*`), using
-   * `times[1]` as "now". Called in frame slack and at the end. Allocation-free once
+   * Fills and pushes one statistics record (protocol.ts `REC_*` + the evidence block),
+   * using `times[1]` as "now". Called in frame slack and at the end. Allocation-free once
    * optimised (see {@link RtLoop.warmStats}).
    */
   publishStats(executive: Executive, phase: number): void {
@@ -598,11 +586,11 @@ class RtLoop {
     const r = this.statsRec;
     const state = this.state;
     state[3]!++;
-    r[ST_SEQ] = state[3]!;
-    r[ST_PHASE] = phase;
-    r[ST_ELAPSED] = this.times[1]! - this.times[0]!;
-    r[ST_ACKS] = state[2]!;
-    this.writer.fill(executive, r);
+    r[REC_SEQ] = state[3]!;
+    r[REC_PHASE] = phase;
+    r[REC_ELAPSED] = this.times[1]! - this.times[0]!;
+    r[REC_ACKS] = state[2]!;
+    executive.evidenceInto(r, REC_EVIDENCE);
     this.stats.tryPush(r, 0);
   }
 
@@ -612,6 +600,6 @@ class RtLoop {
    */
   warmStats(executive: Executive, rounds: number): void {
     const scratch = new Float64Array(this.statsRec.length);
-    for (let i = 0; i < rounds; i++) this.writer.fill(executive, scratch);
+    for (let i = 0; i < rounds; i++) executive.evidenceInto(scratch, REC_EVIDENCE);
   }
 }

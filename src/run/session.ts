@@ -1,0 +1,529 @@
+/**
+ * The side of a run that is not the loop, the same in both thread modes: it turns what the
+ * loop thread reports (setup, warm-up, alarms, statistics, its end) into events for the
+ * caller, keeps what the report needs (pause and miss sightings, steal samples, the latest
+ * evidence, watchdog events), and builds the report in ONE place, {@link RunSession.finish},
+ * for every ending: done, stopped, stuck or crashed. Cold code.
+ */
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { HardtickError } from '../errors.js';
+import type { GcEvent, GcSummary } from '../gc/monitor.js';
+import { MissSightings } from '../gc/overlaps.js';
+import type { LeaseGuard } from '../lease/guard.js';
+import { type MetricsServer, startMetricsServer } from '../metrics/server.js';
+import { metricsSourceFromSnapshot } from '../metrics/source.js';
+import type { ClockBackend } from '../native/select.js';
+import { mergeRealtimeSteps, type RealtimeSetup, realtimeWarning } from '../realtime/apply.js';
+import type { RealtimeStepResult } from '../realtime/types.js';
+import { collectEnvironment, type RunEnvironment } from '../report/environment.js';
+import { attributePauses, PAUSES_KEPT, type PauseSighting, type PauseSummary } from '../report/pauses.js';
+import {
+  buildRunReport,
+  type RealtimeReportInput,
+  type RunReport,
+  type RunReportStuckEntry,
+} from '../report/run-report.js';
+import { StealSampler } from '../report/steal.js';
+import { type ExecutiveSnapshot, emptyEvidence, snapshotFromEvidence } from '../runtime/index.js';
+import type { WatchdogHandle } from '../watchdog/watchdog.js';
+import { ChannelHub } from '../worker/channel-hub.js';
+import type {
+  ResolvedRunOptions,
+  RunAlarm,
+  RunEvent,
+  RunEventType,
+  RunOptions,
+  RunStatus,
+  SetupChannels,
+} from './options.js';
+import type { RunPlan } from './prepare.js';
+import type { AlarmFields } from './text.js';
+import {
+  describeAlarm,
+  describePause,
+  describeRunStart,
+  describeStatus,
+  describeWarmup,
+  type StatusFigures,
+} from './text.js';
+import { type NumericTraceRecord, traceEntries, traceOverrunEntries } from './trace.js';
+import { type WarmupOutcome, warmupLengthNs } from './warmup.js';
+
+/** `environment` of a run report, plus which thread ran the loop. */
+export type RunEnvironmentWithThread = RunEnvironment & { readonly thread: 'worker' | 'main' };
+
+/** The loop thread's setup, as either thread mode reports it. */
+export interface LoopReady {
+  readonly clock: string;
+  readonly waiter: string;
+  readonly marginNs: number;
+  readonly backend: ClockBackend;
+  readonly slackApplied: boolean;
+  readonly slackReason: string | null;
+  /** The initial mode's frame, ns. */
+  readonly frameNs: number;
+  /** Real-time steps the loop thread applied to itself (worker mode; main: none here). */
+  readonly threadSteps: readonly RealtimeStepResult[];
+  /** The loop thread's environment, read at setup. */
+  readonly environment: RunEnvironmentWithThread;
+  /** The loop's lease guard (`lease` option), or null. */
+  readonly leaseGuard: LeaseGuard | null;
+}
+
+/** How a run ended and what the loop thread left for its report. */
+export interface RunEnding {
+  /** The loop thread's final snapshot, or one from its last published evidence. */
+  readonly snapshot: ExecutiveSnapshot;
+  /** The loop isolate's GCs (with governance and overlaps), or an empty summary. */
+  readonly gc: GcSummary;
+  readonly pauses: PauseSummary;
+  /** The report's stopReason. */
+  readonly stopReason: string | null;
+  /** Trace records (times relative to the first release), or null without tracing. */
+  readonly trace: readonly NumericTraceRecord[] | null;
+  /** Watchdog stuck entries, when any. */
+  readonly stuck?: readonly RunReportStuckEntry[];
+  /** The exit code, when the ending sets it (stuck, crashed). @default derived from fatal alarms */
+  readonly exitCode?: number;
+}
+
+/** Inputs of {@link attributeRunPauses}. */
+export interface RunPauseInput {
+  /** Pause alarms raised in the measured run (the snapshot's exact count). */
+  readonly count: number;
+  /** Pause alarms delivered (no rate-limit summaries), ns since the run's first release. */
+  readonly sightings: readonly PauseSighting[];
+  /** The loop isolate's GCs as its monitor saw them (`atNs` on its performance timeline). */
+  readonly gcEvents: readonly GcEvent[];
+  /** Performance timeline → run time: `clock.nowNs() − performance.now() × 1e6 − runStartNs`, read in the loop's isolate. */
+  readonly gcToRunNs: number;
+  /** /proc/stat steal when measuring started and ended, ns (null: unreadable). */
+  readonly stealAtStartNs: number | null;
+  readonly stealAtEndNs: number | null;
+  /** Steal sampled during the run, `atNs` already in run time. @default [] */
+  readonly stealSamples?: ReadonlyArray<{ readonly atNs: number; readonly stealNs: number }>;
+}
+
+/** The report's `pauses`: the sightings attributed to the loop isolate's GCs (in run time) and steal. */
+export function attributeRunPauses(input: RunPauseInput): PauseSummary {
+  return attributePauses({
+    count: input.count,
+    sightings: input.sightings,
+    gcEvents: input.gcEvents.map((g) => ({ ...g, atNs: g.atNs + input.gcToRunNs })),
+    stealNs:
+      input.stealAtStartNs === null || input.stealAtEndNs === null
+        ? null
+        : Math.max(0, input.stealAtEndNs - input.stealAtStartNs),
+    stealSamples: input.stealSamples ?? [],
+  });
+}
+
+/** Inputs of {@link RunSession.attributePauses}. */
+export interface PauseInput {
+  /** Pause alarms raised in the measured run (the snapshot's exact count). */
+  readonly count: number;
+  /** The loop isolate's GCs as its monitor saw them (`atNs` on its performance timeline). */
+  readonly gcEvents: readonly GcEvent[];
+  /** Performance timeline → run time (see loop.ts `gcToRunNs`). */
+  readonly gcToRunNs: number;
+  /** Steal samples, `atNs` already in run time. */
+  readonly stealSamples: ReadonlyArray<{ readonly atNs: number; readonly stealNs: number }>;
+  /** /proc/stat steal at the end, ns (null: unreadable). */
+  readonly stealAtEndNs: number | null;
+}
+
+/** Lines printed by the channel handlers and the summary at the end. */
+const CHANNEL_PRINT: RunEventType = 'channel';
+
+/** The non-loop side of one run (see the module note). */
+export class RunSession {
+  /** The main side of the task channels. */
+  readonly hub = new ChannelHub();
+  /** The loop thread's setup, once known. */
+  ready: LoopReady | null = null;
+  /** The process-wide real-time setup (main thread: all of it; worker mode: its process part). */
+  realtime: RealtimeSetup | null = null;
+  /** The warm-up's outcome, once known. */
+  warmup: WarmupOutcome | null = null;
+  /** Set when the run stopped during the warm-up: the stop note, `… (during warm-up)`. */
+  warmupStopNote: string | null = null;
+  /** Wall-clock start of the measurement, once it began. */
+  measuringAt: Date | null = null;
+  /** Why the caller stopped the run (`stop(reason)`), or null. */
+  stopNote: string | null = null;
+  /** Pause alarms delivered (rate limit applied), ns since the first release. */
+  readonly pauseSightings: PauseSighting[] = [];
+  /** Overrun, deadline-miss and frame-overrun alarms delivered, for `gc.overlaps`. */
+  readonly missSightings = new MissSightings();
+  /** Steal sampled while measuring (the timeline is the thread mode's business). */
+  readonly steal = new StealSampler();
+  /** /proc/stat steal when measuring started, ns (null: unreadable). */
+  stealAtStartNs: number | null = null;
+  /** The watchdog on the loop's heartbeat, or null. */
+  watchdog: WatchdogHandle | null = null;
+  /** Why the report could not be written, or null. */
+  reportError: HardtickError | null = null;
+  /** The last evidence record published while measuring (or at the end), or null. */
+  private latest: { readonly block: Float64Array; readonly at: number } | null = null;
+  /** The loop isolate's GC figures so far, when this thread can read them (main-thread mode). */
+  liveGc: (() => GcSummary) | null = null;
+  /** How the thread mode stops its loop (set by it), or null before it can. */
+  stopLoop: (() => void) | null = null;
+  /** How the thread mode asks its loop for a mode (set by it), or null before it can. */
+  requestLoopMode: ((index: number) => void) | null = null;
+  private metrics: MetricsServer | null = null;
+  private lastCpu = process.cpuUsage();
+  private lastCpuAtMs = performance.now();
+
+  constructor(
+    readonly plan: RunPlan,
+    readonly options: ResolvedRunOptions,
+    private readonly callbacks: Pick<RunOptions, 'onAlarm' | 'onStatus' | 'onEvent' | 'onReport'>,
+  ) {}
+
+  /**
+   * Stops the run after the current frame (the first reason given is the report's
+   * stopReason, e.g. `signal:SIGINT`); the report is still built.
+   */
+  stop(reason: string): void {
+    this.stopNote ??= reason;
+    this.stopLoop?.();
+  }
+
+  /**
+   * Asks for mode `index` at the next hyperperiod boundary of the measured run (before the
+   * measurement starts: once it starts).
+   */
+  requestMode(index: number, afterNs = 0): void {
+    if (this.measuringAt === null || this.requestLoopMode === null) {
+      this.pendingModes.push({ index, afterNs });
+      return;
+    }
+    if (afterNs <= 0) {
+      this.requestLoopMode(index);
+      return;
+    }
+    // Fires in the loop's yields (main thread) or on the host's event loop (worker).
+    this.modeTimers.push(setTimeout(() => this.requestLoopMode?.(index), afterNs / 1e6));
+  }
+
+  /** Modes asked for before the measurement started (applied as it starts). */
+  private readonly pendingModes: { readonly index: number; readonly afterNs: number }[] = [];
+  private readonly modeTimers: NodeJS.Timeout[] = [];
+
+  /** Tells the caller one line. */
+  event(type: RunEventType, level: RunEvent['level'], text: string): void {
+    this.callbacks.onEvent?.({ type, level, text });
+  }
+
+  /** The warm-up length in force (the option, or the default rule at the initial frame). */
+  warmupNs(): number {
+    return warmupLengthNs(this.options.warmupNs, this.plan.tables[this.plan.initialMode]!.frameNs);
+  }
+
+  /**
+   * Loads the `channels` option's handlers into the hub (before the loop announces its
+   * channels: `on` may precede `add`). @throws HardtickError `usage` for a module that
+   * cannot be loaded or lacks `setupChannels`.
+   */
+  async setUpChannels(): Promise<void> {
+    const option = this.options.channels;
+    if (option === null) return;
+    const print = (line: string): void => this.event(CHANNEL_PRINT, 'info', line);
+    if (typeof option === 'function') {
+      option(this.hub, print);
+      return;
+    }
+    const path = resolve(option);
+    let module: Record<string, unknown>;
+    try {
+      module = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+    } catch (error) {
+      throw new HardtickError(
+        'usage',
+        `--channels ${option}: cannot load ${path}: ${error instanceof Error ? error.message : String(error)}`,
+        { file: path, cause: error },
+      );
+    }
+    const setup = module.setupChannels;
+    if (typeof setup !== 'function') {
+      throw new HardtickError(
+        'usage',
+        `--channels ${option}: expected the module to export a function setupChannels(hub, print), ` +
+          `found ${setup === undefined ? 'no such export' : typeof setup} (exports: ${Object.keys(module).join(', ') || 'none'})`,
+        { file: path },
+      );
+    }
+    (setup as SetupChannels)(this.hub, print);
+  }
+
+  /** Delivers queued channel records; a throwing handler is reported, not fatal. */
+  pollChannels(): void {
+    try {
+      this.hub.pollOnce();
+    } catch (error) {
+      this.event(
+        'channel',
+        'warn',
+        `channel handler failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+  }
+
+  /** Lines for the end of a run: records and losses per channel that has a handler. */
+  channelSummaryLines(): string[] {
+    const hub = this.hub;
+    const lines: string[] = [];
+    const handled = new Set(hub.names().filter((name) => !hub.unattachedHandlers().includes(name)));
+    for (const c of hub.summary()) {
+      if (c.direction === 'to-main' && !handled.has(c.name)) continue;
+      lines.push(`channel '${c.name}' (${c.direction}): ${c.records} record(s), ${c.lost} lost`);
+    }
+    return lines;
+  }
+
+  /** Starts `metrics` (when asked) and says where. @throws HardtickError `usage` when it cannot bind. */
+  async startMetrics(): Promise<void> {
+    const address = this.options.metrics;
+    if (address === null) return;
+    this.metrics = await startMetricsServer({
+      host: address.host,
+      port: address.port,
+      collect: () => {
+        const ready = this.ready;
+        return metricsSourceFromSnapshot(
+          this.liveSnapshot() ?? this.emptySnapshot(),
+          this.liveGc?.() ?? null,
+          {
+            configName: this.plan.config.name,
+            clock: ready?.clock ?? 'unknown',
+            waiter: ready?.waiter ?? 'unknown',
+            thread: this.options.thread,
+            version: ready?.environment.hardtick ?? 'unknown',
+            realtime: this.realtimeSteps(),
+          },
+        );
+      },
+    });
+    this.event('metrics', 'info', `metrics: ${this.metrics.url}metrics`);
+    if (!this.metrics.loopback) {
+      this.event(
+        'warning',
+        'warn',
+        `hardtick run: --metrics listens on ${this.metrics.host}, reachable from other machines; the endpoint has no authentication`,
+      );
+    }
+  }
+
+  /** Closes the metrics endpoint (idempotent). */
+  async stopMetrics(): Promise<void> {
+    const m = this.metrics;
+    this.metrics = null;
+    await m?.close();
+  }
+
+  /** The loop thread is set up: its warnings, then the run's first line. */
+  loopReady(ready: LoopReady): void {
+    this.ready = ready;
+    for (const step of ready.threadSteps) {
+      const line = realtimeWarning(step);
+      if (line !== null) this.event('warning', 'warn', line);
+    }
+    this.event(
+      'start',
+      'info',
+      describeRunStart({
+        configName: this.plan.config.name,
+        modes: this.plan.config.modes.length,
+        frameNs: ready.frameNs,
+        durationNs: this.options.durationNs,
+        warmupNs: this.warmupNs(),
+        clock: ready.clock,
+        waiter: ready.waiter,
+        marginNs: ready.marginNs,
+        slackApplied: ready.slackApplied,
+        slackReason: ready.slackReason,
+        thread: this.options.thread,
+        nativeReason: ready.backend.backend === 'native' ? null : ready.backend.native.reason,
+      }),
+    );
+  }
+
+  /** The warm-up ended; `stoppedBy` is why it stopped early (policy, stop), or null. */
+  warmupDone(outcome: WarmupOutcome, stoppedBy: string | null): void {
+    this.warmup = outcome;
+    const why = this.stopNote ?? stoppedBy;
+    if (why !== null) this.warmupStopNote = `${why} (during warm-up)`;
+    this.event('warmup', 'info', describeWarmup(outcome, this.warmupStopNote));
+  }
+
+  /** Measurement starts now. */
+  measuring(stealAtStartNs: number | null): void {
+    this.measuringAt = new Date();
+    this.stealAtStartNs = stealAtStartNs;
+    this.lastCpu = process.cpuUsage();
+    this.lastCpuAtMs = performance.now();
+    this.event('measuring', 'info', 'measuring');
+    for (const m of this.pendingModes.splice(0)) this.requestMode(m.index, m.afterNs);
+  }
+
+  /**
+   * One alarm from the loop: kept for the report (pause and miss sightings), handed to the
+   * caller. `frameNs`: the initial mode's frame (for the overlap windows).
+   */
+  alarm(a: AlarmFields, error: string | null): RunAlarm {
+    const alarm: RunAlarm = {
+      ...a,
+      value: Math.round(a.value),
+      sinceStartNs: Math.round(a.sinceStartNs),
+      error,
+      text: `${describeAlarm(a)}${error === null ? '' : `: ${error}`}`,
+    };
+    if (a.suppressed === 0) {
+      if (a.kind === 'pause' && this.pauseSightings.length < PAUSES_KEPT)
+        this.pauseSightings.push({ atNs: alarm.sinceStartNs, lengthNs: alarm.value });
+      this.missSightings.add({
+        kind: a.kind,
+        task: a.task,
+        mode: a.mode,
+        frame: a.frame,
+        atNs: alarm.sinceStartNs,
+        valueNs: alarm.value,
+        frameNs: this.ready?.frameNs ?? this.plan.tables[this.plan.initialMode]!.frameNs,
+      });
+    }
+    this.callbacks.onAlarm?.(alarm);
+    return alarm;
+  }
+
+  /** The status line's figures (CPU measured here), to the caller. */
+  status(figures: Omit<StatusFigures, 'cpuPercent'>): void {
+    const cpu = process.cpuUsage(this.lastCpu);
+    const nowMs = performance.now();
+    const wallUs = (nowMs - this.lastCpuAtMs) * 1000;
+    this.lastCpu = process.cpuUsage();
+    this.lastCpuAtMs = nowMs;
+    const all: StatusFigures = {
+      ...figures,
+      cpuPercent: wallUs > 0 ? ((cpu.user + cpu.system) / wallUs) * 100 : 0,
+    };
+    const status: RunStatus = { ...all, text: describeStatus(all) };
+    this.callbacks.onStatus?.(status);
+  }
+
+  /** Keeps `block[at…]` (an evidence block) as the latest; the session reads it, never writes. */
+  keepEvidence(block: Float64Array, at: number): void {
+    this.latest = { block, at };
+  }
+
+  /** The latest published snapshot (no histograms), or null before the first. */
+  liveSnapshot(): ExecutiveSnapshot | null {
+    const l = this.latest;
+    return l === null ? null : snapshotFromEvidence(l.block, l.at, this.plan.config);
+  }
+
+  /** A snapshot with nothing in it (nothing was published), frame of the initial mode. */
+  emptySnapshot(stopReason: string | null = null): ExecutiveSnapshot {
+    const frameNs = this.ready?.frameNs ?? this.plan.tables[this.plan.initialMode]!.frameNs;
+    const s = snapshotFromEvidence(emptyEvidence(this.plan.taskCount, frameNs), 0, this.plan.config);
+    return stopReason === null ? s : { ...s, stopped: true, stopReason };
+  }
+
+  /** Every real-time step: the process part and the loop thread's, merged. */
+  realtimeSteps(): readonly RealtimeStepResult[] {
+    const process = this.realtime?.steps ?? [];
+    if (this.options.thread === 'main') return process;
+    return mergeRealtimeSteps(this.plan.config.realtime, process, this.ready?.threadSteps ?? []);
+  }
+
+  /** The report's `realtime` input. */
+  private realtimeReport(): RealtimeReportInput {
+    const threadSteps = this.options.thread === 'main' ? [] : (this.ready?.threadSteps ?? []);
+    return {
+      thread: this.options.thread,
+      steps: this.realtimeSteps(),
+      throttling: this.realtime?.throttling ?? null,
+      warnings: [
+        ...(this.realtime?.warnings ?? []),
+        ...threadSteps.map(realtimeWarning).filter((line): line is string => line !== null),
+      ],
+    };
+  }
+
+  /** The report's `pauses`: the delivered pause sightings against the loop's GCs and steal. */
+  attributePauses(input: PauseInput): PauseSummary {
+    return attributeRunPauses({
+      ...input,
+      sightings: this.pauseSightings,
+      stealAtStartNs: this.stealAtStartNs,
+    });
+  }
+
+  /**
+   * Builds the report for any ending (the one place a run's report is assembled), tells
+   * its pauses, hands it to `onReport`, writes it (`report` option, synchronously: this
+   * also runs from a watchdog's interrupt with no event-loop turn to come) and says where.
+   */
+  finish(ending: RunEnding, endedAt: Date = new Date()): RunReport {
+    for (const t of this.modeTimers) clearTimeout(t);
+    const config = this.plan.config;
+    const ready = this.ready;
+    const warmup = this.warmup;
+    const report = buildRunReport({
+      config,
+      snapshot: ending.snapshot,
+      environment: ready?.environment ?? this.fallbackEnvironment(),
+      gc: ending.gc,
+      pauses: ending.pauses,
+      startedAt: this.measuringAt ?? endedAt,
+      endedAt,
+      requestedDurationNs: this.options.durationNs === 0 ? null : this.options.durationNs,
+      warmup:
+        warmup === null
+          ? { frames: 0, durationNs: 0 }
+          : this.warmupStopNote !== null
+            ? { frames: 0, durationNs: 0, totalNs: warmup.totalNs }
+            : { frames: warmup.frames, durationNs: warmup.durationNs, totalNs: warmup.totalNs },
+      stopReason: ending.stopReason,
+      realtime: this.realtimeReport(),
+      trace: ending.trace === null ? null : traceEntries(ending.trace, config, this.options.traceCapacity),
+      traceOverruns:
+        ending.trace === null ? null : traceOverrunEntries(ending.trace, config, this.options.traceCapacity),
+      ...(ending.stuck === undefined ? {} : { stuck: ending.stuck }),
+      ...(ending.exitCode === undefined ? {} : { exitCode: ending.exitCode }),
+    });
+    for (const p of report.pauses.events) this.event('pause', 'warn', describePause(p));
+    this.callbacks.onReport?.(report);
+    const file = this.options.reportFile;
+    if (file !== null) {
+      const path = resolve(file);
+      try {
+        writeFileSync(path, `${JSON.stringify(report, null, 2)}\n`);
+        this.event('report', 'info', `report: ${path}`);
+      } catch (error) {
+        this.reportError = new HardtickError(
+          'usage',
+          `cannot write the report ${path}: ${(error as Error).message}`,
+          { file: path, cause: error },
+        );
+        this.event('report', 'warn', `hardtick run: ${this.reportError.message}`);
+      }
+    }
+    return report;
+  }
+
+  /** The environment of a run whose loop never reported its own (it failed before `ready`). */
+  private fallbackEnvironment(): RunEnvironmentWithThread {
+    return {
+      ...collectEnvironment({
+        clock: 'unknown',
+        waiter: 'unknown',
+        timerSlackApplied: false,
+        loopThreadId: null,
+      }),
+      thread: this.options.thread,
+    };
+  }
+}

@@ -1,0 +1,154 @@
+/**
+ * The lines a run tells (what `hardtick run` prints, and what `onEvent`/`onAlarm`/
+ * `onStatus` carry as `text`): the start line, alarms, the status line, the warm-up, stuck
+ * slots, pauses. Cold code (allocates strings).
+ */
+import type { AlarmKindName } from '../config/types.js';
+import { formatDurationNs, formatUs } from '../report/format.js';
+import { describePauseCause, type RunReportPause } from '../report/pauses.js';
+import type { FailSafeResult, RecoveredEvent, StuckEvent } from '../watchdog/watchdog.js';
+import type { RunThread } from './options.js';
+import type { WarmupOutcome } from './warmup.js';
+
+/** The first line of a run: config, modes, frame, duration, warm-up and backends. */
+export function describeRunStart(input: {
+  readonly configName: string;
+  readonly modes: number;
+  readonly frameNs: number;
+  readonly durationNs: number;
+  readonly warmupNs: number;
+  readonly clock: string;
+  readonly waiter: string;
+  readonly marginNs: number;
+  readonly slackApplied: boolean;
+  readonly slackReason: string | null;
+  readonly thread: RunThread;
+  /** Why the native addon is not used (printed when the JS pair runs); null: not shown. */
+  readonly nativeReason: string | null;
+}): string {
+  const durationText = input.durationNs === 0 ? 'until stopped' : formatDurationNs(input.durationNs);
+  return (
+    `hardtick run ${input.configName}: ${input.modes} mode(s), frame ${formatDurationNs(input.frameNs)}, ${durationText}` +
+    ` (${input.warmupNs > 0 ? `warm-up ${formatDurationNs(input.warmupNs)}` : 'no warm-up'}; ` +
+    `${input.thread === 'worker' ? 'worker thread' : 'main thread'}; clock ${input.clock}, waiter ${input.waiter} margin ` +
+    `${formatDurationNs(input.marginNs)}, timer slack ${input.slackApplied ? 'lowered' : `unchanged: ${input.slackReason}`}` +
+    `${input.nativeReason === null ? '' : `; native addon not used: ${input.nativeReason}`})`
+  );
+}
+
+/** The line after the warm-up: what it took, all of it, and its alarms (not counted). */
+export function describeWarmup(w: WarmupOutcome, stopNote: string | null): string {
+  if (stopNote !== null) return `warm-up stopped: ${stopNote}`;
+  const extra = w.totalNs - w.durationNs;
+  return (
+    `warm-up: ${formatDurationNs(w.durationNs)} (${w.frames} frame(s))` +
+    `${extra > 0 ? ` + ${formatDurationNs(extra)} of JIT drives and alarm rehearsal` : ''}` +
+    `${w.alarms > 0 ? `; ${w.alarms} alarm(s), not counted` : ''}`
+  );
+}
+
+/** One alarm as the fields a line needs. */
+export interface AlarmFields {
+  readonly kind: AlarmKindName;
+  readonly mode: string;
+  readonly task: string | null;
+  readonly frame: number;
+  readonly sinceStartNs: number;
+  readonly value: number;
+  readonly suppressed: number;
+  readonly firstFrame: number;
+}
+
+/** One alarm as a log line. */
+export function describeAlarm(a: AlarmFields): string {
+  const at = `t=${(a.sinceStartNs / 1e9).toFixed(3)}s`;
+  const task = a.task === null ? '' : ` task ${a.task}${a.mode === 'main' ? '' : ` (mode ${a.mode})`}`;
+  const what = describeValue(a);
+  if (a.suppressed > 0) {
+    return (
+      `alarm ${a.kind}:${task} ${a.suppressed} more in the last second (rate limit), ` +
+      `frames ${a.firstFrame}–${a.frame}, last ${what}`
+    );
+  }
+  return `alarm ${a.kind}:${task} frame ${a.frame} ${at} ${what}`;
+}
+
+function describeValue(a: AlarmFields): string {
+  switch (a.kind) {
+    case 'overrun':
+      return `ran ${formatDurationNs(a.value)}`;
+    case 'deadline-miss':
+      return `completed ${formatDurationNs(a.value)} after its deadline`;
+    case 'frame-overrun':
+      return `frame ended ${formatDurationNs(a.value)} after the next release`;
+    case 'release-late':
+      return `released ${formatDurationNs(a.value)} late`;
+    case 'task-error':
+      return `threw (error #${a.value})`;
+    case 'skipped-frames':
+      return `${a.value} frame(s) skipped`;
+    case 'mode-change':
+      return `switched to mode #${a.value}`;
+    case 'stopped':
+      return `stopped (reason code ${a.value})`;
+    case 'pause':
+      return `paused ${formatDurationNs(a.value)} (cause printed at the end of the run)`;
+    case 'killed':
+      return `killed after ${formatDurationNs(a.value)} (isolated worker terminated, respawning)`;
+    default:
+      return `value ${a.value}`;
+  }
+}
+
+/** An error a task threw, as one line. */
+export function describeThrown(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+/** The figures of a status line. */
+export interface StatusFigures {
+  readonly elapsedNs: number;
+  readonly frames: number;
+  readonly overruns: number;
+  readonly misses: number;
+  readonly errors: number;
+  readonly skipped: number;
+  readonly lateP99Ns: number;
+  readonly lateMaxNs: number;
+  readonly mode: string;
+  readonly cpuPercent: number;
+}
+
+/** The once-a-second status line. */
+export function describeStatus(f: StatusFigures): string {
+  return (
+    `${(f.elapsedNs / 1e9).toFixed(1).padStart(6)} s  frames ${f.frames}` +
+    `  overruns ${f.overruns}  misses ${f.misses}` +
+    `  errors ${f.errors}  skipped ${f.skipped}` +
+    `  late p99 ${formatUs(f.lateP99Ns)} max ${formatUs(f.lateMaxNs)} µs` +
+    `  cpu ${f.cpuPercent.toFixed(0)} %` +
+    (f.mode === 'main' ? '' : `  mode ${f.mode}`)
+  );
+}
+
+/** The alarm line of a watchdog stuck event. */
+export function describeStuck(e: StuckEvent): string {
+  return `alarm stuck: task ${e.taskName} slot ${e.slot} frame ${e.frame}, ${(e.overrunNs / 1e6).toFixed(1)} ms past its deadline`;
+}
+
+/** The line printed when a stuck slot ended after all (`watchdog.onStuck: "keep-running"`). */
+export function describeRecovered(e: RecoveredEvent): string {
+  return `stuck event ${e.ordinal} over: the slot returned, at most ${(e.overrunNs / 1e6).toFixed(1)} ms past its deadline`;
+}
+
+/** The line of a fail-safe's outcome. */
+export function describeFailSafe(r: FailSafeResult): string {
+  return r.ok
+    ? `watchdog fail-safe ran (${(r.durationNs / 1e6).toFixed(1)} ms)`
+    : `watchdog fail-safe failed: ${r.error}`;
+}
+
+/** One attributed pause as the end-of-run line. */
+export function describePause(p: RunReportPause): string {
+  return `pause at t=${(p.atNs / 1e9).toFixed(3)}s (${(p.lengthNs / 1e6).toFixed(1)}ms): ${describePauseCause(p)}`;
+}

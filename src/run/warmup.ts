@@ -1,0 +1,151 @@
+/**
+ * The warm-up before measurement, bounded by time rather than by frames. V8 must have
+ * optimised the executive, the drive loop, the alarm paths and the task functions before
+ * the first measured frame (first-time compiles and deopts allocate, and show up as the
+ * run's worst frames). The declared warm-up runs the real executive on the real frames; the
+ * extra JIT drives run on compressed frames ({@link compressedModes}: the same slots and
+ * tasks, frames of at most {@link JIT_FRAME_NS}) and the alarm rehearsal on 1 µs frames
+ * with no-op tasks, so their cost does not grow with the frame size. Cold code.
+ */
+import type { ExecutiveModeSpec, ExecutiveOptions } from '../runtime/index.js';
+import { ALARM_CAPACITY } from './prepare.js';
+
+/** Warm-up when none is asked for: the longer of these two, capped. */
+const WARMUP_MIN_NS = 200_000_000;
+const WARMUP_MIN_FRAMES = 500;
+const WARMUP_MAX_NS = 2_000_000_000;
+
+/** The warm-up length for an option (null: the default rule) at the initial frame size, ns. */
+export function warmupLengthNs(optionNs: number | null, frameNs: number): number {
+  return optionNs ?? Math.min(WARMUP_MAX_NS, Math.max(WARMUP_MIN_NS, WARMUP_MIN_FRAMES * frameNs));
+}
+
+/** Largest frame of a JIT drive, ns: larger frames are compressed to this. */
+export const JIT_FRAME_NS = 200_000;
+/** JIT drives before and after the declared warm-up, and frames in each. */
+export const JIT_DRIVES = 30;
+export const JIT_DRIVE_FRAMES = 10;
+/** Time the JIT drives of one batch may take at most, ns (slow tasks make each drive long). */
+export const JIT_BATCH_NS = 150_000_000;
+/** Alarm rehearsal after the warm-up (both thread modes): drives, and ns each. */
+export const REHEARSAL_DRIVES = 20;
+/** Length of one rehearsal drive, ns. */
+export const REHEARSAL_DRIVE_NS = 10_000_000;
+/** Frame size of the rehearsal tables ({@link rehearsalModes}), ns: far below any real slot. */
+export const REHEARSAL_FRAME_NS = 1_000;
+/** Alarms of one kind delivered per second in the rehearsal: most go through the listener. */
+const REHEARSAL_ALARM_RATE = 100_000;
+/** A drive's first release is at least this far ahead of its start, ns (on a grid of ≤ 1 ms). */
+export const FIRST_RELEASE_LEAD_NS = 1_000_000;
+
+/** What the warm-up did, as the report and the printed line tell it. */
+export interface WarmupOutcome {
+  /** The warm-up asked for, ns. */
+  readonly declaredNs: number;
+  /** Frames the warm-up executive ran on the real frames. */
+  readonly frames: number;
+  /** That executive's first release to its last clock read, ns. */
+  readonly durationNs: number;
+  /** Alarms it raised (not counted in any reported figure). */
+  readonly alarms: number;
+  /** Start of the warm-up to the measured run's first release, ns: all of the above plus the JIT drives and the rehearsal. */
+  readonly totalNs: number;
+  /** Why the warm-up executive stopped early (a policy, a stop), or null when it ran out its time. */
+  readonly stopReason: string | null;
+}
+
+/**
+ * First release of a drive starting now: at least {@link FIRST_RELEASE_LEAD_NS} ahead, on
+ * a grid of the frame or 1 ms, whichever is smaller. The executive's own default (the next
+ * frame boundary, one frame ahead) would wait up to two frames: seconds with long frames.
+ */
+export function firstReleaseNs(nowNs: number, frameNs: number): number {
+  const grid = Math.min(frameNs, 1_000_000);
+  return Math.ceil((nowNs + FIRST_RELEASE_LEAD_NS) / grid) * grid;
+}
+
+/**
+ * The modes on compressed frames for JIT drives: the same slots, tasks and functions, the
+ * frame (and every release and deadline in it) scaled down to at most {@link JIT_FRAME_NS}.
+ * Budgets are kept; `stop` and `safe-state` policies become `warn`. Cold; allocates.
+ */
+export function compressedModes(modes: readonly ExecutiveModeSpec[]): ExecutiveModeSpec[] {
+  return modes.map((mode) => {
+    const t = mode.table;
+    if (t.frameNs <= JIT_FRAME_NS) return { ...mode, tasks: warnOnly(mode.tasks) };
+    const scale = JIT_FRAME_NS / t.frameNs;
+    return {
+      ...mode,
+      table: {
+        ...t,
+        frameNs: JIT_FRAME_NS,
+        hyperperiodNs: JIT_FRAME_NS * t.frameCount,
+        slotReleaseNs: t.slotReleaseNs.map((ns) => Math.round(ns * scale)),
+        slotDeadlineNs: t.slotDeadlineNs.map((ns) => Math.round(ns * scale)),
+      },
+      tasks: warnOnly(mode.tasks),
+    };
+  });
+}
+
+/** The tasks with `stop` and `safe-state` overrun policies turned into `warn`. */
+function warnOnly(tasks: ExecutiveModeSpec['tasks']): ExecutiveModeSpec['tasks'] {
+  return tasks.map((task) =>
+    task.overrun.action === 'stop' || task.overrun.action === 'safe-state'
+      ? { ...task, overrun: { ...task.overrun, action: 'warn' as const } }
+      : task,
+  );
+}
+
+/**
+ * Options of a rehearsal executive over `modes` (already {@link rehearsalModes}): every
+ * alarm threshold at 0, the rehearsal alarm rate. No heartbeat or slack hook: zero
+ * deadlines would read as overdue. Cold.
+ */
+export function rehearsalExecutiveOptions(
+  base: Pick<
+    ExecutiveOptions,
+    'clock' | 'waiter' | 'modes' | 'initialMode' | 'catchUp' | 'traceCapacity' | 'stopFlag'
+  >,
+): ExecutiveOptions {
+  return {
+    ...base,
+    releaseLateNs: 0,
+    pauseThresholdNs: 0,
+    alarmCapacity: ALARM_CAPACITY,
+    alarmRatePerSecond: REHEARSAL_ALARM_RATE,
+    phase: 'warmup',
+  };
+}
+
+/** What every slot of a rehearsal runs: nothing (the user's tasks are never called there). */
+function rehearsalTask(): void {}
+
+/**
+ * The modes with every alarm made to happen, for the alarm rehearsal before measurement:
+ * the same tasks and policies over copies of the tables with 1 µs frames (every frame late:
+ * catch-up skips, frame overruns) and zero budgets, releases and deadlines (every slot
+ * overruns and misses its deadline). Every function is a no-op: the rehearsal exercises the
+ * executive and the loop, never the user's code. `stop` and `safe-state` policies become
+ * `warn`, so the rehearsal does not end at the first overrun. Cold; allocates.
+ */
+export function rehearsalModes(modes: readonly ExecutiveModeSpec[]): ExecutiveModeSpec[] {
+  return modes.map((mode) => {
+    const t = mode.table;
+    return {
+      ...mode,
+      fns: mode.fns.map(() => rehearsalTask),
+      degraded: mode.degraded.map((fn) => (fn === null ? null : rehearsalTask)),
+      safeState: mode.safeState.map((fn) => (fn === null ? null : rehearsalTask)),
+      table: {
+        ...t,
+        frameNs: REHEARSAL_FRAME_NS,
+        hyperperiodNs: REHEARSAL_FRAME_NS * t.frameCount,
+        slotBudgetNs: new Float64Array(t.slotCount),
+        slotReleaseNs: new Float64Array(t.slotCount),
+        slotDeadlineNs: new Float64Array(t.slotCount),
+      },
+      tasks: warnOnly(mode.tasks),
+    };
+  });
+}

@@ -1,0 +1,98 @@
+/**
+ * The config's `watchdog` as a run uses it: the options both thread modes share (grace,
+ * fail-safe, the event lines) and the report's `stuck` entries. Cold code.
+ */
+import type { RunReportStuckEntry } from '../report/run-report.js';
+import type { FailSafeResult, RecoveredEvent, StuckEvent, WatchdogOptions } from '../watchdog/watchdog.js';
+import type { RunSession } from './session.js';
+import { describeFailSafe, describeRecovered, describeStuck } from './text.js';
+
+/** Stuck events listed in the report (`stuck`); the first ones when there are more. */
+export const STUCK_KEPT = 100;
+
+/** How long a stuck verdict waits for the fail-safe's result before it reports `'none'`, ms. */
+const FAIL_SAFE_WAIT_MS = 1000;
+
+/**
+ * The report's `stuck` entries from what a watchdog saw: each stuck event with its
+ * fail-safe result (matched by ordinal; `'none'` without one) and, when it ended after all,
+ * how far past its deadline it ran.
+ */
+export function stuckEntries(seen: {
+  readonly stuckEvents: readonly StuckEvent[];
+  readonly failSafeResults: readonly FailSafeResult[];
+  readonly recoveredEvents: readonly RecoveredEvent[];
+}): RunReportStuckEntry[] {
+  return seen.stuckEvents.slice(0, STUCK_KEPT).map((e) => {
+    const r = seen.failSafeResults.find((f) => f.ordinal === e.ordinal);
+    const rec = seen.recoveredEvents.find((x) => x.ordinal === e.ordinal);
+    return {
+      task: e.taskName,
+      frame: e.frame,
+      slot: e.slot,
+      overrunNs: e.overrunNs,
+      failSafe: r === undefined ? 'none' : r.ok ? 'ran' : `failed: ${r.error}`,
+      ordinal: e.ordinal,
+      recoveredNs: rec === undefined ? null : rec.overrunNs,
+    };
+  });
+}
+
+/** The options common to both thread modes: the config's grace and fail-safe, the event lines. */
+export function baseWatchdogOptions(
+  session: RunSession,
+  heartbeat: SharedArrayBuffer,
+): Pick<WatchdogOptions, 'heartbeat' | 'graceNs' | 'failSafe' | 'failSafeParams' | 'onRecovered'> {
+  const wd = session.plan.config.watchdog!;
+  return {
+    heartbeat,
+    graceNs: wd.graceNs,
+    ...(wd.failSafe === null
+      ? {}
+      : { failSafe: { file: wd.failSafe.file, exportName: wd.failSafe.exportName } }),
+    failSafeParams: wd.failSafeParams,
+    onRecovered: (event) => session.event('recovered', 'warn', describeRecovered(event)),
+  };
+}
+
+/**
+ * The watchdog of a worker-mode run: it never ends the process itself (`exitCode: null`);
+ * the host, free while the loop is stuck, writes the report and exits with the configured
+ * code. `onStuck(event, failSafe)` runs once the fail-safe has finished (at once without
+ * one; after {@link FAIL_SAFE_WAIT_MS} without a result it reports `'none'`). With
+ * `onStuck: "keep-running"` it is not called: each stuck event (and its end) is told, and
+ * the report lists them at the end.
+ */
+export function workerWatchdogOptions(
+  session: RunSession,
+  heartbeat: SharedArrayBuffer,
+  onStuck: (event: StuckEvent, failSafe: string) => void,
+): WatchdogOptions {
+  const wd = session.plan.config.watchdog!;
+  let pending: { event: StuckEvent; timer: NodeJS.Timeout | null } | null = null;
+  const settle = (failSafe: string): void => {
+    if (pending === null) return;
+    if (pending.timer !== null) clearTimeout(pending.timer);
+    const { event } = pending;
+    pending = null;
+    onStuck(event, failSafe);
+  };
+  return {
+    ...baseWatchdogOptions(session, heartbeat),
+    exitCode: null,
+    onStuck: (event) => {
+      session.event('stuck', 'warn', describeStuck(event));
+      if (pending !== null || wd.onStuck === 'keep-running') return;
+      if (wd.failSafe === null) {
+        pending = { event, timer: null };
+        settle('none');
+        return;
+      }
+      pending = { event, timer: setTimeout(() => settle('none'), FAIL_SAFE_WAIT_MS) };
+    },
+    onFailSafe: (r) => {
+      session.event('fail-safe', 'warn', describeFailSafe(r));
+      settle(r.ok ? 'ran' : `failed: ${r.error}`);
+    },
+  };
+}

@@ -1,0 +1,511 @@
+/**
+ * Worker mode (the default): the loop runs in a dedicated worker thread (loop.ts) and this
+ * thread only hosts it. It applies the process-wide real-time steps, creates the shared
+ * memory (protocol.ts), starts the worker with the config and tables planned once, and
+ * every {@link POLL_INTERVAL_MS} drains the alarm, trace and stats rings into the session
+ * (alarms, the once-a-second status, the latest evidence). It never blocks. Stop: the
+ * shared stop flag, read by the executive before every frame. End: the worker's final
+ * snapshot and GC summary; a stuck loop (watchdog) or a crashed worker ends the run from
+ * here, with the loop's last published evidence.
+ */
+import { setFlagsFromString } from 'node:v8';
+import { HardtickError } from '../errors.js';
+import { withGcEvidence } from '../gc/governance.js';
+import { emptyGcSummary } from '../gc/monitor.js';
+import { LeaseGuard } from '../lease/guard.js';
+import { SpscRing } from '../memory/spsc-ring.js';
+import { applyRealtime } from '../realtime/apply.js';
+import { readStealNs } from '../report/pauses.js';
+import type { RunReport } from '../report/run-report.js';
+import {
+  ALARM_KINDS,
+  EV_LATENESS,
+  EV_RUN,
+  KIND_DEADLINE_MISS,
+  KIND_OVERRUN,
+  KIND_TASK_ERROR,
+  RC_FRAMES_RUN,
+  RC_FRAMES_SKIPPED,
+  RC_KIND_TOTALS,
+  RC_MODE,
+} from '../runtime/index.js';
+import { DQ_MAX, DQ_P99 } from '../stats/distribution.js';
+import { startWorker } from '../tasks/worker-start.js';
+import { type StuckEvent, startWatchdog } from '../watchdog/watchdog.js';
+import { expectedMarginNs, loopTimingFor, V8_FLAGS } from './prepare.js';
+import {
+  AL_FIRST_FRAME,
+  AL_FRAME,
+  AL_KIND,
+  AL_MODE,
+  AL_SINCE_START,
+  AL_SIZE,
+  AL_SUPPRESSED,
+  AL_TASK,
+  AL_VALUE,
+  ALARM_RING_CAPACITY,
+  CMD_ARG,
+  CMD_KIND,
+  CMD_MODE,
+  CMD_SIZE,
+  COMMAND_RING_CAPACITY,
+  PHASE_FINAL,
+  PHASE_MEASURING,
+  REC_ELAPSED,
+  REC_EVIDENCE,
+  REC_PHASE,
+  type RtWorkerData,
+  type RtWorkerMessage,
+  STATS_RING_CAPACITY,
+  statsRecordSize,
+  TR_END,
+  TR_FLAGS,
+  TR_FRAME,
+  TR_MODE,
+  TR_SIZE,
+  TR_START,
+  TR_TASK,
+  traceRingCapacity,
+} from './protocol.js';
+import type { RunEnvironmentWithThread, RunSession } from './session.js';
+import { TraceCollector } from './trace.js';
+import { stuckEntries, workerWatchdogOptions } from './watchdog.js';
+
+/** How often this thread drains the rings, ms. */
+export const POLL_INTERVAL_MS = 50;
+/** How often the worker publishes a statistics record, ns. */
+export const STATS_INTERVAL_NS = 250_000_000;
+/** After a stuck verdict, the process exits this long after the report if the worker still runs, ms. */
+const STUCK_EXIT_AFTER_MS = 2000;
+/** Status period, ms (this thread's clock; the figures and their seconds come from one record). */
+const STATUS_INTERVAL_MS = 1000;
+/** Steal samples kept around a pause seen: this much either side of its alarm's arrival, ns. */
+const STEAL_PIN_PAD_NS = 2_000_000_000;
+
+/** Now on the epoch timeline, ns: comparable across threads (each has its own `timeOrigin`). */
+function epochNowNs(): number {
+  return (performance.timeOrigin + performance.now()) * 1e6;
+}
+
+/** How the worker ended, as seen from here. */
+type WorkerEnd =
+  | { readonly kind: 'done'; readonly message: Extract<RtWorkerMessage, { type: 'done' }> }
+  | { readonly kind: 'stuck'; readonly event: StuckEvent; readonly failSafe: string }
+  | { readonly kind: 'setup-error'; readonly message: Extract<RtWorkerMessage, { type: 'setup-error' }> }
+  | { readonly kind: 'crashed'; readonly reason: string };
+
+/** Runs `session`'s loop in a worker; resolves to the report. Throws HardtickError on bad input. */
+export async function runInWorker(session: RunSession): Promise<RunReport> {
+  const { plan, options } = session;
+  const config = plan.config;
+  const stopFlag = new SharedArrayBuffer(4);
+  const traceCapacity = options.traceCapacity;
+  const rings = {
+    alarms: SpscRing.create({ capacity: ALARM_RING_CAPACITY, recordSize: AL_SIZE }),
+    stats: SpscRing.create({
+      capacity: STATS_RING_CAPACITY,
+      recordSize: statsRecordSize(plan.taskCount),
+      overflow: 'overwrite',
+    }),
+    commands: SpscRing.create({ capacity: COMMAND_RING_CAPACITY, recordSize: CMD_SIZE }),
+    trace:
+      traceCapacity > 0
+        ? SpscRing.create({
+            capacity: traceRingCapacity(traceCapacity),
+            recordSize: TR_SIZE,
+            overflow: 'overwrite',
+          })
+        : null,
+  };
+  const data: RtWorkerData = {
+    config,
+    tables: plan.tables,
+    durationNs: options.durationNs,
+    warmupNs: session.warmupNs(),
+    marginNs: options.marginNs ?? -1,
+    statsIntervalNs: STATS_INTERVAL_NS,
+    stopFlag,
+    alarmRing: rings.alarms.buffer,
+    statsRing: rings.stats.buffer,
+    commandRing: rings.commands.buffer,
+    traceCapacity,
+    traceRing: rings.trace?.buffer ?? null,
+    watchdogGo: config.watchdog === null ? null : new SharedArrayBuffer(4),
+    lease: options.lease,
+  };
+  // Process-wide real-time steps (latency device, memory lock) and the throttling check,
+  // before the worker exists; the worker applies its thread's steps itself.
+  session.realtime = applyRealtime(config.realtime, {
+    thread: 'worker',
+    loop: loopTimingFor(plan.tables, expectedMarginNs(options.marginNs)),
+    warn: (line) => session.event('warning', 'warn', line),
+  });
+  try {
+    await session.startMetrics();
+    return await new WorkerHost(session, data, rings, new Int32Array(stopFlag)).run();
+  } finally {
+    await session.stopMetrics();
+    session.realtime.release();
+  }
+}
+
+/** One worker run, seen from the host thread. */
+class WorkerHost {
+  private readonly alarmRec = new Float64Array(AL_SIZE);
+  private readonly statsRec: Float64Array;
+  /** The latest record (the session reads its evidence block). */
+  private readonly latest: Float64Array;
+  private haveStats = false;
+  private nextStatusAtMs = Number.POSITIVE_INFINITY;
+  private readonly traceKept: TraceCollector;
+  /** Task-error messages by `mode:task:count` (they travel by postMessage, maybe a poll later). */
+  private readonly errorTexts = new Map<string, string>();
+  /** Task-error alarms waiting one poll for their message. */
+  private deferred: { fields: Parameters<RunSession['alarm']>[0]; key: string }[] = [];
+
+  constructor(
+    private readonly session: RunSession,
+    private readonly data: RtWorkerData,
+    private readonly rings: {
+      readonly alarms: SpscRing;
+      readonly stats: SpscRing;
+      readonly commands: SpscRing;
+      readonly trace: SpscRing | null;
+    },
+    private readonly stopFlag: Int32Array,
+  ) {
+    this.statsRec = new Float64Array(rings.stats.recordSize);
+    this.latest = new Float64Array(rings.stats.recordSize);
+    this.traceKept = new TraceCollector(session.options.traceCapacity, TR_SIZE, {
+      frame: TR_FRAME,
+      mode: TR_MODE,
+      task: TR_TASK,
+      start: TR_START,
+      end: TR_END,
+      flags: TR_FLAGS,
+    });
+  }
+
+  async run(): Promise<RunReport> {
+    const session = this.session;
+    // V8 flags before the worker's isolate (and its heap) exists: flags are process-wide.
+    for (const flag of V8_FLAGS) setFlagsFromString(flag);
+    const worker = startWorker(import.meta.url, 'rt-worker', { workerData: this.data, name: 'hardtick-rt' });
+    let endStuck: ((event: StuckEvent, failSafe: string) => void) | null = null;
+    let watchdogFailed: HardtickError | null = null;
+    session.stopLoop = () => {
+      Atomics.store(this.stopFlag, 0, 1);
+      // keep-running: a loop still stuck cannot read the stop flag; end the run as stuck.
+      const open = this.openStuckEvent();
+      if (open !== null) endStuck?.(open, this.failSafeText(open.ordinal));
+    };
+    session.requestLoopMode = (index) => {
+      const cmd = new Float64Array(CMD_SIZE);
+      cmd[CMD_KIND] = CMD_MODE;
+      cmd[CMD_ARG] = index;
+      this.rings.commands.tryPush(cmd, 0);
+    };
+    if (session.stopNote !== null) Atomics.store(this.stopFlag, 0, 1);
+    const poll = setInterval(() => this.poll(false), POLL_INTERVAL_MS);
+    let stuckTimer: NodeJS.Timeout | null = null;
+    let end: WorkerEnd;
+    try {
+      end = await new Promise<WorkerEnd>((resolveEnd) => {
+        let result: WorkerEnd | null = null;
+        endStuck = (event, failSafe) => {
+          // The loop may never come back: end the run now, from this thread.
+          if (result !== null && result.kind !== 'crashed') return;
+          result = { kind: 'stuck', event, failSafe };
+          resolveEnd(result);
+          // terminate() stops a spinning worker (V8 TerminateExecution interrupts loops).
+          // Should it ever not, the process must still end: this unref'd timer only fires
+          // while something else keeps the process alive.
+          void worker.terminate();
+          setTimeout(
+            () => process.exit(session.plan.config.watchdog?.exitCode ?? 1),
+            STUCK_EXIT_AFTER_MS,
+          ).unref();
+        };
+        worker.on('message', (message: RtWorkerMessage) => {
+          switch (message.type) {
+            case 'ready': {
+              const info = message.info;
+              session.loopReady({
+                clock: info.clock,
+                waiter: info.waiter,
+                marginNs: info.marginNs,
+                backend: info.backend,
+                slackApplied: info.slackApplied,
+                slackReason: info.slackReason,
+                frameNs: info.frameNs,
+                threadSteps: info.realtimeSteps,
+                environment: info.environment as RunEnvironmentWithThread,
+                leaseGuard: info.leaseGuard === null ? null : LeaseGuard.attach(info.leaseGuard),
+              });
+              if (info.heartbeat !== null && this.data.watchdogGo != null) {
+                const go = new Int32Array(this.data.watchdogGo);
+                const watchdog = startWatchdog(
+                  workerWatchdogOptions(session, info.heartbeat, (event, failSafe) =>
+                    endStuck?.(event, failSafe),
+                  ),
+                );
+                session.watchdog = watchdog;
+                watchdog.ready.then(
+                  () => {
+                    Atomics.store(go, 0, 1);
+                    Atomics.notify(go, 0);
+                  },
+                  (error: unknown) => {
+                    watchdogFailed =
+                      error instanceof HardtickError
+                        ? error
+                        : new HardtickError('watchdog_failsafe_invalid', `watchdog: ${String(error)}`);
+                    Atomics.store(this.stopFlag, 0, 1);
+                  },
+                );
+              }
+              break;
+            }
+            case 'channels':
+              session.hub.add(message.channels);
+              break;
+            case 'warmup-done':
+              session.warmupDone(message.warmup, message.warmup.stopReason);
+              break;
+            case 'measuring':
+              session.steal.sample(epochNowNs());
+              session.measuring(readStealNs());
+              this.nextStatusAtMs = performance.now() + STATUS_INTERVAL_MS;
+              if (
+                session.options.durationNs > 0 &&
+                session.plan.config.watchdog?.onStuck === 'keep-running'
+              ) {
+                // keep-running: a loop still stuck when the run should be over ends as stuck.
+                stuckTimer = setTimeout(
+                  () => {
+                    const open = this.openStuckEvent();
+                    if (open !== null) endStuck?.(open, this.failSafeText(open.ordinal));
+                  },
+                  session.options.durationNs / 1e6 + STUCK_EXIT_AFTER_MS,
+                );
+              }
+              break;
+            case 'task-error':
+              this.errorTexts.set(`${message.mode}:${message.task}:${message.count}`, message.text);
+              break;
+            case 'done':
+            case 'setup-error':
+              result = message.type === 'done' ? { kind: 'done', message } : { kind: 'setup-error', message };
+              // Its work is over; a timer a task module left behind must not keep it (and us) alive.
+              void worker.terminate();
+              break;
+          }
+        });
+        worker.on('error', (error: unknown) => {
+          result ??= {
+            kind: 'crashed',
+            reason:
+              error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error),
+          };
+        });
+        worker.on('exit', (code) => {
+          resolveEnd(
+            result ?? {
+              kind: 'crashed',
+              reason: `the worker exited with code ${code} before the end of the run`,
+            },
+          );
+        });
+      });
+    } finally {
+      clearInterval(poll);
+      if (stuckTimer !== null) clearTimeout(stuckTimer);
+      session.stopLoop = null;
+      session.requestLoopMode = null;
+      await session.watchdog?.stop();
+    }
+    this.poll(true);
+    if (end.kind === 'setup-error') {
+      throw new HardtickError(end.message.code, end.message.message, { issues: end.message.issues });
+    }
+    if (watchdogFailed !== null) throw watchdogFailed;
+    return this.finish(end);
+  }
+
+  /** The report for every ending (session.finish), from what the loop thread left. */
+  private finish(end: Exclude<WorkerEnd, { kind: 'setup-error' }>): RunReport {
+    const session = this.session;
+    const endedAt = new Date();
+    const stealAtEndNs = readStealNs();
+    const trace = this.rings.trace === null ? null : this.traceKept.records();
+    if (end.kind === 'done') {
+      const done = end.message;
+      // Steal samples: this thread's epoch timeline → run time (the worker's first release).
+      const originEpochNs = done.timeOriginMs * 1e6 - done.gcToRunNs;
+      const pauses = session.attributePauses({
+        count: done.snapshot.alarms.pause,
+        gcEvents: done.gc.events,
+        gcToRunNs: done.gcToRunNs,
+        stealSamples: session.steal
+          .samples()
+          .map((x) => ({ atNs: x.atNs - originEpochNs, stealNs: x.stealNs })),
+        stealAtEndNs,
+      });
+      const wd = session.watchdog;
+      return session.finish(
+        {
+          snapshot: done.snapshot,
+          gc: withGcEvidence(done.gc, {
+            governance: done.gc.governance ?? null,
+            sightings: session.missSightings.list(),
+            gcToRunNs: done.gcToRunNs,
+          }),
+          pauses,
+          stopReason:
+            session.warmupStopNote ??
+            session.stopNote ??
+            (done.reachedDuration ? 'duration' : done.snapshot.stopReason),
+          trace,
+          // keep-running: every stuck event the loop came back from, and the configured exit code.
+          ...(wd === null || wd.stuckEvents.length === 0
+            ? {}
+            : { stuck: stuckEntries(wd), exitCode: session.plan.config.watchdog?.exitCode ?? 1 }),
+        },
+        endedAt,
+      );
+    }
+    // Stuck or crashed: the loop's last published evidence (≤ STATS_INTERVAL_NS old).
+    const stopReason = end.kind === 'stuck' ? 'stuck' : 'worker-crashed';
+    const snapshot = session.liveSnapshot();
+    const base = {
+      snapshot:
+        snapshot === null ? session.emptySnapshot(stopReason) : { ...snapshot, stopped: true, stopReason },
+      gc: emptyGcSummary(),
+      pauses: { count: snapshot?.alarms.pause ?? 0, events: [] },
+      stopReason,
+      trace,
+    };
+    if (end.kind === 'crashed') {
+      session.event('worker-failed', 'warn', `hardtick run: the real-time worker failed: ${end.reason}`);
+      return session.finish({ ...base, exitCode: 2 }, endedAt);
+    }
+    // Every stuck event (keep-running: the earlier ones the loop came back from), the last
+    // with the fail-safe result the run waited for.
+    const wd = session.watchdog;
+    const stuck = (wd === null ? [] : stuckEntries(wd)).map((e) =>
+      e.ordinal === end.event.ordinal ? { ...e, failSafe: end.failSafe } : e,
+    );
+    if (!stuck.some((e) => e.ordinal === end.event.ordinal)) {
+      const ev = end.event;
+      stuck.push({
+        task: ev.taskName,
+        frame: ev.frame,
+        slot: ev.slot,
+        overrunNs: ev.overrunNs,
+        failSafe: end.failSafe,
+        ordinal: ev.ordinal,
+        recoveredNs: null,
+      });
+    }
+    return session.finish({ ...base, stuck, exitCode: session.plan.config.watchdog?.exitCode ?? 1 }, endedAt);
+  }
+
+  /** The latest stuck event whose slot has not ended (keep-running), or null. */
+  private openStuckEvent(): StuckEvent | null {
+    const wd = this.session.watchdog;
+    if (wd === null) return null;
+    const last = wd.stuckEvents.at(-1);
+    if (last === undefined || wd.recoveredEvents.some((r) => r.ordinal === last.ordinal)) return null;
+    return last;
+  }
+
+  /** The report's `failSafe` text for stuck event `ordinal` so far. */
+  private failSafeText(ordinal: number): string {
+    const r = this.session.watchdog?.failSafeResults.find((f) => f.ordinal === ordinal);
+    return r === undefined ? 'none' : r.ok ? 'ran' : `failed: ${r.error}`;
+  }
+
+  /** Drains the rings: alarms, trace, the latest stats record, the status. */
+  private poll(final: boolean): void {
+    const session = this.session;
+    // Steal per poll while measuring (before the alarms: a pause seen now lies before it).
+    if (session.measuringAt !== null) session.steal.sample(epochNowNs());
+    const previous = this.deferred;
+    this.deferred = [];
+    for (const d of previous) session.alarm(d.fields, this.errorTexts.get(d.key) ?? null);
+    while (this.rings.alarms.tryPop(this.alarmRec, 0)) this.takeAlarm(this.alarmRec, final);
+    if (this.rings.trace !== null) this.traceKept.drainFrom(this.rings.trace);
+    while (this.rings.stats.tryPop(this.statsRec, 0)) {
+      const phase = this.statsRec[REC_PHASE];
+      if (phase !== PHASE_MEASURING && phase !== PHASE_FINAL) continue;
+      this.latest.set(this.statsRec);
+      this.haveStats = true;
+      session.keepEvidence(this.latest, REC_EVIDENCE);
+    }
+    session.pollChannels();
+    if (final) {
+      for (const c of session.channelSummaryLines()) session.event('channel-summary', 'info', c);
+      for (const d of this.deferred) session.alarm(d.fields, this.errorTexts.get(d.key) ?? null);
+      this.deferred = [];
+      const lost = this.rings.alarms.lost();
+      if (lost > 0)
+        session.event('alarms-lost', 'warn', `alarm lines lost: ${lost} (the report's counts are exact)`);
+      return;
+    }
+    const nowMs = performance.now();
+    if (nowMs >= this.nextStatusAtMs && this.haveStats && this.latest[REC_PHASE] === PHASE_MEASURING) {
+      const s = this.latest;
+      const run = REC_EVIDENCE + EV_RUN;
+      const late = REC_EVIDENCE + EV_LATENESS;
+      session.status({
+        // The loop's own time base: the seconds and the frame count come from one record.
+        elapsedNs: s[REC_ELAPSED]!,
+        frames: s[run + RC_FRAMES_RUN]!,
+        overruns: s[run + RC_KIND_TOTALS + KIND_OVERRUN]!,
+        misses: s[run + RC_KIND_TOTALS + KIND_DEADLINE_MISS]!,
+        errors: s[run + RC_KIND_TOTALS + KIND_TASK_ERROR]!,
+        skipped: s[run + RC_FRAMES_SKIPPED]!,
+        lateP99Ns: s[late + DQ_P99]!,
+        lateMaxNs: s[late + DQ_MAX]!,
+        mode: session.plan.config.modes[s[run + RC_MODE]!]?.name ?? '?',
+      });
+      this.nextStatusAtMs +=
+        STATUS_INTERVAL_MS * Math.max(1, Math.ceil((nowMs - this.nextStatusAtMs) / STATUS_INTERVAL_MS));
+    }
+  }
+
+  /** One alarm record from the ring, to the session (a task error waits for its message). */
+  private takeAlarm(rec: Float64Array, final: boolean): void {
+    const session = this.session;
+    const modeIndex = rec[AL_MODE]!;
+    const mode = session.plan.config.modes[modeIndex];
+    const taskIndex = rec[AL_TASK]!;
+    const kind = ALARM_KINDS[rec[AL_KIND]!] ?? 'overrun';
+    const fields = {
+      kind,
+      mode: mode?.name ?? `#${modeIndex}`,
+      task: taskIndex >= 0 ? (mode?.tasks[taskIndex]?.name ?? `#${taskIndex}`) : null,
+      frame: rec[AL_FRAME]!,
+      sinceStartNs: rec[AL_SINCE_START]!,
+      value: rec[AL_VALUE]!,
+      suppressed: rec[AL_SUPPRESSED]!,
+      firstFrame: rec[AL_FIRST_FRAME]!,
+    };
+    if (kind === 'pause' && fields.suppressed === 0) {
+      // Keep the steal samples around it (it ended at most ~1 s before its alarm got here).
+      const now = epochNowNs();
+      session.steal.pin(now - fields.value - STEAL_PIN_PAD_NS, now + STEAL_PIN_PAD_NS);
+    }
+    if (kind === 'task-error' && fields.suppressed === 0 && taskIndex >= 0) {
+      const key = `${modeIndex}:${taskIndex}:${fields.value}`;
+      const text = this.errorTexts.get(key);
+      if (text === undefined && !final) {
+        this.deferred.push({ fields, key });
+        return;
+      }
+      session.alarm(fields, text ?? null);
+      return;
+    }
+    session.alarm(fields, null);
+  }
+}
