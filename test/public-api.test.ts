@@ -36,12 +36,26 @@ describe('public API (src/index.ts)', () => {
       'Pool',
       'Ring',
       'runDoctor',
+      'run',
+      'startRun',
+      'formatRunSummary',
+      'selectClockAndWaiter',
+      'NativeClock',
+      'NativeWaiter',
+      'applyRealtime',
+      'applyRealtimeInThread',
+      'Heartbeat',
+      'startWatchdog',
+      'snapshotFromEvidence',
     ] as const;
     // biome-ignore lint/performance/noDynamicNamespaceImportAccess: the test walks the export list on purpose
     for (const name of names) expect(typeof api[name], name).toBe('function');
     expect(api.RUN_REPORT_SCHEMA).toBe('hardtick.run/v1');
     expect(api.DOCTOR_SCHEMA).toBe('hardtick.doctor/v1');
     expect(api.ALARM_KINDS).toContain('deadline-miss');
+    // Alarm kind ids name the same kinds as the list.
+    expect(api.ALARM_KINDS[api.KIND_DEADLINE_MISS]).toBe('deadline-miss');
+    expect(api.ALARM_KINDS[api.KIND_PAUSE]).toBe('pause');
     expect(api.PWCET_PROBABILITIES).toEqual(['1e-3', '1e-4', '1e-5', '1e-6', '1e-7', '1e-8', '1e-9']);
   });
 

@@ -22,19 +22,42 @@ export function parentHasTsx(): boolean {
 }
 
 /**
- * URL of tsx's `register()` API: resolved from hardtick's own location, else from the
+ * URLs of tsx's two `register()` APIs (ESM hooks, and the CommonJS hook a `.ts` file outside
+ * a `"type": "module"` package needs), resolved from hardtick's own location, else from the
  * current folder (where `--import tsx` was resolved). Null when tsx cannot be found.
  */
-export function tsxApiUrl(): string | null {
-  try {
-    return import.meta.resolve('tsx/esm/api');
-  } catch {
+export function tsxApiUrls(): readonly [string, string] | null {
+  const from = (resolveOne: (specifier: string) => string): readonly [string, string] | null => {
     try {
-      return pathToFileURL(createRequire(join(process.cwd(), 'noop.js')).resolve('tsx/esm/api')).href;
+      return [resolveOne('tsx/esm/api'), resolveOne('tsx/cjs/api')];
     } catch {
       return null;
     }
+  };
+  const cwdRequire = createRequire(join(process.cwd(), 'noop.js'));
+  return from((s) => import.meta.resolve(s)) ?? from((s) => pathToFileURL(cwdRequire.resolve(s)).href);
+}
+
+/** Flags of this process that take the next argument and make no sense for a worker's entry. */
+const EVAL_FLAGS = new Set(['-e', '--eval', '-p', '--print', '--input-type']);
+
+/**
+ * This process's `execArgv` for a worker: without `--eval`/`--print` and their script, and
+ * without `--input-type` (a worker started from `node --input-type=module -e …` would
+ * refuse its own entry file otherwise).
+ */
+export function workerExecArgv(execArgv: readonly string[] = process.execArgv): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < execArgv.length; i++) {
+    const arg = execArgv[i]!;
+    if (EVAL_FLAGS.has(arg)) {
+      i++;
+      continue;
+    }
+    if ([...EVAL_FLAGS].some((flag) => flag.startsWith('--') && arg.startsWith(`${flag}=`))) continue;
+    out.push(arg);
   }
+  return out;
 }
 
 /**
@@ -43,11 +66,12 @@ export function tsxApiUrl(): string | null {
  */
 export function startWorker(callerUrl: string, name: string, options: WorkerOptions): Worker {
   const fromSources = runningFromSources(callerUrl);
+  options = { execArgv: workerExecArgv(), ...options };
   const entry = new URL(`./${name}.${fromSources ? 'ts' : 'js'}`, callerUrl);
-  const tsx = fromSources || parentHasTsx() ? tsxApiUrl() : null;
+  const tsx = fromSources || parentHasTsx() ? tsxApiUrls() : null;
   if (tsx === null) return new Worker(entry, options);
-  const code =
-    `import(${JSON.stringify(tsx)})` +
-    `.then((api) => { (api.register ?? api.default.register)(); return import(${JSON.stringify(entry.href)}); });`;
+  const register = (url: string): string =>
+    `import(${JSON.stringify(url)}).then((api) => (api.register ?? api.default.register)())`;
+  const code = `Promise.all([${register(tsx[0])}, ${register(tsx[1])}]).then(() => import(${JSON.stringify(entry.href)}));`;
   return new Worker(code, { ...options, eval: true });
 }
