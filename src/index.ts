@@ -31,6 +31,7 @@ export {
   parseDurationNs,
   resolveConfig,
 } from './config/index.js';
+export { closestMatch } from './config/issues.js';
 export type {
   DoctorCheck,
   DoctorCheckId,
@@ -42,7 +43,8 @@ export type {
 export { DOCTOR_CHECK_IDS, DOCTOR_SCHEMA, runDoctor } from './doctor/index.js';
 export type { HardtickErrorCode, HardtickErrorDetails } from './errors.js';
 export { HardtickError } from './errors.js';
-export type { GcEvent, GcKindName, GcSummary } from './gc/monitor.js';
+export type { GcEvent, GcKindName, GcOverlap, GcSummary, MissKind } from './gc/monitor.js';
+export { GC_EVENTS_KEPT, GC_UNPLANNED_KEPT } from './gc/monitor.js';
 export type { LoadedTaskFunctions } from './isolate/load-mode.js';
 export { loadTaskFunctions } from './isolate/load-mode.js';
 export type {
@@ -90,7 +92,8 @@ export type {
 export { Pool, Ring } from './memory/index.js';
 export type { MetricsServer, MetricsServerOptions } from './metrics/server.js';
 export { parseMetricsAddress, startMetricsServer } from './metrics/server.js';
-export type { MetricsSource } from './metrics/source.js';
+export type { MetricsEnvironment, MetricsSource, MetricsTask } from './metrics/source.js';
+export { metricsSourceFromSnapshot } from './metrics/source.js';
 export type {
   ClockBackend,
   ClockSelection,
@@ -129,9 +132,18 @@ export type {
   PwcetProbability,
   PwcetResult,
 } from './pwcet/estimate.js';
-export { AD_CRITICAL, estimatePwcet, PWCET_PROBABILITIES } from './pwcet/estimate.js';
+export {
+  AD_CRITICAL,
+  estimatePwcet,
+  formatP,
+  PWCET_PROBABILITIES,
+  probabilityValue,
+} from './pwcet/estimate.js';
 export type { PwcetEvidence, SeriesEvidenceOptions } from './pwcet/evidence.js';
-export { evidenceFromSeries, MIN_BLOCKS, MIN_SAMPLES } from './pwcet/evidence.js';
+export { DEFAULT_BLOCK_SIZE, evidenceFromSeries, MIN_BLOCKS, MIN_SAMPLES } from './pwcet/evidence.js';
+export type { ReportTaskSamples } from './pwcet/from-run.js';
+export { pwcetFromReportTask, taskSamplesFromReport } from './pwcet/from-run.js';
+export { readSamplesFile } from './pwcet/read-samples.js';
 export type {
   ApplyRealtimeOptions,
   RealtimeLoopTiming,
@@ -141,7 +153,28 @@ export type {
   RealtimeStepResult,
   RealtimeStepStatus,
 } from './realtime/index.js';
-export { applyRealtime, applyRealtimeInThread, REALTIME_STEPS } from './realtime/index.js';
+export {
+  applyRealtime,
+  applyRealtimeInThread,
+  mergeRealtimeSteps,
+  REALTIME_STEPS,
+} from './realtime/index.js';
+export type { CheckCase, CheckInput, CheckResult, CheckStatus } from './report/check/evaluate.js';
+export { evaluateCheck, taskKey } from './report/check/evaluate.js';
+export {
+  CHECK_RESULT_SCHEMA,
+  checkResultJson,
+  formatCheckMarkdown,
+  formatCheckText,
+} from './report/check/format.js';
+export type { CheckRuleId, CheckRules, RuleFlags, TaskRules, Tolerance } from './report/check/rules.js';
+export {
+  applyRuleFlags,
+  CHECK_RULES,
+  DEFAULT_CHECK_RULES,
+  RULE_DESCRIPTIONS,
+  readRulesFile,
+} from './report/check/rules.js';
 export type { Align, Column } from './report/format.js';
 export { formatDurationNs, formatPercent, formatTable, formatUs } from './report/format.js';
 export type { RunEnvironment, RunReport, RunReportTask } from './report/index.js';
@@ -152,6 +185,15 @@ export {
   GcMonitor,
   RUN_REPORT_SCHEMA,
 } from './report/index.js';
+export type { LoadedRunReport } from './report/read.js';
+export { parseRunReport, readRunReport } from './report/read.js';
+export { renderHtml } from './report/render/html.js';
+export { renderJunit } from './report/render/junit.js';
+export { renderMarkdown } from './report/render/md.js';
+export type { ChromeTrace, TraceEvent, TraceRenderOptions } from './report/render/trace.js';
+export { renderChromeTrace } from './report/render/trace.js';
+export type { WriteReportOptions } from './report/write.js';
+export { writeReportFile } from './report/write.js';
 export type {
   RunAlarm,
   RunEvent,
@@ -255,7 +297,7 @@ export type { LogHistogramOptions } from './stats/histogram.js';
 export { LogHistogram } from './stats/histogram.js';
 export type { Clock, Waiter } from './time/clock.js';
 export { ManualClock, ManualWaiter } from './time/clock.js';
-export type { HybridWaiterOptions } from './time/hybrid-waiter.js';
+export type { HybridWaiterOptions, WaitMode } from './time/hybrid-waiter.js';
 export { HybridWaiter } from './time/hybrid-waiter.js';
 export type { JitterResult } from './time/jitter.js';
 export { measureJitter } from './time/jitter.js';
@@ -263,6 +305,7 @@ export { releaseTimeNs } from './time/release.js';
 export { SystemClock, systemClock } from './time/system-clock.js';
 export type { TimerSlackResult } from './time/timer-slack.js';
 export { tryLowerTimerSlack } from './time/timer-slack.js';
+export { packageVersion } from './version.js';
 export type {
   FailSafeContext,
   FailSafeFunction,
@@ -275,4 +318,10 @@ export type {
   WatchdogHandle,
   WatchdogOptions,
 } from './watchdog/index.js';
-export { Heartbeat, startWatchdog, WATCHDOG_EXIT_CODE } from './watchdog/index.js';
+export {
+  Heartbeat,
+  MAX_READ_ATTEMPTS,
+  sharedNowNs,
+  startWatchdog,
+  WATCHDOG_EXIT_CODE,
+} from './watchdog/index.js';

@@ -5,8 +5,7 @@
  * value (so `--duration -5s` reaches the duration check), a missing value names the flag.
  */
 import { type ParseArgsConfig, parseArgs } from 'node:util';
-import { closestMatch } from '../config/issues.js';
-import { HardtickError } from '../errors.js';
+import { closestMatch, HardtickError } from '../index.js';
 
 // @types/node 20 (the oldest Node supported) does not export this name; derive it.
 type ParseArgsOptionsConfig = NonNullable<ParseArgsConfig['options']>;

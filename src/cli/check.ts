@@ -4,21 +4,24 @@
  * the CI gate on a run report. Exit 0 pass, 1 a rule failed, 2 bad input.
  */
 
-import { HardtickError } from '../errors.js';
-import { evaluateCheck, taskKey } from '../report/check/evaluate.js';
-import { checkResultJson, formatCheckMarkdown, formatCheckText } from '../report/check/format.js';
 import {
   applyRuleFlags,
   CHECK_RULES,
   type CheckRules,
+  checkResultJson,
   DEFAULT_CHECK_RULES,
+  evaluateCheck,
+  formatCheckMarkdown,
+  formatCheckText,
+  HardtickError,
   RULE_DESCRIPTIONS,
   type RuleFlags,
   readRulesFile,
-} from '../report/check/rules.js';
-import { readRunReport } from '../report/read.js';
-import { renderJunit } from '../report/render/junit.js';
-import { writeReportFile } from '../report/write.js';
+  readRunReport,
+  renderJunit,
+  taskKey,
+  writeReportFile,
+} from '../index.js';
 import { type FlagSpecs, parseFlags } from './args.js';
 import type { CliIo } from './io.js';
 

@@ -3,11 +3,9 @@
  * loop, each finding with its fix. Parses and prints; the checks live in src/doctor.
  * Exit 0 when nothing fails, 1 when something does, 2 on bad input.
  */
+
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config/load.js';
-import { runDoctor } from '../doctor/doctor.js';
-import type { DoctorReport } from '../doctor/types.js';
-import { formatTable } from '../report/format.js';
+import { type DoctorReport, formatTable, loadConfig, runDoctor } from '../index.js';
 import type { CliIo } from './io.js';
 
 const HELP = `Usage: hardtick doctor [config] [--json]

@@ -4,16 +4,24 @@
  * cyclictest does (absolute releases t0 + k·period, lateness = wake − release).
  * Exit 0 after a measurement, 2 on bad options.
  */
-import { checkDurationNs } from '../config/duration.js';
-import { loadNative, nativeStatus } from '../native/binding.js';
-import { selectClockAndWaiter } from '../native/select.js';
-import { formatTable, formatUs } from '../report/format.js';
-import { LogHistogram } from '../stats/histogram.js';
-import type { Clock, Waiter } from '../time/clock.js';
-import { HybridWaiter, type WaitMode } from '../time/hybrid-waiter.js';
-import { type JitterResult, measureJitter } from '../time/jitter.js';
-import { systemClock } from '../time/system-clock.js';
-import { type TimerSlackResult, tryLowerTimerSlack } from '../time/timer-slack.js';
+import {
+  type Clock,
+  checkDurationNs,
+  formatTable,
+  formatUs,
+  HybridWaiter,
+  type JitterResult,
+  LogHistogram,
+  loadNative,
+  measureJitter,
+  nativeStatus,
+  selectClockAndWaiter,
+  systemClock,
+  type TimerSlackResult,
+  tryLowerTimerSlack,
+  type Waiter,
+  type WaitMode,
+} from '../index.js';
 import { type FlagSpecs, parseFlags } from './args.js';
 import type { CliIo } from './io.js';
 

@@ -3,8 +3,7 @@
  * `hardtick` command-line entry. Each subcommand lives in its own module and returns
  * its exit code; this file only dispatches and prints usage.
  */
-import { HardtickError } from '../errors.js';
-import { packageVersion } from '../version.js';
+import { HardtickError, packageVersion } from '../index.js';
 import type { CliIo } from './io.js';
 import { processIo } from './io.js';
 

@@ -2,12 +2,16 @@
  * `hardtick plan <config> [--json]`: build and check the schedule table of every mode.
  * Exit 0 when every mode is feasible, 1 when one is not, 2 on bad input.
  */
-import { formatNs } from '../config/duration.js';
-import { loadConfig } from '../config/load.js';
-import type { ResolvedConfig, ResolvedMode } from '../config/types.js';
-import { planSchedule } from '../plan/plan.js';
-import type { PlanResult } from '../plan/types.js';
-import { type Column, formatTable } from '../report/format.js';
+import {
+  type Column,
+  formatNs,
+  formatTable,
+  loadConfig,
+  type PlanResult,
+  planSchedule,
+  type ResolvedConfig,
+  type ResolvedMode,
+} from '../index.js';
 import { type FlagSpecs, parseFlags } from './args.js';
 import type { CliIo } from './io.js';
 

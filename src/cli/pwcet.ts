@@ -5,22 +5,26 @@
  * `hardtick run --report` (its tasks' `execSamples`). Exit 0 when estimated (and within the
  * budget), 1 when a budget is known and the pWCET at `--p` exceeds it, 2 on bad input.
  */
+
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
-import { checkDurationNs } from '../config/duration.js';
-import { HardtickError } from '../errors.js';
 import {
+  checkDurationNs,
+  DEFAULT_BLOCK_SIZE,
   estimatePwcet,
+  evidenceFromSeries,
   formatP,
+  formatTable,
+  formatUs,
+  HardtickError,
   PWCET_PROBABILITIES,
   type PwcetModelChoice,
   type PwcetProbability,
   type PwcetResult,
   probabilityValue,
-} from '../pwcet/estimate.js';
-import { DEFAULT_BLOCK_SIZE, evidenceFromSeries } from '../pwcet/evidence.js';
-import { pwcetFromReportTask, taskSamplesFromReport } from '../pwcet/from-run.js';
-import { readSamplesFile } from '../pwcet/read-samples.js';
-import { formatTable, formatUs } from '../report/format.js';
+  pwcetFromReportTask,
+  readSamplesFile,
+  taskSamplesFromReport,
+} from '../index.js';
 import { type FlagSpecs, parseFlags } from './args.js';
 import type { CliIo } from './io.js';
 

@@ -3,14 +3,16 @@
  * a run report as evidence. Exit 0, or 2 on bad input.
  */
 
-import { HardtickError } from '../errors.js';
-import { evaluateCheck } from '../report/check/evaluate.js';
-import { readRunReport } from '../report/read.js';
-import { renderHtml } from '../report/render/html.js';
-import { renderJunit } from '../report/render/junit.js';
-import { renderMarkdown } from '../report/render/md.js';
-import { renderChromeTrace } from '../report/render/trace.js';
-import { writeReportFile } from '../report/write.js';
+import {
+  evaluateCheck,
+  HardtickError,
+  readRunReport,
+  renderChromeTrace,
+  renderHtml,
+  renderJunit,
+  renderMarkdown,
+  writeReportFile,
+} from '../index.js';
 import { type FlagSpecs, parseFlags } from './args.js';
 import type { CliIo } from './io.js';
 

@@ -6,7 +6,7 @@
  * The JSON Schema shipped in `schema/config.schema.json` is generated from this file.
  */
 import { z } from 'zod';
-import { ALARM_KINDS } from '../runtime/alarm-kinds.js';
+import { ALARM_KINDS } from './alarm-kinds.js';
 import {
   MAX_CONFIG_DEPTH,
   MAX_CONFIG_FILE_BYTES,
@@ -42,7 +42,7 @@ export const OVERRUN_ACTIONS = [
   'stop',
 ] as const satisfies readonly OverrunAction[];
 
-/** Every alarm kind name a config may mark fatal (the runtime's list, in kind-id order). */
+/** Every alarm kind name a config may mark fatal (in kind-id order). */
 export const ALARM_KIND_NAMES = ALARM_KINDS;
 
 /** Alarm kinds that make `hardtick run` exit 1 unless the config says otherwise. */

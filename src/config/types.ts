@@ -10,18 +10,9 @@ export type Slicing = 'off' | 'auto';
 /** What happens when a task overruns its budget (after the hysteresis says so). */
 export type OverrunAction = 'warn' | 'skip-next' | 'degrade' | 'safe-state' | 'stop';
 
-/** Alarm kinds (numeric ids live in `src/runtime/alarm-kinds.ts`). */
-export type AlarmKindName =
-  | 'overrun'
-  | 'deadline-miss'
-  | 'frame-overrun'
-  | 'release-late'
-  | 'task-error'
-  | 'skipped-frames'
-  | 'mode-change'
-  | 'stopped'
-  | 'pause'
-  | 'killed';
+import type { AlarmKindName } from './alarm-kinds.js';
+
+export type { AlarmKindName } from './alarm-kinds.js';
 
 /** A `path#export` reference to a function in a module. */
 export interface TaskRef {

@@ -11,6 +11,7 @@ import { planSchedule } from '../plan/plan.js';
 import type { RealtimeLoopTiming } from '../realtime/apply.js';
 import { checkRtThrottling, type RtThrottlingCheck } from '../realtime/throttling.js';
 import type { RealtimeRequest, RealtimeStepResult } from '../realtime/types.js';
+import { DOCTOR_SCHEMA, type DoctorCheck, type DoctorReport } from '../report/doctor-report.js';
 import { HybridWaiter } from '../time/hybrid-waiter.js';
 import { collectMachineFacts } from './facts.js';
 import { DEFAULT_TRIAL_PRIORITY, judgeChecks } from './judge.js';
@@ -21,7 +22,6 @@ import {
   tryMemoryLock,
   tryThreadSteps,
 } from './trials.js';
-import { DOCTOR_SCHEMA, type DoctorCheck, type DoctorReport } from './types.js';
 
 /** Default {@link DoctorOptions.stealWindowMs}. */
 export const DEFAULT_STEAL_WINDOW_MS = 500;

@@ -2,6 +2,15 @@
  * `hardtick doctor`: what on this machine stands between it and a hard loop, each finding
  * with the command that fixes it. Named exports only.
  */
+
+export type {
+  DoctorCheck,
+  DoctorCheckId,
+  DoctorCounts,
+  DoctorReport,
+  DoctorStatus,
+} from '../report/doctor-report.js';
+export { DOCTOR_CHECK_IDS, DOCTOR_SCHEMA } from '../report/doctor-report.js';
 export type { DoctorOptions, PreflightOptions } from './doctor.js';
 export { DEFAULT_STEAL_WINDOW_MS, preflightDoctor, runDoctor } from './doctor.js';
 export type { CgroupCpuFacts, LimitFacts, MachineFacts, VirtualizationFacts } from './facts.js';
@@ -24,5 +33,3 @@ export {
   tryMemoryLock,
   tryThreadSteps,
 } from './trials.js';
-export type { DoctorCheck, DoctorCheckId, DoctorCounts, DoctorReport, DoctorStatus } from './types.js';
-export { DOCTOR_CHECK_IDS, DOCTOR_SCHEMA } from './types.js';

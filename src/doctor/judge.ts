@@ -6,10 +6,15 @@
  */
 import type { RtThrottlingCheck } from '../realtime/throttling.js';
 import type { RealtimeRequest } from '../realtime/types.js';
+import {
+  DOCTOR_CHECK_IDS,
+  type DoctorCheck,
+  type DoctorCheckId,
+  type DoctorStatus,
+} from '../report/doctor-report.js';
 import type { MachineFacts } from './facts.js';
 import { parseCpuList } from './facts.js';
 import type { Attempt } from './trials.js';
-import { DOCTOR_CHECK_IDS, type DoctorCheck, type DoctorCheckId, type DoctorStatus } from './types.js';
 
 /** Oldest Node major hardtick supports (`engines.node` in package.json). */
 export const MIN_NODE_MAJOR = 20;

@@ -12,11 +12,29 @@
  * unplanned. A task that calls `gc()` itself would count as planned too.
  */
 import { constants, type PerformanceEntry, PerformanceObserver } from 'node:perf_hooks';
-import type { GcOverlap } from './overlaps.js';
 import type { GcGovernanceSummary } from './planned-gc.js';
 
 /** GC kind names, as reported in {@link GcSummary.byKind}. */
 export type GcKindName = 'minor' | 'major' | 'incremental' | 'weakcb' | 'other';
+
+/** Alarm kinds that are checked for GC overlap. */
+export type MissKind = 'overrun' | 'deadline-miss' | 'frame-overrun';
+
+/** One miss that overlapped a collection. */
+export interface GcOverlap {
+  readonly kind: MissKind;
+  readonly task: string | null;
+  readonly frame: number;
+  /** Alarm time, ns since the first release. */
+  readonly atNs: number;
+  /** The collection (the one overlapping the window most). */
+  readonly gcKind: GcKindName;
+  /** Collection start, ns since the first release. */
+  readonly gcAtNs: number;
+  readonly gcPauseNs: number;
+  /** Whether hardtick planned it (`gc({ type: 'minor' })` in slack). */
+  readonly planned: boolean;
+}
 
 /** One observed collection. */
 export interface GcEvent {

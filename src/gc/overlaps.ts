@@ -11,10 +11,9 @@
  *   the slot that completed late);
  * - `frame-overrun` (value = frame end − next release): the frame, [at − value − frame, at].
  */
-import type { GcEvent, GcKindName } from './monitor.js';
+import type { GcEvent, GcOverlap, MissKind } from './monitor.js';
 
-/** Alarm kinds that are checked for GC overlap. */
-export type MissKind = 'overrun' | 'deadline-miss' | 'frame-overrun';
+export type { GcOverlap, MissKind } from './monitor.js';
 
 /** A delivered miss-type alarm, as the runner saw it. */
 export interface MissSighting {
@@ -30,22 +29,6 @@ export interface MissSighting {
   readonly valueNs: number;
   /** Frame size of the alarm's mode, ns. */
   readonly frameNs: number;
-}
-
-/** One miss that overlapped a collection. */
-export interface GcOverlap {
-  readonly kind: MissKind;
-  readonly task: string | null;
-  readonly frame: number;
-  /** Alarm time, ns since the first release. */
-  readonly atNs: number;
-  /** The collection (the one overlapping the window most). */
-  readonly gcKind: GcKindName;
-  /** Collection start, ns since the first release. */
-  readonly gcAtNs: number;
-  readonly gcPauseNs: number;
-  /** Whether hardtick planned it (`gc({ type: 'minor' })` in slack). */
-  readonly planned: boolean;
 }
 
 /** Sightings kept at most per run. */

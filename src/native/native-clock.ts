@@ -59,6 +59,7 @@ export class NativeClock implements Clock {
   /** The thread's bound clock cell; `buf[NATIVE_NOW]` is the last read (shared by all NativeClocks of the thread). */
   readonly buf: Float64Array;
 
+  /** A clock over `binding` (from `loadNative()`), bound to the calling thread's cell. */
   constructor(binding: NativeBinding) {
     this.binding = binding;
     this.buf = boundClockCell(binding);

@@ -5,9 +5,9 @@
  */
 import { readFileSync, readlinkSync } from 'node:fs';
 import os from 'node:os';
-import type { DoctorReport } from '../doctor/types.js';
 import { readCpuDmaLatencyUs } from '../realtime/dma-latency.js';
 import { packageVersion } from '../version.js';
+import type { DoctorReport } from './doctor-report.js';
 
 /** The machine and process a run happened on (`environment` in `hardtick.run/v1`). */
 export interface RunEnvironment {

@@ -44,9 +44,13 @@ export interface RunReady {
 
 /** The events a {@link RunHandle} emits, and their listener types. */
 export interface RunHandleEvents {
+  /** Each alarm, as `onAlarm` gets it. */
   readonly alarm: (alarm: RunAlarm) => void;
+  /** The once-a-second status, as `onStatus` gets it. */
   readonly status: (status: RunStatus) => void;
+  /** Each line of the run's story, as `onEvent` gets it. */
   readonly event: (event: RunEvent) => void;
+  /** The report, as `onReport` gets it. */
   readonly report: (report: RunReport) => void;
 }
 

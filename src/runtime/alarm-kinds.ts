@@ -4,7 +4,7 @@
  *
  * Allocation contract: module-level constants only.
  */
-import type { AlarmKindName } from '../config/types.js';
+import { ALARM_KINDS } from '../config/alarm-kinds.js';
 
 /** A slot ran longer than its budget (value: execution time, ns). */
 export const KIND_OVERRUN = 0;
@@ -38,26 +38,26 @@ export const KIND_KILLED = 9;
 /** Number of alarm kinds. */
 export const KIND_COUNT = 10;
 
-/**
- * Alarm kind names; index = numeric kind id. The one list of kinds: the config schema
- * (`alarms.fatal`) and the run report take it from here.
- */
-export const ALARM_KINDS = Object.freeze([
-  'overrun',
-  'deadline-miss',
-  'frame-overrun',
-  'release-late',
-  'task-error',
-  'skipped-frames',
-  'mode-change',
-  'stopped',
-  'pause',
-  'killed',
-] as const satisfies readonly AlarmKindName[]);
+export { ALARM_KINDS } from '../config/alarm-kinds.js';
 
-// Compile-time proof that the list names every kind (a new kind fails here until listed).
-const allAlarmKinds: Record<Exclude<AlarmKindName, (typeof ALARM_KINDS)[number]>, never> = {};
-void allAlarmKinds;
+// The ids name the kinds of the config's list, in its order (checked once, at load).
+for (const [id, name] of [
+  [KIND_OVERRUN, 'overrun'],
+  [KIND_DEADLINE_MISS, 'deadline-miss'],
+  [KIND_FRAME_OVERRUN, 'frame-overrun'],
+  [KIND_RELEASE_LATE, 'release-late'],
+  [KIND_TASK_ERROR, 'task-error'],
+  [KIND_SKIPPED_FRAMES, 'skipped-frames'],
+  [KIND_MODE_CHANGE, 'mode-change'],
+  [KIND_STOPPED, 'stopped'],
+  [KIND_PAUSE, 'pause'],
+  [KIND_KILLED, 'killed'],
+] as const) {
+  if (ALARM_KINDS[id] !== name)
+    throw new Error(`alarm-kinds: kind ${id} is '${ALARM_KINDS[id]}', not '${name}'`);
+}
+if (ALARM_KINDS.length !== KIND_COUNT)
+  throw new Error('alarm-kinds: KIND_COUNT does not match the kind list');
 
 /** `stopped` alarm value: {@link Executive.requestStop} was called. */
 export const STOP_REQUESTED = 0;

@@ -8,6 +8,7 @@ export {
   CLOCK_PERFORMANCE,
   emptySnapshot,
   Heartbeat,
+  MAX_READ_ATTEMPTS,
   STATE_DONE,
   STATE_IDLE,
   STATE_NONE,

@@ -1,8 +1,8 @@
 /**
  * The shape of `hardtick doctor`'s findings: one check per thing on the machine that
  * stands between it and a hard loop. Plain JSON objects (printed by `doctor --json`,
- * stamped into run reports' `environment.doctor`). No imports: the report layer reads
- * these types too.
+ * stamped into run reports' `environment.doctor`): part of the report's vocabulary, which
+ * src/doctor fills in. No imports.
  */
 
 /** Schema id of {@link DoctorReport} (`hardtick doctor --json`). */
