@@ -20,7 +20,8 @@ import {
   K_UNAVAILABLE,
 } from '../src/isolate/index.js';
 import { selectClockAndWaiter } from '../src/native/select.js';
-import { loadModes as loadPlannedModes, prepareRun } from '../src/run/prepare.js';
+import { loadModes as loadPlannedModes } from '../src/run/loop-setup.js';
+import { prepareRun } from '../src/run/prepare.js';
 import { type AlarmRecordView, Executive, KIND_KILLED, KIND_OVERRUN } from '../src/runtime/index.js';
 import { loadTaskRef } from '../src/tasks/load.js';
 

@@ -71,27 +71,35 @@ async function start(frame: string, warmup: string[]): Promise<Started> {
 }
 
 describe('start-up is bounded by time, whatever the frame', () => {
-  it('1 ms and 250 ms frames, --warmup 500ms: first measured frame within the warm-up + 3 s, and alike', async () => {
+  it('1 ms and 250 ms frames, --warmup 500ms: first measured frame within the warm-up + 2 s, and alike', async () => {
     const small = await start('1ms', ['--warmup', '500ms']);
     const large = await start('250ms', ['--warmup', '500ms']);
     for (const s of [small, large]) {
-      expect(s.startupS, s.stdout).toBeLessThan(0.5 + 3);
-      // What the warm-up took in all, as reported (JIT drives on compressed frames included).
-      expect(s.report.warmup.totalNs).toBeGreaterThanOrEqual(500_000_000);
-      expect(s.report.warmup.totalNs).toBeLessThan(500_000_000 + 2_000_000_000);
-      expect(s.stdout).toMatch(/^warm-up: \d+(\.\d+)?ms \(\d+ frame\(s\)\)/m);
+      expect(s.startupS, s.stdout).toBeLessThan(0.5 + 2);
+      // What the warm-up took in all, as reported: the JIT drives on compressed frames and
+      // the rehearsal fit in it, the real frames get at least a quarter.
+      expect(s.report.warmup.totalNs).toBeGreaterThanOrEqual(450_000_000);
+      expect(s.report.warmup.totalNs).toBeLessThan(500_000_000 + 1_500_000_000);
+      expect(s.report.warmup.frames).toBeGreaterThanOrEqual(1);
+      expect(s.stdout).toMatch(
+        /^warm-up: [\d.]+m?s: [\d.]+(ns|µs|ms|s) on the real frames \(\d+ frame\(s\)\) \+ [\d.]+ms of JIT drives/m,
+      );
     }
-    // 500 ms of warm-up is 500 frames of 1 ms but only 2 frames of 250 ms.
-    expect(small.report.warmup.frames).toBeGreaterThan(300);
-    expect(large.report.warmup.frames).toBeLessThanOrEqual(3);
+    // The real part of 500 ms of warm-up is hundreds of 1 ms frames but 1 or 2 of 250 ms.
+    expect(small.report.warmup.frames).toBeGreaterThan(100);
+    expect(small.report.warmup.durationNs).toBeGreaterThanOrEqual(100_000_000);
+    expect(large.report.warmup.frames).toBeLessThanOrEqual(2);
     // Before, 250 ms frames cost 2 × 30 drives × 10 frames = 150 s of start-up.
     expect(Math.abs(large.startupS - small.startupS)).toBeLessThan(2);
   }, 60_000);
 
-  it('a 20 ms frame: hardtick run --duration 1s with the default warm-up (2 s) ends within 8 s', async () => {
+  it('a 20 ms frame: hardtick run --duration 1s with the default warm-up (2 s) ends within 6 s', async () => {
     const s = await start('20ms', []);
-    expect(s.report.warmup.durationNs).toBeGreaterThan(1_900_000_000);
-    expect(s.report.warmup.durationNs).toBeLessThan(2_100_000_000);
-    expect(s.wallS, s.stdout).toBeLessThan(8);
+    // The default warm-up at 20 ms: 2 s in all, most of it on the real frames.
+    expect(s.report.warmup.totalNs).toBeGreaterThan(1_900_000_000);
+    expect(s.report.warmup.totalNs).toBeLessThan(2_600_000_000);
+    expect(s.report.warmup.durationNs).toBeGreaterThan(1_000_000_000);
+    expect(s.startupS, s.stdout).toBeLessThan(2 + 1.5);
+    expect(s.wallS, s.stdout).toBeLessThan(6);
   }, 60_000);
 });

@@ -1,5 +1,5 @@
 /** Types of the motor-pid task module (tasks.mjs), for TypeScript users and tests. */
-import type { TaskContext } from '../../src/runtime/index.js';
+import type { TaskContext } from '../../src/index.js';
 
 export declare const DT_S: number;
 export declare const RESIDUAL_LIMIT: number;
@@ -39,14 +39,17 @@ export interface MotorLogRecord {
   readonly voltage: number;
   readonly sensorless: boolean;
 }
-export declare function setSensorFaultHandler(handler: (() => void) | null): void;
+/** Fields of a 'telemetry' record: the log fields, then the fault time (−1: none). */
+export declare const TELEMETRY_FIELDS: readonly string[];
+/** When the sensor breaks in a measured run, s (HARDTICK_MOTOR_FAIL_AT; default 3). */
+export declare const FAIL_AT_S: number;
 export declare function resetMotor(options?: { failAtS?: number; seed?: number }): void;
 export declare function setpointAt(timeS: number): number;
-export declare function plant(ctx?: TaskContext): void;
-export declare function sense(ctx?: TaskContext): void;
+export declare function plant(ctx?: Pick<TaskContext, 'phase'>): void;
+export declare function sense(ctx?: Pick<TaskContext, 'requestMode'>): void;
 export declare function control(ctx?: TaskContext): void;
 export declare function controlPOnly(ctx?: TaskContext): void;
 export declare function estimate(ctx?: TaskContext): void;
 export declare function limpHome(ctx?: TaskContext): void;
-export declare function log(ctx?: Pick<TaskContext, 'modeName'>): void;
+export declare function log(ctx?: Pick<TaskContext, 'modeName' | 'phase'>): void;
 export declare function readLog(): MotorLogRecord[];

@@ -8,13 +8,14 @@
  * - `sense`   reads the speed sensor, runs the model-based observer (speed and load torque
  *             estimates) and checks the reading against it: a non-finite reading, or a
  *             residual |measured − predicted| > RESIDUAL_LIMIT for FAULT_AFTER samples in a
- *             row, is a sensor fault → the sensor is latched failed and the mode change to
- *             `sensorless` is requested (it takes effect at the next hyperperiod boundary,
- *             ≤ 10 ms later; meanwhile `control` holds its last output);
+ *             row, is a sensor fault → the sensor is latched failed and the task asks for
+ *             mode `sensorless` (`ctx.requestMode`; it takes effect at the next hyperperiod
+ *             boundary, ≤ 10 ms later; meanwhile `control` holds its last output);
  * - `control` PID on the measured speed (derivative on measurement, back-calculation
  *             anti-windup). Its budget policy: after 3 overruns in a row, `controlPOnly`
  *             (proportional only) runs instead until 100 on-time runs;
- * - `log`     (every 10 ms) appends the state to a preallocated ring.
+ * - `log`     (every 10 ms) appends the state to a preallocated ring and, while measuring,
+ *             sends it on the 'telemetry' channel (consumer.mjs prints it).
  * Mode `sensorless`, every 1 ms: `plant`, `estimate` (the observer open loop: the motor
  * model driven by the applied voltage, the load estimate frozen at its last healthy value),
  * `limpHome` (feed-forward from the model plus a proportional term on the estimate, tracking
@@ -25,10 +26,16 @@
  * LOAD_ON_S. Simulated time advances DT_S per `plant` run, so the physics is the same
  * whatever the machine's jitter; the sensor noise PRNG is seeded.
  *
+ * Warm-up: `hardtick run` runs these tasks before measuring (`ctx.phase === 'warmup'`); the
+ * simulation starts over at the first measured frame, and the sensor fails
+ * HARDTICK_MOTOR_FAIL_AT seconds of simulated time into the measured run (default 3;
+ * `never`). On a real rig the warm-up would drive the real motor: hold the output safe there.
+ *
  * Allocation contract: all state lives in typed arrays created at module load; the task
  * functions allocate nothing (no objects, closures, strings or console output). The one
  * cold call is the mode request when the sensor fails (once per run).
  */
+import { openChannel } from 'hardtick/worker';
 
 /** Plant and controller step, s. Must equal the 1 kHz tasks' period in hardtick.json. */
 export const DT_S = 0.001;
@@ -101,17 +108,30 @@ const LOG_STRIDE = 7;
 export const LOG_CAPACITY = 2000;
 const logRing = new Float64Array(LOG_CAPACITY * LOG_STRIDE);
 
-/** Called once when the sensor fails (the runner binds it to `executive.requestMode`). */
-let onSensorFault = null;
+/** Fields of a 'telemetry' record (one per `log` run while measuring), in order. */
+export const TELEMETRY_FIELDS = [...LOG_FIELDS, 'faultTimeS'];
+const telemetry = openChannel('telemetry', {
+  recordSize: TELEMETRY_FIELDS.length,
+  capacity: 256,
+  direction: 'to-main',
+});
+const telemetryRecord = new Float64Array(TELEMETRY_FIELDS.length);
 
-/**
- * Sets what happens when the sensor is declared failed: `handler()` runs once, inside
- * the `sense` task (cold: the runner's handler requests the `sensorless` mode).
- * @param {(() => void) | null} handler
- */
-export function setSensorFaultHandler(handler) {
-  onSensorFault = handler;
+/** When the sensor breaks in a run, s of simulated time from the first measured frame. */
+export const FAIL_AT_S = failAtFromEnv(process.env.HARDTICK_MOTOR_FAIL_AT);
+
+/** `HARDTICK_MOTOR_FAIL_AT`: seconds (e.g. `1.2`), or `never`; default 3 (cold, at load). */
+function failAtFromEnv(text) {
+  if (text === undefined || text === '') return 3;
+  if (text === 'never') return Number.POSITIVE_INFINITY;
+  const s = Number(text.replace(/s$/, ''));
+  if (!(Number.isFinite(s) && s >= 0))
+    throw new Error(`HARDTICK_MOTOR_FAIL_AT: expected seconds (e.g. 1.2) or 'never', got '${text}'`);
+  return s;
 }
+
+/** [1 once the measured run has started (the simulation was reset for it)]. */
+const measuring = new Uint8Array(1);
 
 /**
  * Back to the initial state: motor at rest, controller and observer cleared, log empty.
@@ -157,8 +177,15 @@ function acceleration(omega, volts, load) {
   return (drive - friction) / J;
 }
 
-/** 1 kHz, the simulated hardware: one Euler step of the true motor. */
-export function plant() {
+/**
+ * 1 kHz, the simulated hardware: one Euler step of the true motor. At the first measured
+ * frame the simulation starts over (the warm-up ran it too).
+ */
+export function plant(ctx) {
+  if (ctx !== undefined && ctx.phase === 'measure' && measuring[0] === 0) {
+    measuring[0] = 1;
+    resetMotor({ failAtS: FAIL_AT_S });
+  }
   const s = state;
   const omega = s[S_OMEGA];
   const load = s[S_TIME] >= LOAD_ON_S ? LOAD_STEP_NM : 0;
@@ -181,7 +208,7 @@ function predict() {
 }
 
 /** 1 kHz: read the sensor, update the observer, check the reading against it. */
-export function sense() {
+export function sense(ctx) {
   const s = state;
   // The sensor: true speed + noise, or 0 once broken (the cable came off).
   const reading = s[S_TIME] >= s[S_FAIL_AT] ? 0 : s[S_OMEGA] + NOISE_SIGMA * gaussian();
@@ -192,7 +219,7 @@ export function sense() {
   s[S_RESIDUAL] = residual;
   if (!Number.isFinite(reading) || Math.abs(residual) > RESIDUAL_LIMIT) {
     s[S_BAD_IN_ROW]++;
-    if (s[S_BAD_IN_ROW] >= FAULT_AFTER || !Number.isFinite(reading)) declareFault();
+    if (s[S_BAD_IN_ROW] >= FAULT_AFTER || !Number.isFinite(reading)) declareFault(ctx);
     return; // an implausible reading does not correct the observer
   }
   s[S_BAD_IN_ROW] = 0;
@@ -200,11 +227,12 @@ export function sense() {
   s[S_LOAD_ESTIMATE] -= L_LOAD * residual;
 }
 
-function declareFault() {
+/** Latches the sensor failed and asks for the sensorless mode (from the next hyperperiod). */
+function declareFault(ctx) {
   const s = state;
   s[S_FAULT] = 1;
   s[S_FAULT_TIME] = s[S_TIME];
-  if (onSensorFault !== null) onSensorFault();
+  ctx?.requestMode('sensorless');
 }
 
 function clampVoltage(volts) {
@@ -267,6 +295,10 @@ export function log(ctx) {
   logRing[o + 5] = s[S_VOLTAGE];
   logRing[o + 6] = ctx !== undefined && ctx.modeName === 'sensorless' ? 1 : 0;
   s[S_LOG_COUNT]++;
+  if (ctx === undefined || ctx.phase !== 'measure') return;
+  for (let i = 0; i < LOG_STRIDE; i++) telemetryRecord[i] = logRing[o + i];
+  telemetryRecord[LOG_STRIDE] = s[S_FAULT_TIME];
+  telemetry.tryPush(telemetryRecord, 0);
 }
 
 /**

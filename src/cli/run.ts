@@ -32,9 +32,10 @@ Options:
   --report <file> write the run report (JSON, schema hardtick.run/v1) to <file>
   --margin <d>    the waiter's spin margin before each release
                   (default: native waiter 100us, hybrid waiter 200us)
-  --warmup <d>    run the loop this long before measuring (tasks see ctx.phase
-                  'warmup'); 0 to skip. Start-up adds at most ~0.4s of JIT drives
-                  on compressed frames, whatever the frame size
+  --warmup <d>    warm up this long before measuring, whatever the frame size
+                  (tasks see ctx.phase 'warmup'): JIT drives on compressed frames
+                  and an alarm rehearsal (~0.3s), the real loop for the rest (at
+                  least a quarter); 0 to skip
                   (default: 200ms or 500 frames, whichever is longer, at most 2s)
   --thread <t>    where the loop runs: 'worker' (a dedicated real-time worker
                   thread; the main thread only prints and writes the report) or

@@ -32,13 +32,16 @@ import type { Clock } from '../time/clock.js';
 import { Heartbeat } from '../watchdog/heartbeat.js';
 import { startWatchdog } from '../watchdog/watchdog.js';
 import { listChannels } from '../worker/channels.js';
-import { ALARM_CAPACITY, loadModes, loopTimingFor, V8_FLAGS } from './prepare.js';
+import { ALARM_CAPACITY, loadModes, V8_FLAGS } from './loop-setup.js';
+import { loopTimingFor } from './prepare.js';
 import type { RunEnding, RunSession } from './session.js';
 import { describeStuck, describeThrown } from './text.js';
 import {
   firstReleaseNs,
   REHEARSAL_DRIVE_NS,
   REHEARSAL_DRIVES,
+  REHEARSAL_TAIL_NS,
+  realWarmupNs,
   rehearsalExecutiveOptions,
   rehearsalModes,
   type WarmupOutcome,
@@ -191,7 +194,8 @@ class MainThreadRun {
       if (warmupNs > 0 && session.stopNote === null) {
         const warm = new Executive({ ...base, phase: 'warmup' });
         this.current = warm;
-        const alarms = await this.drive(warm, warmupNs, false);
+        // The real loop for the warm-up but the rehearsal after it.
+        const alarms = await this.drive(warm, realWarmupNs(warmupNs, 0, REHEARSAL_TAIL_NS), false);
         const snap = warm.snapshot();
         const stoppedBy = session.stopNote ?? (warm.stopped ? warm.stopReason : null);
         if (stoppedBy === null) {

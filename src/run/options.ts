@@ -26,8 +26,10 @@ export interface RunOptions {
   /** How long to measure; 0 runs until stopped (`stop()`, `signal`). @default '10s' */
   readonly duration?: string | number;
   /**
-   * How long the real loop runs before measuring (its figures are discarded; tasks see
-   * `ctx.phase === 'warmup'`); 0 skips it. @default the longer of 200 ms and 500 frames, at most 2 s
+   * How long to warm up before measuring, in all: JIT drives on compressed frames and an
+   * alarm rehearsal, the real loop for the rest (at least a quarter of it). Its figures are
+   * discarded; tasks see `ctx.phase === 'warmup'`. 0 skips it.
+   * @default the longer of 200 ms and 500 frames, at most 2 s
    */
   readonly warmup?: string | number;
   /** Where the loop runs. @default 'worker' */

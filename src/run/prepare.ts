@@ -1,30 +1,19 @@
 /**
  * A run's setup, done once per run on the thread that starts it: the config (a file, or an
- * object) resolved, every mode planned into its table; then, on the loop's thread, the task
- * functions loaded against those tables. Also the loop-timing figures the real-time setup
- * checks. Cold code: bad input is a {@link HardtickError}.
+ * object) resolved, every mode planned into its table (the loop's thread then loads the task
+ * functions against those tables: loop-setup.ts). Also the loop-timing figures the
+ * real-time setup checks. Cold code: bad input is a {@link HardtickError}.
  */
 import { loadConfig, resolveConfig } from '../config/load.js';
 import type { ResolvedConfig } from '../config/types.js';
 import { HardtickError } from '../errors.js';
-import { loadTaskFunctions } from '../isolate/load-mode.js';
 import { loadNative } from '../native/binding.js';
 import { DEFAULT_NATIVE_MARGIN_NS } from '../native/native-clock.js';
 import { planSchedule } from '../plan/plan.js';
 import { buildScheduleTable } from '../plan/table.js';
 import type { ScheduleTable } from '../plan/types.js';
 import type { RealtimeLoopTiming } from '../realtime/apply.js';
-import type { ExecutiveModeSpec } from '../runtime/index.js';
-import type { ModuleCache } from '../tasks/load.js';
 
-/** Alarm records the executive can queue between drains. */
-export const ALARM_CAPACITY = 4096;
-/**
- * V8 flags set before the loop: the memory reducer starts a mark-compact soon after a quiet
- * loop yields to the event loop, and it has nothing to reclaim from an allocation-free
- * loop. V8 keeps one flag table per process, so either thread may set it.
- */
-export const V8_FLAGS: readonly string[] = ['--no-memory-reducer'];
 /** Default margin of the hybrid (pure-JS) waiter, ns (the native waiter's is `DEFAULT_NATIVE_MARGIN_NS`). */
 export const DEFAULT_MARGIN_NS = 200_000;
 
@@ -84,24 +73,6 @@ export function planModes(config: ResolvedConfig): ScheduleTable[] {
     }
     return buildScheduleTable(plan);
   });
-}
-
-/**
- * Imports every task function of every mode against the planned tables, in the calling
- * thread's isolate: call it on the thread that runs the executive.
- */
-export async function loadModes(
-  config: ResolvedConfig,
-  tables: readonly ScheduleTable[],
-): Promise<ExecutiveModeSpec[]> {
-  const cache: ModuleCache = new Map();
-  const modes: ExecutiveModeSpec[] = [];
-  for (let i = 0; i < config.modes.length; i++) {
-    const mode = config.modes[i]!;
-    const fns = await loadTaskFunctions(mode, cache);
-    modes.push({ name: mode.name, table: tables[i]!, tasks: mode.tasks, ...fns });
-  }
-  return modes;
 }
 
 /** Index of mode `name`, or throws HardtickError('usage') naming the modes there are. */

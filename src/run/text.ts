@@ -36,12 +36,12 @@ export function describeRunStart(input: {
   );
 }
 
-/** The line after the warm-up: what it took, all of it, and its alarms (not counted). */
+/** The line after the warm-up: what it took in all, how much on the real frames, its alarms. */
 export function describeWarmup(w: WarmupOutcome, stopNote: string | null): string {
   if (stopNote !== null) return `warm-up stopped: ${stopNote}`;
   const extra = w.totalNs - w.durationNs;
   return (
-    `warm-up: ${formatDurationNs(w.durationNs)} (${w.frames} frame(s))` +
+    `warm-up: ${formatDurationNs(w.totalNs)}: ${formatDurationNs(w.durationNs)} on the real frames (${w.frames} frame(s))` +
     `${extra > 0 ? ` + ${formatDurationNs(extra)} of JIT drives and alarm rehearsal` : ''}` +
     `${w.alarms > 0 ? `; ${w.alarms} alarm(s), not counted` : ''}`
   );

@@ -2,13 +2,13 @@
  * The warm-up before measurement, bounded by time rather than by frames. V8 must have
  * optimised the executive, the drive loop, the alarm paths and the task functions before
  * the first measured frame (first-time compiles and deopts allocate, and show up as the
- * run's worst frames). The declared warm-up runs the real executive on the real frames; the
- * extra JIT drives run on compressed frames ({@link compressedModes}: the same slots and
- * tasks, frames of at most {@link JIT_FRAME_NS}) and the alarm rehearsal on 1 µs frames
- * with no-op tasks, so their cost does not grow with the frame size. Cold code.
+ * run's worst frames). Within the declared warm-up: JIT drives on compressed frames
+ * ({@link compressedModes}: the same slots and tasks, frames of at most {@link JIT_FRAME_NS}),
+ * the real executive on the real frames for the rest ({@link realWarmupNs}), the alarm
+ * rehearsal on 1 µs frames with no-op tasks; none of it grows with the frame size. Cold code.
  */
 import type { ExecutiveModeSpec, ExecutiveOptions } from '../runtime/index.js';
-import { ALARM_CAPACITY } from './prepare.js';
+import { ALARM_CAPACITY } from './loop-setup.js';
 
 /** Warm-up when none is asked for: the longer of these two, capped. */
 const WARMUP_MIN_NS = 200_000_000;
@@ -35,7 +35,20 @@ export const REHEARSAL_DRIVE_NS = 10_000_000;
 export const REHEARSAL_FRAME_NS = 1_000;
 /** Alarms of one kind delivered per second in the rehearsal: most go through the listener. */
 const REHEARSAL_ALARM_RATE = 100_000;
-/** A drive's first release is at least this far ahead of its start, ns (on a grid of ≤ 1 ms). */
+/** What the rehearsal and the steps after it take, about, ns (planned for inside the warm-up). */
+export const REHEARSAL_TAIL_NS = Math.round(REHEARSAL_DRIVES * REHEARSAL_DRIVE_NS * 1.2) + 40_000_000;
+
+/**
+ * How long the warm-up runs the real loop: what is left of the declared warm-up after the
+ * JIT drives already run (`spentNs`) and the rest still to come (`tailNs`), but at least a
+ * quarter of it. The declared warm-up is thus the whole warm-up, JIT drives included, unless
+ * it is shorter than they are.
+ */
+export function realWarmupNs(declaredNs: number, spentNs: number, tailNs: number): number {
+  return Math.max(declaredNs - spentNs - tailNs, Math.round(declaredNs / 4));
+}
+
+/** A drive's first release is this far ahead of its start at most (one frame when frames are shorter), ns. */
 export const FIRST_RELEASE_LEAD_NS = 1_000_000;
 
 /** What the warm-up did, as the report and the printed line tell it. */
@@ -55,13 +68,13 @@ export interface WarmupOutcome {
 }
 
 /**
- * First release of a drive starting now: at least {@link FIRST_RELEASE_LEAD_NS} ahead, on
- * a grid of the frame or 1 ms, whichever is smaller. The executive's own default (the next
+ * First release of a drive starting now: one frame or {@link FIRST_RELEASE_LEAD_NS} ahead,
+ * whichever is shorter, on a grid of the same size. The executive's own default (the next
  * frame boundary, one frame ahead) would wait up to two frames: seconds with long frames.
  */
 export function firstReleaseNs(nowNs: number, frameNs: number): number {
-  const grid = Math.min(frameNs, 1_000_000);
-  return Math.ceil((nowNs + FIRST_RELEASE_LEAD_NS) / grid) * grid;
+  const lead = Math.min(frameNs, FIRST_RELEASE_LEAD_NS);
+  return Math.ceil((nowNs + lead) / lead) * lead;
 }
 
 /**

@@ -32,7 +32,8 @@ import {
 import { DQ_MAX, DQ_P99 } from '../stats/distribution.js';
 import { startWorker } from '../tasks/worker-start.js';
 import { type StuckEvent, startWatchdog } from '../watchdog/watchdog.js';
-import { expectedMarginNs, loopTimingFor, V8_FLAGS } from './prepare.js';
+import { V8_FLAGS } from './loop-setup.js';
+import { expectedMarginNs, loopTimingFor } from './prepare.js';
 import {
   AL_FIRST_FRAME,
   AL_FRAME,
