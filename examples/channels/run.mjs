@@ -1,39 +1,33 @@
 #!/usr/bin/env node
-import { fileURLToPath } from 'node:url';
 /**
  * hardtick channels example: `node examples/channels/run.mjs [seconds]` (after `npm run
- * build`). Runs tasks.mjs's 1 kHz task in a worker thread (rt.mjs) and, on this thread,
- * prints a running mean of the samples it streams over the 'samples' channel (consumer.mjs).
- * The main thread polls the channels every 50 ms, as `hardtick run` polls its rings.
+ * build`). Runs tasks.mjs's 1 kHz task with the runner (`run` from 'hardtick': its
+ * real-time worker, warm-up, report) and, on this thread, prints a running mean of the
+ * samples it streams over the 'samples' channel (consumer.mjs). The same as
+ * `hardtick run examples/channels/hardtick.json --channels examples/channels/consumer.mjs`.
  */
-import { Worker } from 'node:worker_threads';
-import { ChannelHub } from 'hardtick/worker';
+import { fileURLToPath } from 'node:url';
+import { run } from 'hardtick';
 import { setupChannels } from './consumer.mjs';
 
 const seconds = Number(process.argv[2] ?? 5);
-const stopFlag = new SharedArrayBuffer(4);
-const hub = new ChannelHub();
-const consumer = setupChannels(hub);
-const worker = new Worker(new URL('./rt.mjs', import.meta.url), {
-  workerData: {
-    configFile: fileURLToPath(new URL('./hardtick.json', import.meta.url)),
-    durationMs: seconds * 1000,
-    stopFlag,
+const stop = new AbortController();
+process.once('SIGINT', () => stop.abort('signal:SIGINT'));
+let hub = null;
+let consumer = null;
+const report = await run(fileURLToPath(new URL('./hardtick.json', import.meta.url)), {
+  duration: `${seconds}s`,
+  signal: stop.signal,
+  // The main side of the channels: the runner polls them while the loop runs.
+  channels: (h, print) => {
+    hub = h;
+    consumer = setupChannels(h, print);
+  },
+  onEvent: (e) => {
+    if (e.type === 'channel') console.log(e.text);
   },
 });
-process.once('SIGINT', () => Atomics.store(new Int32Array(stopFlag), 0, 1));
-const poll = setInterval(() => hub.pollOnce(), 50);
-const frames = await new Promise((resolve, reject) => {
-  worker.on('message', (m) => {
-    if (m.type === 'channels') hub.add(m.channels);
-    else if (m.type === 'done') resolve(m.frames);
-  });
-  worker.on('error', reject);
-});
-clearInterval(poll);
-hub.pollOnce();
-await worker.terminate();
 console.log(
-  `done: ${frames} frames, ${consumer.count()} samples received, ${hub.lost('samples')} lost, ` +
+  `done: ${report.frames.count} frames, ${consumer.count()} samples received, ${hub.lost('samples')} lost, ` +
     `mean(filtered)=${consumer.mean().toFixed(4)}`,
 );

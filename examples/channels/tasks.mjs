@@ -7,7 +7,8 @@
  * Channels are opened here, at module top level (setup: that allocates the rings). The task
  * function itself allocates nothing: module-level typed arrays, `tryPush`/`tryPop` only.
  * A full 'samples' ring drops the newest records and counts them (the main side sees the
- * count in `hub.lost('samples')`).
+ * count in `hub.lost('samples')`). During the runner's warm-up (`ctx.phase === 'warmup'`)
+ * the task runs its code but publishes nothing: the main side sees measured samples only.
  */
 import { openChannel } from 'hardtick/worker';
 
@@ -43,14 +44,15 @@ function uniform() {
   return rng[0] / 4294967296;
 }
 
-/** 1 kHz: sample, filter, publish. */
-export function sample() {
+/** 1 kHz: sample, filter, publish (while measuring). */
+export function sample(ctx) {
   if (filter.tryPop(cmd, 0) && cmd[0] > 0 && cmd[0] <= 1) state[S_ALPHA] = cmd[0];
   const i = state[S_INDEX];
   const raw =
     OFFSET + AMPLITUDE * Math.sin(2 * Math.PI * FREQUENCY_HZ * i * DT_S) + NOISE * (uniform() - 0.5);
   const filtered = state[S_FILTERED] + state[S_ALPHA] * (raw - state[S_FILTERED]);
   state[S_FILTERED] = filtered;
+  if (ctx.phase !== 'measure') return;
   state[S_INDEX] = i + 1;
   out[0] = i;
   out[1] = raw;

@@ -6,9 +6,11 @@
  *     --key /hardtick/demo/leader --ttl 1 --sink 127.0.0.1:7070 [--margin 100] [--duration 60]
  *
  * Start two (`--name primary`, `--name standby`) against the same etcd key and the same
- * sink (`node examples/hot-standby/sink.mjs`). The RT loop (rt.mjs, a worker thread) emits
- * actuator commands while `ctx.lease.valid()`; this thread keeps the lease (LeaseKeeper
- * over EtcdElection) and forwards the commands, with their fencing token, to the sink.
+ * sink (`node examples/hot-standby/sink.mjs`). The runner (`startRun` from 'hardtick', its
+ * real-time worker thread) runs tasks.mjs, which emits actuator commands while
+ * `ctx.lease.valid()`; the run's lease guard (`lease: true`) is kept by a LeaseKeeper over
+ * EtcdElection on this thread, which also forwards the commands, with their fencing token,
+ * to the sink. The runner's own lines go to stderr; stdout carries the JSON events only.
  *
  * Prints one JSON object per line: `{"event":"leader","token":…}`, `"campaigning"`,
  * `"lost"`, `"passive"`, `"first-accepted"` (the first write the sink took in a term),
@@ -18,9 +20,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { Worker } from 'node:worker_threads';
-import { EtcdElection, FencedSinkClient, LeaseGuard, LeaseKeeper } from 'hardtick';
-import { ChannelHub } from 'hardtick/worker';
+import { EtcdElection, FencedSinkClient, LeaseKeeper, startRun } from 'hardtick';
 
 const { values: args } = parseArgs({
   options: {
@@ -51,42 +51,43 @@ const election = await EtcdElection.connect({
   callTimeoutMs: 500,
 });
 
-const stopFlag = new SharedArrayBuffer(4);
-const worker = new Worker(new URL('./rt.mjs', import.meta.url), {
-  workerData: { configFile: fileURLToPath(new URL('./hardtick.json', import.meta.url)), stopFlag },
-});
-const ready = new Promise((resolve, reject) => {
-  worker.once('message', resolve);
-  worker.once('error', reject);
-});
-const { channels, guard: guardBuffer } = await ready;
-const guard = LeaseGuard.attach(guardBuffer);
-
 const counts = { sent: 0, accepted: 0, rejected: 0 };
 let termToken = -1;
-const hub = new ChannelHub().add(channels);
-hub.on('actuator', (record) => {
-  const token = record[0];
-  const seq = record[1];
-  const value = record[2];
-  counts.sent++;
-  sink.write({ token, writer: args.name, seq, value }).then(
-    (r) => {
-      if (r.accepted) {
-        counts.accepted++;
-        if (token !== termToken) {
-          termToken = token;
-          emit('first-accepted', { token, seq });
+/** The main side of the 'actuator' channel: each command to the sink, with its token. */
+function setupChannels(hub) {
+  hub.on('actuator', (record) => {
+    const token = record[0];
+    const seq = record[1];
+    const value = record[2];
+    counts.sent++;
+    sink.write({ token, writer: args.name, seq, value }).then(
+      (r) => {
+        if (r.accepted) {
+          counts.accepted++;
+          if (token !== termToken) {
+            termToken = token;
+            emit('first-accepted', { token, seq });
+          }
+        } else {
+          counts.rejected++;
+          emit('rejected', { token, seq, reason: r.reason, highest: r.highest });
         }
-      } else {
-        counts.rejected++;
-        emit('rejected', { token, seq, reason: r.reason, highest: r.highest });
-      }
-    },
-    (e) => emit('error', { during: 'sink', message: e.message }),
-  );
+      },
+      (e) => emit('error', { during: 'sink', message: e.message }),
+    );
+  });
+}
+
+const handle = startRun(fileURLToPath(new URL('./hardtick.json', import.meta.url)), {
+  duration: 0,
+  warmup: '200ms',
+  lease: true,
+  channels: setupChannels,
+  onEvent: (e) => process.stderr.write(`${e.text}\n`),
+  onAlarm: (a) => process.stderr.write(`${a.text}\n`),
 });
-const poll = setInterval(() => hub.pollOnce(), 2);
+// The loop thread is set up: its lease guard exists (on the loop's clock).
+const { leaseGuard: guard } = await handle.ready;
 
 const keeper = new LeaseKeeper({
   election,
@@ -104,24 +105,18 @@ async function shutdown() {
   if (stopping) return;
   stopping = true;
   await keeper.stop();
-  Atomics.store(new Int32Array(stopFlag), 0, 1);
-  const done = await new Promise((resolve) => {
-    worker.on('message', (m) => m.type === 'done' && resolve(m));
-    setTimeout(() => resolve({ frames: -1 }), 2000);
-  });
-  clearInterval(poll);
-  hub.pollOnce();
+  handle.stop('shutdown');
+  const report = await Promise.race([handle.done, new Promise((r) => setTimeout(() => r(null), 2000))]);
   await new Promise((r) => setTimeout(r, 50));
   emit('exit', {
     ...counts,
-    frames: done.frames,
-    pauses: done.pauses,
-    denied: done.denied,
+    frames: report?.frames.count ?? -1,
+    pauses: report?.alarms.pause ?? -1,
+    denied: guard.deniedCount(),
     terms: keeper.terms,
   });
   sink.close();
   await election.close();
-  await worker.terminate();
   process.exit(0);
 }
 process.on('SIGTERM', shutdown);

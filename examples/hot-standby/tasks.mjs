@@ -9,6 +9,8 @@
  *
  * HARDTICK_HOT_STANDBY_UNGUARDED=1 makes the task ignore `ctx.lease.valid()` (a buggy
  * controller that never checks): the demonstration that fencing alone still stops it.
+ * During the runner's warm-up (`ctx.phase === 'warmup'`) nothing is emitted: those calls
+ * warm the code up, they do not drive the actuator.
  */
 import { openChannel } from 'hardtick/worker';
 
@@ -22,6 +24,7 @@ const state = new Float64Array(1); // [seq]
 export function actuate(ctx) {
   const seq = state[0];
   state[0] = seq + 1;
+  if (ctx.phase !== 'measure') return;
   if (!UNGUARDED && !ctx.lease.valid()) return;
   ctx.lease.tokenInto(out, 0);
   out[1] = seq;

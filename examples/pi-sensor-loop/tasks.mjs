@@ -10,6 +10,10 @@
  * on a Pi, simulated ones elsewhere). The task functions allocate nothing: typed-array
  * state, the driver's preallocated buffer, `tryPush`. A failed I2C read (EIO: a loose wire)
  * is counted and the last good sample kept; it does not stop the loop.
+ *
+ * Warm-up: `hardtick run` runs these tasks before measuring (`ctx.phase === 'warmup'`, some
+ * of it on compressed frames); the sensor is read then, but the fan pin is not driven and
+ * nothing is published until the measured run starts.
  */
 import { openChannel } from 'hardtick/worker';
 import { openGpio, openSensor } from './devices.mjs';
@@ -53,11 +57,15 @@ export function read() {
   state[3] = sample[2];
 }
 
-/** 100 Hz: hysteresis on the temperature; writes the pin only when the fan changes. */
-export function control() {
+/**
+ * 100 Hz: hysteresis on the temperature; writes the pin only when the fan changes, and
+ * only while measuring (the warm-up leaves the fan off).
+ */
+export function control(ctx) {
   if (state[0] === 0) return;
   const on = state[4] === 1 ? state[1] > FAN_OFF_C : state[1] > FAN_ON_C;
   const value = on ? 1 : 0;
+  if (ctx.phase !== 'measure') return;
   if (value !== state[4]) {
     fan.device.writeSync(value);
     state[4] = value;
@@ -65,8 +73,9 @@ export function control() {
   }
 }
 
-/** 10 Hz: one record to the main thread. */
-export function publish() {
+/** 10 Hz: one record to the main thread (while measuring). */
+export function publish(ctx) {
+  if (ctx.phase !== 'measure') return;
   record[0] = state[0] * 0.01; // samples × 10 ms
   record[1] = state[1];
   record[2] = state[2] / 100;

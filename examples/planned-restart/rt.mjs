@@ -1,6 +1,9 @@
 /**
  * One generation of the planned-restart example's real-time worker (started by
- * supervisor.mjs). Built on hardtick's public API, like examples/channels/rt.mjs.
+ * supervisor.mjs). The one example that builds an Executive by hand: its subject is
+ * embedding the executive in a loop of your own (a start at a given release time, a stop
+ * at a hyperperiod boundary, the state handed over between workers), which the runner
+ * (`run`, `startRun`, `hardtick run`) does not do. Every other example uses the runner.
  *
  * 1. Loads the config and the tasks, warms up for `warmupMs` in dry-run mode (the tasks'
  *    `setDryRun(true)`: real code, scratch state) — while the previous generation, if any,
