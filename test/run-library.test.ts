@@ -135,10 +135,10 @@ describe('startRun: the handle', () => {
     const { seen } = (await import(pathToFileURL(join(dir, 'tasks.mjs')).href)) as {
       seen: { warmup: number; measure: number; order: string };
     };
-    const report = await run(CONFIG, { duration: '300ms', warmup: '200ms', thread: 'main', baseDir: dir });
+    const report = await run(CONFIG, { duration: '300ms', warmup: '600ms', thread: 'main', baseDir: dir });
     expect(report.config.file).toBeNull();
     expect(report.stopReason).toBe('duration');
-    // 200 ms of warm-up at 2 ms: ~100 calls; 300 ms measured: 150 releases (run or skipped).
+    // 600 ms of warm-up, ~320 ms of it on the real 2 ms frames: ~160 calls; 300 ms measured.
     expect(seen.warmup).toBeGreaterThan(50);
     expect(seen.measure).toBe(report.tasks[0]!.runs);
     expect(seen.order).toBe('wm');
@@ -172,4 +172,34 @@ describe('startRun: the handle', () => {
       'trace: expected a whole number of slots from 0 to 1000000, got -1',
     );
   });
+});
+
+describe('alarm values are the integers they are', () => {
+  it('performance.now() clock (HARDTICK_NATIVE=0), main thread: every alarm value and time is a whole ns', async () => {
+    const saved = process.env.HARDTICK_NATIVE;
+    process.env.HARDTICK_NATIVE = '0';
+    try {
+      const alarms: RunAlarm[] = [];
+      // A 1 ns budget: every run of `fast` overruns, with its fractional performance.now() execution time.
+      const report = await run(
+        defineConfig({
+          ...CONFIG,
+          tasks: [{ name: 'fast', period: '2ms', budget: '1ns', run: './tasks.mjs#fast' }],
+          modes: {},
+          alarms: { fatal: [], ratePerSecond: 1000 },
+        }),
+        { duration: '200ms', warmup: 0, thread: 'main', baseDir: dir, onAlarm: (a) => alarms.push(a) },
+      );
+      expect(report.environment.clock).toBe('performance.now');
+      const overruns = alarms.filter((a) => a.kind === 'overrun' && a.suppressed === 0);
+      expect(overruns.length).toBeGreaterThan(20);
+      for (const a of alarms) {
+        expect(Number.isInteger(a.value), a.text).toBe(true);
+        expect(Number.isInteger(a.sinceStartNs), a.text).toBe(true);
+      }
+    } finally {
+      if (saved === undefined) delete process.env.HARDTICK_NATIVE;
+      else process.env.HARDTICK_NATIVE = saved;
+    }
+  }, 30_000);
 });

@@ -54,8 +54,8 @@ function namedTraceEntry(r: NumericTraceRecord, config: ResolvedConfig): RunRepo
     frame: r.frame,
     task: mode?.tasks[r.task]?.name ?? `#${r.task}`,
     mode: mode?.name ?? `#${r.mode}`,
-    startNs: r.startNs,
-    endNs: r.endNs,
+    startNs: Math.round(r.startNs),
+    endNs: Math.round(r.endNs),
     flags: r.flags,
   };
 }

@@ -16,7 +16,7 @@ const FAIL_SAFE_WAIT_MS = 1000;
 /**
  * The report's `stuck` entries from what a watchdog saw: each stuck event with its
  * fail-safe result (matched by ordinal; `'none'` without one) and, when it ended after all,
- * how far past its deadline it ran.
+ * how far past its deadline it ran (whole ns).
  */
 export function stuckEntries(seen: {
   readonly stuckEvents: readonly StuckEvent[];
@@ -30,10 +30,10 @@ export function stuckEntries(seen: {
       task: e.taskName,
       frame: e.frame,
       slot: e.slot,
-      overrunNs: e.overrunNs,
+      overrunNs: Math.round(e.overrunNs),
       failSafe: r === undefined ? 'none' : r.ok ? 'ran' : `failed: ${r.error}`,
       ordinal: e.ordinal,
-      recoveredNs: rec === undefined ? null : rec.overrunNs,
+      recoveredNs: rec === undefined ? null : Math.round(rec.overrunNs),
     };
   });
 }

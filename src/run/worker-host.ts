@@ -402,7 +402,7 @@ class WorkerHost {
         task: ev.taskName,
         frame: ev.frame,
         slot: ev.slot,
-        overrunNs: ev.overrunNs,
+        overrunNs: Math.round(ev.overrunNs),
         failSafe: end.failSafe,
         ordinal: ev.ordinal,
         recoveredNs: null,
