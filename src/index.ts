@@ -1,3 +1,4 @@
+/// <reference types="node" preserve="true" />
 /**
  * hardtick's public API: named exports only (types kept apart). First the runner (`run`,
  * `startRun`: the one way a loop is run), then the layers below it for programs that embed
