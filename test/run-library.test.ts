@@ -76,6 +76,9 @@ describe("import { run } from 'hardtick' (the built package)", () => {
       expect(resolved).toEqual(written);
       expect(resolved.schema).toBe('hardtick.run/v1');
       expect(resolved.environment.thread).toBe(thread);
+      // The doctor's checks at the start of the run, judged from the steps the run took.
+      expect(resolved.environment.doctor?.schema).toBe('hardtick.doctor/v1');
+      expect(resolved.environment.doctor?.checks.length).toBeGreaterThanOrEqual(8);
       expect(resolved.requestedDurationNs).toBe(1_000_000_000);
       expect(resolved.stopReason).toBe('duration');
       expect(resolved.durationNs).toBeGreaterThan(900_000_000);

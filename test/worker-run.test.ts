@@ -175,7 +175,7 @@ describe('hardtick run: worker ↔ main thread through the rings', () => {
       ],
       alarms: { fatal: [] },
     });
-    const reportFile = join(dir, 'alarming.json');
+    const reportFile = join(dir, 'alarming.report.json');
     const r = await run(file, '--duration', '400ms', '--warmup', '0', '--quiet', '--report', reportFile);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/^alarm overrun: task spin frame \d+ t=\d+\.\d{3}s ran /m);
@@ -194,7 +194,7 @@ describe('hardtick run: worker ↔ main thread through the rings', () => {
         degraded: { tasks: [{ name: 'fast', period: '2ms', budget: '500us', run: './tasks.mjs#fast' }] },
       },
     });
-    const reportFile = join(dir, 'modal.json');
+    const reportFile = join(dir, 'modal.report.json');
     const r = await run(
       file,
       '--duration',

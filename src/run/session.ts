@@ -5,9 +5,9 @@
  * evidence, watchdog events), and builds the report in ONE place, {@link RunSession.finish},
  * for every ending: done, stopped, stuck or crashed. Cold code.
  */
-import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { preflightDoctor } from '../doctor/doctor.js';
 import { HardtickError } from '../errors.js';
 import type { GcEvent, GcSummary } from '../gc/monitor.js';
 import { MissSightings } from '../gc/overlaps.js';
@@ -17,6 +17,7 @@ import { metricsSourceFromSnapshot } from '../metrics/source.js';
 import type { ClockBackend } from '../native/select.js';
 import { mergeRealtimeSteps, type RealtimeSetup, realtimeWarning } from '../realtime/apply.js';
 import type { RealtimeStepResult } from '../realtime/types.js';
+import type { DoctorReport } from '../report/doctor-report.js';
 import { collectEnvironment, type RunEnvironment } from '../report/environment.js';
 import { attributePauses, PAUSES_KEPT, type PauseSighting, type PauseSummary } from '../report/pauses.js';
 import {
@@ -26,6 +27,7 @@ import {
   type RunReportStuckEntry,
 } from '../report/run-report.js';
 import { StealSampler } from '../report/steal.js';
+import { writeReportFile } from '../report/write.js';
 import { type ExecutiveSnapshot, emptyEvidence, snapshotFromEvidence } from '../runtime/index.js';
 import type { WatchdogHandle } from '../watchdog/watchdog.js';
 import { ChannelHub } from '../worker/channel-hub.js';
@@ -165,6 +167,8 @@ export class RunSession {
   watchdog: WatchdogHandle | null = null;
   /** Why the report could not be written, or null. */
   reportError: HardtickError | null = null;
+  /** The doctor's checks at the start of the run (`environment.doctor`), once the loop is ready. */
+  private preflight: DoctorReport | null = null;
   /** The last evidence record published while measuring (or at the end), or null. */
   private latest: { readonly block: Float64Array; readonly at: number } | null = null;
   /** The loop isolate's GC figures so far, when this thread can read them (main-thread mode). */
@@ -327,6 +331,13 @@ export class RunSession {
   /** The loop thread is set up: its warnings, then the run's first line. */
   loopReady(ready: LoopReady): void {
     this.ready = ready;
+    // What stands between this machine and a hard loop, judged from the steps the run took.
+    this.preflight = preflightDoctor({
+      realtime: this.plan.config.realtime,
+      steps: this.realtimeSteps(),
+      throttling: this.realtime?.throttling ?? null,
+      config: this.plan.config.file,
+    });
     for (const step of ready.threadSteps) {
       const line = realtimeWarning(step);
       if (line !== null) this.event('warning', 'warn', line);
@@ -474,7 +485,10 @@ export class RunSession {
     const report = buildRunReport({
       config,
       snapshot: ending.snapshot,
-      environment: ready?.environment ?? this.fallbackEnvironment(),
+      environment: {
+        ...(ready?.environment ?? this.fallbackEnvironment()),
+        ...(this.preflight === null ? {} : { doctor: this.preflight }),
+      },
       gc: ending.gc,
       pauses: ending.pauses,
       startedAt: this.measuringAt ?? endedAt,
@@ -500,14 +514,19 @@ export class RunSession {
     if (file !== null) {
       const path = resolve(file);
       try {
-        writeFileSync(path, `${JSON.stringify(report, null, 2)}\n`);
+        // A temporary file renamed over the target: never half written, never the config.
+        writeReportFile(path, `${JSON.stringify(report, null, 2)}\n`, {
+          refuse: config.file === null ? [] : [{ path: config.file, role: 'the config' }],
+        });
         this.event('report', 'info', `report: ${path}`);
       } catch (error) {
-        this.reportError = new HardtickError(
-          'usage',
-          `cannot write the report ${path}: ${(error as Error).message}`,
-          { file: path, cause: error },
-        );
+        this.reportError =
+          error instanceof HardtickError
+            ? error
+            : new HardtickError('output_unwritable', `cannot write ${path}: ${(error as Error).message}`, {
+                file: path,
+                cause: error,
+              });
         this.event('report', 'warn', `hardtick run: ${this.reportError.message}`);
       }
     }
