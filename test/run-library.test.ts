@@ -206,3 +206,29 @@ describe('alarm values are the integers they are', () => {
     }
   }, 30_000);
 });
+
+describe('the trust model through the runner', () => {
+  it("a task module outside the config's project is refused unless allowOutsideProject", async () => {
+    const elsewhere = mkdtempSync(join(tmpdir(), 'hardtick-run-elsewhere-'));
+    try {
+      writeFileSync(join(elsewhere, 'far.mjs'), 'export function far() {}\n');
+      const config = defineConfig({
+        name: 'far',
+        tasks: [{ name: 'far', period: '2ms', budget: '500us', run: `${join(elsewhere, 'far.mjs')}#far` }],
+      });
+      const refused = run(config, { baseDir: dir, duration: '100ms', warmup: 0, thread: 'main' });
+      await expect(refused).rejects.toBeInstanceOf(HardtickError);
+      await expect(refused).rejects.toThrow(/outside|project/);
+      const report = await run(config, {
+        baseDir: dir,
+        duration: '100ms',
+        warmup: 0,
+        thread: 'main',
+        allowOutsideProject: true,
+      });
+      expect(report.tasks[0]!.runs).toBeGreaterThan(10);
+    } finally {
+      rmSync(elsewhere, { recursive: true, force: true });
+    }
+  }, 30_000);
+});

@@ -50,6 +50,9 @@ Options:
   --trace <n>     keep the last <n> executed slots (frame, task, mode, start,
                   end, flags) and write them to the report's "trace"; 0 = off
                                                                          (default 0)
+  --allow-outside-project
+                  let the config name task modules outside its project (the
+                  nearest folder with a package.json); a config is code
   --quiet         no live status line
   -h, --help      this text
 
@@ -152,6 +155,7 @@ function parseRunArgs(argv: string[]): RunArgs | 'help' {
       metrics: { type: 'string' },
       channels: { type: 'string' },
       trace: { type: 'string' },
+      'allow-outside-project': { type: 'boolean' },
       quiet: { type: 'boolean', short: 'q' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -192,6 +196,7 @@ function parseRunArgs(argv: string[]): RunArgs | 'help' {
       : { metrics: parseMetricsAddress(values.metrics).port === 0 ? values.metrics : values.metrics }),
     ...(values.channels === undefined || values.channels === '' ? {} : { channels: values.channels }),
     ...(trace === undefined ? {} : { trace: Number(trace) }),
+    ...(values['allow-outside-project'] === true ? { allowOutsideProject: true } : {}),
   };
   return {
     config: positionals[0]!,

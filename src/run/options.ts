@@ -67,6 +67,11 @@ export interface RunOptions {
   readonly lease?: boolean;
   /** Folder relative `run` paths of a config object are resolved against. @default process.cwd() */
   readonly baseDir?: string;
+  /**
+   * Let the config's module references point outside its project (the nearest folder with
+   * a package.json): a config is code, run with your rights. @default false
+   */
+  readonly allowOutsideProject?: boolean;
 }
 
 /** One alarm as a run reports it (a copy: safe to keep). Times in ns, integers. */
@@ -158,6 +163,7 @@ export interface ResolvedRunOptions {
   readonly marginNs: number | null;
   readonly lease: boolean;
   readonly baseDir: string;
+  readonly allowOutsideProject: boolean;
 }
 
 /** Default run length, ns. */
@@ -210,5 +216,6 @@ export function resolveRunOptions(options: RunOptions): ResolvedRunOptions {
     marginNs: options.margin === undefined ? null : durationOptionNs('margin', options.margin),
     lease: options.lease === true,
     baseDir: options.baseDir ?? process.cwd(),
+    allowOutsideProject: options.allowOutsideProject === true,
   };
 }

@@ -36,16 +36,21 @@ function isResolved(config: object): config is ResolvedConfig {
 
 /**
  * Loads (a path), resolves (an object; relative `run` paths against `baseDir`) or takes (a
- * resolved config) the config, and plans every mode.
+ * resolved config) the config, and plans every mode. `allowOutsideProject`: task modules
+ * may lie outside the config's project (a config is code: see the trust model).
  * @throws HardtickError for a config that cannot be read or is invalid, or an infeasible mode.
  */
-export async function prepareRun(config: string | object, baseDir: string = process.cwd()): Promise<RunPlan> {
+export async function prepareRun(
+  config: string | object,
+  baseDir: string = process.cwd(),
+  allowOutsideProject = false,
+): Promise<RunPlan> {
   const resolved =
     typeof config === 'string'
-      ? await loadConfig(config)
+      ? await loadConfig(config, { allowOutsideProject })
       : isResolved(config)
         ? config
-        : resolveConfig(config, { baseDir });
+        : resolveConfig(config, { baseDir, allowOutsideProject });
   const tables = planModes(resolved);
   return {
     config: resolved,

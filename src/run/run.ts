@@ -145,7 +145,7 @@ export function startRun(
   const done = (async (): Promise<RunReport> => {
     const resolved = resolveRunOptions(options);
     if (resolved.reportFile !== null) await checkReportPath(resolved.reportFile);
-    const plan = await prepareRun(config, resolved.baseDir);
+    const plan = await prepareRun(config, resolved.baseDir, resolved.allowOutsideProject);
     const s = new RunSession(plan, resolved, callbacks);
     session = s;
     for (const m of pendingModes) s.requestMode(modeIndexOrThrow(plan.config, m.name), m.afterNs);
