@@ -193,8 +193,17 @@ export { renderJunit } from './report/render/junit.js';
 export { renderMarkdown } from './report/render/md.js';
 export type { ChromeTrace, TraceEvent, TraceRenderOptions } from './report/render/trace.js';
 export { renderChromeTrace } from './report/render/trace.js';
+export type { JitterJson, PlanJson, PwcetSource, RenderPlanOptions } from './report/text.js';
+export {
+  formatDoctor,
+  jitterToJson,
+  planToJson,
+  renderJitter,
+  renderPlan,
+  renderPwcet,
+} from './report/text.js';
 export type { WriteReportOptions } from './report/write.js';
-export { writeReportFile } from './report/write.js';
+export { MAX_CREATED_FOLDERS, writeReportFile } from './report/write.js';
 export type {
   RunAlarm,
   RunEvent,

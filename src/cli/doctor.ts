@@ -5,7 +5,7 @@
  */
 
 import { parseArgs } from 'node:util';
-import { type DoctorReport, formatTable, loadConfig, runDoctor } from '../index.js';
+import { formatDoctor, loadConfig, runDoctor } from '../index.js';
 import type { CliIo } from './io.js';
 
 const HELP = `Usage: hardtick doctor [config] [--json]
@@ -54,27 +54,4 @@ export async function doctorCommand(argv: string[], io: CliIo): Promise<number> 
   const report = await runDoctor({ config });
   io.out(values.json === true ? `${JSON.stringify(report, null, 2)}\n` : formatDoctor(report, file));
   return report.counts.fail > 0 ? 1 : 0;
-}
-
-/** The human form: one aligned line per check, then the fix of each warning and failure. */
-export function formatDoctor(report: DoctorReport, file?: string): string {
-  const { pass, warn, fail } = report.counts;
-  const out = [
-    `hardtick doctor${file === undefined ? '' : ` ${file}`}: ${pass} pass, ${warn} warn, ${fail} fail (${Math.round(report.tookMs)} ms)\n\n`,
-    formatTable(
-      [
-        { header: 'status', align: 'left' },
-        { header: 'check', align: 'left' },
-        { header: 'found', align: 'left' },
-      ],
-      report.checks.map((c) => [c.status, c.id, c.found]),
-    ),
-  ];
-  const open = [
-    ...report.checks.filter((c) => c.status === 'fail'),
-    ...report.checks.filter((c) => c.status === 'warn'),
-  ];
-  if (open.length > 0) out.push('\nFixes:\n');
-  for (const c of open) out.push(`\n${c.status} ${c.id}: ${c.why}\n  fix: ${c.fix}\n`);
-  return out.join('');
 }

@@ -7,17 +7,15 @@
 import {
   type Clock,
   checkDurationNs,
-  formatTable,
-  formatUs,
   HybridWaiter,
-  type JitterResult,
+  jitterToJson,
   LogHistogram,
   loadNative,
   measureJitter,
   nativeStatus,
+  renderJitter,
   selectClockAndWaiter,
   systemClock,
-  type TimerSlackResult,
   tryLowerTimerSlack,
   type Waiter,
   type WaitMode,
@@ -57,28 +55,6 @@ Durations: a number with a unit ns, us, ms or s ("250us", "1.5ms"); a bare numbe
 For lower figures run it under SCHED_FIFO (chrt -f 80 hardtick jitter) and hold
 /dev/cpu_dma_latency at 0 (realtime.cpuDmaLatency). Exit codes: 0 measured, 2 bad options.
 `;
-
-/** The JSON object `jitter --json` prints: the documented shape plus compatible extra keys. */
-export interface JitterJson {
-  /** Release period in ns. */
-  periodNs: number;
-  /** Releases measured. */
-  count: number;
-  /** Lateness percentiles in ns. */
-  latenessNs: { min: number; p50: number; p99: number; p999: number; max: number };
-  /** Extension: releases skipped because the loop woke after the next one was due. */
-  missedPeriods: number;
-  /** Extension: mean lateness in ns (rounded). */
-  meanNs: number;
-  /** Extension: what was measured with. */
-  backend: {
-    clock: string;
-    waiter: string;
-    marginNs: number;
-    timerSlackApplied: boolean;
-    timerSlackNs: number | null;
-  };
-}
 
 interface JitterOptions {
   periodNs: number;
@@ -144,67 +120,6 @@ function pickBackend(options: JitterOptions): { clock: Clock; waiter: Waiter; ma
     mode: options.mode,
   });
   return { clock: systemClock, waiter, marginNs: waiter.marginNs };
-}
-
-/** Builds the `--json` object from a measurement. */
-export function jitterToJson(result: JitterResult, marginNs: number, slack: TimerSlackResult): JitterJson {
-  return {
-    periodNs: result.periodNs,
-    count: result.count,
-    latenessNs: { ...result.latenessNs },
-    missedPeriods: result.details.missedPeriods,
-    meanNs: Math.round(result.details.meanNs),
-    backend: {
-      clock: result.details.clock,
-      waiter: result.details.waiter,
-      marginNs,
-      timerSlackApplied: slack.applied,
-      timerSlackNs: slack.applied ? 1 : slack.previousNs,
-    },
-  };
-}
-
-/** Human-readable report: one line of context, a percentile table in µs, the backend. */
-function renderJitter(json: JitterJson, slack: TimerSlackResult): string {
-  const l = json.latenessNs;
-  const seconds = (json.count * json.periodNs) / 1e9;
-  const missedPct = json.count > 0 ? (100 * json.missedPeriods) / (json.count + json.missedPeriods) : 0;
-  const slackText = slack.applied
-    ? `lowered to 1 ns (was ${slack.previousNs ?? '?'} ns)`
-    : `not lowered (${slack.reason ?? 'unknown reason'})`;
-  const waiterText =
-    json.backend.waiter === 'hybrid'
-      ? `hybrid (Atomics.wait, then spin the last ${formatUs(json.backend.marginNs)} µs)`
-      : json.backend.waiter === 'native-abs'
-        ? `native-abs (clock_nanosleep TIMER_ABSTIME, then spin the last ${formatUs(json.backend.marginNs)} µs)`
-        : json.backend.waiter;
-  return (
-    `release lateness at a ${formatUs(json.periodNs)} µs period: ${json.count} releases in ${seconds.toFixed(1)} s, ` +
-    `${json.missedPeriods} missed (${missedPct.toFixed(2)} %)\n\n` +
-    formatTable(
-      [
-        { header: 'lateness (µs)', align: 'left' },
-        { header: 'min' },
-        { header: 'p50' },
-        { header: 'p99' },
-        { header: 'p99.9' },
-        { header: 'max' },
-        { header: 'mean' },
-      ],
-      [
-        [
-          '',
-          formatUs(l.min),
-          formatUs(l.p50),
-          formatUs(l.p99),
-          formatUs(l.p999),
-          formatUs(l.max),
-          formatUs(json.meanNs),
-        ],
-      ],
-    ) +
-    `\nclock: ${json.backend.clock}\nwaiter: ${waiterText}\ntimer slack: ${slackText}\n`
-  );
 }
 
 const FLAGS = {

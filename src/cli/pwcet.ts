@@ -12,17 +12,16 @@ import {
   DEFAULT_BLOCK_SIZE,
   estimatePwcet,
   evidenceFromSeries,
-  formatP,
-  formatTable,
-  formatUs,
   HardtickError,
   PWCET_PROBABILITIES,
   type PwcetModelChoice,
   type PwcetProbability,
   type PwcetResult,
+  type PwcetSource,
   probabilityValue,
   pwcetFromReportTask,
   readSamplesFile,
+  renderPwcet,
   taskSamplesFromReport,
 } from '../index.js';
 import { type FlagSpecs, parseFlags } from './args.js';
@@ -101,15 +100,6 @@ export async function pwcetCommand(argv: string[], io: CliIo): Promise<number> {
   return result.fitsBudget === false ? 1 : 0;
 }
 
-/** Where the samples came from (printed, and in `--json` as `source`). */
-interface PwcetSource {
-  readonly file: string;
-  /** The task, for a run report. */
-  readonly task: string | null;
-  /** Header line of a samples file, if it had one. */
-  readonly header: string | null;
-}
-
 async function estimateFromFile(
   options: PwcetCliOptions,
 ): Promise<{ result: PwcetResult; source: PwcetSource }> {
@@ -178,78 +168,6 @@ function looksLikeJson(file: string): boolean {
   } finally {
     closeSync(fd);
   }
-}
-
-/** Human-readable report: the figures, the models side by side, the budget verdict, the diagnostics. */
-export function renderPwcet(r: PwcetResult, source: PwcetSource): string {
-  const d = r.diagnostics;
-  const lines: string[] = [];
-  const what = source.task === null ? source.file : `task "${source.task}" of ${source.file}`;
-  lines.push(
-    `pWCET of ${what}: ${r.samples} samples, ${d.sampleSize.blocks} block maxima of ${d.sampleSize.blockSize} jobs`,
-  );
-  lines.push(`model: ${describeParams(r)}`);
-  lines.push(`  why: ${r.choice}`);
-  if (r.upperEndpointNs !== null)
-    lines.push(`  bounded tail: upper endpoint ${formatUs(r.upperEndpointNs)} µs`);
-  lines.push('');
-  const fits = r.fits;
-  const cols = [
-    { header: 'p', align: 'left' as const },
-    { header: 'pWCET (µs)' },
-    { header: 'empirical' },
-    { header: 'gumbel' },
-    { header: 'gev' },
-    { header: 'gpd' },
-  ];
-  const rows = PWCET_PROBABILITIES.map((p) => [
-    p,
-    formatUs(r.pwcetNs[p]),
-    r.empiricalNs[p] === undefined ? '-' : formatUs(r.empiricalNs[p]),
-    formatUs(fits.gumbel.pwcetNs[p]),
-    formatUs(fits.gev.pwcetNs[p]),
-    fits.gpd === null ? '-' : formatUs(fits.gpd.pwcetNs[p]),
-  ]);
-  lines.push(formatTable(cols, rows).trimEnd());
-  lines.push(`largest observed: ${formatUs(r.maxObservedNs)} µs`);
-  if (r.budgetNs !== null) {
-    const at = r.pwcetNs[r.targetP];
-    lines.push(
-      `budget ${formatUs(r.budgetNs)} µs: pWCET at p = ${r.targetP} is ${formatUs(at)} µs (${((100 * at) / r.budgetNs).toFixed(1)} % of the budget): ${r.fitsBudget ? 'fits' : 'EXCEEDS the budget'}`,
-    );
-  }
-  lines.push('');
-  lines.push(`diagnostics: ${d.ok ? 'ok' : 'NOT OK: the data do not support the fit'}`);
-  const mark = (ok: boolean): string => (ok ? '  ok  ' : '  FAIL');
-  const ind = d.independence;
-  lines.push(
-    `${mark(ind.ok)} independence: lag-1 r = ${ind.lag1.r.toFixed(3)} (band ±${ind.lag1.band.toFixed(3)}), ` +
-      `block maxima r = ${ind.lag1BlockMaxima.r.toFixed(3)} (±${ind.lag1BlockMaxima.band.toFixed(3)}), ` +
-      `runs test p = ${formatP(ind.runs.pValue)}${ind.runs.window ? ` (last ${ind.runs.n} values)` : ''}`,
-  );
-  const st = d.stationarity;
-  lines.push(
-    `${mark(st.ok)} stationarity: Mann–Kendall on block maxima z = ${st.mannKendall.z.toFixed(2)}, p = ${formatP(st.mannKendall.pValue)}; ` +
-      `first vs second half KS p = ${formatP(st.halves.pValue)}`,
-  );
-  const g = d.goodnessOfFit;
-  lines.push(
-    `${mark(g.ok)} goodness of fit (${g.model}): Anderson–Darling A² = ${g.andersonDarling.toFixed(2)} (reject above 1.0), KS D = ${g.ksD.toFixed(3)}`,
-  );
-  lines.push(
-    `${mark(d.sampleSize.ok)} sample size: ${d.sampleSize.blocks} block maxima; observed down to p ≈ 1/n = ${formatP(d.sampleSize.observedP)}`,
-  );
-  for (const note of d.notes) lines.push(`note: ${note}`);
-  for (const warning of d.warnings) lines.push(`warning: ${warning}`);
-  return `${lines.join('\n')}\n`;
-}
-
-function describeParams(r: PwcetResult): string {
-  const p = r.params;
-  if ('thresholdNs' in p) {
-    return `gpd over u = ${formatUs(p.thresholdNs)} µs (${p.exceedances} exceedances, rate ${formatP(p.exceedanceRate)}): σ = ${formatUs(p.sigmaNs)} µs, ξ = ${p.xi.toFixed(3)}`;
-  }
-  return `${r.model} on block maxima of ${p.blockSize}: μ = ${formatUs(p.muNs)} µs, σ = ${formatUs(p.sigmaNs)} µs, ξ = ${p.xi.toFixed(3)}`;
 }
 
 const FLAGS = {
