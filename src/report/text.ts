@@ -14,7 +14,7 @@ import type { TimerSlackResult } from '../time/timer-slack.js';
 import type { DoctorReport } from './doctor-report.js';
 import { type Column, formatTable, formatUs } from './format.js';
 
-/** The JSON object `plan --json` prints (DESIGN.md contract; `mode` and `modes` are extensions). */
+/** The JSON object `plan --json` prints (the documented contract; `mode` and `modes` are extensions). */
 export interface PlanJson {
   feasible: boolean;
   hyperperiodNs: number;
@@ -137,7 +137,7 @@ export function renderPlan(
   return `${lines.join('\n')}\n\n`;
 }
 
-/** The JSON object `jitter --json` prints: the DESIGN.md shape plus compatible extra keys. */
+/** The JSON object `jitter --json` prints: the documented shape plus compatible extra keys. */
 export interface JitterJson {
   /** Release period in ns. */
   periodNs: number;
