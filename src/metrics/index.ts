@@ -19,5 +19,5 @@ export {
   parseMetricsAddress,
   startMetricsServer,
 } from './server.js';
-export type { MetricsDistribution, MetricsEnvironment, MetricsSource, MetricsTask } from './source.js';
+export type { MetricsEnvironment, MetricsSource, MetricsTask } from './source.js';
 export { METRICS_QUANTILES, metricFamilies, metricsSourceFromSnapshot } from './source.js';

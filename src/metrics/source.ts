@@ -7,21 +7,10 @@
  * Cold path (allocates per scrape).
  */
 import type { GcSummary } from '../gc/monitor.js';
-import type { DistributionNs, ExecutiveSnapshot } from '../runtime/snapshot.js';
+import type { ExecutiveSnapshot } from '../runtime/snapshot.js';
+import type { DistributionNs } from '../stats/distribution.js';
 import { packageVersion } from '../version.js';
 import type { MetricFamily, MetricSample } from './exposition.js';
-
-/** A duration distribution, ns. */
-export interface MetricsDistribution {
-  /** Observations. */
-  readonly count: number;
-  /** Sum of the observations, ns. */
-  readonly sumNs: number;
-  readonly p50Ns: number;
-  readonly p99Ns: number;
-  readonly p999Ns: number;
-  readonly maxNs: number;
-}
 
 /** One task's counters and execution-time distribution. */
 export interface MetricsTask {
@@ -37,7 +26,7 @@ export interface MetricsTask {
   readonly policyTriggers: number;
   /** True while the task runs its degraded function. */
   readonly degraded: boolean;
-  readonly execNs: MetricsDistribution;
+  readonly execNs: DistributionNs;
 }
 
 /** Everything one scrape shows. Build it with {@link metricsSourceFromSnapshot} or by hand. */
@@ -65,7 +54,7 @@ export interface MetricsSource {
   readonly frameNs: number;
   readonly frames: { readonly count: number; readonly overruns: number; readonly skipped: number };
   /** Release lateness (actual frame start − intended release). */
-  readonly releaseLatenessNs: MetricsDistribution;
+  readonly releaseLatenessNs: DistributionNs;
   readonly tasks: readonly MetricsTask[];
   /** GC during the run; null when not observed. */
   readonly gc: {
@@ -121,7 +110,7 @@ export function metricsSourceFromSnapshot(
       overruns: snapshot.frames.overruns,
       skipped: snapshot.frames.skipped,
     },
-    releaseLatenessNs: distribution(snapshot.release.latenessNs),
+    releaseLatenessNs: snapshot.release.latenessNs,
     tasks: snapshot.tasks.map((t) => ({
       name: t.name,
       mode: t.mode,
@@ -134,7 +123,7 @@ export function metricsSourceFromSnapshot(
       skipped: t.skipped,
       policyTriggers: t.policyTriggers,
       degraded: t.degraded,
-      execNs: distribution(t.execNs),
+      execNs: t.execNs,
     })),
     gc:
       gc === null
@@ -150,17 +139,6 @@ export function metricsSourceFromSnapshot(
     ...(env.realtime === undefined
       ? {}
       : { realtime: env.realtime.map((s) => ({ step: s.step, status: s.status })) }),
-  };
-}
-
-function distribution(d: DistributionNs): MetricsDistribution {
-  return {
-    count: d.count,
-    sumNs: d.mean * d.count,
-    p50Ns: d.p50,
-    p99Ns: d.p99,
-    p999Ns: d.p999,
-    maxNs: d.max,
   };
 }
 
@@ -228,7 +206,7 @@ export function metricFamilies(source: MetricsSource): MetricFamily[] {
     gauge(
       'hardtick_release_lateness_max_seconds',
       'Largest release lateness so far.',
-      source.releaseLatenessNs.maxNs / NS_PER_S,
+      source.releaseLatenessNs.max / NS_PER_S,
     ),
     summary(
       'hardtick_task_exec_seconds',
@@ -239,7 +217,7 @@ export function metricFamilies(source: MetricsSource): MetricFamily[] {
       'hardtick_task_exec_max_seconds',
       'Longest execution of the task so far (high-water mark).',
       'gauge',
-      (t) => seconds(t.execNs.maxNs),
+      (t) => seconds(t.execNs.max),
     ),
     perTask(
       'hardtick_task_budget_seconds',
@@ -341,19 +319,19 @@ function counter(name: string, help: string, value: number): MetricFamily {
 function summary(
   name: string,
   help: string,
-  series: ReadonlyArray<{ labels: Readonly<Record<string, string>>; d: MetricsDistribution }>,
+  series: ReadonlyArray<{ labels: Readonly<Record<string, string>>; d: DistributionNs }>,
 ): MetricFamily {
   const samples: MetricSample[] = [];
   for (const { labels, d } of series) {
     const empty = d.count === 0;
-    const q = [d.p50Ns, d.p99Ns, d.p999Ns];
+    const q = [d.p50, d.p99, d.p999];
     METRICS_QUANTILES.forEach((quantile, i) => {
       samples.push({
         labels: { ...labels, quantile },
         value: empty ? Number.NaN : seconds(q[i] ?? Number.NaN),
       });
     });
-    samples.push({ suffix: '_sum', labels, value: seconds(d.sumNs) });
+    samples.push({ suffix: '_sum', labels, value: seconds(d.mean * d.count) });
     samples.push({ suffix: '_count', labels, value: d.count });
   }
   return { name, help, type: 'summary', samples };

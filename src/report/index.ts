@@ -9,6 +9,6 @@ export type { EnvironmentInput, RunEnvironment } from './environment.js';
 export { collectEnvironment, describeSchedStat, readSchedulingPolicy, readVersion } from './environment.js';
 export type { PauseCause, PauseSighting, PauseSummary, RunReportPause } from './pauses.js';
 export { attributePauses, PAUSES_KEPT } from './pauses.js';
-export type { ExecNs, LatenessNs, RunReport, RunReportInput, RunReportTask } from './run-report.js';
+export type { RunReport, RunReportInput, RunReportTask } from './run-report.js';
 export { buildRunReport, RUN_REPORT_SCHEMA } from './run-report.js';
 export { formatLateness, formatRunSummary, formatWcetTable } from './summary.js';

@@ -15,38 +15,14 @@ import { requestedValue } from '../realtime/apply.js';
 import type { RtThrottlingCheck } from '../realtime/throttling.js';
 import { REALTIME_STEPS, type RealtimeStepResult } from '../realtime/types.js';
 import { ALARM_KINDS } from '../runtime/alarm-kinds.js';
-import type { DistributionNs, ExecutiveSnapshot } from '../runtime/snapshot.js';
+import type { ExecutiveSnapshot } from '../runtime/snapshot.js';
+import type { DistributionNs } from '../stats/distribution.js';
 import type { ExecSamplesSnapshot } from '../stats/exec-samples.js';
 import type { RunEnvironment } from './environment.js';
 import type { PauseSummary } from './pauses.js';
 
 /** The schema id of a run report. */
 export const RUN_REPORT_SCHEMA = 'hardtick.run/v1';
-
-/** Release-lateness distribution, ns (contract: `min`, `p50`, `p99`, `p999`, `max`). */
-export interface LatenessNs {
-  readonly min: number;
-  readonly p50: number;
-  readonly p99: number;
-  readonly p999: number;
-  readonly max: number;
-  /** Extra: mean lateness. */
-  readonly mean: number;
-  /** Extra: releases measured. */
-  readonly count: number;
-}
-
-/** Execution- or response-time distribution, ns (contract: `min`, `mean`, `p50`, `p99`, `p999`, `max`). */
-export interface ExecNs {
-  readonly min: number;
-  readonly mean: number;
-  readonly p50: number;
-  readonly p99: number;
-  readonly p999: number;
-  readonly max: number;
-  /** Extra: executions measured. */
-  readonly count: number;
-}
 
 /** Per-task evidence in a run report. */
 export interface RunReportTask {
@@ -62,7 +38,7 @@ export interface RunReportTask {
   /** Executions that threw. */
   readonly errors: number;
   /** Execution time per slot, ns. */
-  readonly execNs: ExecNs;
+  readonly execNs: DistributionNs;
   /** Extra: the mode the task belongs to. */
   readonly mode: string;
   /** Extra: relative deadline, ns. */
@@ -84,7 +60,7 @@ export interface RunReportTask {
   /** Extra: `execNs.max / budgetNs` (1 = the whole budget used). */
   readonly execMaxBudgetRatio: number;
   /** Extra: response time per job (completion − release), ns. */
-  readonly responseNs: ExecNs;
+  readonly responseNs: DistributionNs;
   /** Extra: non-empty execution-time histogram buckets as `[lowNs, highNs, count]`. */
   readonly execHistogram: ReadonlyArray<readonly [number, number, number]>;
   /**
@@ -157,7 +133,7 @@ export interface RunReport {
   /** Minor frames: run, overrun (still busy at the next release), skipped (late, catchUp). */
   readonly frames: { readonly count: number; readonly overruns: number; readonly skipped: number };
   /** Release lateness: actual frame start − intended release. */
-  readonly release: { readonly latenessNs: LatenessNs };
+  readonly release: { readonly latenessNs: DistributionNs };
   readonly tasks: readonly RunReportTask[];
   /** Garbage collections during the measured run. */
   readonly gc: GcSummary;
@@ -287,7 +263,6 @@ export function buildRunReport(input: RunReportInput): RunReport {
   const alarms = {} as Record<AlarmKindName, number>;
   for (const kind of ALARM_KINDS) alarms[kind] = snapshot.alarms[kind] ?? 0;
   const occurred = config.alarms.fatal.filter((kind) => alarms[kind] > 0);
-  const lateness = snapshot.release.latenessNs;
   return {
     schema: RUN_REPORT_SCHEMA,
     environment: input.environment,
@@ -296,17 +271,7 @@ export function buildRunReport(input: RunReportInput): RunReport {
       overruns: snapshot.frames.overruns,
       skipped: snapshot.frames.skipped,
     },
-    release: {
-      latenessNs: {
-        min: lateness.min,
-        p50: lateness.p50,
-        p99: lateness.p99,
-        p999: lateness.p999,
-        max: lateness.max,
-        mean: lateness.mean,
-        count: lateness.count,
-      },
-    },
+    release: { latenessNs: { ...snapshot.release.latenessNs } },
     tasks: snapshot.tasks.map((t) => ({
       name: t.name,
       budgetNs: t.budgetNs,
@@ -314,7 +279,7 @@ export function buildRunReport(input: RunReportInput): RunReport {
       overruns: t.overruns,
       deadlineMisses: t.deadlineMisses,
       errors: t.errors,
-      execNs: execFigures(t.execNs),
+      execNs: { ...t.execNs },
       mode: t.mode,
       deadlineNs: t.deadlineNs,
       periodNs: t.periodNs,
@@ -325,7 +290,7 @@ export function buildRunReport(input: RunReportInput): RunReport {
       policyTriggers: t.policyTriggers,
       degradedAtEnd: t.degraded,
       execMaxBudgetRatio: t.budgetNs > 0 ? t.execNs.max / t.budgetNs : 0,
-      responseNs: execFigures(t.responseNs),
+      responseNs: { ...t.responseNs },
       execHistogram: t.execHistogram.map(([lowNs, highNs, count]) => [lowNs, highNs, count] as const),
       ...(t.execSamples === undefined
         ? {}
@@ -383,8 +348,4 @@ function realtimeSection(input: RunReportInput): RunReportRealtime {
     throttling: given?.throttling ?? null,
     warnings: [...(given?.warnings ?? [])],
   };
-}
-
-function execFigures(d: DistributionNs): ExecNs {
-  return { min: d.min, mean: d.mean, p50: d.p50, p99: d.p99, p999: d.p999, max: d.max, count: d.count };
 }

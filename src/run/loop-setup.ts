@@ -7,7 +7,8 @@
 import type { ResolvedConfig } from '../config/types.js';
 import { loadTaskFunctions } from '../isolate/load-mode.js';
 import type { ScheduleTable } from '../plan/types.js';
-import type { ExecutiveModeSpec } from '../runtime/index.js';
+import type { RealtimeStepResult } from '../realtime/types.js';
+import type { ExecutiveModeSpec, ExecutiveOptions } from '../runtime/index.js';
 import type { ModuleCache } from '../tasks/load.js';
 
 /** Alarm records the executive can queue between drains. */
@@ -35,4 +36,45 @@ export async function loadModes(
     modes.push({ name: mode.name, table: tables[i]!, tasks: mode.tasks, ...fns });
   }
   return modes;
+}
+
+/**
+ * The options every executive of a run shares: the config's catch-up and alarm settings,
+ * the run's clock, waiter and trace capacity, and the loop's helpers (stop flag, lease,
+ * slack hook) when there are. Warm-up, JIT and measured executives start from these.
+ */
+export function runExecutiveOptions(
+  config: ResolvedConfig,
+  parts: Pick<
+    ExecutiveOptions,
+    'clock' | 'waiter' | 'modes' | 'initialMode' | 'traceCapacity' | 'stopFlag' | 'lease' | 'slackHook'
+  >,
+): ExecutiveOptions {
+  const { stopFlag, lease, slackHook, ...rest } = parts;
+  return {
+    ...rest,
+    catchUp: config.catchUp,
+    releaseLateNs: config.alarms.releaseLateNs,
+    pauseThresholdNs: config.alarms.pauseThresholdNs,
+    alarmCapacity: ALARM_CAPACITY,
+    alarmRatePerSecond: config.alarms.ratePerSecond,
+    ...(stopFlag === undefined ? {} : { stopFlag }),
+    ...(lease === undefined ? {} : { lease }),
+    ...(slackHook === undefined ? {} : { slackHook }),
+  };
+}
+
+/** Whether the timer-slack step was applied, and why not when it was not (the run's first line). */
+export function timerSlackOutcome(steps: readonly RealtimeStepResult[]): {
+  readonly applied: boolean;
+  readonly reason: string | null;
+} {
+  const step = steps.find((st) => st.step === 'timerSlack');
+  return {
+    applied: step?.status === 'applied',
+    reason:
+      step === undefined || step.status === 'not-requested'
+        ? 'not requested (realtime.timerSlackNs: false)'
+        : step.reason,
+  };
 }

@@ -21,12 +21,12 @@ import { loadNative } from '../native/binding.js';
 import { selectClockAndWaiter } from '../native/select.js';
 import { applyRealtimeInThread, currentThreadId } from '../realtime/apply.js';
 import { collectEnvironment } from '../report/environment.js';
-import type { AlarmRecordView, ExecutiveModeSpec, ExecutiveOptions } from '../runtime/index.js';
+import type { AlarmRecordView, ExecutiveModeSpec } from '../runtime/index.js';
 import { Executive, KIND_TASK_ERROR } from '../runtime/index.js';
 import type { Clock } from '../time/clock.js';
 import { Heartbeat } from '../watchdog/heartbeat.js';
 import { listChannels } from '../worker/channels.js';
-import { ALARM_CAPACITY, loadModes, V8_FLAGS } from './loop-setup.js';
+import { loadModes, runExecutiveOptions, timerSlackOutcome, V8_FLAGS } from './loop-setup.js';
 import {
   AL_FIRST_FRAME,
   AL_FIRST_SINCE_START,
@@ -124,8 +124,7 @@ export async function runRtWorker(data: RtWorkerData, port: RtPort): Promise<voi
   // the warm-up already runs as the measured loop will. The host prints the warnings.
   const realtimeSteps = applyRealtimeInThread(config.realtime);
   const priorityApplied = realtimeSteps.some((st) => st.step === 'priority' && st.status === 'applied');
-  const slackStep = realtimeSteps.find((st) => st.step === 'timerSlack');
-  const slackApplied = slackStep?.status === 'applied';
+  const slack = timerSlackOutcome(realtimeSteps);
   const { clock, waiter, backend } = selectClockAndWaiter({
     preferNative: data.preferNative ?? true,
     ...(data.marginNs < 0
@@ -150,21 +149,16 @@ export async function runRtWorker(data: RtWorkerData, port: RtPort): Promise<voi
   // GC governance on this isolate (the loop's heap), before any executive exists.
   const { plannedGc } = setUpGcGovernance(config.gc, clock);
   // Every executive of the run traces alike, so the warm-up optimises the measured path.
-  const base: ExecutiveOptions = {
+  const base = runExecutiveOptions(config, {
     clock,
     waiter,
     modes,
     initialMode,
-    catchUp: config.catchUp,
-    releaseLateNs: config.alarms.releaseLateNs,
-    pauseThresholdNs: config.alarms.pauseThresholdNs,
-    alarmCapacity: ALARM_CAPACITY,
-    alarmRatePerSecond: config.alarms.ratePerSecond,
     traceCapacity,
     stopFlag,
     ...(lease === undefined ? {} : { lease }),
     ...(plannedGc === null ? {} : { slackHook: plannedGc }),
-  };
+  });
   // Warm-up and measured executives write the heartbeat, so its path is warm.
   const newExecutive = (phase: 'warmup' | 'measure'): Executive =>
     new Executive({ ...base, phase, ...(heartbeat === undefined ? {} : { heartbeat }) });
@@ -190,7 +184,7 @@ export async function runRtWorker(data: RtWorkerData, port: RtPort): Promise<voi
       clock: backend.clock,
       waiter: backend.waiter,
       waiterMarginNs: backend.marginNs,
-      timerSlackApplied: slackApplied,
+      timerSlackApplied: slack.applied,
       v8Flags: V8_FLAGS,
       backend,
     }),
@@ -203,11 +197,8 @@ export async function runRtWorker(data: RtWorkerData, port: RtPort): Promise<voi
       waiter: backend.waiter,
       marginNs: backend.marginNs,
       backend,
-      slackApplied,
-      slackReason:
-        slackStep === undefined || slackStep.status === 'not-requested'
-          ? 'not requested (realtime.timerSlackNs: false)'
-          : slackStep.reason,
+      slackApplied: slack.applied,
+      slackReason: slack.reason,
       frameNs: tables[initialMode]!.frameNs,
       realtimeSteps,
       threadId: currentThreadId(),

@@ -32,7 +32,7 @@ import type { Clock } from '../time/clock.js';
 import { Heartbeat } from '../watchdog/heartbeat.js';
 import { startWatchdog } from '../watchdog/watchdog.js';
 import { listChannels } from '../worker/channels.js';
-import { ALARM_CAPACITY, loadModes, V8_FLAGS } from './loop-setup.js';
+import { loadModes, runExecutiveOptions, timerSlackOutcome, V8_FLAGS } from './loop-setup.js';
 import { loopTimingFor } from './prepare.js';
 import type { RunEnding, RunSession } from './session.js';
 import { describeStuck, describeThrown } from './text.js';
@@ -123,7 +123,7 @@ class MainThreadRun {
     const { plan, options } = session;
     const config = plan.config;
     const realtime = session.realtime!;
-    const slackStep = realtime.steps.find((st) => st.step === 'timerSlack');
+    const slack = timerSlackOutcome(realtime.steps);
     const loopClock = backend.clock.startsWith('native') ? 'monotonic' : 'performance';
     // Watchdog and lease: this thread writes them, so it creates them.
     const heartbeat =
@@ -134,31 +134,24 @@ class MainThreadRun {
     // GC governance on this isolate (the loop's heap), before any executive exists.
     const { plannedGc } = setUpGcGovernance(config.gc, clock);
     this.plannedGc = plannedGc;
-    const base: ExecutiveOptions = {
+    const base = runExecutiveOptions(config, {
       clock,
       waiter,
       modes,
       initialMode: plan.initialMode,
-      catchUp: config.catchUp,
-      releaseLateNs: config.alarms.releaseLateNs,
-      pauseThresholdNs: config.alarms.pauseThresholdNs,
-      alarmCapacity: ALARM_CAPACITY,
-      alarmRatePerSecond: config.alarms.ratePerSecond,
       traceCapacity: options.traceCapacity,
-      ...(heartbeat === undefined ? {} : { heartbeat }),
       ...(lease === undefined ? {} : { lease }),
       ...(plannedGc === null ? {} : { slackHook: plannedGc }),
-    };
+    });
+    // The heartbeat: every executive of the run but the rehearsal's writes it.
+    const withHeartbeat: ExecutiveOptions = heartbeat === undefined ? base : { ...base, heartbeat };
     session.loopReady({
       clock: backend.clock,
       waiter: backend.waiter,
       marginNs: backend.marginNs,
       backend,
-      slackApplied: slackStep?.status === 'applied',
-      slackReason:
-        slackStep === undefined || slackStep.status === 'not-requested'
-          ? 'not requested (realtime.timerSlackNs: false)'
-          : slackStep.reason,
+      slackApplied: slack.applied,
+      slackReason: slack.reason,
       frameNs: plan.tables[plan.initialMode]!.frameNs,
       threadSteps: [],
       environment: {
@@ -166,7 +159,7 @@ class MainThreadRun {
           clock: backend.clock,
           waiter: backend.waiter,
           waiterMarginNs: backend.marginNs,
-          timerSlackApplied: slackStep?.status === 'applied',
+          timerSlackApplied: slack.applied,
           v8Flags: V8_FLAGS,
           backend,
         }),
@@ -192,7 +185,7 @@ class MainThreadRun {
       const warmupNs = session.warmupNs();
       this.warmStartNs = clock.nowNs();
       if (warmupNs > 0 && session.stopNote === null) {
-        const warm = new Executive({ ...base, phase: 'warmup' });
+        const warm = new Executive({ ...withHeartbeat, phase: 'warmup' });
         this.current = warm;
         // The real loop for the warm-up but the rehearsal after it.
         const alarms = await this.drive(warm, realWarmupNs(warmupNs, 0, REHEARSAL_TAIL_NS), false);
@@ -234,7 +227,7 @@ class MainThreadRun {
         session.warmupDone(outcome, stoppedBy);
       }
       if (session.warmupStopNote === null && session.stopNote === null) {
-        const measured = new Executive({ ...base, phase: 'measure' });
+        const measured = new Executive({ ...withHeartbeat, phase: 'measure' });
         this.measured = measured;
         this.current = measured;
         session.requestLoopMode = (index) => measured.requestMode(config.modes[index]!.name);

@@ -3,11 +3,10 @@
  * `onStatus` carry as `text`): the start line, alarms, the status line, the warm-up, stuck
  * slots, pauses. Cold code (allocates strings).
  */
-import type { AlarmKindName } from '../config/types.js';
 import { formatDurationNs, formatUs } from '../report/format.js';
 import { describePauseCause, type RunReportPause } from '../report/pauses.js';
 import type { FailSafeResult, RecoveredEvent, StuckEvent } from '../watchdog/watchdog.js';
-import type { RunThread } from './options.js';
+import type { RunAlarm, RunThread } from './options.js';
 import type { WarmupOutcome } from './warmup.js';
 
 /** The first line of a run: config, modes, frame, duration, warm-up and backends. */
@@ -47,17 +46,8 @@ export function describeWarmup(w: WarmupOutcome, stopNote: string | null): strin
   );
 }
 
-/** One alarm as the fields a line needs. */
-export interface AlarmFields {
-  readonly kind: AlarmKindName;
-  readonly mode: string;
-  readonly task: string | null;
-  readonly frame: number;
-  readonly sinceStartNs: number;
-  readonly value: number;
-  readonly suppressed: number;
-  readonly firstFrame: number;
-}
+/** One alarm as the fields a line needs (a {@link RunAlarm} before its line and error). */
+export type AlarmFields = Omit<RunAlarm, 'error' | 'text'>;
 
 /** One alarm as a log line. */
 export function describeAlarm(a: AlarmFields): string {
