@@ -77,8 +77,9 @@ describe('start-up is bounded by time, whatever the frame', () => {
     for (const s of [small, large]) {
       expect(s.startupS, s.stdout).toBeLessThan(0.5 + 2);
       // What the warm-up took in all, as reported: the JIT drives on compressed frames and
-      // the rehearsal fit in it, the real frames get at least a quarter.
-      expect(s.report.warmup.totalNs).toBeGreaterThanOrEqual(450_000_000);
+      // the rehearsal fit in it (what follows the real frames is planned for in advance, so
+      // the whole may come out a little short), the real frames get at least a quarter.
+      expect(s.report.warmup.totalNs).toBeGreaterThanOrEqual(300_000_000);
       expect(s.report.warmup.totalNs).toBeLessThan(500_000_000 + 1_500_000_000);
       expect(s.report.warmup.frames).toBeGreaterThanOrEqual(1);
       expect(s.stdout).toMatch(

@@ -66,12 +66,30 @@ export function workerExecArgv(execArgv: readonly string[] = process.execArgv): 
  */
 export function startWorker(callerUrl: string, name: string, options: WorkerOptions): Worker {
   const fromSources = runningFromSources(callerUrl);
-  options = { execArgv: workerExecArgv(), ...options };
+  // Node hands a worker the parent's execArgv by default; only when that holds an --eval
+  // script does the worker get a filtered copy (then without flags Node refuses for workers).
+  const execArgv = workerExecArgv();
+  if (options.execArgv === undefined && execArgv.length !== process.execArgv.length)
+    options = { ...options, execArgv };
   const entry = new URL(`./${name}.${fromSources ? 'ts' : 'js'}`, callerUrl);
   const tsx = fromSources || parentHasTsx() ? tsxApiUrls() : null;
-  if (tsx === null) return new Worker(entry, options);
+  if (tsx === null) return newWorker(entry, options);
   const register = (url: string): string =>
     `import(${JSON.stringify(url)}).then((api) => (api.register ?? api.default.register)())`;
   const code = `Promise.all([${register(tsx[0])}, ${register(tsx[1])}]).then(() => import(${JSON.stringify(entry.href)}));`;
-  return new Worker(code, { ...options, eval: true });
+  return newWorker(code, { ...options, eval: true });
+}
+
+/**
+ * `new Worker`, once more without the flags Node names when it refuses an explicit
+ * execArgv (process-wide V8 flags such as --expose-gc may not be given to a worker).
+ */
+function newWorker(what: string | URL, options: WorkerOptions): Worker {
+  try {
+    return new Worker(what, options);
+  } catch (error) {
+    const invalid = /invalid execArgv flags: (.*)$/.exec((error as Error).message)?.[1]?.split(', ');
+    if (invalid === undefined || options.execArgv === undefined) throw error;
+    return new Worker(what, { ...options, execArgv: options.execArgv.filter((a) => !invalid.includes(a)) });
+  }
 }
