@@ -99,7 +99,7 @@ describe('hardtick run: options', () => {
   it('an unknown option exits 2 and names it', async () => {
     const r = await run(writeTinyConfig(), '--bogus');
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain("Unknown option '--bogus'");
+    expect(r.stderr).toContain('hardtick run: unknown option --bogus; the options are --duration, --report,');
     expect(r.stderr).toContain('hardtick run --help');
   });
 
@@ -282,3 +282,14 @@ async function waitFor(condition: () => boolean, timeoutMs: number, describe: ()
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+describe('hardtick run: the shared flag parser', () => {
+  it('a flag given twice exits 2 and says so; an unknown one gets a did-you-mean', async () => {
+    const twice = await run(writeTinyConfig(), '--duration', '1s', '--duration', '2s');
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toContain('hardtick run: --duration given twice (1s, then 2s); give it once');
+    const typo = await run(writeTinyConfig(), '--durration', '2s');
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain('hardtick run: unknown option --durration (did you mean --duration?)');
+  });
+});

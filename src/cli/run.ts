@@ -5,7 +5,6 @@
  * Test aid, not in the help text: `--mode-after <duration>:<mode>` requests a mode switch
  * that long after measurement starts.
  */
-import { parseArgs } from 'node:util';
 import {
   DEFAULT_DURATION_NS,
   formatRunSummary,
@@ -16,6 +15,7 @@ import {
   type RunOptions,
   startRun,
 } from '../index.js';
+import { type FlagSpecs, parseFlags } from './args.js';
 import type { CliIo } from './io.js';
 
 const HELP = `Usage: hardtick run <config> [options]
@@ -139,27 +139,24 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
+const FLAGS = {
+  duration: { type: 'string' },
+  report: { type: 'string' },
+  margin: { type: 'string' },
+  warmup: { type: 'string' },
+  thread: { type: 'string' },
+  'mode-after': { type: 'string' },
+  metrics: { type: 'string' },
+  channels: { type: 'string' },
+  trace: { type: 'string' },
+  'allow-outside-project': { type: 'boolean' },
+  quiet: { type: 'boolean', short: 'q' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies FlagSpecs;
+
 /** The arguments (the one place they are parsed). @throws Error with the message to print. */
 function parseRunArgs(argv: string[]): RunArgs | 'help' {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      duration: { type: 'string' },
-      report: { type: 'string' },
-      margin: { type: 'string' },
-      warmup: { type: 'string' },
-      thread: { type: 'string' },
-      'mode-after': { type: 'string' },
-      metrics: { type: 'string' },
-      channels: { type: 'string' },
-      trace: { type: 'string' },
-      'allow-outside-project': { type: 'boolean' },
-      quiet: { type: 'boolean', short: 'q' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
+  const { values, positionals } = parseFlags(argv, FLAGS);
   if (values.help === true) return 'help';
   if (positionals.length !== 1) {
     throw new Error(
