@@ -33,6 +33,9 @@ export const INTEGRATION_TESTS: readonly string[] = [
   'test/run-metrics.test.ts',
   'test/worker-run.test.ts',
   'test/worker-trace.test.ts',
+  'test/run-library.test.ts',
+  'test/run-typescript-tasks.test.ts',
+  'test/package-types.test.ts',
   // Worker threads (the SPSC stress spins two flat out: its neighbours here tolerate that).
   'test/memory-spsc-stress.test.ts',
   'test/channels-package-example.test.ts',
@@ -69,6 +72,7 @@ export const TIMING_TESTS: readonly string[] = [
   'test/soak-ci.test.ts',
   'test/run-realtime.test.ts',
   'test/run-signals-and-status.test.ts',
+  'test/run-startup.test.ts',
   // Pauses, stuck slots, kills and takeovers detected within bounds.
   'test/run-pause-sigstop.test.ts',
   'test/run-main-pauses.test.ts',

@@ -305,7 +305,6 @@ export class RunSession {
             clock: ready?.clock ?? 'unknown',
             waiter: ready?.waiter ?? 'unknown',
             thread: this.options.thread,
-            version: ready?.environment.hardtick ?? 'unknown',
             realtime: this.realtimeSteps(),
           },
         );
