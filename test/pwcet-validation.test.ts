@@ -2,7 +2,7 @@
  * pWCET estimator validated on synthetic samples whose quantiles are known
  * (src/pwcet/synthetic.ts; bench/pwcet-validation.ts prints the full tables). Fixed seeds,
  * so each figure is deterministic; the bounds are the errors measured for these seeds
- * (bench/README.md § pWCET) with some room, and they are the accuracy the README states
+ * (bench/README.md § pWCET) with some room, and they are the accuracy docs/pwcet.md states
  * for 100 000 samples.
  */
 import { describe, expect, it } from 'vitest';

@@ -1,5 +1,5 @@
 /**
- * The planned-restart pattern (examples/planned-restart, README "Planned restarts"), run for
+ * The planned-restart pattern (examples/planned-restart, docs/watchdog-and-pauses.md "Planned restarts"), run for
  * real: worker threads on the real clock, through dist (`npm run build` first: the example
  * imports 'hardtick'). Twice, after 0.6 s of live running, the supervisor starts a new RT worker (it warms up in
  * dry-run while the old one runs), stops the old one at a hyperperiod boundary, hands the

@@ -1,5 +1,6 @@
 /**
- * Example: budget enforcement by isolation (see isolation.json and README "Isolated tasks").
+ * Example: budget enforcement by isolation (see isolation.json and docs/watchdog-and-pauses.md,
+ * "Isolated tasks").
  *
  * `planner` runs in its own worker (`isolate: true`). Like a solver that sometimes never
  * converges, it loops forever on the 10th release its worker serves. The executive gives

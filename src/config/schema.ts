@@ -268,7 +268,7 @@ const taskSchema = strict({
     .optional()
     .meta({ default: false })
     .describe(
-      'Run the task in its own worker thread: a release that has not finished when its budget + `isolateGrace` is spent is given up, the worker terminated (alarm "killed", the overrun policy applies) and respawned off the loop thread. Costs a cross-thread round trip per release (see bench/README.md "Isolation").',
+      'Run the task in its own worker thread: a release that has not finished when its budget + `isolateGrace` is spent is given up, the worker terminated (alarm "killed", the overrun policy applies) and respawned off the loop thread. Costs a cross-thread round trip per release (see docs/watchdog-and-pauses.md, "Isolated tasks").',
     ),
   isolateGrace: durationField(
     'For "isolate": time the task may run past its budget before its worker is terminated. Defaults to half the budget, at least 100us.',

@@ -4,7 +4,7 @@
  * (not JSON → `file:line:column`; another schema id; missing or mistyped fields → their
  * paths). Cold path.
  *
- * The schema below checks the fields the README documents as the contract, and the shape of the
+ * The schema below checks the contract fields (docs/run-report.md), and the shape of the
  * extras the renderers draw when they are present (histograms, trace, pWCET). Unknown
  * fields pass through untouched, so newer reports stay readable.
  */

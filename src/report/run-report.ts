@@ -3,7 +3,7 @@
  * writes and `hardtick check` / `hardtick report` read. Built on the cold side from an
  * {@link ExecutiveSnapshot}; a plain JSON-serialisable object.
  *
- * Compatibility: the fields the README documents are the contract; the others are extras that
+ * Compatibility: the fields docs/run-report.md lists as the contract are the contract; the others are extras that
  * may grow. Consumers must ignore fields they do not know.
  */
 

@@ -27,7 +27,7 @@ export type CheckRuleId = (typeof CHECK_RULES)[number];
 /** Rules that apply to the run as a whole, not per task. */
 export const RUN_LEVEL_RULES: readonly CheckRuleId[] = ['frame-overrun'];
 
-/** What each rule asserts (for `--help`, the README and messages). */
+/** What each rule asserts (for `--help` and messages; docs/ci.md says the same). */
 export const RULE_DESCRIPTIONS: Readonly<Record<CheckRuleId, string>> = {
   budget: "the task's observed maximum execution time is within its budget",
   'deadline-miss': 'no job of the task completed after its deadline',
