@@ -62,6 +62,7 @@ describe('resolveConfig fills every default and converts times to integer ns', (
         planned: { enabled: false, everyFrames: null, minSlackNs: null, youngFill: 0.5 },
         warn: { enabled: false, youngFill: 0.85, oldGrowthBytes: 8 * 1024 * 1024 },
       },
+      lease: null,
     } satisfies Omit<ResolvedConfig, 'tasks' | 'modes'>);
   });
 

@@ -16,6 +16,7 @@ export {
 export type {
   DurationInput,
   HardtickConfig,
+  LeaseInput,
   ModeInput,
   OverrunInput,
   RealtimeInput,
@@ -48,6 +49,7 @@ export type {
   OverrunPolicy,
   PlanLimits,
   ResolvedConfig,
+  ResolvedLease,
   ResolvedMode,
   ResolvedRealtime,
   ResolvedTask,

@@ -119,6 +119,8 @@ export interface HardtickConfig {
   watchdog?: WatchdogInput;
   /** GC governance: planned minor GCs in frame slack, heap early warnings. @default both off */
   gc?: GcInput;
+  /** Hot standby: run the tasks only while holding a lease in etcd. @default off */
+  lease?: LeaseInput;
   /**
    * Let module references (`run`, `degraded`, `safeState`, `failSafe`) point outside the
    * project (the nearest folder with a package.json, else the config's folder). A config is
@@ -139,6 +141,38 @@ export interface WatchdogInput {
   failSafeParams?: unknown;
   /** `'end-run'`: the first stuck event ends the run; `'keep-running'`: each one is raised and listed. @default 'end-run' */
   onStuck?: 'end-run' | 'keep-running';
+}
+
+/**
+ * Hot standby (`lease` key): `hardtick run` campaigns for `key` in etcd and runs the tasks
+ * only while it holds the lease; tasks get `ctx.lease` (valid(), fencing token).
+ */
+export interface LeaseInput {
+  /** The etcd cluster (needs the optional npm package `etcd3`). */
+  etcd: {
+    /** Client endpoints: `"host:port"`, `"http://host:port"`, or a list of them. */
+    endpoints: string | string[];
+    /** Deadline of each etcd call; less than the TTL. @default '500ms' */
+    callTimeout?: DurationInput;
+  };
+  /** The election key, shared by every candidate of one loop, e.g. `"/hardtick/motor-1/leader"`. */
+  key: string;
+  /** Lease TTL, whole seconds (`"1s"`, `"2s"`): a takeover takes about TTL + 0.5 s. */
+  ttl: DurationInput;
+  /** This process's name in the election and the report. @default the host name and process id, e.g. 'pi-01:4242' */
+  candidate?: string;
+  /** Safety margin taken off every validity. @default max(TTL / 10, 50ms) */
+  margin?: DurationInput;
+  /** Time between renewals. @default TTL / 3 */
+  renewInterval?: DurationInput;
+  /** Bound on the clock-rate difference to etcd, 0 ≤ ρ < 1. @default 0.01 */
+  driftRate?: number;
+  /** Time between campaign attempts while another candidate leads. @default '100ms' */
+  campaignInterval?: DurationInput;
+  /** Campaign again after losing the lease. @default true */
+  rejoin?: boolean;
+  /** Wait before campaigning again after a loss. @default the TTL */
+  rejoinDelay?: DurationInput;
 }
 
 /** `gc`: each part off unless given (`true` or an object). */
@@ -190,6 +224,7 @@ const sameKeys: [
   Same<keyof TaskInput, keyof ConfigFileInput['tasks'][number]>,
   Same<keyof RealtimeInput, keyof NonNullable<ConfigFileInput['realtime']>>,
   Same<keyof WatchdogInput, keyof NonNullable<ConfigFileInput['watchdog']>>,
-] = [true, true, true, true];
+  Same<keyof LeaseInput, keyof NonNullable<ConfigFileInput['lease']>>,
+] = [true, true, true, true, true];
 void inputFitsSchema;
 void sameKeys;

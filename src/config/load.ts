@@ -18,6 +18,7 @@ import {
   TOP_LEVEL_PATH,
 } from './issues.js';
 import { parseJsonText } from './json-text.js';
+import { resolveLease } from './lease.js';
 import { reservedModeNameProblems } from './names.js';
 import { type ModuleTrust, projectDirOf, resolveModulePath } from './refs.js';
 import type { ParsedConfigFile, ParsedRef } from './schema.js';
@@ -156,6 +157,7 @@ export function resolveConfig(input: unknown, options: ResolveOptions): Resolved
             onStuck: parsed.watchdog.onStuck,
           },
     gc: resolveGc(parsed.gc),
+    lease: resolveLease(parsed.lease),
   };
   if (refs.problems.length > 0) throw configInvalidError(refs.problems, options.file);
   return deepFreeze(config);

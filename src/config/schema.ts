@@ -71,15 +71,21 @@ function strict<Shape extends z.core.$ZodLooseShape>(shape: Shape) {
  * A duration field: a number (milliseconds) or a string with a unit, converted to integer ns.
  * With `auto`, the literal `"auto"` is accepted too and passed through.
  */
-function durationField(description: string, options: { allowZero?: boolean } = {}) {
+function durationField(description: string, options: { allowZero?: boolean; required?: string } = {}) {
   const allowZero = options.allowZero === true;
+  const required = options.required;
   return z
     .union(
       [
         z.number().meta(allowZero ? { minimum: 0 } : { exclusiveMinimum: 0 }),
         z.string().meta({ pattern: DURATION_STRING_PATTERN }),
       ],
-      { error: (issue) => durationMessage(issue.input, allowZero) },
+      {
+        error: (issue) =>
+          issue.input === undefined && required !== undefined
+            ? `required: ${required}`
+            : durationMessage(issue.input, allowZero),
+      },
     )
     .transform((value, ctx): number => {
       const result = checkDurationNs(value, { allowZero });
@@ -561,6 +567,164 @@ const gcSchema = strict({
   "GC governance of the loop's isolate: planned minor collections in measured slack and heap early warnings (src/gc). Off when absent.",
 );
 
+/** Longest `lease.candidate`, characters. */
+export const MAX_CANDIDATE_LENGTH = 128;
+/** Default `lease.etcd.callTimeout`. */
+export const DEFAULT_LEASE_CALL_TIMEOUT = '500ms';
+/** Default `lease.campaignInterval`. */
+export const DEFAULT_LEASE_CAMPAIGN_INTERVAL = '100ms';
+/** Default `lease.driftRate`: the rate two clocks may differ by, as a fraction. */
+export const DEFAULT_LEASE_DRIFT_RATE = 0.01;
+/** Smallest default `lease.margin`, ns (it is otherwise a tenth of the TTL). */
+export const MIN_DEFAULT_LEASE_MARGIN_NS = 50_000_000;
+
+/** The default `lease.margin` for a TTL: a tenth of it, at least 50 ms (ns). */
+export function defaultLeaseMarginNs(ttlNs: number): number {
+  return Math.max(MIN_DEFAULT_LEASE_MARGIN_NS, Math.round(ttlNs / 10));
+}
+
+/** The default `lease.renewInterval` for a TTL: a third of it (ns). */
+export function defaultLeaseRenewIntervalNs(ttlNs: number): number {
+  return Math.round(ttlNs / 3);
+}
+
+const ENDPOINT_EXPECTED = 'expected an etcd client endpoint like "127.0.0.1:2379" or "http://10.0.0.1:2379"';
+/** `host:port` or `http(s)://host:port`, no spaces (etcd3's `hosts`). */
+const ENDPOINT_PATTERN = /^(https?:\/\/)?[^\s/:,]+(:\d{1,5})$/;
+
+const endpointField = z
+  .string({ error: (issue) => `${ENDPOINT_EXPECTED}, got ${describeValue(issue.input)}` })
+  .regex(ENDPOINT_PATTERN, {
+    error: (issue) => `${ENDPOINT_EXPECTED}, got ${describeValue(issue.input)}`,
+  })
+  .describe('An etcd client endpoint: "host:port" or "http(s)://host:port".');
+
+const leaseEtcdSchema = strict({
+  endpoints: z
+    .union([endpointField, z.array(endpointField).min(1, { error: 'expected at least one endpoint' })], {
+      error: (issue) =>
+        `${ENDPOINT_EXPECTED}, or a non-empty list of them, got ${describeValue(issue.input)}`,
+    })
+    .describe('The etcd cluster\'s client endpoints: one "host:port" or a list.'),
+  callTimeout: durationField(
+    'Deadline of each etcd call (campaign, renewal, resignation); less than the TTL.',
+  ).prefault(DEFAULT_LEASE_CALL_TIMEOUT),
+}).describe(
+  'The etcd v3 cluster that holds the election (needs the optional npm package "etcd3"; a run without it fails at start with "lease_backend_missing").',
+);
+
+const leaseSchema = strict({
+  etcd: leaseEtcdSchema,
+  key: z
+    .string({
+      error: (issue) =>
+        issue.input === undefined
+          ? 'required: expected the election key, e.g. "/hardtick/motor-1/leader"'
+          : `expected the election key (a non-empty string), got ${describeValue(issue.input)}`,
+    })
+    .min(1, { error: 'expected the election key (a non-empty string), got an empty string' })
+    .describe(
+      'The election key: the same for every candidate of one loop (e.g. "/hardtick/motor-1/leader"); its create revision is the fencing token.',
+    ),
+  ttl: durationField(
+    'Lease TTL: a whole number of seconds (etcd counts seconds). A stopped leader loses the lease this long after its last renewal, so a takeover takes about TTL + 0.5 s.',
+    {
+      required:
+        'expected the lease TTL, a whole number of seconds like "1s" (a takeover takes about TTL + 0.5 s)',
+    },
+  ),
+  candidate: z
+    .string({ error: (issue) => `expected a candidate name (a string), got ${describeValue(issue.input)}` })
+    .max(MAX_CANDIDATE_LENGTH, {
+      error: (issue) =>
+        `expected a candidate name of at most ${MAX_CANDIDATE_LENGTH} characters, got ${describeValue(issue.input)}`,
+    })
+    .regex(/^[\x21-\x7e]+$/, {
+      error: (issue) =>
+        issue.input === ''
+          ? 'expected a candidate name, got an empty string'
+          : `expected a candidate name of printable ASCII without spaces, got ${describeValue(issue.input)}`,
+    })
+    .optional()
+    .describe(
+      'This process\'s name in the election, the run report and a fencing sink\'s audit log. Defaults to the host name and process id, e.g. "pi-01:4242"; `hardtick run --candidate` overrides it (two processes on one config need different names).',
+    ),
+  margin: durationField(
+    'Safety margin taken off every validity: a renewal sent at t keeps the lease valid until t + TTL × (1 − driftRate) − margin. Defaults to a tenth of the TTL, at least 50ms.',
+    { allowZero: true },
+  ).optional(),
+  renewInterval: durationField(
+    'Time between renewals while leading; shorter than TTL × (1 − driftRate) − margin. Defaults to a third of the TTL.',
+  ).optional(),
+  driftRate: z
+    .number({ error: (issue) => `expected a number from 0 to below 1, got ${describeValue(issue.input)}` })
+    .min(0, { error: (issue) => `expected a number from 0 to below 1, got ${describeValue(issue.input)}` })
+    .lt(1, { error: (issue) => `expected a number from 0 to below 1, got ${describeValue(issue.input)}` })
+    .prefault(DEFAULT_LEASE_DRIFT_RATE)
+    .describe(
+      "Bound on the rate difference between this machine's clock and etcd's (0.01 = 1 %): the validity is shortened by it.",
+    ),
+  campaignInterval: durationField(
+    'Time between campaign attempts while another candidate leads: part of the takeover time.',
+  ).prefault(DEFAULT_LEASE_CAMPAIGN_INTERVAL),
+  rejoin: z
+    .boolean({ error: (issue) => `expected true or false, got ${describeValue(issue.input)}` })
+    .prefault(true)
+    .describe(
+      'After losing the lease, campaign again (as the standby) after `rejoinDelay`; false: stay passive.',
+    ),
+  rejoinDelay: durationField(
+    'How long a candidate that lost the lease waits before it campaigns again. Defaults to the TTL.',
+    { allowZero: true },
+  ).optional(),
+})
+  .superRefine((lease, ctx) => checkLease(lease, ctx))
+  .describe(
+    'Hot standby: `hardtick run` joins an election in etcd and runs the tasks only while it holds the lease (a standby keeps its frames and runs no task); tasks get `ctx.lease` (valid(), the fencing token). Off when absent.',
+  );
+
+/** The lease checks that need several fields (paths relative to `lease`). */
+function checkLease(lease: Record<string, unknown>, ctx: z.core.$RefinementCtx<unknown>): void {
+  const ttlNs = nsOrUndefined(lease.ttl);
+  if (ttlNs === undefined) return;
+  if (ttlNs % 1_000_000_000 !== 0) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['ttl'],
+      message: `expected a whole number of seconds like "1s" or "2s" (etcd leases count seconds), got ${formatNs(ttlNs)}`,
+    });
+    return;
+  }
+  const drift = typeof lease.driftRate === 'number' ? lease.driftRate : DEFAULT_LEASE_DRIFT_RATE;
+  const marginNs = nsOrUndefined(lease.margin) ?? defaultLeaseMarginNs(ttlNs);
+  const validityNs = ttlNs * (1 - drift) - marginNs;
+  if (!(validityNs > 0)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['margin'],
+      message: `margin ${formatNs(marginNs)} leaves no validity: TTL ${formatNs(ttlNs)} × (1 − ${drift}) − margin must be positive; lower the margin or raise the TTL`,
+    });
+    return;
+  }
+  const renewNs = nsOrUndefined(lease.renewInterval) ?? defaultLeaseRenewIntervalNs(ttlNs);
+  if (renewNs >= validityNs) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['renewInterval'],
+      message: `renewInterval ${formatNs(renewNs)} must be shorter than the validity TTL × (1 − driftRate) − margin = ${formatNs(validityNs, { maxFractionDigits: 3 })}, or the lease lapses between renewals`,
+    });
+  }
+  const etcd = lease.etcd;
+  const callNs = isRecord(etcd) ? nsOrUndefined(etcd.callTimeout) : undefined;
+  if (callNs !== undefined && callNs >= ttlNs) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['etcd', 'callTimeout'],
+      message: `callTimeout ${formatNs(callNs)} must be shorter than the TTL ${formatNs(ttlNs)}: a call that outlasts the lease cannot keep it`,
+    });
+  }
+}
+
 /** The config file schema (input side: what users write). */
 export const configFileSchema = strict({
   $schema: z.string().optional().describe('Path or URL of this JSON Schema (for editors).'),
@@ -582,6 +746,7 @@ export const configFileSchema = strict({
   realtime: realtimeSchema.optional(),
   watchdog: watchdogSchema.optional(),
   gc: gcSchema.optional(),
+  lease: leaseSchema.optional(),
   allowOutsideProject: z
     .boolean({ error: (issue) => `expected true or false, got ${describeValue(issue.input)}` })
     .optional()

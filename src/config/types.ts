@@ -160,6 +160,40 @@ export interface ResolvedConfig {
   readonly watchdog: ResolvedWatchdog | null;
   /** GC governance (`gc`); both parts disabled when the key is absent. */
   readonly gc: ResolvedGc;
+  /** Hot standby (`lease`), or null when the config has no `lease` key. */
+  readonly lease: ResolvedLease | null;
+}
+
+/**
+ * `lease`, resolved (see src/lease `LeaseKeeper` for how each figure is used). Times in
+ * integer ns.
+ */
+export interface ResolvedLease {
+  /** The coordination service (etcd v3 is the one there is). */
+  readonly etcd: {
+    /** Client endpoints, as written (one or more). */
+    readonly endpoints: readonly string[];
+    /** Deadline of each call, ns. @default 500 ms */
+    readonly callTimeoutNs: number;
+  };
+  /** The election key. */
+  readonly key: string;
+  /** Lease TTL, ns (whole seconds). */
+  readonly ttlNs: number;
+  /** This process's name, or null: `<hostname>:<pid>` at run time (or the run's `candidate` option). @default null */
+  readonly candidate: string | null;
+  /** Safety margin off every validity, ns. @default max(TTL / 10, 50 ms) */
+  readonly marginNs: number;
+  /** Time between renewals, ns. @default TTL / 3 */
+  readonly renewIntervalNs: number;
+  /** Bound on the clock-rate difference to etcd. @default 0.01 */
+  readonly driftRate: number;
+  /** Time between campaign attempts while another candidate leads, ns. @default 100 ms */
+  readonly campaignIntervalNs: number;
+  /** Campaign again after losing the lease. @default true */
+  readonly rejoin: boolean;
+  /** Wait before campaigning again after a loss, ns. @default the TTL */
+  readonly rejoinDelayNs: number;
 }
 
 /** `gc`, resolved (see src/gc `PlannedGc`). */
