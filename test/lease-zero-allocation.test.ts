@@ -3,7 +3,8 @@
  * test/helpers/lease-alloc-probe.ts): an executive whose every slot asks
  * `ctx.lease.valid()` / `token()` / `tokenInto()`, and the guard's RT calls in a loop with a
  * pause noted every iteration (`notePauseAt`, what the executive calls on a `pause` alarm),
- * allocate nothing after warm-up.
+ * and a lease-gated executive switching between leading and standby frames, allocate
+ * nothing after warm-up.
  */
 import { describe, expect, it } from 'vitest';
 import { runProbeWithRetry } from './helpers/alloc-probe.js';
@@ -17,6 +18,8 @@ interface ProbeResult {
   nsPerIteration: number;
   validTrue: number;
   validFalse: number;
+  framesRun: number;
+  standbyFrames: number;
 }
 
 /** One retry for a recompile landing in the window (see test/helpers/alloc-probe.ts). */
@@ -33,6 +36,16 @@ describe('ctx.lease allocates nothing after warm-up', () => {
     const r = await cleanProbe('executive');
     console.log(`executive + lease: ${r.nsPerIteration.toFixed(0)} ns per frame, ${r.heapDeltaBytes} B`);
     expect(r.validTrue).toBeGreaterThan(200_000);
+    expect(r.gcEvents).toBe(0);
+    expect(r.heapDeltaBytes).toBeLessThan(NOISE_BYTES);
+  });
+
+  it('lease gate: 64-frame stretches leading and standby (with standby catch-up), 200k frames: no GC, no heap growth', async () => {
+    const r = await cleanProbe('standby');
+    console.log(`executive + lease gate: ${r.nsPerIteration.toFixed(0)} ns per frame, ${r.heapDeltaBytes} B`);
+    // Both kinds of frame ran in bulk (the warm-up's and the measured window's together).
+    expect(r.framesRun).toBeGreaterThan(100_000);
+    expect(r.standbyFrames).toBeGreaterThan(100_000);
     expect(r.gcEvents).toBe(0);
     expect(r.heapDeltaBytes).toBeLessThan(NOISE_BYTES);
   });

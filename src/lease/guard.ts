@@ -4,8 +4,8 @@
  * may act, and with which fencing token.
  *
  * Allocation contract: `create`/`attach`/`taskLease` allocate (buffer, views, a private
- * 8-byte scratch). On the RT side, {@link GuardedTaskLease.valid}, `token`, `tokenInto`
- * and `notePauseAt` never allocate and never throw (pinned by
+ * 8-byte scratch). On the RT side, {@link GuardedTaskLease.valid}, `token`, `tokenInto`,
+ * `leading` and `notePauseAt` never allocate and never throw (pinned by
  * test/lease-zero-allocation.test.ts). The keeper-side writers (`grant`, `renew`,
  * `revoke`) allocate nothing either, but they run on the cold side anyway.
  *
@@ -53,7 +53,7 @@
  * valid" (the safe answer).
  */
 import { HardtickError } from '../errors.js';
-import type { LoopLease, SlotWindow, TaskLease } from '../runtime/loop-hooks.js';
+import type { LeaseGate, LoopLease, SlotWindow, TaskLease } from '../runtime/loop-hooks.js';
 
 export type { SlotWindow, TaskLease } from '../runtime/loop-hooks.js';
 export { UNGUARDED_LEASE, UnguardedTaskLease } from '../runtime/loop-hooks.js';
@@ -149,7 +149,7 @@ export function monotonicNowNs(): number {
 }
 
 /** A lease guard over a SharedArrayBuffer (see the module note). */
-export class LeaseGuard implements LoopLease {
+export class LeaseGuard implements LoopLease, LeaseGate {
   /** The shared buffer: post it to the other thread and `attach` there. */
   readonly buffer: SharedArrayBuffer;
   /** The clock ns values are on. */
@@ -295,6 +295,16 @@ export class LeaseGuard implements LoopLease {
   }
 
   // --- RT side (one thread) -------------------------------------------------------
+
+  /**
+   * RT: whether the keeper says this loop leads (`G_STATE` = `LEASE_LEADER`): the frame
+   * gate of a lease-gated executive (`ExecutiveOptions.leaseGate`). One atomic load of one
+   * word, no seqlock: the state is a single word, and `valid()` still decides each output.
+   * Allocation-free; never throws.
+   */
+  leading(): boolean {
+    return Atomics.load(this.i32, G_STATE) === LEASE_LEADER;
+  }
 
   /**
    * RT: the loop detected a pause at `src[at]` (its wake time, ns): `valid()` stays false

@@ -65,8 +65,14 @@ export const RC_ALARMS_DROPPED = 10;
 export const RC_KIND_TOTALS = 11;
 /** Room for alarm kinds at `RC_KIND_TOTALS` (`KIND_COUNT` used today). */
 export const RC_KIND_ROOM = 16;
+/**
+ * Standby frames of a lease-gated loop (`ExecutiveOptions.leaseGate`): frames whose release
+ * came while this loop did not lead, so no task ran. Not task releases (no miss, no
+ * not-run): ⌊elapsed / frame⌋ = frames run + skipped + standby (±1).
+ */
+export const RC_STANDBY_FRAMES = RC_KIND_TOTALS + RC_KIND_ROOM;
 /** Doubles of per-run counters. */
-export const RC_SIZE = RC_KIND_TOTALS + RC_KIND_ROOM;
+export const RC_SIZE = RC_STANDBY_FRAMES + 1;
 
 // ── Evidence block: everything a snapshot's numbers come from, for n tasks ────────────────
 /** Per-run counters (`RC_*`) from here. */

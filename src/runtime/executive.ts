@@ -78,14 +78,22 @@ import {
   RC_KIND_TOTALS,
   RC_MODE,
   RC_SIZE,
+  RC_STANDBY_FRAMES,
   RC_START_NS,
   RC_STOP_CODE,
   RC_STOP_TASK,
   TS_DEGRADED,
   TS_POLICY_TRIGGERS,
 } from './counters.js';
-import type { LoopHeartbeat, LoopLease } from './loop-hooks.js';
-import { ACTION_DEGRADE, ACTION_SAFE_STATE, ACTION_SKIP_NEXT, ACTION_STOP, PolicyState } from './policy.js';
+import type { LeaseGate, LoopHeartbeat, LoopLease } from './loop-hooks.js';
+import {
+  ACTION_DEGRADE,
+  ACTION_SAFE_STATE,
+  ACTION_SKIP_NEXT,
+  ACTION_STOP,
+  PolicyState,
+  SKIP_STANDBY,
+} from './policy.js';
 import { type ExecutiveSnapshot, snapshotFromEvidence } from './snapshot.js';
 import {
   TaskStats,
@@ -169,7 +177,9 @@ const ST_HB_NEXT = 21;
 /** Slack hook (`SlackHook.afterFrame` layout): the frame's end, then the next release, ns. */
 const ST_SLACK_END = 22;
 const ST_SLACK_NEXT = 23;
-const ST_SIZE = 24;
+/** Standby frames (lease gate: released while this loop did not lead). */
+const ST_STANDBY_FRAMES = 24;
+const ST_SIZE = 25;
 
 /** Packed per-slot integers in `ModeRt.slotInt` (`SI_*`). */
 /** Global task index (mode's task base + task index). */
@@ -282,6 +292,8 @@ export class Executive {
   private readonly heartbeat: LoopHeartbeat | null;
   /** The lease guard, or null (see {@link ExecutiveOptions.lease}). */
   private readonly leaseGuard: LoopLease | null;
+  /** The lease gate, or null (see {@link ExecutiveOptions.leaseGate}). */
+  private readonly leaseGate: LeaseGate | null;
   /** The slack hook, or null (see {@link ExecutiveOptions.slackHook}). */
   private readonly slackHook: SlackHook | null;
   private readonly ctx: MutableTaskContext;
@@ -451,6 +463,7 @@ export class Executive {
     );
     this.traceRing = new TraceRing(traceCapacity);
     this.leaseGuard = options.lease ?? null;
+    this.leaseGate = options.leaseGate ?? null;
     this.slackHook = options.slackHook ?? null;
     this.ctx = new MutableTaskContext(clock, this.leaseGuard);
     this.ctx.modes = this;
@@ -482,6 +495,11 @@ export class Executive {
   /** Frames run so far. */
   get framesRun(): number {
     return this.st[ST_FRAMES_RUN]!;
+  }
+
+  /** Standby frames so far (a lease-gated loop not leading; see {@link ExecutiveOptions.leaseGate}). */
+  get standbyFrames(): number {
+    return this.st[ST_STANDBY_FRAMES]!;
   }
 
   /** Index (since start) of the next frame to be released. */
@@ -676,6 +694,7 @@ export class Executive {
     out[offset + RC_ALARMS_DROPPED] = this.ring.dropped;
     const totals = this.ring.totals;
     for (let k = 0; k < RC_KIND_ROOM; k++) out[offset + RC_KIND_TOTALS + k] = k < KIND_COUNT ? totals[k]! : 0;
+    out[offset + RC_STANDBY_FRAMES] = st[ST_STANDBY_FRAMES]!;
   }
 
   /**
@@ -829,9 +848,10 @@ export class Executive {
           skipJob[g] = 1;
         }
       }
-      if (skipJob[g] === 1) {
+      if (skipJob[g] !== 0) {
         if (last) {
-          td[o + TS_SKIPPED]!++;
+          // A job released in a standby frame was never a release: passed over uncounted.
+          if (skipJob[g] !== SKIP_STANDBY) td[o + TS_SKIPPED]!++;
           skipJob[g] = 0;
         }
         continue;
@@ -963,12 +983,14 @@ export class Executive {
       if (this.leaseGuard !== null) this.leaseGuard.notePauseAt(stage, STAGE_TIME);
     }
     st[ST_PREV_WAKE] = wake;
+    // Hot standby: one shared-memory read per frame; not leading, the frame runs no task.
+    if (this.leaseGate !== null && !this.leaseGate.leading()) return this.standbyFrame();
     if (wake >= rel + f) {
       if (this.catchUpRun && st[ST_LATE_RUN]! < this.catchUpMax) {
         st[ST_LATE_RUN]!++;
       } else {
         st[ST_LATE_RUN] = 0;
-        this.skipLate();
+        this.skipLate(false);
         rt = this.cur;
         f = rt.frameNs;
         rel = st[ST_T0]! + st[ST_K]! * f;
@@ -1166,11 +1188,66 @@ export class Executive {
   }
 
   /**
+   * The rest of a frame whose wake found a lease-gated loop not leading (`beginFrame`, after
+   * the pause check): a late wake moves on to the first frame whose window is open (the
+   * frames passed are standby frames too, no `skipped-frames`), then that frame is counted
+   * as standby and passed. Its jobs are not releases (`standbyJobs`). Returns 0: no frame
+   * ran. Allocation-free; runs every frame of a standby.
+   */
+  private standbyFrame(): number {
+    const st = this.st;
+    st[ST_LATE_RUN] = 0;
+    if (st[ST_LAST_NS]! >= st[ST_T0]! + (st[ST_K]! + 1) * this.cur.frameNs) this.skipLate(true);
+    const rt = this.cur;
+    const rel = st[ST_T0]! + st[ST_K]! * rt.frameNs;
+    st[ST_PREV_REL] = rel;
+    if (rel >= st[ST_LIMIT]!) return 0;
+    this.standbyJobs(rt, st[ST_POS]!, 1);
+    st[ST_STANDBY_FRAMES]!++;
+    this.advance(1);
+    return 0;
+  }
+
+  /**
+   * The jobs of `n` standby frames from table position `pos`: a job released there is not
+   * a release (its later slices, even in frames that lead again, are passed over
+   * uncounted: `SKIP_STANDBY`); a job released while leading and cut off by standby counts
+   * as skipped at its last slice. Whole hyperperiods beyond the last are skipped (they
+   * change no state), as in `countSkipped`.
+   */
+  private standbyJobs(rt: ModeRt, pos: number, n: number): void {
+    const td = this.stats.data;
+    const pol = this.policy;
+    let frames = n;
+    if (frames > 2 * rt.frameCount) frames -= (Math.floor(frames / rt.frameCount) - 1) * rt.frameCount;
+    let p = pos;
+    for (let j = 0; j < frames; j++) {
+      const s1 = rt.frameSlotStart[p + 1]!;
+      for (let s = rt.frameSlotStart[p]!; s < s1; s++) {
+        const g = rt.taskBase + rt.slotTask[s]!;
+        const last = rt.slotLast[s] === 1;
+        if (rt.slotSlice[s] === 0) {
+          pol.pendingSkip[g] = 0;
+          pol.skipJob[g] = last ? 0 : SKIP_STANDBY;
+        } else if (last) {
+          if (pol.skipJob[g] !== SKIP_STANDBY) td[g * TS_SIZE + TS_SKIPPED]!++;
+          pol.skipJob[g] = 0;
+        } else if (pol.skipJob[g] === 0) {
+          pol.skipJob[g] = 1;
+        }
+      }
+      p = p + 1 === rt.frameCount ? 0 : p + 1;
+    }
+  }
+
+  /**
    * Catch-up skip: with now = st[ST_LAST_NS] (the wake read), skips to the first frame
    * whose window is still open, crossing into a pending mode at a hyperperiod boundary.
    * Raises one `skipped-frames` alarm. Rare path (the loop was late by a whole frame).
+   * `standby` (a lease-gated loop not leading): the frames passed are standby frames
+   * (`standbyJobs`), with no alarm.
    */
-  private skipLate(): void {
+  private skipLate(standby: boolean): void {
     const st = this.st;
     const now = st[ST_LAST_NS]!;
     const firstFrame = st[ST_FRAME]!;
@@ -1184,10 +1261,15 @@ export class Executive {
       const toBoundary = rt.frameCount - st[ST_POS]!;
       const crossesToPending = this.flags[F_PENDING_MODE]! >= 0 && n >= toBoundary;
       if (crossesToPending) n = toBoundary;
-      this.countSkipped(rt, st[ST_POS]!, n);
+      if (standby) this.standbyJobs(rt, st[ST_POS]!, n);
+      else this.countSkipped(rt, st[ST_POS]!, n);
       total += n;
       this.advance(n);
       if (!crossesToPending) break;
+    }
+    if (standby) {
+      st[ST_STANDBY_FRAMES] = st[ST_STANDBY_FRAMES]! + total;
+      return;
     }
     st[ST_FRAMES_SKIPPED] = st[ST_FRAMES_SKIPPED]! + total;
     const stage = this.stage;
@@ -1224,9 +1306,9 @@ export class Executive {
           pol.pendingSkip[g] = 0;
         }
         if (rt.slotLast[s] === 1) {
-          stats.data[g * TS_SIZE + TS_SKIPPED]!++;
+          if (pol.skipJob[g] !== SKIP_STANDBY) stats.data[g * TS_SIZE + TS_SKIPPED]!++;
           pol.skipJob[g] = 0;
-        } else {
+        } else if (pol.skipJob[g] !== SKIP_STANDBY) {
           pol.skipJob[g] = 1;
         }
       }

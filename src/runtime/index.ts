@@ -61,6 +61,7 @@ export {
   RC_KIND_TOTALS,
   RC_MODE,
   RC_SIZE,
+  RC_STANDBY_FRAMES,
   RC_START_NS,
   RC_STOP_CODE,
   RC_STOP_TASK,
@@ -78,7 +79,7 @@ export {
   TS_SKIPPED,
 } from './counters.js';
 export { Executive } from './executive.js';
-export type { LoopHeartbeat, LoopLease, SlotWindow, TaskLease } from './loop-hooks.js';
+export type { LeaseGate, LoopHeartbeat, LoopLease, SlotWindow, TaskLease } from './loop-hooks.js';
 export { UNGUARDED_LEASE, UnguardedTaskLease } from './loop-hooks.js';
 export type {
   DistributionNs,

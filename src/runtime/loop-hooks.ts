@@ -1,6 +1,6 @@
 /**
  * What the executive needs from the per-frame helpers that live in higher layers: a
- * watchdog heartbeat (src/watchdog) and a lease guard (src/lease). The runtime names only
+ * watchdog heartbeat (src/watchdog) and a lease guard and gate (src/lease). The runtime names only
  * these interfaces, so it imports nothing above it; `Heartbeat` and `LeaseGuard` implement
  * them. Also the lease view a task sees (`ctx.lease`) and the one used without a guard.
  *
@@ -49,6 +49,16 @@ export interface LoopLease {
   notePauseAt(times: Float64Array, at: number): void;
   /** The view tasks get as `ctx.lease`, reading `slot` (cold: allocates once per executive). */
   taskLease(slot: SlotWindow): TaskLease;
+}
+
+/**
+ * Whether this loop leads, read by a lease-gated executive once per frame
+ * (`ExecutiveOptions.leaseGate`; src/lease `LeaseGuard` implements it: one shared-memory
+ * load of the keeper's state word).
+ */
+export interface LeaseGate {
+  /** True while the keeper says this loop holds the lease. Allocation-free; never throws. */
+  leading(): boolean;
 }
 
 /**

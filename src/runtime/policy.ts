@@ -45,6 +45,9 @@ export function actionCode(action: OverrunAction): number {
   return ACTION_CODES[action];
 }
 
+/** `PolicyState.skipJob`: the job was released in a standby frame (executive.ts `standbyJobs`). */
+export const SKIP_STANDBY = 2;
+
 /** Policy parameters and hysteresis state per task. */
 export class PolicyState {
   /** `ACTION_*` per task. */
@@ -64,7 +67,11 @@ export class PolicyState {
   readonly onTime: Float64Array;
   /** 1 when the task's next job must be skipped (skip-next triggered). */
   readonly pendingSkip: Uint8Array;
-  /** 1 while the slots of the task's current job are being skipped. */
+  /**
+   * 1 while the slots of the task's current job are being skipped (counted skipped at its
+   * last slice); `SKIP_STANDBY` for a job released in a standby frame of a lease-gated
+   * loop (not a release: its remaining slices are passed over uncounted).
+   */
   readonly skipJob: Uint8Array;
   /** Times the action triggered. */
   readonly triggers: Float64Array;

@@ -23,6 +23,7 @@ import {
   RC_FRAMES_SKIPPED,
   RC_KIND_TOTALS,
   RC_MODE,
+  RC_STANDBY_FRAMES,
   RC_START_NS,
   RC_STOP_CODE,
   RC_STOP_TASK,
@@ -96,6 +97,11 @@ export interface ExecutiveSnapshot {
     /** Frames not run because the loop was late (catchUp). */
     readonly skipped: number;
   };
+  /**
+   * Standby frames: a lease-gated loop not leading ran no task (`RC_STANDBY_FRAMES`; not
+   * in `frames`). Always set by `snapshotFromEvidence`; absent (0) in one built by hand.
+   */
+  readonly standbyFrames?: number;
   /** Release lateness: actual start − intended release. */
   readonly release: { readonly latenessNs: DistributionNs };
   readonly tasks: readonly TaskSnapshot[];
@@ -226,6 +232,7 @@ export function snapshotFromEvidence(
       overruns: ev[run + RC_FRAME_OVERRUNS]!,
       skipped: ev[run + RC_FRAMES_SKIPPED]!,
     },
+    standbyFrames: ev[run + RC_STANDBY_FRAMES]!,
     release: { latenessNs: distributionAt(ev, at + EV_LATENESS) },
     tasks,
     alarms,

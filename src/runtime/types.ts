@@ -5,7 +5,7 @@ import type { ResolvedTask } from '../config/types.js';
 import type { ScheduleTable } from '../plan/types.js';
 import type { Clock, Waiter } from '../time/clock.js';
 import type { RunPhase, TaskContext } from './context.js';
-import type { LoopHeartbeat, LoopLease } from './loop-hooks.js';
+import type { LeaseGate, LoopHeartbeat, LoopLease } from './loop-hooks.js';
 
 /**
  * A task body. Called with the executive's single reused {@link TaskContext}: read it
@@ -97,6 +97,14 @@ export interface ExecutiveOptions {
    * `'performance'` for `SystemClock`). @default undefined (`ctx.lease.valid()` is always true)
    */
   readonly lease?: LoopLease;
+  /**
+   * Optional lease gate (hot standby): read once per frame after the wake; a frame whose
+   * release finds this loop not leading is a standby frame: its grid is kept (wait, wake,
+   * pause detection), no task runs, it counts in `RC_STANDBY_FRAMES`, not as a frame run
+   * or skipped, and its jobs are not releases (a job cut off by losing the lease counts as
+   * skipped). @default undefined (every frame runs)
+   */
+  readonly leaseGate?: LeaseGate;
   /**
    * Optional hook called after each frame's last slot (not after a frame that stopped the
    * loop), in the frame's slack: GC governance (src/gc `PlannedGc`) runs planned

@@ -10,6 +10,10 @@
  *   executive makes them: `valid()`, `token()`, `tokenInto()` and `notePauseAt` (Atomics
  *   stores and an add) per iteration, so `valid()` answers both ways (a pause blocks it
  *   until the next renewal, written once per measured call from the cold side).
+ * - `standby`: the same executive as `executive`, lease-gated (`leaseGate`: the hot-standby
+ *   frame gate): 64-frame stretches alternately leading and standby (the keeper's
+ *   grant/revoke between them), every other standby stretch opening with a wake 3.5 frames
+ *   late (the standby catch-up). Iterations are frames (run or standby).
  * Why the executive's pause path is not measured here: raising any alarm (`pause`,
  * `release-late`, `skipped-frames`) from that executive loop showed ~120 B per alarm with
  * or without a lease guard (a rare branch run in unoptimised code), which is the
@@ -41,13 +45,18 @@ class BufferClock implements Clock {
     this.buf[0] = this.buf[0]! + ns;
   }
 }
-/** Wakes 0.375 ns late (a native clock's fractional times; no alarm). */
+/**
+ * Wakes 0.375 ns late (a native clock's fractional times; no alarm), plus `extra[0]` ns
+ * once when it is set (a late wake; consumed).
+ */
 class LateWaiter implements Waiter {
   readonly kind = 'buffer';
+  readonly extra = new Float64Array(1);
   constructor(private readonly clock: BufferClock) {}
   waitUntil(deadlineNs: number): void {
     const b = this.clock.buf;
-    if (b[0]! < deadlineNs) b[0] = deadlineNs + 0.375;
+    if (b[0]! < deadlineNs) b[0] = deadlineNs + 0.375 + this.extra[0]!;
+    this.extra[0] = 0;
   }
 }
 
@@ -70,9 +79,10 @@ const table = makeTable(F, tasks, [
   ],
   [{ task: 0, job: 1 }],
 ]);
+const waiter = new LateWaiter(clock);
 const exec = new Executive({
   clock,
-  waiter: new LateWaiter(clock),
+  waiter,
   modes: [makeMode('main', table, tasks, [act(100_000.25), act(150_000.125)])],
   lease: guard,
 });
@@ -80,6 +90,32 @@ exec.start();
 
 function runExecutive(n: number): void {
   exec.runFrames(n);
+}
+
+const gatedGuard = LeaseGuard.create({ clock: 'monotonic' });
+const gated = new Executive({
+  clock,
+  waiter,
+  modes: [makeMode('main', table, tasks, [act(100_000.25), act(150_000.125)])],
+  lease: gatedGuard,
+  leaseGate: gatedGuard,
+});
+/** Frames per leading or standby stretch of the `standby` variant. */
+const STRETCH = 64;
+/** [stretches so far]. */
+const stretches = new Float64Array(1);
+function runStandby(n: number): void {
+  for (let done = 0; done < n; done += STRETCH) {
+    const k = stretches[0]!;
+    stretches[0] = k + 1;
+    // The keeper's writes, between frames (cold side; allocation-free too).
+    if (k % 2 === 0) gatedGuard.grant(k + 1, Number.POSITIVE_INFINITY, 0);
+    else {
+      gatedGuard.revoke();
+      if (k % 4 === 3) waiter.extra[0] = 3_500_000; // standby catch-up: 3.5 frames late, no pause alarm
+    }
+    gated.runUntil(gated.nextReleaseNs() + STRETCH * 1_000_000);
+  }
 }
 
 /** The slot window (fields start as non-integer doubles, as in the executive's context). */
@@ -110,6 +146,15 @@ guard.grant(123_456, clock.nowNs() + 1e15, clock.nowNs());
 let run: (n: number) => void;
 if (variant === 'executive') run = runExecutive;
 else if (variant === 'guard') run = runGuard;
-else throw new Error(`unknown variant ${variant}`);
+else if (variant === 'standby') {
+  gated.start();
+  run = runStandby;
+} else throw new Error(`unknown variant ${variant}`);
 const m = await measureAllocation(run, iterations);
-printResult({ ...m, validTrue: counts[0], validFalse: counts[1] });
+printResult({
+  ...m,
+  validTrue: counts[0],
+  validFalse: counts[1],
+  framesRun: gated.framesRun,
+  standbyFrames: gated.standbyFrames,
+});
