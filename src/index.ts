@@ -180,10 +180,17 @@ export {
 } from './report/check/rules.js';
 export type { Align, Column } from './report/format.js';
 export { formatDurationNs, formatPercent, formatTable, formatUs } from './report/format.js';
-export type { RunEnvironment, RunReport, RunReportTask } from './report/index.js';
+export type {
+  RunEnvironment,
+  RunReport,
+  RunReportLease,
+  RunReportLeaseTransition,
+  RunReportTask,
+} from './report/index.js';
 export {
   buildRunReport,
   collectEnvironment,
+  describeLeaseSection,
   formatRunSummary,
   GcMonitor,
   RUN_REPORT_SCHEMA,
@@ -207,11 +214,13 @@ export {
 export type { WriteReportOptions } from './report/write.js';
 export { MAX_CREATED_FOLDERS, writeReportFile } from './report/write.js';
 export type {
+  ChannelRunInfo,
   RunAlarm,
   RunEvent,
   RunEventType,
   RunHandle,
   RunHandleEvents,
+  RunLeaseStatus,
   RunOptions,
   RunReady,
   RunStatus,

@@ -57,6 +57,7 @@ export const INTEGRATION_TESTS: readonly string[] = [
   'test/memory-doc-pattern.test.ts',
   // Sockets, etcd, a browser.
   'test/etcd-election.test.ts',
+  'test/run-lease.test.ts',
   'test/fencing-sink.test.ts',
   'test/metrics-server.test.ts',
   'test/report-html-browser.test.ts',

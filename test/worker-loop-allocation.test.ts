@@ -14,7 +14,10 @@
  * rt-loop.ts now warms all of them (short drives after the warm-up, alarm rehearsal).
  * Also run with tracing on (`--trace`): trace records are forwarded in frame slack; and with
  * a task that overruns far past its budget and the frame every 50th job, so overrun,
- * frame-overrun, skipped-frames and release-late alarms are raised in the measured window.
+ * frame-overrun, skipped-frames and release-late alarms are raised in the measured window;
+ * and lease-gated (config `lease`, hot standby), a keeper thread turning the loop leader and
+ * standby every 20 ms, so standby frames (the per-frame gate read, the standby catch-up)
+ * share the window with frames that run.
  */
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -25,12 +28,13 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const NATIVE = loadNative() !== null;
 
 describe('worker-mode loop allocation', () => {
-  for (const [trace, overrunEvery] of [
-    [0, 0],
-    [100, 0],
-    [0, 50],
+  for (const [trace, overrunEvery, leaseFlipMs] of [
+    [0, 0, 0],
+    [100, 0, 0],
+    [0, 50, 0],
+    [0, 0, 20],
   ] as const) {
-    const variant = `${trace ? `, trace ${trace}` : ''}${overrunEvery ? `, an overrun every ${overrunEvery} jobs of b` : ''}`;
+    const variant = `${trace ? `, trace ${trace}` : ''}${overrunEvery ? `, an overrun every ${overrunEvery} jobs of b` : ''}${leaseFlipMs ? `, lease-gated, leader and standby every ${leaseFlipMs} ms` : ''}`;
     it(`native clock+waiter${variant}: 50k frames after warm-up, 0 GC events, heap growth < 64 KiB`, () => {
       // The gate needs the 0 B/read native clock (performance.now() allocates 16 B a read).
       expect(NATIVE, 'the native addon is required for this gate: npm run build:native').toBe(true);
@@ -45,6 +49,7 @@ describe('worker-mode loop allocation', () => {
           '10',
           String(trace),
           String(overrunEvery),
+          String(leaseFlipMs),
         ],
         { cwd: ROOT, encoding: 'utf8', timeout: 120_000 },
       );
@@ -56,11 +61,20 @@ describe('worker-mode loop allocation', () => {
         waiter: string;
         traceRecords: number;
         alarms: Record<string, number>;
+        standbyFrames: number;
       };
       expect([r.clock, r.waiter]).toEqual(['native', 'native-abs']);
       // Frames skipped by catch-up on a loaded machine do not run; most do.
       // (The overrun variant skips ~2-5 frames per forced overrun: one every 20 ms.)
-      expect(r.frames).toBeGreaterThan(overrunEvery > 0 ? 30_000 : 40_000);
+      if (leaseFlipMs > 0) {
+        // About half of the frames lead, half stand by; together most of the window.
+        expect(r.frames, JSON.stringify(r)).toBeGreaterThan(10_000);
+        expect(r.standbyFrames, JSON.stringify(r)).toBeGreaterThan(10_000);
+        expect(r.frames + r.standbyFrames).toBeGreaterThan(40_000);
+      } else {
+        expect(r.frames).toBeGreaterThan(overrunEvery > 0 ? 30_000 : 40_000);
+        expect(r.standbyFrames).toBe(0);
+      }
       // The alarm paths ran inside the measured window (rehearsed during warm-up, rt-loop.ts).
       if (overrunEvery > 0) expect(r.alarms.overrun, JSON.stringify(r)).toBeGreaterThan(100);
       expect(r.gcEvents, JSON.stringify(r)).toBe(0);

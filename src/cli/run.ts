@@ -50,11 +50,20 @@ Options:
   --trace <n>     keep the last <n> executed slots (frame, task, mode, start,
                   end, flags) and write them to the report's "trace"; 0 = off
                                                                          (default 0)
+  --candidate <name>
+                  this process's name in the election of the config's "lease"
+                  (hot standby; two processes on one config need different
+                  names)                 (default: lease.candidate, else host:pid)
   --allow-outside-project
                   let the config name task modules outside its project (the
                   nearest folder with a package.json); a config is code
   --quiet         no live status line
   -h, --help      this text
+
+Hot standby: with a "lease" section in the config the run joins an election in etcd
+once measuring starts and runs the tasks only while it holds the lease; a standby keeps
+its frames and runs no task. Lease lines tell each change of role; the status line shows
+it; the report has a "lease" section. See docs/hot-standby.md.
 
 Clock and waiter: the native addon's CLOCK_MONOTONIC clock and clock_nanosleep
 waiter when it is built, else performance.now() and the hybrid Atomics.wait
@@ -149,6 +158,7 @@ const FLAGS = {
   metrics: { type: 'string' },
   channels: { type: 'string' },
   trace: { type: 'string' },
+  candidate: { type: 'string' },
   'allow-outside-project': { type: 'boolean' },
   quiet: { type: 'boolean', short: 'q' },
   help: { type: 'boolean', short: 'h' },
@@ -193,6 +203,7 @@ function parseRunArgs(argv: string[]): RunArgs | 'help' {
       : { metrics: parseMetricsAddress(values.metrics).port === 0 ? values.metrics : values.metrics }),
     ...(values.channels === undefined || values.channels === '' ? {} : { channels: values.channels }),
     ...(trace === undefined ? {} : { trace: Number(trace) }),
+    ...(values.candidate === undefined ? {} : { candidate: values.candidate }),
     ...(values['allow-outside-project'] === true ? { allowOutsideProject: true } : {}),
   };
   return {

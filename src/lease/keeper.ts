@@ -52,6 +52,8 @@ export type LeaseEvent =
       readonly token: number;
       readonly reason: LeaseLossReason;
       readonly atMs: number;
+      /** The term's last valid-until (ns, guard clock): when its authority ended at the latest. */
+      readonly validUntilNs: number;
     }
   | { readonly type: 'passive'; readonly reason: LeaseLossReason; readonly atMs: number }
   | { readonly type: 'error'; readonly during: 'campaign' | 'renew' | 'resign'; readonly message: string };
@@ -319,7 +321,7 @@ export class LeaseKeeper {
       this.stateValue = 'passive';
       if (reason !== 'stopped') {
         this.lossesValue++;
-        this.emit({ type: 'lost', token: term.token, reason, atMs: epochMs() });
+        this.emit({ type: 'lost', token: term.token, reason, atMs: epochMs(), validUntilNs: validUntil });
       }
       this.emit({ type: 'passive', reason, atMs: epochMs() });
       try {

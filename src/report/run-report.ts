@@ -19,6 +19,7 @@ import type { ExecutiveSnapshot } from '../runtime/snapshot.js';
 import type { DistributionNs } from '../stats/distribution.js';
 import type { ExecSamplesSnapshot } from '../stats/exec-samples.js';
 import type { RunEnvironment } from './environment.js';
+import type { RunReportLease } from './lease.js';
 import type { PauseSummary } from './pauses.js';
 
 /** The schema id of a run report. */
@@ -198,6 +199,11 @@ export interface RunReport {
    * and what the fail-safe did. Absent when nothing got stuck.
    */
   readonly stuck?: readonly RunReportStuckEntry[];
+  /**
+   * Extension (config `lease`, hot standby): the election key and candidate, every role
+   * change with its token, leading and standby time, standby frames (lease.ts).
+   */
+  readonly lease?: RunReportLease;
 }
 
 /** One watchdog `stuck` event in the report. */
@@ -255,6 +261,8 @@ export interface RunReportInput {
   readonly stuck?: readonly RunReportStuckEntry[];
   /** Overrides the derived exit code (a watchdog stop). @default 1 when a fatal alarm occurred, else 0 */
   readonly exitCode?: number;
+  /** The lease section (config `lease`); absent or null: no `lease` field. @default null */
+  readonly lease?: RunReportLease | null;
 }
 
 /** Assembles a `hardtick.run/v1` report. Pure: the same input gives the same report. */
@@ -319,6 +327,7 @@ export function buildRunReport(input: RunReportInput): RunReport {
     realtime: realtimeSection(input),
     ...(input.trace ? { trace: input.trace, traceOverruns: input.traceOverruns ?? [] } : {}),
     ...(input.stuck !== undefined && input.stuck.length > 0 ? { stuck: input.stuck } : {}),
+    ...(input.lease == null ? {} : { lease: input.lease }),
   };
 }
 

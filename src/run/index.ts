@@ -3,7 +3,9 @@
  * warm-up → measured executive → report, in a worker thread or on the main thread), and
  * what their callbacks receive. Named exports only.
  */
+export type { RunLeaseStatus } from './lease.js';
 export type {
+  ChannelRunInfo,
   RunAlarm,
   RunEvent,
   RunEventType,

@@ -15,7 +15,6 @@ import { HardtickError } from '../errors.js';
 import { collectBeforeMeasurement } from '../gc/gc-function.js';
 import { CALIBRATION_ROUNDS, setUpGcGovernance } from '../gc/governance.js';
 import { GcMonitor } from '../gc/monitor.js';
-import { LeaseGuard } from '../lease/guard.js';
 import { SpscRing } from '../memory/spsc-ring.js';
 import { loadNative } from '../native/binding.js';
 import { selectClockAndWaiter } from '../native/select.js';
@@ -23,9 +22,11 @@ import { applyRealtimeInThread, currentThreadId } from '../realtime/apply.js';
 import { collectEnvironment } from '../report/environment.js';
 import type { AlarmRecordView, ExecutiveModeSpec } from '../runtime/index.js';
 import { Executive, KIND_TASK_ERROR } from '../runtime/index.js';
+import { warmExecSamples } from '../stats/exec-samples.js';
 import type { Clock } from '../time/clock.js';
 import { Heartbeat } from '../watchdog/heartbeat.js';
 import { listChannels } from '../worker/channels.js';
+import { RunLeaseGates } from './lease-gate.js';
 import { loadModes, runExecutiveOptions, timerSlackOutcome, V8_FLAGS } from './loop-setup.js';
 import {
   AL_FIRST_FRAME,
@@ -143,8 +144,10 @@ export async function runRtWorker(data: RtWorkerData, port: RtPort): Promise<voi
     config.watchdog === null
       ? undefined
       : Heartbeat.create({ taskNames: modes.flatMap((m) => m.tasks.map((t) => t.name)), clock: loopClock });
-  // A lease guard, likewise on the loop's clock; the host keeps it (LeaseKeeper).
-  const lease = data.lease === true ? LeaseGuard.create({ clock: loopClock }) : undefined;
+  // A lease guard, likewise on the loop's clock; the host keeps it (LeaseKeeper). With the
+  // config's `lease` the run is gated: tasks run only while leading (lease-gate.ts).
+  const gates = RunLeaseGates.create(config, data.lease === true, loopClock);
+  const lease = gates.guard;
   const traceCapacity = data.traceCapacity ?? 0;
   // GC governance on this isolate (the loop's heap), before any executive exists.
   const { plannedGc } = setUpGcGovernance(config.gc, clock);
@@ -161,10 +164,16 @@ export async function runRtWorker(data: RtWorkerData, port: RtPort): Promise<voi
   });
   // Warm-up and measured executives write the heartbeat, so its path is warm.
   const newExecutive = (phase: 'warmup' | 'measure'): Executive =>
-    new Executive({ ...base, phase, ...(heartbeat === undefined ? {} : { heartbeat }) });
+    new Executive({
+      ...base,
+      phase,
+      ...(heartbeat === undefined ? {} : { heartbeat }),
+      ...(phase === 'measure' ? gates.measured() : gates.warmup()),
+    });
   // JIT drives: compressed frames (their deadlines would read as overdue to a watchdog).
   const jitModes = compressedModes(modes);
-  const newJitExecutive = (): Executive => new Executive({ ...base, modes: jitModes, phase: 'warmup' });
+  const newJitExecutive = (): Executive =>
+    new Executive({ ...base, modes: jitModes, phase: 'warmup', ...gates.alternate() });
   // Rehearsal executives: no heartbeat, lease or slack hook (zero deadlines).
   const rehearsal = rehearsalModes(modes);
   const newRehearsalExecutive = (): Executive =>
@@ -177,6 +186,7 @@ export async function runRtWorker(data: RtWorkerData, port: RtPort): Promise<voi
         catchUp: config.catchUp,
         traceCapacity,
         stopFlag,
+        ...gates.alternate(),
       }),
     );
   const environment = {
@@ -257,6 +267,8 @@ export async function runRtWorker(data: RtWorkerData, port: RtPort): Promise<voi
       if (plannedGc !== null && config.gc.planned.enabled) plannedGc.calibrate(CALIBRATION_ROUNDS);
       // Optimise the statistics-record path on real figures.
       loop.warmStats(warm, STATS_WARM_ROUNDS);
+      // Every branch of the pWCET sample buffers, whatever this run's execution times reach.
+      warmExecSamples();
       // JIT drives again: a compile of `drive` requested during the warm-up (or the
       // rehearsal) starts at its next call; let that be one of these, not the measured one.
       loop.jitDrives(newJitExecutive, stopFlag);

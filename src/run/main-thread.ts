@@ -14,7 +14,6 @@ import { HardtickError } from '../errors.js';
 import { collectBeforeMeasurement } from '../gc/gc-function.js';
 import { setUpGcGovernance, startGovernedMeasurement, withGcEvidence } from '../gc/governance.js';
 import { GcMonitor } from '../gc/monitor.js';
-import { LeaseGuard } from '../lease/guard.js';
 import { selectClockAndWaiter } from '../native/select.js';
 import { applyRealtime } from '../realtime/apply.js';
 import { collectEnvironment } from '../report/environment.js';
@@ -28,10 +27,12 @@ import {
   KIND_OVERRUN,
   KIND_TASK_ERROR,
 } from '../runtime/index.js';
+import { warmExecSamples } from '../stats/exec-samples.js';
 import type { Clock } from '../time/clock.js';
 import { Heartbeat } from '../watchdog/heartbeat.js';
 import { startWatchdog } from '../watchdog/watchdog.js';
 import { listChannels } from '../worker/channels.js';
+import { RunLeaseGates } from './lease-gate.js';
 import { loadModes, runExecutiveOptions, timerSlackOutcome, V8_FLAGS } from './loop-setup.js';
 import { loopTimingFor } from './prepare.js';
 import type { RunEnding, RunSession } from './session.js';
@@ -64,6 +65,8 @@ const STEAL_PIN_PAD_NS = 2_000_000_000;
 const RECORD_INTERVAL_NS = 1_000_000_000;
 /** Record fills after the warm-up, so the record path is optimised. */
 const RECORD_WARM_ROUNDS = 300;
+/** A lease-gated run's warm-up gate turns over this often (in the loop's yields), ms. */
+const WARMUP_GATE_FLIP_MS = 20;
 
 /** Runs `session`'s loop on this thread; resolves to the report. Throws HardtickError on bad input. */
 export async function runOnMainThread(session: RunSession): Promise<RunReport> {
@@ -130,7 +133,8 @@ class MainThreadRun {
       config.watchdog === null
         ? undefined
         : Heartbeat.create({ taskNames: modes.flatMap((m) => m.tasks.map((t) => t.name)), clock: loopClock });
-    const lease = options.lease ? LeaseGuard.create({ clock: loopClock }) : undefined;
+    const gates = RunLeaseGates.create(config, options.lease, loopClock);
+    const lease = gates.guard;
     // GC governance on this isolate (the loop's heap), before any executive exists.
     const { plannedGc } = setUpGcGovernance(config.gc, clock);
     this.plannedGc = plannedGc;
@@ -185,10 +189,13 @@ class MainThreadRun {
       const warmupNs = session.warmupNs();
       this.warmStartNs = clock.nowNs();
       if (warmupNs > 0 && session.stopNote === null) {
-        const warm = new Executive({ ...withHeartbeat, phase: 'warmup' });
+        const warm = new Executive({ ...withHeartbeat, phase: 'warmup', ...gates.warmup() });
         this.current = warm;
-        // The real loop for the warm-up but the rehearsal after it.
+        // The real loop for the warm-up but the rehearsal after it (a lease-gated run's warm-up
+        // gate turns over in its yields: standby frames are warmed too).
+        const flip = gates.gated ? setInterval(() => gates.flip(), WARMUP_GATE_FLIP_MS) : null;
         const alarms = await this.drive(warm, realWarmupNs(warmupNs, 0, REHEARSAL_TAIL_NS), false);
+        if (flip !== null) clearInterval(flip);
         const snap = warm.snapshot();
         const stoppedBy = session.stopNote ?? (warm.stopped ? warm.stopReason : null);
         if (stoppedBy === null) {
@@ -204,6 +211,7 @@ class MainThreadRun {
                 initialMode: plan.initialMode,
                 catchUp: config.catchUp,
                 traceCapacity: options.traceCapacity,
+                ...gates.alternate(),
               }),
             );
             this.current = r;
@@ -212,6 +220,7 @@ class MainThreadRun {
           // Optimise the record path on real figures before measurement.
           const scratch = new Float64Array(this.record.length);
           for (let i = 0; i < RECORD_WARM_ROUNDS; i++) warm.evidenceInto(scratch, 0);
+          warmExecSamples();
           (waiter as { resetStats?: () => void }).resetStats?.();
         } else {
           this.measured = warm;
@@ -227,7 +236,7 @@ class MainThreadRun {
         session.warmupDone(outcome, stoppedBy);
       }
       if (session.warmupStopNote === null && session.stopNote === null) {
-        const measured = new Executive({ ...withHeartbeat, phase: 'measure' });
+        const measured = new Executive({ ...withHeartbeat, phase: 'measure', ...gates.measured() });
         this.measured = measured;
         this.current = measured;
         session.requestLoopMode = (index) => measured.requestMode(config.modes[index]!.name);

@@ -11,15 +11,30 @@ import { HardtickError } from '../errors.js';
 import { parseMetricsAddress } from '../metrics/server.js';
 import type { RunReport } from '../report/run-report.js';
 import type { ChannelHub } from '../worker/channel-hub.js';
+import { checkCandidateOption, type RunLeaseStatus } from './lease.js';
 
 /** Which thread runs the loop: a dedicated worker thread, or the calling (main) thread. */
 export type RunThread = 'worker' | 'main';
 
 /**
  * The main-thread side of the task channels: registers handlers on `hub`; `print` writes a
- * line the way the run's other lines go (`onEvent`, type `channel`).
+ * line the way the run's other lines go (`onEvent`, type `channel`); `run` says which run.
+ * It may return a function (sync or async), called once the run has ended, before `done`
+ * resolves: close the sockets and files the handlers use (an open socket would keep
+ * `hardtick run` from exiting).
  */
-export type SetupChannels = (hub: ChannelHub, print: (line: string) => void) => unknown;
+export type SetupChannels = (hub: ChannelHub, print: (line: string) => void, run: ChannelRunInfo) => unknown;
+
+/** What the channels' main side is told about the run (`setupChannels`' third argument). */
+export interface ChannelRunInfo {
+  /** The config's name. */
+  readonly config: string;
+  /**
+   * The config's `lease`: the election key and this process's candidate name (the writer
+   * name to give a fencing sink with each output's token); null without a lease.
+   */
+  readonly lease: { readonly key: string; readonly candidate: string } | null;
+}
 
 /** Options of `run` and `startRun`. Durations: a string with a unit (`'10s'`, `'500ms'`) or ns. */
 export interface RunOptions {
@@ -65,6 +80,12 @@ export interface RunOptions {
    * a `LeaseKeeper`. @default false (`ctx.lease.valid()` is always true)
    */
   readonly lease?: boolean;
+  /**
+   * This process's name in the election of the config's `lease` (overrides
+   * `lease.candidate`): two processes on one config need different names.
+   * @default the config's `lease.candidate`, else the host name and process id
+   */
+  readonly candidate?: string;
   /** Folder relative `run` paths of a config object are resolved against. @default process.cwd() */
   readonly baseDir?: string;
   /**
@@ -117,6 +138,8 @@ export interface RunStatus {
   readonly mode: string;
   /** This process's CPU use since the previous status, percent of one core. */
   readonly cpuPercent: number;
+  /** The config's `lease`: this process's role and token; null without a lease (or before it campaigns). */
+  readonly lease: RunLeaseStatus | null;
   /** The line `hardtick run` prints for it. */
   readonly text: string;
 }
@@ -136,6 +159,7 @@ export type RunEventType =
   | 'pause'
   | 'alarms-lost'
   | 'worker-failed'
+  | 'lease'
   | 'report';
 
 /** A line of a run's story: the start, real-time warnings, the warm-up, stuck slots, pauses… */
@@ -162,6 +186,8 @@ export interface ResolvedRunOptions {
   /** null = the waiter's default. */
   readonly marginNs: number | null;
   readonly lease: boolean;
+  /** null = the config's candidate (or the default). */
+  readonly candidate: string | null;
   readonly baseDir: string;
   readonly allowOutsideProject: boolean;
 }
@@ -215,6 +241,7 @@ export function resolveRunOptions(options: RunOptions): ResolvedRunOptions {
     channels: options.channels === undefined || options.channels === '' ? null : options.channels,
     marginNs: options.margin === undefined ? null : durationOptionNs('margin', options.margin),
     lease: options.lease === true,
+    candidate: options.candidate === undefined ? null : checkCandidateOption(options.candidate),
     baseDir: options.baseDir ?? process.cwd(),
     allowOutsideProject: options.allowOutsideProject === true,
   };

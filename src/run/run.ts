@@ -14,6 +14,7 @@ import type { LeaseGuard } from '../lease/guard.js';
 import type { RunEnvironment } from '../report/environment.js';
 import type { RunReport } from '../report/run-report.js';
 import type { ExecutiveSnapshot } from '../runtime/index.js';
+import { openRunLease } from './lease.js';
 import { runOnMainThread } from './main-thread.js';
 import {
   type RunAlarm,
@@ -154,12 +155,15 @@ export function startRun(
     options.signal?.addEventListener('abort', onAbort, { once: true });
     if (options.signal?.aborted === true) onAbort();
     try {
+      s.lease = await openRunLease(plan.config, resolved, (level, text) => s.event('lease', level, text));
       await s.setUpChannels();
       const report = await (resolved.thread === 'main' ? runOnMainThread(s) : runInWorker(s));
       if (s.reportError !== null) throw s.reportError;
       return report;
     } finally {
       options.signal?.removeEventListener('abort', onAbort);
+      await s.lease?.close();
+      await s.closeChannels();
     }
   })();
   done.then(

@@ -31,6 +31,7 @@ import { writeReportFile } from '../report/write.js';
 import { type ExecutiveSnapshot, emptyEvidence, snapshotFromEvidence } from '../runtime/index.js';
 import type { WatchdogHandle } from '../watchdog/watchdog.js';
 import { ChannelHub } from '../worker/channel-hub.js';
+import type { RunLease } from './lease.js';
 import type {
   ResolvedRunOptions,
   RunAlarm,
@@ -177,6 +178,8 @@ export class RunSession {
   stopLoop: (() => void) | null = null;
   /** How the thread mode asks its loop for a mode (set by it), or null before it can. */
   requestLoopMode: ((index: number) => void) | null = null;
+  /** The config's `lease` (election and keeper, lease.ts), or null. */
+  lease: RunLease | null = null;
   private metrics: MetricsServer | null = null;
   private lastCpu = process.cpuUsage();
   private lastCpuAtMs = performance.now();
@@ -236,8 +239,12 @@ export class RunSession {
     const option = this.options.channels;
     if (option === null) return;
     const print = (line: string): void => this.event(CHANNEL_PRINT, 'info', line);
+    const run = {
+      config: this.plan.config.name,
+      lease: this.lease === null ? null : { key: this.lease.config.key, candidate: this.lease.candidate },
+    };
     if (typeof option === 'function') {
-      option(this.hub, print);
+      this.keepChannelsClose(option(this.hub, print, run));
       return;
     }
     const path = resolve(option);
@@ -260,7 +267,33 @@ export class RunSession {
         { file: path },
       );
     }
-    (setup as SetupChannels)(this.hub, print);
+    this.keepChannelsClose((setup as SetupChannels)(this.hub, print, run));
+  }
+
+  /** What `setupChannels` returned, when a function: called once the run has ended. */
+  private channelsClose: (() => unknown) | null = null;
+
+  private keepChannelsClose(returned: unknown): void {
+    if (typeof returned === 'function') this.channelsClose = returned as () => unknown;
+  }
+
+  /**
+   * Runs the teardown `setupChannels` returned (close its sockets, flush), awaited; a
+   * failing one is reported, not fatal. Idempotent.
+   */
+  async closeChannels(): Promise<void> {
+    const close = this.channelsClose;
+    this.channelsClose = null;
+    if (close === null) return;
+    try {
+      await close();
+    } catch (error) {
+      this.event(
+        'channel',
+        'warn',
+        `channels teardown failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
   }
 
   /** Delivers queued channel records; a throwing handler is reported, not fatal. */
@@ -376,6 +409,8 @@ export class RunSession {
     this.lastCpu = process.cpuUsage();
     this.lastCpuAtMs = performance.now();
     this.event('measuring', 'info', 'measuring');
+    // The lease is campaigned for from now: a candidate still warming up cannot use it.
+    this.lease?.start(this.ready?.leaseGuard ?? null);
     for (const m of this.pendingModes.splice(0)) this.requestMode(m.index, m.afterNs);
   }
 
@@ -418,8 +453,9 @@ export class RunSession {
     const all: StatusFigures = {
       ...figures,
       cpuPercent: wallUs > 0 ? ((cpu.user + cpu.system) / wallUs) * 100 : 0,
+      lease: this.lease?.status() ?? null,
     };
-    const status: RunStatus = { ...all, text: describeStatus(all) };
+    const status: RunStatus = { ...all, lease: all.lease ?? null, text: describeStatus(all) };
     this.callbacks.onStatus?.(status);
   }
 
@@ -506,6 +542,7 @@ export class RunSession {
         ending.trace === null ? null : traceOverrunEntries(ending.trace, config, this.options.traceCapacity),
       ...(ending.stuck === undefined ? {} : { stuck: ending.stuck }),
       ...(ending.exitCode === undefined ? {} : { exitCode: ending.exitCode }),
+      lease: this.lease?.finish(ending.snapshot.standbyFrames ?? 0) ?? null,
     });
     for (const p of report.pauses.events) this.event('pause', 'warn', describePause(p));
     this.callbacks.onReport?.(report);

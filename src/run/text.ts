@@ -6,6 +6,7 @@
 import { formatDurationNs, formatUs } from '../report/format.js';
 import { describePauseCause, type RunReportPause } from '../report/pauses.js';
 import type { FailSafeResult, RecoveredEvent, StuckEvent } from '../watchdog/watchdog.js';
+import type { RunLeaseStatus } from './lease.js';
 import type { RunAlarm, RunThread } from './options.js';
 import type { WarmupOutcome } from './warmup.js';
 
@@ -107,6 +108,8 @@ export interface StatusFigures {
   readonly lateMaxNs: number;
   readonly mode: string;
   readonly cpuPercent: number;
+  /** The config's `lease`: role and token; null (or absent) without one. */
+  readonly lease?: RunLeaseStatus | null;
 }
 
 /** The once-a-second status line. */
@@ -117,7 +120,8 @@ export function describeStatus(f: StatusFigures): string {
     `  errors ${f.errors}  skipped ${f.skipped}` +
     `  late p99 ${formatUs(f.lateP99Ns)} max ${formatUs(f.lateMaxNs)} µs` +
     `  cpu ${f.cpuPercent.toFixed(0)} %` +
-    (f.mode === 'main' ? '' : `  mode ${f.mode}`)
+    (f.mode === 'main' ? '' : `  mode ${f.mode}`) +
+    (f.lease == null ? '' : `  ${f.lease.role}${f.lease.role === 'leader' ? ` token ${f.lease.token}` : ''}`)
   );
 }
 

@@ -113,12 +113,13 @@ function warnOnly(tasks: ExecutiveModeSpec['tasks']): ExecutiveModeSpec['tasks']
 /**
  * Options of a rehearsal executive over `modes` (already {@link rehearsalModes}): every
  * alarm threshold at 0, the rehearsal alarm rate. No heartbeat or slack hook: zero
- * deadlines would read as overdue. Cold.
+ * deadlines would read as overdue. A lease-gated run passes a warm-up gate (standby and
+ * leading in turn, lease-gate.ts), so the standby catch-up is rehearsed too. Cold.
  */
 export function rehearsalExecutiveOptions(
   base: Pick<
     ExecutiveOptions,
-    'clock' | 'waiter' | 'modes' | 'initialMode' | 'catchUp' | 'traceCapacity' | 'stopFlag'
+    'clock' | 'waiter' | 'modes' | 'initialMode' | 'catchUp' | 'traceCapacity' | 'stopFlag' | 'leaseGate'
   >,
 ): ExecutiveOptions {
   return {

@@ -302,3 +302,40 @@ export class ExecSamples {
     };
   }
 }
+
+/** Values {@link warmExecSamples} records into a default-sized instance: past its first block-maxima compaction (4096 blocks of 100). */
+const WARM_RECORDS = 420_000;
+/** Small instances {@link warmExecSamples} fills, and values each (their buffers fill, replace and compact many times). */
+const WARM_SMALL = 100;
+const WARM_SMALL_RECORDS = 2_000;
+
+/**
+ * Runs every branch of {@link ExecSamples.record} often enough for V8 to optimise it and
+ * its helpers: tail-heap replacements sifting down to every depth, reservoir replacements,
+ * block-maxima compactions, on throw-away instances. A branch first taken inside a measured
+ * loop deoptimises `record` (type feedback is per function, shared by every instance) and
+ * its recompilation allocates; which branches a run's own warm-up reaches depends on its
+ * execution times. Cold: a few ms.
+ */
+export function warmExecSamples(): void {
+  let x = 0x2545f491;
+  // xorshift32: a spread of whole-ns values, none repeating in order.
+  const next = (): number => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return (x >>> 0) % 1_000_000;
+  };
+  const large = new ExecSamples();
+  for (let i = 0; i < WARM_RECORDS; i++) large.record(next());
+  for (let k = 0; k < WARM_SMALL; k++) {
+    const small = new ExecSamples({
+      blockSize: 4,
+      blockCapacity: 64,
+      reservoirSize: 64,
+      tailSize: 64,
+      windowSize: 64,
+    });
+    for (let i = 0; i < WARM_SMALL_RECORDS; i++) small.record(next());
+  }
+}

@@ -5,10 +5,14 @@
  * no GC noise. Two allocation-free tasks at a 200 µs frame (`a` every frame, `b` every
  * other), written with the config to a temporary directory; the rings the CLI would create;
  * a 2 s warm-up; and the result the loop reports (frames, GCs, young growth, backends).
+ * With `leaseFlipMs` the config has a `lease` (the loop is lease-gated) and a thread of
+ * this process plays the keeper, turning the guard between leader and passive that often.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { G_SEQ, G_STATE, LEASE_LEADER, LEASE_PASSIVE } from '../../src/lease/guard.js';
 import { SpscRing } from '../../src/memory/spsc-ring.js';
 import { runRtWorker } from '../../src/run/loop.js';
 import { prepareRun } from '../../src/run/prepare.js';
@@ -39,7 +43,27 @@ export interface RtWorkerProbeSpec {
   readonly statsIntervalMs?: number;
   /** `--trace N`: records forwarded through the trace ring. @default 0 (no trace) */
   readonly traceCapacity?: number;
+  /** Lease-gated (config `lease`), leading and standby in turn, this many ms each. @default off */
+  readonly leaseFlipMs?: number;
 }
+
+/**
+ * The keeper's side of the guard, in a thread of its own: leader and passive in turn, one
+ * seqlocked write each (the layout of src/lease/guard.ts, offsets passed in).
+ */
+const FLIPPER = `
+const { workerData: d } = require('node:worker_threads');
+const i32 = new Int32Array(d.buffer);
+let seq = Atomics.load(i32, d.seqAt) & ~1;
+let leading = false;
+setInterval(() => {
+  leading = !leading;
+  Atomics.store(i32, d.seqAt, seq + 1);
+  Atomics.store(i32, d.stateAt, leading ? d.leader : d.passive);
+  seq += 2;
+  Atomics.store(i32, d.seqAt, seq);
+}, d.everyMs);
+`;
 
 /** What the loop reported. */
 export interface RtWorkerProbeResult {
@@ -55,6 +79,8 @@ export interface RtWorkerProbeResult {
   readonly traceRecords: number;
   /** The GC governance record, null when the config has no `gc`. */
   readonly governance: unknown;
+  /** Standby frames (lease-gated runs; else 0). */
+  readonly standbyFrames: number;
 }
 
 /** Runs the worker-mode loop for `spec.frames` frames after warm-up and reports. */
@@ -73,6 +99,9 @@ export async function runRtWorkerProbe(spec: RtWorkerProbeSpec): Promise<RtWorke
       ],
       // Timing alarms are expected on a shared machine: they travel through the alarm ring too.
       alarms: { fatal: [] },
+      ...(spec.leaseFlipMs === undefined
+        ? {}
+        : { lease: { etcd: { endpoints: '127.0.0.1:1' }, key: '/probe', ttl: '1s' } }),
       ...spec.config,
     }),
   );
@@ -85,6 +114,23 @@ export async function runRtWorkerProbe(spec: RtWorkerProbeSpec): Promise<RtWorke
         })
       : null;
   const messages: RtWorkerMessage[] = [];
+  let flipper: Worker | null = null;
+  const post = (m: RtWorkerMessage): void => {
+    messages.push(m);
+    if (m.type === 'ready' && spec.leaseFlipMs !== undefined && m.info.leaseGuard !== null) {
+      flipper = new Worker(FLIPPER, {
+        eval: true,
+        workerData: {
+          buffer: m.info.leaseGuard,
+          seqAt: G_SEQ,
+          stateAt: G_STATE,
+          leader: LEASE_LEADER,
+          passive: LEASE_PASSIVE,
+          everyMs: spec.leaseFlipMs,
+        },
+      });
+    }
+  };
   try {
     // Loaded and planned once, as the host does.
     const plan = await prepareRun(configFile);
@@ -108,9 +154,10 @@ export async function runRtWorkerProbe(spec: RtWorkerProbeSpec): Promise<RtWorke
         traceCapacity,
         traceRing: trace?.buffer ?? null,
       },
-      { postMessage: (m) => messages.push(m) },
+      { postMessage: post },
     );
   } finally {
+    await (flipper as Worker | null)?.terminate();
     rmSync(dir, { recursive: true, force: true });
   }
   const done = messages.find((m) => m.type === 'done');
@@ -130,5 +177,6 @@ export async function runRtWorkerProbe(spec: RtWorkerProbeSpec): Promise<RtWorke
     traceRecords:
       trace === null ? 0 : trace.drain(new Float64Array(trace.capacity * TR_SIZE), trace.capacity),
     governance: done.gc.governance ?? null,
+    standbyFrames: done.snapshot.standbyFrames ?? 0,
   };
 }
