@@ -1,8 +1,9 @@
 /**
- * Takeover time of the hot-standby pair (examples/hot-standby) over a real etcd: SIGSTOP
- * the controller that is writing, and measure until the sink accepts the other one's first
- * write. Also the two parts: SIGSTOP → the standby wins the election (etcd expired the
- * stopped leader's lease), and that → its first accepted write.
+ * Takeover time of the hot-standby pair (examples/hot-standby: two `hardtick run` on the
+ * one config, its `lease`) over a real etcd: SIGSTOP the controller that is writing, and
+ * measure until the sink accepts the other one's first write. Also the two parts: SIGSTOP →
+ * the standby wins the election (its `lease: leader` line, stamped when it arrives here),
+ * and that → its first accepted write (the sink's own time).
  *
  *   npm run build && npm run bench:takeover [-- --runs 6 --ttl 1]
  *
@@ -43,8 +44,8 @@ const median = (xs: number[]) => {
 
 try {
   await Promise.race([
-    a.waitFor((e) => e.event === 'first-accepted', 20_000),
-    b.waitFor((e) => e.event === 'first-accepted', 20_000),
+    a.waitFor((e) => e.event === 'first-accepted', 60_000),
+    b.waitFor((e) => e.event === 'first-accepted', 60_000),
   ]);
   const total: number[] = [];
   const election: number[] = [];

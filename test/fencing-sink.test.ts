@@ -56,6 +56,34 @@ describe('FencedSink (in process)', () => {
     expect(seen).toEqual([0, 1, 2, 3, 4]);
   });
 
+  it('fencing: false accepts stale and shared-token writes, keeps the highest token, and the audit shows them', () => {
+    const sink = new FencedSink({ fencing: false, nowMs: () => 7 });
+    expect(sink.write({ token: 5, writer: 'new', seq: 1 })).toEqual({
+      accepted: true,
+      reason: null,
+      highest: 5,
+    });
+    expect(sink.write({ token: 3, writer: 'old', seq: 2 })).toEqual({
+      accepted: true,
+      reason: null,
+      highest: 5,
+    });
+    expect(sink.write({ token: 5, writer: 'other', seq: 3 })).toEqual({
+      accepted: true,
+      reason: null,
+      highest: 5,
+    });
+    expect([sink.accepted, sink.rejections, sink.highest]).toEqual([3, 0, 5]);
+    expect(auditViolations(sink.audit())).toEqual([
+      'entry 1: token 3 from old after token 5',
+      'entry 2: token 5 used by other and by new',
+    ]);
+    // Malformed writes are still refused.
+    expect(() => sink.write({ token: -1, writer: 'x' })).toThrow(
+      'fenced write: token must be a non-negative integer, got -1',
+    );
+  });
+
   it('auditViolations names decreasing tokens and shared tokens', () => {
     expect(
       auditViolations([

@@ -1,16 +1,20 @@
 /**
  * hardtick hot-standby example, real-time side: a 100 Hz task computes an actuator command
- * and emits it — only while this controller holds the lease. Each output carries the
- * lease's fencing token, so the actuator gateway (a FencedSink) can refuse a writer whose
- * term is over even if it got past its own check (a pause between check and write).
+ * and emits it with the lease's fencing token. Under the config's `lease` the runner calls
+ * it only while this controller leads (a standby's frames run no task); the task still
+ * checks `ctx.lease.valid()` right before emitting (the lease must cover this slot, and a
+ * pause the loop detected voids it until a fresh renewal), and the token travels with the
+ * output so the actuator gateway (a FencedSink) refuses a writer whose term is over even if
+ * it got past its own check (a pause between check and write, a command still in flight).
  *
- * Records on the 'actuator' channel (to the main thread, which forwards them to the sink):
- * [token, seq, value]. Allocation-free: module-level typed arrays, `tryPush` only.
+ * Records on the 'actuator' channel (to the main thread, actuator-link.mjs forwards them to
+ * the sink): [token, seq, value]. Allocation-free: module-level typed arrays, `tryPush`.
  *
- * HARDTICK_HOT_STANDBY_UNGUARDED=1 makes the task ignore `ctx.lease.valid()` (a buggy
- * controller that never checks): the demonstration that fencing alone still stops it.
- * During the runner's warm-up (`ctx.phase === 'warmup'`) nothing is emitted: those calls
- * warm the code up, they do not drive the actuator.
+ * HARDTICK_HOT_STANDBY_UNGUARDED=1 makes the task skip the `ctx.lease.valid()` check (a
+ * controller that never checks): the runner's gate and the sink's fencing still stop it.
+ * During the warm-up (`ctx.phase === 'warmup'`) nothing is emitted: those calls warm the
+ * code up (on a standby too, so it takes over with optimised code); `ctx.lease.valid()` is
+ * false there anyway, since no process campaigns before it measures.
  */
 import { openChannel } from 'hardtick/worker';
 

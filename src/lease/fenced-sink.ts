@@ -10,7 +10,8 @@
  * - token = highest accepted but another writer established it → rejected `token-taken`
  *   (two writers must never share a token: the audit log stays strictly ordered by term);
  * - otherwise accepted: highest = token, an audit entry (token, writer, time, seq) is kept.
- * Rejections are counted, in total and per writer.
+ * Rejections are counted, in total and per writer. With `fencing: false` (demonstrations
+ * and tests only) every write is accepted and logged: the log shows what fencing refuses.
  *
  * Cold side (allocates: audit entries, maps). Single-threaded: one sink per event loop.
  */
@@ -62,6 +63,12 @@ export interface FencedSinkOptions {
   readonly onAccept?: (entry: AuditEntry) => void;
   /** The clock of audit times, epoch ms. @default performance.timeOrigin + performance.now() */
   readonly nowMs?: () => number;
+  /**
+   * `false` accepts every well-formed write, stale or not (still logged, so
+   * {@link auditViolations} shows what fencing would have refused): for demonstrating and
+   * testing what fencing prevents, never for driving anything. @default true
+   */
+  readonly fencing?: boolean;
 }
 
 /** A fencing sink (see the module note). */
@@ -73,6 +80,7 @@ export class FencedSink {
   private readonly keepValues: boolean;
   private readonly onAccept: ((entry: AuditEntry) => void) | null;
   private readonly nowMs: () => number;
+  private readonly fencing: boolean;
   private rejected = 0;
   private acceptedCount = 0;
   private dropped = 0;
@@ -90,6 +98,7 @@ export class FencedSink {
     this.keepValues = options.keepValues ?? false;
     this.onAccept = options.onAccept ?? null;
     this.nowMs = options.nowMs ?? (() => performance.timeOrigin + performance.now());
+    this.fencing = options.fencing ?? true;
   }
 
   /**
@@ -108,13 +117,15 @@ export class FencedSink {
     let reason: FencedWriteResult['reason'] = null;
     if (w.token < this.highestToken) reason = 'stale-token';
     else if (w.token === this.highestToken && w.writer !== this.highestWriter) reason = 'token-taken';
-    if (reason !== null) {
+    if (reason !== null && this.fencing) {
       this.rejected++;
       this.rejectedBy.set(w.writer, (this.rejectedBy.get(w.writer) ?? 0) + 1);
       return { accepted: false, reason, highest: this.highestToken };
     }
-    this.highestToken = w.token;
-    this.highestWriter = w.writer;
+    if (w.token > this.highestToken) {
+      this.highestToken = w.token;
+      this.highestWriter = w.writer;
+    }
     this.acceptedCount++;
     this.acceptedBy.set(w.writer, (this.acceptedBy.get(w.writer) ?? 0) + 1);
     const entry: AuditEntry = {
