@@ -16,7 +16,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   defineConfig,
+  describeLeaseSection,
   EtcdElection,
+  formatRunSummary,
   HardtickError,
   type RunEvent,
   type RunStatus,
@@ -107,6 +109,8 @@ describe("startRun with the config's lease (real etcd)", requires('etcd'), () =>
       const counted = report.frames.count + report.frames.skipped + lease.standbyFrames;
       expect(Math.abs(counted - Math.floor(report.durationNs / report.frameNs))).toBeLessThanOrEqual(2);
       expect(report.tasks[0]!.releases).toBe(report.frames.count + report.tasks[0]!.skipped);
+      // The end-of-run summary says it in one line.
+      expect(formatRunSummary(report)).toContain(`\n${describeLeaseSection(lease)}\n`);
       // The status line shows the role.
       const leading = statuses.filter((s) => s.lease?.role === 'leader');
       expect(leading.length, JSON.stringify(statuses.map((s) => s.text))).toBeGreaterThan(0);

@@ -6,6 +6,8 @@
  * `hardtick report` refuse anything else as "not a consistent report". Cold path.
  */
 
+import { type CheckableLease, leaseSectionProblems } from './lease.js';
+
 /** Largest nanosecond figure a report may hold: 2^53 − 1 (≈ 104 days, exact in a double). */
 export const MAX_REPORT_NS = Number.MAX_SAFE_INTEGER;
 
@@ -53,6 +55,8 @@ export function reportSizeProblems(value: unknown): ReportProblem[] {
   tooLong('trace', value.trace, MAX_TRACE_ENTRIES, 'slots');
   tooLong('traceOverruns', value.traceOverruns, MAX_TRACE_ENTRIES, 'slots');
   tooLong('stuck', value.stuck, MAX_REPORT_EVENTS, 'events');
+  if (isRecord(value.lease))
+    tooLong('lease.transitions', value.lease.transitions, MAX_REPORT_EVENTS, 'events');
   if (isRecord(value.pauses)) tooLong('pauses.events', value.pauses.events, MAX_REPORT_EVENTS, 'events');
   if (Array.isArray(value.tasks) && value.tasks.length <= MAX_REPORT_TASKS) {
     value.tasks.forEach((task, i) => {
@@ -82,6 +86,7 @@ export interface CheckableReport {
   readonly trace?: readonly TraceSlot[] | undefined;
   readonly traceOverruns?: readonly TraceSlot[] | undefined;
   readonly stuck?: readonly { readonly overrunNs: number }[] | undefined;
+  readonly lease?: CheckableLease | undefined;
 }
 
 interface Distribution {
@@ -231,6 +236,9 @@ export function reportConsistencyProblems(report: CheckableReport): ReportProble
   report.stuck?.forEach((s, i) => {
     ns(`stuck[${i}].overrunNs`, s.overrunNs);
   });
+  if (report.lease !== undefined) {
+    for (const p of leaseSectionProblems(report.lease)) add(`lease.${p.path}`, p.message);
+  }
   for (const field of ['trace', 'traceOverruns'] as const) {
     report[field]?.forEach((e, i) => {
       const path = `${field}[${i}]`;

@@ -134,8 +134,21 @@ export function leaseSectionProblems(lease: CheckableLease): LeaseProblem[] {
   return out;
 }
 
+/** What {@link describeLeaseSection} reads: a section as built, or as read back from a file. */
+export type DescribableLease = Pick<
+  RunReportLease,
+  'key' | 'candidate' | 'leadingNs' | 'standbyNs' | 'standbyFrames' | 'tokens'
+> & {
+  readonly transitions: readonly Pick<
+    RunReportLeaseTransition,
+    'sinceStartNs' | 'kind' | 'token' | 'reason'
+  >[];
+  readonly transitionsDropped?: number | undefined;
+  readonly errors?: number | undefined;
+};
+
 /** The role at the end of the run as the last transitions tell it. */
-function lastRole(lease: Pick<RunReportLease, 'transitions'>): string {
+function lastRole(lease: Pick<DescribableLease, 'transitions'>): string {
   for (let i = lease.transitions.length - 1; i >= 0; i--) {
     const e = lease.transitions[i]!;
     if (e.kind === 'passive' && e.reason === 'stopped') continue;
@@ -145,7 +158,7 @@ function lastRole(lease: Pick<RunReportLease, 'transitions'>): string {
 }
 
 /** One line for the end-of-run summary and the report renderers. */
-export function describeLeaseSection(lease: RunReportLease): string {
+export function describeLeaseSection(lease: DescribableLease): string {
   const tokens =
     lease.tokens.length === 0
       ? 'no term held'
@@ -153,13 +166,13 @@ export function describeLeaseSection(lease: RunReportLease): string {
   return (
     `lease ${lease.key} as ${lease.candidate}: leading ${formatNs(lease.leadingNs, { maxFractionDigits: 2 })} (${tokens}), ` +
     `standby ${formatNs(lease.standbyNs, { maxFractionDigits: 2 })} (${lease.standbyFrames} frame(s) without tasks), ` +
-    `${lease.transitions.length + lease.transitionsDropped} transition(s), ${lastRole(lease)} at the end` +
-    (lease.errors > 0 ? `, ${lease.errors} failed election call(s)` : '')
+    `${lease.transitions.length + (lease.transitionsDropped ?? 0)} transition(s), ${lastRole(lease)} at the end` +
+    ((lease.errors ?? 0) > 0 ? `, ${lease.errors} failed election call(s)` : '')
   );
 }
 
 /** The transitions as table rows: at (since start), kind, token, reason. */
-export function leaseTransitionRows(lease: Pick<RunReportLease, 'transitions'>): string[][] {
+export function leaseTransitionRows(lease: Pick<DescribableLease, 'transitions'>): string[][] {
   return lease.transitions.map((e) => [
     `+${formatNs(e.sinceStartNs, { maxFractionDigits: 3 })}`,
     e.kind,

@@ -19,6 +19,7 @@ import {
   reportConsistencyProblems,
   reportSizeProblems,
 } from './consistency.js';
+import { LEASE_TRANSITION_KINDS } from './lease.js';
 import { RUN_REPORT_SCHEMA } from './run-report.js';
 
 const num = z.number();
@@ -106,6 +107,27 @@ const environmentSchema = z.looseObject({
   thread: z.string().optional(),
 });
 
+const leaseSchema = z.looseObject({
+  key: z.string(),
+  candidate: z.string(),
+  ttlNs: num.optional(),
+  transitions: z.array(
+    z.looseObject({
+      at: z.string(),
+      sinceStartNs: num,
+      kind: z.enum(LEASE_TRANSITION_KINDS),
+      token: num.nullable(),
+      reason: z.string().nullable(),
+    }),
+  ),
+  transitionsDropped: count.optional(),
+  leadingNs: num,
+  standbyNs: num,
+  standbyFrames: count,
+  tokens: z.array(num),
+  errors: count.optional(),
+});
+
 /** The zod schema a run report file must satisfy (contract fields required; extras checked when present). */
 export const runReportFileSchema = z.looseObject({
   schema: z.literal(RUN_REPORT_SCHEMA),
@@ -135,6 +157,7 @@ export const runReportFileSchema = z.looseObject({
   stuck: z
     .array(z.looseObject({ task: z.string(), frame: num, overrunNs: num, failSafe: z.string() }))
     .optional(),
+  lease: leaseSchema.optional(),
 });
 
 /** A run report as read from a file: the contract fields, the known extras when present. */

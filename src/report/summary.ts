@@ -1,8 +1,9 @@
 /**
  * The text summary `hardtick run` prints at the end: the WCET table (one row per task,
- * times in µs), release-lateness percentiles, frames, GC and alarms. Cold path.
+ * times in µs), release-lateness percentiles, frames, GC, alarms and the lease. Cold path.
  */
 import { type Column, formatPercent, formatTable, formatUs } from './format.js';
+import { describeLeaseSection } from './lease.js';
 import type { RunReport } from './run-report.js';
 
 const WCET_COLUMNS: readonly Column[] = [
@@ -76,6 +77,7 @@ export function formatRunSummary(report: RunReport): string {
       (report.alarmsDropped > 0 ? ` (${report.alarmsDropped} records dropped, ring full)` : '') +
       '\n',
   ];
+  if (report.lease !== undefined) lines.push(`${describeLeaseSection(report.lease)}\n`);
   if (report.fatal.occurred.length > 0) {
     lines.push(`FATAL: ${report.fatal.occurred.join(', ')} (config alarms.fatal) → exit 1\n`);
   }

@@ -11,6 +11,7 @@
  * Cold path.
  */
 import { evaluateCheck } from '../check/evaluate.js';
+import { describeLeaseSection, leaseTransitionRows } from '../lease.js';
 import type { LoadedRunReport, LoadedTask, LoadedTraceEntry } from '../read.js';
 import {
   alarmEntries,
@@ -78,6 +79,17 @@ export function renderHtml(report: LoadedRunReport): string {
   body.push('<h2 id="lateness">Release lateness</h2>', latenessChart(report));
   body.push('<h2 id="worst-frames">Worst frames</h2>', worstFrames(report));
   body.push('<h2 id="alarms">Alarms</h2>', alarmsSection(report));
+  if (report.lease !== undefined) {
+    body.push(
+      '<h2 id="lease">Lease (hot standby)</h2>',
+      `<p>${esc(describeLeaseSection(report.lease))}.</p>`,
+      table(
+        ['at', 'role', 'token', 'reason'],
+        leaseTransitionRows(report.lease).map((row) => row.map(esc)),
+        'rlrl',
+      ),
+    );
+  }
   const doctor = doctorFindings(report.environment);
   if (doctor !== null)
     body.push('<h2 id="doctor">Machine checks (hardtick doctor)</h2>', doctorSection(doctor));

@@ -1,8 +1,9 @@
 /**
  * `hardtick report --format md`: the run report as GitHub-flavoured Markdown (a CI job
  * summary): the environment fingerprint, the WCET table (with the pWCET at 1e-9 when the
- * report has one), release lateness, frames, GC, alarms and pauses. Cold path.
+ * report has one), release lateness, frames, GC, alarms and pauses, the lease. Cold path.
  */
+import { describeLeaseSection, leaseTransitionRows } from '../lease.js';
 import type { LoadedRunReport } from '../read.js';
 import {
   alarmEntries,
@@ -153,6 +154,13 @@ export function renderMarkdown(report: LoadedRunReport): string {
   for (const s of report.stuck ?? []) {
     out.push(
       `\n**stuck**: ${mdCell(s.task)} in frame ${s.frame}, ${formatNs(s.overrunNs)} past its deadline; fail-safe: ${mdCell(s.failSafe)}\n`,
+    );
+  }
+  if (report.lease !== undefined) {
+    out.push(
+      '\n### Lease (hot standby)\n\n',
+      `${mdCell(describeLeaseSection(report.lease))}.\n\n`,
+      mdTable(['at', 'role', 'token', 'reason'], leaseTransitionRows(report.lease), 'rlrl'),
     );
   }
   const doctor = doctorFindings(report.environment);
