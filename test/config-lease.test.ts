@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../src/config/load.js';
-import { HardtickError } from '../src/errors.js';
+import { configProblems } from './helpers/config-problems.js';
 
 type Json = Record<string, unknown>;
 
@@ -25,16 +25,7 @@ const minimal = (extra: Json = {}): Json => ({
   ...extra,
 });
 
-function problems(lease: unknown): readonly string[] {
-  try {
-    resolveConfig(base(lease), { file: 'hardtick.json', baseDir: '/project' });
-  } catch (error) {
-    expect(error).toBeInstanceOf(HardtickError);
-    expect((error as HardtickError).code).toBe('config_invalid');
-    return (error as HardtickError).issues;
-  }
-  throw new Error('expected the config to be rejected');
-}
+const problems = (lease: unknown): readonly string[] => configProblems(base(lease));
 
 describe('config lease', () => {
   it('is off (null) when absent', () => {

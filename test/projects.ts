@@ -58,6 +58,7 @@ export const INTEGRATION_TESTS: readonly string[] = [
   // Sockets, etcd, a browser.
   'test/etcd-election.test.ts',
   'test/run-lease.test.ts',
+  'test/run-channels-teardown.test.ts',
   'test/fencing-sink.test.ts',
   'test/metrics-server.test.ts',
   'test/report-html-browser.test.ts',

@@ -27,6 +27,22 @@ class PausingWaiter implements Waiter {
   }
 }
 
+/** An executive running `act` every frame under `guard` (as ctx.lease, and as the gate unless `gate` is false). */
+function oneTask(guard: LeaseGuard, extraNs: Record<number, number> = {}, gate = true) {
+  const clock = new ManualClock(T0 - F);
+  const act = scripted(clock, [100_000]);
+  const tasks = [makeTask(0, 'act', F, 200_000)];
+  const exec = new Executive({
+    clock,
+    waiter: new PausingWaiter(clock, extraNs),
+    modes: [makeMode('main', makeTable(F, tasks, [[{ task: 0, job: 0 }]]), tasks, [act])],
+    lease: guard,
+    ...(gate ? { leaseGate: guard } : {}),
+  });
+  exec.start(T0);
+  return { exec, act };
+}
+
 /** Steps the executive once per entry, granting ('L') or revoking ('S') the lease before each. */
 function drive(exec: Executive, guard: LeaseGuard, roles: string): void {
   let token = 0;
@@ -39,18 +55,8 @@ function drive(exec: Executive, guard: LeaseGuard, roles: string): void {
 
 describe('lease gate (ExecutiveOptions.leaseGate)', () => {
   it('runs tasks only in frames that lead; the others are standby frames, not runs, skips or releases', () => {
-    const clock = new ManualClock(T0 - F);
     const guard = LeaseGuard.create();
-    const act = scripted(clock, [100_000]);
-    const tasks = [makeTask(0, 'act', F, 200_000)];
-    const exec = new Executive({
-      clock,
-      waiter: new PausingWaiter(clock),
-      modes: [makeMode('main', makeTable(F, tasks, [[{ task: 0, job: 0 }]]), tasks, [act])],
-      lease: guard,
-      leaseGate: guard,
-    });
-    exec.start(T0);
+    const { exec, act } = oneTask(guard);
     drive(exec, guard, 'SSLLLSSL');
     expect(act.seen.map((c) => c.frameIndex)).toEqual([2, 3, 4, 7]);
     const s = exec.snapshot();
@@ -71,19 +77,9 @@ describe('lease gate (ExecutiveOptions.leaseGate)', () => {
   });
 
   it('a late wake while standby moves on to the open frame: the frames passed are standby, no skipped-frames', () => {
-    const clock = new ManualClock(T0 - F);
     const guard = LeaseGuard.create();
-    const act = scripted(clock, [100_000]);
-    const tasks = [makeTask(0, 'act', F, 200_000)];
-    const PAUSE = 30 * F + F / 2; // frame 1's wake comes 30.5 frames late
-    const exec = new Executive({
-      clock,
-      waiter: new PausingWaiter(clock, { 1: PAUSE }),
-      modes: [makeMode('main', makeTable(F, tasks, [[{ task: 0, job: 0 }]]), tasks, [act])],
-      lease: guard,
-      leaseGate: guard,
-    });
-    exec.start(T0);
+    // Frame 1's wake comes 30.5 frames late.
+    const { exec, act } = oneTask(guard, { 1: 30 * F + F / 2 });
     const pauses = guard.pauseSeq();
     drive(exec, guard, 'SSL');
     // Frames 0 and 1..31 standby (frame 31's window was open at the wake: it is passed
@@ -132,17 +128,8 @@ describe('lease gate (ExecutiveOptions.leaseGate)', () => {
   });
 
   it('without a gate nothing changes: the guard alone only answers ctx.lease', () => {
-    const clock = new ManualClock(T0 - F);
     const guard = LeaseGuard.create();
-    const act = scripted(clock, [100_000]);
-    const tasks = [makeTask(0, 'act', F, 200_000)];
-    const exec = new Executive({
-      clock,
-      waiter: new PausingWaiter(clock),
-      modes: [makeMode('main', makeTable(F, tasks, [[{ task: 0, job: 0 }]]), tasks, [act])],
-      lease: guard,
-    });
-    exec.start(T0);
+    const { exec, act } = oneTask(guard, {}, false);
     drive(exec, guard, 'SSL');
     expect(act.calls).toBe(3);
     expect(exec.snapshot().frames).toEqual({ count: 3, overruns: 0, skipped: 0 });

@@ -35,9 +35,9 @@ export interface RunReportLease {
   readonly candidate: string;
   /** The lease TTL, ns. */
   readonly ttlNs: number;
-  /** Role changes during the measured run, oldest first (at most {@link MAX_LEASE_TRANSITIONS}). */
+  /** Role changes during the measured run, oldest first (at most 1000, `MAX_LEASE_TRANSITIONS`). */
   readonly transitions: readonly RunReportLeaseTransition[];
-  /** Transitions beyond {@link MAX_LEASE_TRANSITIONS}, not listed (the times still count them). */
+  /** Transitions beyond the 1000 listed (the times still count them). */
   readonly transitionsDropped: number;
   /**
    * Time this process held a valid lease, ns of the measured run (wall clock): from each
