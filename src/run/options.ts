@@ -76,8 +76,10 @@ export interface RunOptions {
   /** The report, as soon as it is built (before it is written); synchronous. */
   readonly onReport?: (report: RunReport) => void;
   /**
-   * Create a lease guard on the loop's thread (`ctx.lease`); `RunHandle.ready` gives it, for
-   * a `LeaseKeeper`. @default false (`ctx.lease.valid()` is always true)
+   * Create a lease guard on the loop's thread (`ctx.lease`) for a `LeaseKeeper` of your own;
+   * `RunHandle.ready` gives it. Not with a config that has `lease` (the runner keeps that
+   * one: hot standby, docs/hot-standby.md). @default false (`ctx.lease.valid()` is always
+   * true, unless the config has `lease`)
    */
   readonly lease?: boolean;
   /**

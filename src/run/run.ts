@@ -39,7 +39,10 @@ export interface RunReady {
   readonly frameNs: number;
   /** The loop thread's environment (as the report will show it). */
   readonly environment: RunEnvironment;
-  /** The loop's lease guard (`lease: true`), attached on this thread for a `LeaseKeeper`; else null. */
+  /**
+   * The loop's lease guard, attached on this thread: for your `LeaseKeeper` with `lease:
+   * true`; with the config's `lease` the runner's keeper writes it (read it only); else null.
+   */
   readonly leaseGuard: LeaseGuard | null;
 }
 
