@@ -39,6 +39,7 @@ describe('config reference (docs/config.md, generated from the schema)', () => {
       '## `realtime`',
       '## `watchdog`',
       '## `gc`',
+      '## `lease`',
     ]);
     expect(markdown).toContain(
       '- **`frame`** ("auto" | duration, default `"auto"`): Minor frame size: "auto" (the planner picks the\n' +

@@ -627,7 +627,7 @@ const leaseSchema = strict({
       'The election key: the same for every candidate of one loop (e.g. "/hardtick/motor-1/leader"); its create revision is the fencing token.',
     ),
   ttl: durationField(
-    'Lease TTL: a whole number of seconds (etcd counts seconds). A stopped leader loses the lease this long after its last renewal, so a takeover takes about TTL + 0.5 s.',
+    'Lease TTL, whole seconds (etcd counts seconds). A stopped leader loses the lease a TTL after its last renewal: a takeover takes about a TTL and half a second.',
     {
       required:
         'expected the lease TTL, a whole number of seconds like "1s" (a takeover takes about TTL + 0.5 s)',
@@ -647,7 +647,7 @@ const leaseSchema = strict({
     })
     .optional()
     .describe(
-      'This process\'s name in the election, the run report and a fencing sink\'s audit log. Defaults to the host name and process id, e.g. "pi-01:4242"; `hardtick run --candidate` overrides it (two processes on one config need different names).',
+      "This process's name in the election, the run report and a fencing sink's audit log. Defaults to the host name and process id, e.g. \"pi-01:4242\"; the run's `--candidate` overrides it (two processes on one config need different names).",
     ),
   margin: durationField(
     'Safety margin taken off every validity: a renewal sent at t keeps the lease valid until t + TTL × (1 − driftRate) − margin. Defaults to a tenth of the TTL, at least 50ms.',
