@@ -57,7 +57,15 @@ describe('resolveConfig fills every default and converts times to integer ns', (
         timerSlackNs: 1,
         nice: null,
       },
-      watchdog: null,
+      watchdog: {
+        origin: 'default',
+        graceNs: 1_000_000_000,
+        graceFrames: 10,
+        failSafe: null,
+        exitCode: null,
+        failSafeParams: null,
+        onStuck: 'end-run',
+      },
       gc: {
         planned: { enabled: false, everyFrames: null, minSlackNs: null, youngFill: 0.5 },
         warn: { enabled: false, youngFill: 0.85, oldGrowthBytes: 8 * 1024 * 1024 },
