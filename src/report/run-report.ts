@@ -19,6 +19,7 @@ import type { ExecutiveSnapshot } from '../runtime/snapshot.js';
 import type { DistributionNs } from '../stats/distribution.js';
 import type { ExecSamplesSnapshot } from '../stats/exec-samples.js';
 import type { RunEnvironment } from './environment.js';
+import type { RunReportCrash, TaskErrorSample } from './faults.js';
 import type { PauseSummary } from './pauses.js';
 
 /** The schema id of a run report. */
@@ -77,6 +78,8 @@ export interface RunReportTask {
    * can refit. Absent when the runner had no final snapshot (stuck, crashed).
    */
   readonly execSamples?: ExecSamplesSnapshot;
+  /** Extension: the first distinct errors the task threw (faults.ts). Absent when it threw none. */
+  readonly errorSamples?: readonly TaskErrorSample[];
 }
 
 /**
@@ -198,6 +201,8 @@ export interface RunReport {
    * and what the fail-safe did. Absent when nothing got stuck.
    */
   readonly stuck?: readonly RunReportStuckEntry[];
+  /** Extension: what took a crashed run down (faults.ts). Absent unless the run crashed. */
+  readonly crash?: RunReportCrash;
 }
 
 /** One watchdog `stuck` event in the report. */
@@ -255,6 +260,10 @@ export interface RunReportInput {
   readonly stuck?: readonly RunReportStuckEntry[];
   /** Overrides the derived exit code (a watchdog stop). @default 1 when a fatal alarm occurred, else 0 */
   readonly exitCode?: number;
+  /** How a crashed run ended. @default none */
+  readonly crash?: RunReportCrash;
+  /** Per task, in snapshot order: its first distinct errors. @default none */
+  readonly errorSamples?: ReadonlyArray<readonly TaskErrorSample[] | undefined>;
 }
 
 /** Assembles a `hardtick.run/v1` report. Pure: the same input gives the same report. */
@@ -272,7 +281,7 @@ export function buildRunReport(input: RunReportInput): RunReport {
       skipped: snapshot.frames.skipped,
     },
     release: { latenessNs: { ...snapshot.release.latenessNs } },
-    tasks: snapshot.tasks.map((t) => ({
+    tasks: snapshot.tasks.map((t, i) => ({
       name: t.name,
       budgetNs: t.budgetNs,
       releases: t.releases,
@@ -295,6 +304,7 @@ export function buildRunReport(input: RunReportInput): RunReport {
       ...(t.execSamples === undefined
         ? {}
         : { pwcet: tryPwcetFromExecSamples(t.execSamples, t.budgetNs), execSamples: t.execSamples }),
+      ...((input.errorSamples?.[i]?.length ?? 0) > 0 ? { errorSamples: input.errorSamples![i]! } : {}),
     })),
     gc: input.gc,
     pauses: input.pauses ?? { count: alarms.pause, events: [] },
@@ -319,6 +329,7 @@ export function buildRunReport(input: RunReportInput): RunReport {
     realtime: realtimeSection(input),
     ...(input.trace ? { trace: input.trace, traceOverruns: input.traceOverruns ?? [] } : {}),
     ...(input.stuck !== undefined && input.stuck.length > 0 ? { stuck: input.stuck } : {}),
+    ...(input.crash === undefined ? {} : { crash: input.crash }),
   };
 }
 

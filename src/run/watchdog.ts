@@ -76,7 +76,7 @@ export function atStuckFrame(snapshot: ExecutiveSnapshot, event: StuckEvent): Ex
 /** The options common to both thread modes: the config's grace and fail-safe, the event lines. */
 export function baseWatchdogOptions(
   session: RunSession,
-  heartbeat: SharedArrayBuffer,
+  heartbeat: SharedArrayBuffer | null,
 ): Pick<WatchdogOptions, 'heartbeat' | 'graceNs' | 'failSafe' | 'failSafeParams' | 'onRecovered'> {
   const wd = session.plan.config.watchdog!;
   return {
@@ -100,7 +100,7 @@ export function baseWatchdogOptions(
  */
 export function workerWatchdogOptions(
   session: RunSession,
-  heartbeat: SharedArrayBuffer,
+  heartbeat: SharedArrayBuffer | null,
   onStuck: (event: StuckEvent, failSafe: string) => void,
 ): WatchdogOptions {
   const wd = session.plan.config.watchdog!;
