@@ -26,6 +26,7 @@ import { warmExecSamples } from '../stats/exec-samples.js';
 import type { Clock } from '../time/clock.js';
 import { Heartbeat } from '../watchdog/heartbeat.js';
 import { listChannels } from '../worker/channels.js';
+import { locateInTasks, type TaskModuleRef, taskModuleRefs } from './faults.js';
 import { RunLeaseGates } from './lease-gate.js';
 import { loadModes, runExecutiveOptions, timerSlackOutcome, V8_FLAGS } from './loop-setup.js';
 import {
@@ -308,7 +309,9 @@ export async function runRtWorker(data: RtWorkerData, port: RtPort): Promise<voi
   }
   // Back to SCHED_OTHER before the cold end (snapshot, postMessage): nothing left is real-time.
   if (priorityApplied) loadNative()?.setThreadScheduler('other', 0);
-  // The loop never yielded: GC observer entries queued during it arrive on this turn.
+  // The loop never yielded: timers of task code that fell due meanwhile run now (a throw
+  // there is a crash, posted before `done`), and queued GC observer entries arrive.
+  await new Promise<void>((resolveTurn) => setTimeout(resolveTurn, 0));
   await new Promise<void>((resolveTurn) => setImmediate(resolveTurn));
   loop.publishStats(executive, PHASE_FINAL);
   // Both timelines read back to back: the offset is exact to the µs the two reads take.
@@ -368,6 +371,8 @@ class RtLoop {
    */
   private readonly times = new Float64Array([0, 0, 0, HOUSEKEEPING_INTERVAL_NS, FORCE_HOUSEKEEPING_NS]);
   private readonly modeNames: readonly string[];
+  /** The task module references, to locate a thrown error in the task's own file (cold). */
+  private readonly taskRefs: readonly TaskModuleRef[];
   private readonly listener: (a: AlarmRecordView) => void;
   private current: Executive | null = null;
 
@@ -398,6 +403,7 @@ class RtLoop {
     this.traceOut = this.scratchTrace;
     this.statsRec = new Float64Array(statsRecordSize(taskCount));
     this.modeNames = config.modes.map((m) => m.name);
+    this.taskRefs = taskModuleRefs(config);
     const rec = this.alarmRec;
     const state = this.state;
     const times = this.times;
@@ -581,6 +587,7 @@ class RtLoop {
         task,
         count: queue[i * 3 + 2]!,
         text: describeThrown(error),
+        at: error instanceof Error ? (locateInTasks(error.stack ?? null, this.taskRefs)?.at ?? null) : null,
       });
     }
   }

@@ -15,6 +15,7 @@ import type { ClockBackend } from '../native/select.js';
 import type { ScheduleTable } from '../plan/types.js';
 import type { RealtimeStepResult } from '../realtime/types.js';
 import type { RunEnvironment } from '../report/environment.js';
+import type { RunReportCrash } from '../report/faults.js';
 import { type ExecutiveSnapshot, evidenceSize } from '../runtime/index.js';
 import type { ChannelDescriptor } from '../worker/channels.js';
 import type { WarmupOutcome } from './warmup.js';
@@ -208,6 +209,16 @@ export type RtWorkerMessage =
       readonly task: number;
       readonly count: number;
       readonly text: string;
+      /** `file:line` of the first stack frame in a task module, or null. */
+      readonly at: string | null;
+    }
+  | {
+      /**
+       * A process-level fault in the worker (unhandled rejection, uncaught exception,
+       * `process.exit`): the run ends as crashed; the worker stops its loop and still sends `done`.
+       */
+      readonly type: 'crash';
+      readonly crash: RunReportCrash;
     }
   | {
       readonly type: 'done';
