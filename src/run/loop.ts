@@ -9,7 +9,7 @@
  * `postMessage`s only at setup, around the warm-up, at the end, and when a task throws.
  * Allocation contract: see `RtLoop`; proved by test/worker-loop-allocation.test.ts.
  */
-import { getHeapStatistics, setFlagsFromString } from 'node:v8';
+import { getHeapSpaceStatistics, getHeapStatistics, setFlagsFromString } from 'node:v8';
 import type { ResolvedConfig } from '../config/types.js';
 import { HardtickError } from '../errors.js';
 import { collectBeforeMeasurement } from '../gc/gc-function.js';
@@ -291,6 +291,8 @@ export async function runRtWorker(data: RtWorkerData, port: RtPort): Promise<voi
   let reachedDuration = false;
   let heapBefore = 0;
   let heapAfter = 0;
+  let youngBefore = 0;
+  let youngAfter = 0;
   if (!stoppedEarly) {
     // Warm-up garbage collected now, not by an incremental mark-compact mid-measurement.
     collectBeforeMeasurement();
@@ -300,7 +302,9 @@ export async function runRtWorker(data: RtWorkerData, port: RtPort): Promise<voi
     port.postMessage({ type: 'measuring' });
     loop.route(PHASE_MEASURING);
     heapBefore = getHeapStatistics().used_heap_size;
+    youngBefore = youngGenerationBytes();
     loop.drive(executive, data.durationNs, PHASE_MEASURING);
+    youngAfter = youngGenerationBytes();
     heapAfter = getHeapStatistics().used_heap_size;
     reachedDuration = !executive.stopped;
   } else if (warm !== null) {
@@ -322,7 +326,12 @@ export async function runRtWorker(data: RtWorkerData, port: RtPort): Promise<voi
     // Governance travels inside the GC summary (times relative to the run's first release).
     gc: { ...gc.stop(), governance: plannedGc?.summary(loop.originNs) ?? null },
     reachedDuration,
-    heap: { beforeBytes: heapBefore, afterBytes: heapAfter },
+    heap: {
+      beforeBytes: heapBefore,
+      afterBytes: heapAfter,
+      youngBeforeBytes: youngBefore,
+      youngAfterBytes: youngAfter,
+    },
     gcToRunNs,
     timeOriginMs: performance.timeOrigin,
   });
@@ -618,4 +627,11 @@ class RtLoop {
     const scratch = new Float64Array(this.statsRec.length);
     for (let i = 0; i < rounds; i++) executive.evidenceInto(scratch, REC_EVIDENCE);
   }
+}
+
+/** Bytes used in this isolate's young generation (`new_space`): where the loop's allocations land. */
+function youngGenerationBytes(): number {
+  for (const space of getHeapSpaceStatistics())
+    if (space.space_name === 'new_space') return space.space_used_size;
+  return 0;
 }

@@ -227,10 +227,16 @@ export type RtWorkerMessage =
       /** True when the measured run ended by itself (duration reached, not stopped). */
       readonly reachedDuration: boolean;
       /**
-       * This isolate's `heapUsed` right before and right after the measured loop, bytes
-       * (no GC in between ⇒ the difference is what the loop allocated).
+       * This isolate's heap right before and right after the measured loop, bytes: the whole
+       * heap (`used_heap_size`, code space included: a late recompile grows it) and the young
+       * generation (no GC in between ⇒ its growth is what the loop allocated).
        */
-      readonly heap: { readonly beforeBytes: number; readonly afterBytes: number };
+      readonly heap: {
+        readonly beforeBytes: number;
+        readonly afterBytes: number;
+        readonly youngBeforeBytes: number;
+        readonly youngAfterBytes: number;
+      };
       /**
        * Adds to a `gc.events[i].atNs` (this isolate's performance timeline) to get ns since
        * the measured run's first release on the executive's clock, like alarm times.
