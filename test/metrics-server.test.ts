@@ -39,6 +39,11 @@ const task = (name: string, overrides: Partial<ExecutiveSnapshot['tasks'][number
   deadlineMisses: 1,
   errors: 2,
   skipped: 2,
+  jobsRun: 246,
+  late: 1,
+  notRun: { policy: 0, catchUp: 2, pause: 0, unavailable: 0, cutOff: 0 },
+  inFlight: 0,
+  censored: 0,
   degradedRuns: 0,
   execNs: dist(248, 12_500, 12_000, 40_000, 95_000, 120_000),
   execMaxFrame: 17,
@@ -52,7 +57,7 @@ const task = (name: string, overrides: Partial<ExecutiveSnapshot['tasks'][number
 const SNAPSHOT: ExecutiveSnapshot = {
   mode: 'main',
   frameNs: 1_000_000,
-  frames: { count: 1000, overruns: 4, skipped: 5 },
+  frames: { count: 1000, overruns: 4, skipped: 5, lostToPause: 0, cutOff: 0, standby: 0 },
   release: { latenessNs: dist(1000, 3_000, 2_000, 150_000, 400_000, 900_000) },
   tasks: [task('sense'), task('control', { overruns: 0, execNs: dist(0, 0, 0, 0, 0, 0) })],
   alarms: {

@@ -223,7 +223,7 @@ describe('buildRunReport (ManualClock executive)', () => {
       snapshot: {
         mode: 'main',
         frameNs: MS,
-        frames: { count: 0, overruns: 0, skipped: 0 },
+        frames: { count: 0, overruns: 0, skipped: 0, lostToPause: 0, cutOff: 0, standby: 0 },
         release: { latenessNs: { count: 0, min: 0, mean: 0, p50: 0, p99: 0, p999: 0, max: 0 } },
         tasks: [],
         alarms: {
