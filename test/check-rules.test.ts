@@ -135,9 +135,16 @@ describe('check: frame-overrun rule (one case for the run)', () => {
     expect(caseOf(allowed, null, 'frame-overrun').status).toBe('skip');
   });
 
-  it('one case per task and rule plus one for the run', () => {
+  it('one case per task and rule plus one per run-level rule', () => {
     const r = check([{ name: 'a' }, { name: 'b' }, { name: 'c' }]);
-    expect(r.cases).toHaveLength(3 * 5 + 1);
+    // Task rules: budget, deadline-miss, task-error, two regressions, not-run; run rules:
+    // frame-overrun, stuck, crashed.
+    expect(r.cases).toHaveLength(3 * 6 + 3);
+    expect(r.cases.filter((c) => c.task === null).map((c) => c.rule)).toEqual([
+      'frame-overrun',
+      'stuck',
+      'crashed',
+    ]);
   });
 });
 
@@ -263,7 +270,7 @@ describe('check: baseline from another environment', () => {
 describe('check: rule configuration errors', () => {
   it('unknown rule names say what is known and suggest the closest', () => {
     expect(() => applyRuleFlags(DEFAULT_CHECK_RULES, { allow: ['deadline-mis'] })).toThrow(
-      '--allow: unknown rule "deadline-mis" (did you mean "deadline-miss"?); rules: budget, deadline-miss, task-error, p99-regression, max-regression, frame-overrun, regression',
+      '--allow: unknown rule "deadline-mis" (did you mean "deadline-miss"?); rules: budget, deadline-miss, task-error, p99-regression, max-regression, not-run, frame-overrun, stuck, crashed, regression',
     );
   });
 
@@ -331,7 +338,7 @@ describe('check: rule configuration errors', () => {
     expect((second as HardtickError).message).toBe(
       [
         'rules.json: 2 problems in check rules',
-        '  allow: unknown rule "budgett" (did you mean "budget"?); rules: budget, deadline-miss, task-error, p99-regression, max-regression, frame-overrun, regression',
+        '  allow: unknown rule "budgett" (did you mean "budget"?); rules: budget, deadline-miss, task-error, p99-regression, max-regression, not-run, frame-overrun, stuck, crashed, regression',
         '  tasks["log"].allow: "frame-overrun" applies to the whole run, not to a task: put it in the top-level "allow"',
       ].join('\n'),
     );

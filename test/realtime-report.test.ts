@@ -151,7 +151,7 @@ describe('run report: realtime section', () => {
   it('keeps the existing report fields', () => {
     const r = report(config());
     expect(r.schema).toBe('hardtick.run/v1');
-    expect(r.frames).toEqual({ count: 0, overruns: 0, skipped: 0 });
+    expect(r.frames).toMatchObject({ count: 0, overruns: 0, skipped: 0 });
     expect(r.environment.timerSlack.applied).toBe(true);
   });
 });

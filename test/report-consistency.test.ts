@@ -174,7 +174,7 @@ describe('task names that are object keys', () => {
 
   it('check evaluates them like any name; every renderer draws them', () => {
     const result = evaluateCheck({ report: named });
-    expect(result.counts).toEqual({ pass: 16, fail: 0, skip: 10 });
+    expect(result.counts).toEqual({ pass: 23, fail: 0, skip: 10 });
     expect(result.cases.filter((c) => c.rule === 'budget').map((c) => c.task)).toEqual([...OBJECT_KEY_NAMES]);
     expect(renderHtml(named)).toContain('data-task="__proto__"');
     expect(renderJunit(result, named)).toContain('classname="hardtick.hostile.constructor"');

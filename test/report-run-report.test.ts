@@ -122,7 +122,14 @@ describe('buildRunReport (ManualClock executive)', () => {
   });
 
   it('counts frames, releases and lateness exactly', () => {
-    expect(report.frames).toEqual({ count: 4, overruns: 0, skipped: 0 });
+    expect(report.frames).toEqual({
+      count: 4,
+      overruns: 0,
+      skipped: 0,
+      lostToPause: 0,
+      cutOff: 0,
+      standby: 0,
+    });
     expect(report.release.latenessNs).toEqual({ min: 0, p50: 0, p99: 0, p999: 0, max: 0, mean: 0, count: 4 });
     expect(report.durationNs).toBe(3 * MS + 50 * US);
     expect(report.frameNs).toBe(MS);

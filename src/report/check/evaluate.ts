@@ -11,6 +11,7 @@ import {
   type CheckRules,
   DEFAULT_CHECK_RULES,
   isAllowed,
+  RUN_LEVEL_RULES,
   toleranceFor,
 } from './rules.js';
 
@@ -91,7 +92,7 @@ export function evaluateCheck(input: CheckInput): CheckResult {
     const base = baseByKey.get(key) ?? baseByKey.get(task.name) ?? null;
     if (base !== null) seen.add(base);
     for (const rule of CHECK_RULES) {
-      if (rule === 'frame-overrun') continue;
+      if (RUN_LEVEL_RULES.includes(rule)) continue;
       cases.push(taskCase(rule, task, key, keys, base, baseline !== null, rules));
     }
   }
@@ -107,6 +108,8 @@ export function evaluateCheck(input: CheckInput): CheckResult {
         ? `no frame overran (${report.frames.count} frames)`
         : `${report.frames.overruns} of ${report.frames.count} frames were still busy at the next release`,
     ),
+    stuckCase(report, rules),
+    crashedCase(report, rules),
   );
   const differences = baseline === null ? [] : compareEnvironments(baseline.environment, report.environment);
   const envWarning = environmentWarning(differences);
@@ -128,6 +131,53 @@ export function evaluateCheck(input: CheckInput): CheckResult {
     baseline: baseline !== null,
     rules,
   };
+}
+
+/** `stuck`: a watchdog stuck event, or a run that ended stuck, fails. */
+function stuckCase(report: LoadedRunReport, rules: CheckRules): CheckCase {
+  const events = report.stuck ?? [];
+  const endedStuck = report.stopReason?.startsWith('stuck') === true;
+  const failed = events.length > 0 || endedStuck;
+  const first = events[0];
+  const where =
+    first === undefined
+      ? ''
+      : `: task ${first.task} in frame ${first.frame}, ${us(first.overrunNs)} past its deadline (fail-safe: ${first.failSafe})`;
+  return verdict(
+    'stuck',
+    null,
+    failed,
+    isAllowed(rules, 'stuck', []),
+    events.length,
+    0,
+    failed
+      ? `${endedStuck ? `the run ended ${report.stopReason}` : 'a slot got stuck'}; ${events.length} stuck event(s)${where}`
+      : 'no slot got stuck',
+  );
+}
+
+/** `crashed`: a run whose loop thread crashed fails. */
+function crashedCase(report: LoadedRunReport, rules: CheckRules): CheckCase {
+  const crash = report.crash;
+  const failed = crash !== undefined || report.stopReason === 'worker-crashed';
+  const at = crash?.at;
+  const where =
+    at === undefined || at === null
+      ? ''
+      : ` (${at.task === null ? 'between slots' : `task ${at.task}`}${at.frame === null ? '' : `, frame ${at.frame}`})`;
+  return verdict(
+    'crashed',
+    null,
+    failed,
+    isAllowed(rules, 'crashed', []),
+    failed ? 1 : 0,
+    0,
+    failed
+      ? crash === undefined
+        ? `the loop thread crashed (stopReason ${report.stopReason}; exit code ${report.exitCode ?? '?'})`
+        : `the loop thread crashed: ${crash.cause}: ${crash.message}${where}; exit code ${report.exitCode ?? '?'}`
+      : 'the loop thread did not crash',
+  );
 }
 
 function verdict(
@@ -197,6 +247,36 @@ function taskCase(
           ? `${task.deadlineMisses} of ${task.releases} job(s) completed after their deadline`
           : `no deadline missed (${task.releases} jobs)`,
       );
+    case 'not-run': {
+      const n = task.notRun;
+      const total = n?.total ?? task.skipped ?? 0;
+      const causes =
+        n === undefined
+          ? 'skipped'
+          : (
+              [
+                ['dropped by policy', n.policy],
+                ['catch-up', n.catchUp],
+                ['pause', n.pause],
+                ['unavailable', n.unavailable],
+                ['cut off', n.cutOff],
+              ] as const
+            )
+              .filter(([, v]) => v > 0)
+              .map(([k, v]) => `${k} ${v}`)
+              .join(', ');
+      return verdict(
+        rule,
+        key,
+        total > 0,
+        allowed,
+        total,
+        0,
+        total > 0
+          ? `${total} of ${task.releases} job(s) never ran (${causes})`
+          : `every job ran (${task.releases} released)`,
+      );
+    }
     case 'task-error':
       return verdict(
         rule,
