@@ -83,7 +83,7 @@ describe('check: deadline-miss rule', () => {
       status: 'fail',
       value: 1,
       limit: 0,
-      message: '1 of 1000 job(s) completed after their deadline',
+      message: '1 of 1000 job(s) missed their deadline',
     });
     expect(r.passed).toBe(false);
   });

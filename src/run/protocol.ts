@@ -146,6 +146,12 @@ export interface RtWorkerData {
   readonly alarmRing: SharedArrayBuffer;
   /** Stats ring (`statsRecordSize` records). */
   readonly statsRing: SharedArrayBuffer;
+  /**
+   * The measured executive's live evidence block (`evidenceSize(tasks)` doubles,
+   * `ExecutiveOptions.liveEvidence`): its counts are exact to the slot whatever becomes of
+   * the worker, so a stuck or crashed run's report is built from it. @default none
+   */
+  readonly liveEvidence?: SharedArrayBuffer | null;
   /** Command ring (`CMD_*` records). */
   readonly commandRing: SharedArrayBuffer;
   /**
@@ -183,6 +189,8 @@ export interface RtReadyInfo {
   readonly realtimeSteps: readonly RealtimeStepResult[];
   /** The worker's kernel thread id, or null off Linux. */
   readonly threadId: number | null;
+  /** The worker's `performance.timeOrigin`, epoch ms: its `performance.now()` clock on another thread's timeline. */
+  readonly timeOriginMs: number;
   /** The heartbeat buffer the loop writes (config `watchdog`), or null. */
   readonly heartbeat: SharedArrayBuffer | null;
   /** The lease guard's buffer (`RtWorkerData.lease`), or null. */

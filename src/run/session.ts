@@ -24,11 +24,27 @@ import {
   buildRunReport,
   type RealtimeReportInput,
   type RunReport,
+  type RunReportCrash,
+  type RunReportEvidence,
   type RunReportStuckEntry,
+  type RunReportWarmup,
 } from '../report/run-report.js';
 import { StealSampler } from '../report/steal.js';
 import { writeReportFile } from '../report/write.js';
-import { type ExecutiveSnapshot, emptyEvidence, snapshotFromEvidence } from '../runtime/index.js';
+import {
+  accountEndingInto,
+  EV_RUN,
+  type ExecutiveSnapshot,
+  emptyEvidence,
+  type LoopEnding,
+  RC_FRAME_INDEX,
+  RC_IN_FRAME,
+  RC_MODE,
+  RC_POS,
+  RC_SLOT,
+  RC_START_NS,
+  snapshotFromEvidence,
+} from '../runtime/index.js';
 import type { WatchdogHandle } from '../watchdog/watchdog.js';
 import { ChannelHub } from '../worker/channel-hub.js';
 import type { RunLease } from './lease.js';
@@ -90,6 +106,10 @@ export interface RunEnding {
   readonly stuck?: readonly RunReportStuckEntry[];
   /** The exit code, when the ending sets it (stuck, crashed). @default derived from fatal alarms */
   readonly exitCode?: number;
+  /** The loop thread crashed: what and where. @default none */
+  readonly crash?: RunReportCrash;
+  /** Where the snapshot came from. @default none */
+  readonly evidence?: RunReportEvidence;
 }
 
 /** Inputs of {@link attributeRunPauses}. */
@@ -168,6 +188,8 @@ export class RunSession {
   watchdog: WatchdogHandle | null = null;
   /** Why the report could not be written, or null. */
   reportError: HardtickError | null = null;
+  /** Watchdog stuck events seen before the measurement started (the warm-up's). */
+  warmupStuck = 0;
   /** The doctor's checks at the start of the run (`environment.doctor`), once the loop is ready. */
   private preflight: DoctorReport | null = null;
   /** The last evidence record published while measuring (or at the end), or null. */
@@ -394,11 +416,32 @@ export class RunSession {
     );
   }
 
-  /** The warm-up ended; `stoppedBy` is why it stopped early (policy, stop), or null. */
+  /**
+   * The warm-up ended; `stoppedBy` is why it stopped early (policy, stop), or null. Its
+   * pauses are told as pause alarms of the warm-up (a pause there is a pause: tasks drive
+   * real outputs), counted in the report's `warmup`, not in the measured figures.
+   */
   warmupDone(outcome: WarmupOutcome, stoppedBy: string | null): void {
     this.warmup = outcome;
     const why = this.stopNote ?? stoppedBy;
     if (why !== null) this.warmupStopNote = `${why} (during warm-up)`;
+    const mode = this.plan.config.modes[this.plan.initialMode]?.name ?? 'main';
+    for (const p of outcome.pauses ?? []) {
+      this.alarm(
+        {
+          kind: 'pause',
+          mode,
+          task: null,
+          frame: p.frame,
+          sinceStartNs: p.atNs,
+          value: p.lengthNs,
+          suppressed: 0,
+          firstFrame: p.frame,
+          phase: 'warmup',
+        },
+        null,
+      );
+    }
     this.event('warmup', 'info', describeWarmup(outcome, this.warmupStopNote));
   }
 
@@ -421,12 +464,13 @@ export class RunSession {
   alarm(a: AlarmFields, error: string | null): RunAlarm {
     const alarm: RunAlarm = {
       ...a,
+      phase: a.phase ?? 'measure',
       value: Math.round(a.value),
       sinceStartNs: Math.round(a.sinceStartNs),
       error,
       text: `${describeAlarm(a)}${error === null ? '' : `: ${error}`}`,
     };
-    if (a.suppressed === 0) {
+    if (a.suppressed === 0 && alarm.phase === 'measure') {
       if (a.kind === 'pause' && this.pauseSightings.length < PAUSES_KEPT)
         this.pauseSightings.push({ atNs: alarm.sinceStartNs, lengthNs: alarm.value });
       this.missSightings.add({
@@ -468,6 +512,40 @@ export class RunSession {
   liveSnapshot(): ExecutiveSnapshot | null {
     const l = this.latest;
     return l === null ? null : snapshotFromEvidence(l.block, l.at, this.plan.config);
+  }
+
+  /**
+   * The snapshot of a loop that could not end by itself (stuck in a task, or its thread
+   * gone) from a copy of its live evidence block: the hung slot (`ending.hungStartNs`) or
+   * the slot in progress, and every release up to `ending.endNs`, accounted for
+   * (`accountEndingInto`); and where the loop was. An empty snapshot when the measured run
+   * never started (the block holds nothing).
+   */
+  snapshotFromLive(
+    live: Float64Array,
+    ending: LoopEnding,
+    stopReason: string,
+  ): { readonly snapshot: ExecutiveSnapshot; readonly at: RunReportCrash['at'] } {
+    const block = live.slice();
+    if (!Number.isFinite(block[EV_RUN + RC_START_NS]!))
+      return { snapshot: this.emptySnapshot(stopReason), at: null };
+    const config = this.plan.config;
+    const mode = config.modes[block[EV_RUN + RC_MODE]!];
+    const table = this.plan.tables[block[EV_RUN + RC_MODE]!];
+    const frame = block[EV_RUN + RC_FRAME_INDEX]!;
+    let at: RunReportCrash['at'] = { task: null, mode: mode?.name ?? null, frame, slot: null };
+    if (block[EV_RUN + RC_IN_FRAME] === 1 && block[EV_RUN + RC_SLOT]! >= 0 && table !== undefined) {
+      const slot = block[EV_RUN + RC_SLOT]!;
+      const task = table.slotTask[table.frameSlotStart[block[EV_RUN + RC_POS]!]! + slot];
+      at = {
+        task: task === undefined ? null : (mode?.tasks[task]?.name ?? null),
+        mode: mode?.name ?? null,
+        frame,
+        slot,
+      };
+    }
+    accountEndingInto(block, 0, config, this.plan.tables, ending);
+    return { snapshot: { ...snapshotFromEvidence(block, 0, config), stopped: true, stopReason }, at };
   }
 
   /** A snapshot with nothing in it (nothing was published), frame of the initial mode. */
@@ -516,7 +594,6 @@ export class RunSession {
     for (const t of this.modeTimers) clearTimeout(t);
     const config = this.plan.config;
     const ready = this.ready;
-    const warmup = this.warmup;
     const report = buildRunReport({
       config,
       snapshot: ending.snapshot,
@@ -529,12 +606,7 @@ export class RunSession {
       startedAt: this.measuringAt ?? endedAt,
       endedAt,
       requestedDurationNs: this.options.durationNs === 0 ? null : this.options.durationNs,
-      warmup:
-        warmup === null
-          ? { frames: 0, durationNs: 0 }
-          : this.warmupStopNote !== null
-            ? { frames: 0, durationNs: 0, totalNs: warmup.totalNs }
-            : { frames: warmup.frames, durationNs: warmup.durationNs, totalNs: warmup.totalNs },
+      warmup: this.warmupSection(),
       stopReason: ending.stopReason,
       realtime: this.realtimeReport(),
       trace: ending.trace === null ? null : traceEntries(ending.trace, config, this.options.traceCapacity),
@@ -543,6 +615,8 @@ export class RunSession {
       ...(ending.stuck === undefined ? {} : { stuck: ending.stuck }),
       ...(ending.exitCode === undefined ? {} : { exitCode: ending.exitCode }),
       lease: this.lease?.finish(ending.snapshot.standbyFrames ?? 0) ?? null,
+      ...(ending.crash === undefined ? {} : { crash: ending.crash }),
+      ...(ending.evidence === undefined ? {} : { evidence: ending.evidence }),
     });
     for (const p of report.pauses.events) this.event('pause', 'warn', describePause(p));
     this.callbacks.onReport?.(report);
@@ -567,6 +641,25 @@ export class RunSession {
       }
     }
     return report;
+  }
+
+  /**
+   * The report's `warmup`: frames and time on the real frames, the whole start-up, and what
+   * happened there (alarms by kind, pauses, stuck events); a warm-up cut short by a stop
+   * keeps its frames at 0 (they are no warm-up of the measured loop) but not its events.
+   */
+  private warmupSection(): RunReportWarmup {
+    const w = this.warmup;
+    const events = {
+      ...(w?.alarmsByKind === undefined ? {} : { alarms: w.alarmsByKind }),
+      ...(w?.pauses === undefined
+        ? {}
+        : { pauses: w.pauses.map((p) => ({ atNs: p.atNs, lengthNs: p.lengthNs })) }),
+      ...(this.warmupStuck > 0 ? { stuck: this.warmupStuck } : {}),
+    };
+    if (w === null) return { frames: 0, durationNs: 0, ...events };
+    if (this.warmupStopNote !== null) return { frames: 0, durationNs: 0, totalNs: w.totalNs, ...events };
+    return { frames: w.frames, durationNs: w.durationNs, totalNs: w.totalNs, ...events };
   }
 
   /** The environment of a run whose loop never reported its own (it failed before `ready`). */

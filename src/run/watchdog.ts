@@ -81,6 +81,7 @@ export function workerWatchdogOptions(
     ...baseWatchdogOptions(session, heartbeat),
     exitCode: null,
     onStuck: (event) => {
+      if (session.measuringAt === null) session.warmupStuck++;
       session.event('stuck', 'warn', describeStuck(event));
       if (pending !== null || wd.onStuck === 'keep-running') return;
       if (wd.failSafe === null) {

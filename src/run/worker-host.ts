@@ -21,6 +21,7 @@ import {
   ALARM_KINDS,
   EV_LATENESS,
   EV_RUN,
+  evidenceSize,
   KIND_DEADLINE_MISS,
   KIND_OVERRUN,
   KIND_TASK_ERROR,
@@ -28,9 +29,15 @@ import {
   RC_FRAMES_SKIPPED,
   RC_KIND_TOTALS,
   RC_MODE,
+  RC_NOT_RUN_CATCH_UP,
+  RC_NOT_RUN_CUT_OFF,
+  RC_NOT_RUN_PAUSE,
+  RC_NOT_RUN_POLICY,
+  RC_NOT_RUN_UNAVAILABLE,
 } from '../runtime/index.js';
 import { DQ_MAX, DQ_P99 } from '../stats/distribution.js';
 import { startWorker } from '../tasks/worker-start.js';
+import { sharedNowNs } from '../watchdog/heartbeat.js';
 import { type StuckEvent, startWatchdog } from '../watchdog/watchdog.js';
 import { V8_FLAGS } from './loop-setup.js';
 import { expectedMarginNs, loopTimingFor } from './prepare.js';
@@ -74,8 +81,11 @@ import { stuckEntries, workerWatchdogOptions } from './watchdog.js';
 
 /** How often this thread drains the rings, ms. */
 export const POLL_INTERVAL_MS = 50;
-/** How often the worker publishes a statistics record, ns. */
-export const STATS_INTERVAL_NS = 250_000_000;
+/**
+ * How often the worker publishes a statistics record (and refreshes the distributions of
+ * its live evidence block: what a stuck or crashed run's quantiles are as old as), ns.
+ */
+export const STATS_INTERVAL_NS = 50_000_000;
 /** After a stuck verdict, the process exits this long after the report if the worker still runs, ms. */
 const STUCK_EXIT_AFTER_MS = 2000;
 /** Status period, ms (this thread's clock; the figures and their seconds come from one record). */
@@ -93,7 +103,14 @@ type WorkerEnd =
   | { readonly kind: 'done'; readonly message: Extract<RtWorkerMessage, { type: 'done' }> }
   | { readonly kind: 'stuck'; readonly event: StuckEvent; readonly failSafe: string }
   | { readonly kind: 'setup-error'; readonly message: Extract<RtWorkerMessage, { type: 'setup-error' }> }
-  | { readonly kind: 'crashed'; readonly reason: string };
+  | {
+      readonly kind: 'crashed';
+      /** What ended the worker (`worker-error`, `worker-exit`, …) and its message. */
+      readonly cause: string;
+      readonly message: string;
+      /** When this thread saw it, ns on the loop's clock (the end of the run). */
+      readonly atLoopNs: number;
+    };
 
 /** Runs `session`'s loop in a worker; resolves to the report. Throws HardtickError on bad input. */
 export async function runInWorker(session: RunSession): Promise<RunReport> {
@@ -128,6 +145,7 @@ export async function runInWorker(session: RunSession): Promise<RunReport> {
     stopFlag,
     alarmRing: rings.alarms.buffer,
     statsRing: rings.stats.buffer,
+    liveEvidence: new SharedArrayBuffer(evidenceSize(plan.taskCount) * Float64Array.BYTES_PER_ELEMENT),
     commandRing: rings.commands.buffer,
     traceCapacity,
     traceRing: rings.trace?.buffer ?? null,
@@ -163,6 +181,8 @@ class WorkerHost {
   private readonly errorTexts = new Map<string, string>();
   /** Task-error alarms waiting one poll for their message. */
   private deferred: { fields: Parameters<RunSession['alarm']>[0]; key: string }[] = [];
+  /** The loop's clock as this thread reads it (set once the worker is ready): for a crash's time. */
+  private loopNowNs: () => number = () => Number.NaN;
 
   constructor(
     private readonly session: RunSession,
@@ -231,6 +251,11 @@ class WorkerHost {
           switch (message.type) {
             case 'ready': {
               const info = message.info;
+              // The native clock is CLOCK_MONOTONIC in every thread; `performance.now()` is the
+              // worker's own, read here through both time origins.
+              this.loopNowNs = info.backend.clock.startsWith('native')
+                ? sharedNowNs
+                : () => (performance.timeOrigin + performance.now() - info.timeOriginMs) * 1e6;
               session.loopReady({
                 clock: info.clock,
                 waiter: info.waiter,
@@ -305,15 +330,19 @@ class WorkerHost {
         worker.on('error', (error: unknown) => {
           result ??= {
             kind: 'crashed',
-            reason:
+            cause: 'worker-error',
+            message:
               error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error),
+            atLoopNs: this.loopNowNs(),
           };
         });
         worker.on('exit', (code) => {
           resolveEnd(
             result ?? {
               kind: 'crashed',
-              reason: `the worker exited with code ${code} before the end of the run`,
+              cause: 'worker-exit',
+              message: `the worker exited with code ${code} before the end of the run`,
+              atLoopNs: this.loopNowNs(),
             },
           );
         });
@@ -367,6 +396,7 @@ class WorkerHost {
             session.stopNote ??
             (done.reachedDuration ? 'duration' : done.snapshot.stopReason),
           trace,
+          evidence: { source: 'final', thread: 'worker' },
           // keep-running: every stuck event the loop came back from, and the configured exit code.
           ...(wd === null || wd.stuckEvents.length === 0
             ? {}
@@ -375,20 +405,39 @@ class WorkerHost {
         endedAt,
       );
     }
-    // Stuck or crashed: the loop's last published evidence (≤ STATS_INTERVAL_NS old).
-    const stopReason = end.kind === 'stuck' ? 'stuck' : 'worker-crashed';
-    const snapshot = session.liveSnapshot();
+    // Stuck or crashed: the loop's live evidence block, exact to the slot, completed up to
+    // the end (the hung or interrupted slot, the releases after it cut off).
+    const stopReason =
+      end.kind === 'crashed'
+        ? 'worker-crashed'
+        : session.measuringAt === null
+          ? 'stuck (during warm-up)'
+          : 'stuck';
+    const live = new Float64Array(this.data.liveEvidence!);
+    const { snapshot, at } = session.snapshotFromLive(
+      live,
+      end.kind === 'stuck'
+        ? { endNs: end.event.detectedNs, hungStartNs: end.event.startNs }
+        : { endNs: end.atLoopNs, hungStartNs: null },
+      stopReason,
+    );
     const base = {
-      snapshot:
-        snapshot === null ? session.emptySnapshot(stopReason) : { ...snapshot, stopped: true, stopReason },
-      gc: emptyGcSummary(),
-      pauses: { count: snapshot?.alarms.pause ?? 0, events: [] },
+      snapshot,
+      gc: {
+        ...emptyGcSummary(),
+        unavailable: `the loop thread ${end.kind === 'stuck' ? 'never returned from its task' : 'crashed'}: its GC observer's entries never reached this thread`,
+      },
+      pauses: { count: snapshot.alarms.pause, events: [] },
       stopReason,
       trace,
+      evidence: { source: 'live', thread: 'worker' } as const,
     };
     if (end.kind === 'crashed') {
-      session.event('worker-failed', 'warn', `hardtick run: the real-time worker failed: ${end.reason}`);
-      return session.finish({ ...base, exitCode: 2 }, endedAt);
+      session.event('worker-failed', 'warn', `hardtick run: the real-time worker failed: ${end.message}`);
+      return session.finish(
+        { ...base, exitCode: 2, crash: { cause: end.cause, message: end.message, at } },
+        endedAt,
+      );
     }
     // Every stuck event (keep-running: the earlier ones the loop came back from), the last
     // with the fail-safe result the run waited for.
@@ -466,6 +515,12 @@ class WorkerHost {
         misses: s[run + RC_KIND_TOTALS + KIND_DEADLINE_MISS]!,
         errors: s[run + RC_KIND_TOTALS + KIND_TASK_ERROR]!,
         skipped: s[run + RC_FRAMES_SKIPPED]!,
+        notRun:
+          s[run + RC_NOT_RUN_POLICY]! +
+          s[run + RC_NOT_RUN_CATCH_UP]! +
+          s[run + RC_NOT_RUN_PAUSE]! +
+          s[run + RC_NOT_RUN_UNAVAILABLE]! +
+          s[run + RC_NOT_RUN_CUT_OFF]!,
         lateP99Ns: s[late + DQ_P99]!,
         lateMaxNs: s[late + DQ_MAX]!,
         mode: session.plan.config.modes[s[run + RC_MODE]!]?.name ?? '?',

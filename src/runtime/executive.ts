@@ -97,7 +97,14 @@ import {
   TS_DEGRADED,
   TS_POLICY_TRIGGERS,
 } from './counters.js';
-import { type CutOffCounters, cutOffFrames, cutOffInFlight, cutOffSlots } from './cut-off.js';
+import {
+  accountEndingInto,
+  type CutOffCounters,
+  cutOffFrames,
+  cutOffInFlight,
+  cutOffSlots,
+  type LoopEnding,
+} from './cut-off.js';
 import type { LeaseGate, LoopHeartbeat, LoopLease } from './loop-hooks.js';
 import {
   ACTION_DEGRADE,
@@ -887,6 +894,59 @@ export class Executive {
         responseNs: (g) => distributionOf(s.response[g]!),
         execHistogram: (g) => s.exec[g]!.buckets(),
         execSamples: (g) => s.samples[g]!.snapshot(),
+      },
+    );
+  }
+
+  /** Jobs not run so far, over every task and cause (O(tasks), allocation-free; for a status line). */
+  get notRunTotal(): number {
+    const td = this.stats.data;
+    let n = 0;
+    for (let g = 0; g < this.fns.length; g++) {
+      const o = g * TS_SIZE;
+      n +=
+        td[o + TS_NOT_RUN_POLICY]! +
+        td[o + TS_NOT_RUN_CATCH_UP]! +
+        td[o + TS_NOT_RUN_PAUSE]! +
+        td[o + TS_NOT_RUN_UNAVAILABLE]! +
+        td[o + TS_NOT_RUN_CUT_OFF]!;
+    }
+    return n;
+  }
+
+  /**
+   * The snapshot of a run that ends while this executive is inside a slot (its thread's
+   * watchdog interrupt, the task still on the stack): {@link Executive.snapshot} completed
+   * by `accountEndingInto` — the hung slot's execution `ending.endNs − ending.hungStartNs`
+   * (censored; also in the execution-time histogram, never in the pWCET samples), and the
+   * releases up to `ending.endNs` cut off. Cold; the executive is not usable afterwards.
+   */
+  snapshotAtEnding(ending: LoopEnding): ExecutiveSnapshot {
+    const ev = new Float64Array(evidenceSize(this.fns.length));
+    this.evidenceInto(ev, 0);
+    const live = this.liveRun;
+    if (ending.hungStartNs !== null && live[RC_IN_FRAME] === 1 && live[RC_SLOT]! >= 0) {
+      const rt = this.modes[live[RC_MODE]!]!;
+      const s = rt.frameSlotStart[live[RC_POS]!]! + live[RC_SLOT]!;
+      const g = rt.taskBase + rt.slotTask[s]!;
+      this.stats.exec[g]!.record(Math.round(Math.max(0, ending.endNs - ending.hungStartNs)));
+    }
+    accountEndingInto(
+      ev,
+      0,
+      { modes: this.specs },
+      this.specs.map((m) => m.table),
+      ending,
+    );
+    const st = this.stats;
+    return snapshotFromEvidence(
+      ev,
+      0,
+      { modes: this.specs },
+      {
+        responseNs: (g) => distributionOf(st.response[g]!),
+        execHistogram: (g) => st.exec[g]!.buckets(),
+        execSamples: (g) => st.samples[g]!.snapshot(),
       },
     );
   }

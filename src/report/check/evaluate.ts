@@ -244,7 +244,7 @@ function taskCase(
         task.deadlineMisses,
         0,
         task.deadlineMisses > 0
-          ? `${task.deadlineMisses} of ${task.releases} job(s) completed after their deadline`
+          ? `${task.deadlineMisses} of ${task.releases} job(s) missed their deadline${missSplit(task)}`
           : `no deadline missed (${task.releases} jobs)`,
       );
     case 'not-run': {
@@ -316,6 +316,13 @@ function taskCase(
     default:
       return skip(rule, key, 'not a task rule');
   }
+}
+
+/** How a task's misses split: ` (1 completed late, 10 never ran)`, or nothing for a report without the split. */
+function missSplit(task: LoadedTask): string {
+  if (task.late === undefined || task.notRun === undefined) return '';
+  const never = task.deadlineMisses - task.late;
+  return ` (${task.late} completed late, ${never} never ran)`;
 }
 
 /** ns → `12.3 µs` (three significant digits; ms above 10 ms). */
