@@ -344,3 +344,104 @@ describe('check: rule configuration errors', () => {
     );
   });
 });
+
+describe('check: fault rules (not-run, stuck, crashed) fail by default, each relaxed by name', () => {
+  const notRun = { total: 12, policy: 0, catchUp: 0, pause: 12, unavailable: 0, cutOff: 0 };
+
+  it('not-run: a task with releases never run fails, its causes listed; --allow TASK:not-run skips it', () => {
+    const r = makeReport([{ name: 'control' }]);
+    const t = {
+      ...r.tasks[0]!,
+      releases: 1012,
+      jobsRun: 1000,
+      late: 0,
+      notRun,
+      skipped: 12,
+      deadlineMisses: 12,
+    };
+    const report = { ...r, tasks: [t] };
+    expect(caseOf(evaluateCheck({ report }), 'control', 'not-run')).toMatchObject({
+      status: 'fail',
+      value: 12,
+      limit: 0,
+      message: '12 of 1012 job(s) never ran (pause 12)',
+    });
+    expect(caseOf(evaluateCheck({ report }), 'control', 'deadline-miss').message).toBe(
+      '12 of 1012 job(s) missed their deadline (0 completed late, 12 never ran)',
+    );
+    const relaxed = evaluateCheck({
+      report,
+      rules: applyRuleFlags(DEFAULT_CHECK_RULES, { allow: ['control:not-run'] }),
+    });
+    expect(caseOf(relaxed, 'control', 'not-run')).toMatchObject({ status: 'skip', allowed: true });
+  });
+
+  it('not-run passes when every job ran; a report without the split uses skipped', () => {
+    const r = makeReport([{ name: 'control' }]);
+    expect(caseOf(evaluateCheck({ report: r }), 'control', 'not-run')).toMatchObject({
+      status: 'pass',
+      message: 'every job ran (1000 released)',
+    });
+    const old = { ...r, tasks: [{ ...r.tasks[0]!, skipped: 3 }] };
+    expect(caseOf(evaluateCheck({ report: old }), 'control', 'not-run')).toMatchObject({
+      status: 'fail',
+      message: '3 of 1000 job(s) never ran (skipped)',
+    });
+  });
+
+  it('stuck: a run that ended stuck fails naming the slot; --allow stuck skips it', () => {
+    const report = makeReport([{ name: 'control' }], {
+      stopReason: 'stuck',
+      exitCode: 75,
+      stuck: [{ task: 'control', frame: 99, slot: 0, overrunNs: 50_100_000, failSafe: 'ran' }],
+    });
+    const c = evaluateCheck({ report }).cases.find((x) => x.rule === 'stuck')!;
+    expect(c).toMatchObject({
+      task: null,
+      status: 'fail',
+      value: 1,
+      message:
+        'the run ended stuck; 1 stuck event(s): task control in frame 99, 50.1 ms past its deadline (fail-safe: ran)',
+    });
+    const relaxed = evaluateCheck({
+      report,
+      rules: applyRuleFlags(DEFAULT_CHECK_RULES, { allow: ['stuck'] }),
+    });
+    expect(relaxed.cases.find((x) => x.rule === 'stuck')).toMatchObject({ status: 'skip', allowed: true });
+    expect(() => applyRuleFlags(DEFAULT_CHECK_RULES, { allow: ['control:stuck'] })).toThrow(
+      '--allow: "stuck" applies to the whole run, not to a task: use --allow stuck',
+    );
+  });
+
+  it('crashed: a crash fails with its cause and place; an older report by its stopReason', () => {
+    const report = makeReport([{ name: 'control' }], {
+      stopReason: 'worker-crashed',
+      exitCode: 2,
+      crash: {
+        cause: 'task-exit',
+        message: 'process.exit(3) called by task code',
+        at: { task: 'control', mode: 'main', frame: 41, slot: 0 },
+      },
+    });
+    expect(evaluateCheck({ report }).cases.find((x) => x.rule === 'crashed')).toMatchObject({
+      status: 'fail',
+      message:
+        'the loop thread crashed: task-exit: process.exit(3) called by task code (task control, frame 41); exit code 2',
+    });
+    const old = makeReport([{ name: 'control' }], { stopReason: 'worker-crashed', exitCode: 2 });
+    expect(evaluateCheck({ report: old }).cases.find((x) => x.rule === 'crashed')).toMatchObject({
+      status: 'fail',
+      message: 'the loop thread crashed (stopReason worker-crashed; exit code 2)',
+    });
+    const clean = makeReport([{ name: 'control' }]);
+    const cases = evaluateCheck({ report: clean }).cases;
+    expect(cases.find((x) => x.rule === 'crashed')).toMatchObject({
+      status: 'pass',
+      message: 'the loop thread did not crash',
+    });
+    expect(cases.find((x) => x.rule === 'stuck')).toMatchObject({
+      status: 'pass',
+      message: 'no slot got stuck',
+    });
+  });
+});
