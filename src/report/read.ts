@@ -158,7 +158,7 @@ export const runReportFileSchema = z.looseObject({
     latenessNs: z.looseObject({ min: num, p50: num, p99: num, p999: num, max: num, count: count.optional() }),
   }),
   tasks: z.array(taskSchema),
-  gc: z.looseObject({ count, maxPauseNs: num, unplanned: count }),
+  gc: z.looseObject({ count, maxPauseNs: num, unplanned: count, unavailable: z.string().optional() }),
   alarms: z.record(z.string(), count),
   config: z.looseObject({ name: z.string() }).optional(),
   frameNs: num.optional(),

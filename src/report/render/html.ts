@@ -15,20 +15,27 @@ import { describeLeaseSection, leaseTransitionRows } from '../lease.js';
 import type { LoadedRunReport, LoadedTask, LoadedTraceEntry } from '../read.js';
 import {
   alarmEntries,
+  crashLine,
   doctorFindings,
   fingerprintRows,
   flagNames,
   formatNs,
   formatRatio,
+  framesLine,
   gcEntries,
+  gcWarningRows,
   isMultiMode,
   maxOf,
   minOf,
+  notRunLine,
   OVERRUN_FLAGS,
   pwcetAt1e9,
   pwcetPoints,
+  RELEASE_HEADERS,
+  releaseRows,
   taskLabel,
   traceSlots,
+  warmupLine,
 } from './common.js';
 import { esc, linearScale, logScale, n2, probTick, timeTick, xAxis, yAxis } from './svg.js';
 
@@ -71,7 +78,23 @@ export function renderHtml(report: LoadedRunReport): string {
       `${report.startedAt === undefined ? '' : `, started ${esc(report.startedAt)}`}` +
       `${report.stopReason === undefined || report.stopReason === null ? '' : `, stopped: ${esc(report.stopReason)}`}.</p>`,
   );
+  const crash = crashLine(report);
+  if (crash !== null) body.push(`<p class="fail">${esc(crash)}</p>`);
   body.push('<h2 id="summary">Tasks</h2>', summaryTable(report, multi, check));
+  const releases = releaseRows(report);
+  if (releases.length > 0) {
+    const line = notRunLine(report);
+    body.push(
+      '<h2 id="releases">Releases</h2>',
+      '<p>Every release ran (on time or late) or did not run for one cause; a job not run by its deadline is a deadline miss.</p>',
+      table(
+        RELEASE_HEADERS.map(esc),
+        releases.map((r) => r.map(esc)),
+        'l',
+      ),
+      line === null ? '' : `<p>${esc(line)}.</p>`,
+    );
+  }
   body.push('<h2 id="tasks">Execution time per task</h2>');
   report.tasks.forEach((task, i) => {
     body.push(taskSection(task, i, multi));
@@ -371,7 +394,7 @@ function latenessChart(report: LoadedRunReport): string {
     xAxis(x, M.t + rows.length * rowH, timeTick, 'release lateness: frame start − release (log)'),
     '</svg>',
   );
-  return `<p>${l.count ?? '?'} releases; ${report.frames.skipped} frames skipped, ${report.frames.overruns} overran.</p>${parts.join('')}`;
+  return `<p>${l.count ?? '?'} releases; frames: ${esc(framesLine(report))}.</p>${parts.join('')}`;
 }
 
 /** The frames to draw: overrunning ones first, then the busiest (longest from release to last slot end). */
@@ -511,7 +534,22 @@ function alarmsSection(report: LoadedRunReport): string {
       `<p class="fail">stuck: ${esc(s.task)} in frame ${s.frame}, ${esc(formatNs(s.overrunNs))} past its deadline; fail-safe: ${esc(s.failSafe)}</p>`,
     );
   }
+  const warm = warmupLine(report);
+  if (warm !== null) out.push(`<p class="over">${esc(warm)}</p>`);
   const gc = gcEntries(report).map(([k, v]) => [esc(k), esc(/Ns$/.test(k) ? formatNs(v) : String(v))]);
   out.push('<h3>Garbage collection</h3>', table(['', ''], gc, 'lr'));
+  if (report.gc.unavailable !== undefined)
+    out.push(`<p class="over">GC not observed: ${esc(report.gc.unavailable)}</p>`);
+  const gcWarnings = gcWarningRows(report);
+  if (gcWarnings.length > 0) {
+    out.push(
+      '<h3>GC early warnings (gc.warn)</h3>',
+      table(
+        ['warning', 'episodes', 'first at', 'worst'],
+        gcWarnings.map((r) => r.map(esc)),
+        'lrrr',
+      ),
+    );
+  }
   return out.join('');
 }
