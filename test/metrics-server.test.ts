@@ -71,6 +71,7 @@ const SNAPSHOT: ExecutiveSnapshot = {
     stopped: 0,
     pause: 0,
     killed: 0,
+    'gc-warn': 0,
   },
   alarmsDropped: 6,
   stopped: false,
@@ -229,6 +230,15 @@ describe('metrics endpoint over real HTTP', () => {
     expect(value(parsed, 'hardtick_task_deadline_misses_total', sense)).toBe(1);
     expect(value(parsed, 'hardtick_task_errors_total', sense)).toBe(2);
     expect(value(parsed, 'hardtick_task_skipped_total', sense)).toBe(2);
+    // What every release came to: late, not run by cause, censored; frames lost and cut off.
+    expect(value(parsed, 'hardtick_task_late_total', sense)).toBe(1);
+    expect(value(parsed, 'hardtick_task_not_run_total', { ...sense, cause: 'catch-up' })).toBe(2);
+    expect(value(parsed, 'hardtick_task_not_run_total', { ...sense, cause: 'pause' })).toBe(0);
+    expect(value(parsed, 'hardtick_task_not_run_total', { ...sense, cause: 'cut-off' })).toBe(0);
+    expect(value(parsed, 'hardtick_task_censored_total', sense)).toBe(0);
+    expect(parsed.type.get('hardtick_task_not_run_total')).toBe('counter');
+    expect(value(parsed, 'hardtick_frames_lost_to_pause_total')).toBe(0);
+    expect(value(parsed, 'hardtick_frames_cut_off_total')).toBe(0);
     expect(value(parsed, 'hardtick_task_releases_total', sense)).toBe(250);
     // No executions yet: quantiles are NaN, count 0.
     const control = { task: 'control', mode: 'main' };

@@ -34,6 +34,7 @@ const snapshot = (): ExecutiveSnapshot => ({
     stopped: 0,
     pause: 0,
     killed: 0,
+    'gc-warn': 0,
   },
   alarmsDropped: 0,
   stopped: true,

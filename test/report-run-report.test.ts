@@ -202,6 +202,7 @@ describe('buildRunReport (ManualClock executive)', () => {
       stopped: 0,
       pause: 0,
       killed: 0,
+      'gc-warn': 0,
     });
     expect(report.fatal).toEqual({
       kinds: ['deadline-miss', 'frame-overrun', 'task-error'],
@@ -244,6 +245,7 @@ describe('buildRunReport (ManualClock executive)', () => {
           stopped: 1,
           pause: 0,
           killed: 0,
+          'gc-warn': 0,
         },
         alarmsDropped: 0,
         stopped: true,

@@ -105,6 +105,10 @@ function describeValue(a: AlarmFields): string {
       return `paused ${formatDurationNs(a.value)} (cause printed at the end of the run)`;
     case 'killed':
       return `killed after ${formatDurationNs(a.value)} (isolated worker terminated, respawning)`;
+    case 'gc-warn':
+      return a.value === 2
+        ? 'old generation grew past gc.warn.oldGrowth: a mark-compact is coming'
+        : 'young generation nearly full (gc.warn.youngFill): a scavenge is imminent';
     default:
       return `value ${a.value}`;
   }

@@ -46,6 +46,7 @@ import {
   KIND_COUNT,
   KIND_DEADLINE_MISS,
   KIND_FRAME_OVERRUN,
+  KIND_GC_WARN,
   KIND_KILLED,
   KIND_MODE_CHANGE,
   KIND_OVERRUN,
@@ -202,16 +203,20 @@ const ST_HB_FRAME = 18;
 const ST_HB_START = 19;
 const ST_HB_DEADLINE = 20;
 const ST_HB_NEXT = 21;
-/** Slack hook (`SlackHook.afterFrame` layout): the frame's end, then the next release, ns. */
+/**
+ * Slack hook (`SlackHook.afterFrame` layout): the frame's end, then the next release, ns;
+ * then the `gc-warn` code the hook may set (0: none).
+ */
 const ST_SLACK_END = 22;
 const ST_SLACK_NEXT = 23;
+const ST_SLACK_WARN = 24;
 /** Standby frames (lease gate: released while this loop did not lead). */
-const ST_STANDBY_FRAMES = 24;
+const ST_STANDBY_FRAMES = 25;
 /** Frames skipped because their window passed while the loop was paused (part of `ST_FRAMES_SKIPPED`). */
-const ST_FRAMES_LOST_PAUSE = 25;
+const ST_FRAMES_LOST_PAUSE = 26;
 /** Frames released before the loop stopped that it never ran. */
-const ST_FRAMES_CUT_OFF = 26;
-const ST_SIZE = 27;
+const ST_FRAMES_CUT_OFF = 27;
+const ST_SIZE = 28;
 
 /** How a slot's call ended (`OUT_*`), decided off the common path when it threw. */
 /** It ran and threw: a task error (or returned a thenable). */
@@ -1118,7 +1123,9 @@ export class Executive {
       if (this.slackHook !== null) {
         st[ST_SLACK_END] = t;
         st[ST_SLACK_NEXT] = nextRel;
+        st[ST_SLACK_WARN] = 0;
         this.slackHook.afterFrame(st, ST_SLACK_END);
+        if (st[ST_SLACK_WARN] !== 0) this.gcWarn(frame);
       }
       this.advance(1);
       this.publishLive(0);
@@ -1150,6 +1157,15 @@ export class Executive {
     live[RC_RELEASE_NS] = inFrame === 1 ? st[ST_REL]! : st[ST_T0]! + st[ST_K]! * this.cur.frameNs;
     live[RC_IN_FRAME] = inFrame;
     live[RC_SLOT] = -1;
+  }
+
+  /** Raises the `gc-warn` alarm the slack hook asked for (`st[ST_SLACK_WARN]`); rare (once per episode). */
+  private gcWarn(frame: number): void {
+    const stage = this.stage;
+    stage[STAGE_FRAME] = frame;
+    stage[STAGE_TIME] = this.st[ST_SLACK_END]!;
+    stage[STAGE_VALUE] = this.st[ST_SLACK_WARN]!;
+    this.ring.pushStaged(KIND_GC_WARN, this.cur.index, -1, stage);
   }
 
   /**

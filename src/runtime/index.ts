@@ -17,9 +17,12 @@ export type { AlarmRecordView } from './alarm-drain.js';
 export {
   ALARM_KINDS,
   alarmKindId,
+  GC_WARN_OLD,
+  GC_WARN_YOUNG,
   KIND_COUNT,
   KIND_DEADLINE_MISS,
   KIND_FRAME_OVERRUN,
+  KIND_GC_WARN,
   KIND_KILLED,
   KIND_MODE_CHANGE,
   KIND_OVERRUN,

@@ -131,7 +131,9 @@ export interface SlackHook {
   /**
    * `times[at]` = the frame's end (the executive's last clock read), `times[at + 1]` = the
    * next release, ns on the executive's clock. The doubles travel through the array so
-   * nothing is boxed whatever V8 inlines. Read them during the call only.
+   * nothing is boxed whatever V8 inlines. Read them during the call only. `times[at + 2]`
+   * is 0 on entry: set it to a `GC_WARN_*` code (alarm-kinds.ts) to raise a `gc-warn`
+   * alarm with that value.
    */
   afterFrame(times: Float64Array, at: number): void;
 }
