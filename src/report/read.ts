@@ -88,6 +88,8 @@ const traceEntrySchema = z.looseObject({
   startNs: num,
   endNs: num,
   flags: count,
+  frameReleaseNs: num.optional(),
+  frameStartNs: num.optional(),
 });
 
 const environmentSchema = z.looseObject({

@@ -216,6 +216,10 @@ export interface RunReportTraceEntry {
   readonly endNs: number;
   /** `TRACE_FLAG_*` bits: 1 overrun, 2 error, 4 degraded, 8 deadline miss, 16 safe state. */
   readonly flags: number;
+  /** Extra: the slot's frame's release since the first release, ns (the executive's, per its mode). */
+  readonly frameReleaseNs?: number;
+  /** Extra: the slot's frame's measured start (its wake) since the first release, ns. */
+  readonly frameStartNs?: number;
 }
 
 /** The `hardtick.run/v1` run report. */

@@ -66,6 +66,8 @@ import {
   type RtWorkerMessage,
   statsRecordSize,
   TR_END,
+  TR_FRAME_RELEASE,
+  TR_FRAME_START,
   TR_SIZE,
   TR_START,
   traceRingCapacity,
@@ -598,6 +600,8 @@ class RtLoop {
       if (!executive.traceRecordInto(seq, rec, 0)) continue;
       rec[TR_START] = rec[TR_START]! - origin;
       rec[TR_END] = rec[TR_END]! - origin;
+      rec[TR_FRAME_RELEASE] = rec[TR_FRAME_RELEASE]! - origin;
+      rec[TR_FRAME_START] = rec[TR_FRAME_START]! - origin;
       out.tryPush(rec, 0);
     }
     state[5] = seq;

@@ -17,7 +17,6 @@ import { GcMonitor } from '../gc/monitor.js';
 import { selectClockAndWaiter } from '../native/select.js';
 import { applyRealtime } from '../realtime/apply.js';
 import { collectEnvironment } from '../report/environment.js';
-import { readStealNs } from '../report/pauses.js';
 import type { RunReport } from '../report/run-report.js';
 import type { AlarmRecordView, ExecutiveOptions } from '../runtime/index.js';
 import {
@@ -245,7 +244,7 @@ class MainThreadRun {
         startGovernedMeasurement(plannedGc, config.gc.planned.enabled);
         this.gc.start();
         this.startSteal();
-        session.measuring(readStealNs());
+        session.measuring(session.steal.readNow());
         await this.drive(measured, options.durationNs, true);
       }
     } finally {
@@ -353,7 +352,7 @@ class MainThreadRun {
       stealSamples: session.steal
         .samples()
         .map((x) => ({ atNs: x.atNs - this.runStartNs, stealNs: x.stealNs })),
-      stealAtEndNs: readStealNs(),
+      stealAtEndNs: session.steal.readNow(),
     });
     const originNs = snapshot.startNs ?? 0;
     const traced = session.options.traceCapacity > 0 && source !== null;
@@ -373,7 +372,13 @@ class MainThreadRun {
           session.stopNote ??
           (this.measured?.stopped === true ? snapshot.stopReason : 'duration')),
       trace: traced
-        ? source.trace().map((r) => ({ ...r, startNs: r.startNs - originNs, endNs: r.endNs - originNs }))
+        ? source.trace().map((r) => ({
+            ...r,
+            startNs: r.startNs - originNs,
+            endNs: r.endNs - originNs,
+            frameReleaseNs: r.frameReleaseNs - originNs,
+            frameStartNs: r.frameStartNs - originNs,
+          }))
         : null,
       evidence: { source: source === null ? 'none' : 'final', thread: 'main' },
       ...extra,

@@ -108,8 +108,12 @@ export const TR_START = 6;
 export const TR_END = 7;
 /** `TRACE_FLAG_*` bits (overrun 1, error 2, degraded 4, deadline miss 8, safe state 16). */
 export const TR_FLAGS = 8;
+/** The slot's frame's release since the measured run's first release, ns. */
+export const TR_FRAME_RELEASE = 9;
+/** The slot's frame's measured start (its wake read) since the measured run's first release, ns. */
+export const TR_FRAME_START = 10;
 /** Doubles per trace record (= the executive's `TRACE_RECORD`). */
-export const TR_SIZE = 9;
+export const TR_SIZE = 11;
 
 /**
  * Trace ring capacity for `--trace n` (records): the next power of two ≥ max(n, 64). The

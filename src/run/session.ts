@@ -180,8 +180,11 @@ export class RunSession {
   readonly pauseSightings: PauseSighting[] = [];
   /** Overrun, deadline-miss and frame-overrun alarms delivered, for `gc.overlaps`. */
   readonly missSightings = new MissSightings();
-  /** Steal sampled while measuring (the timeline is the thread mode's business). */
-  readonly steal = new StealSampler();
+  /**
+   * Steal sampled while measuring (the timeline is the thread mode's business): of the loop
+   * thread's CPUs once it is known to be pinned (`loopReady`), else of every CPU.
+   */
+  steal = new StealSampler();
   /** /proc/stat steal when measuring started, ns (null: unreadable). */
   stealAtStartNs: number | null = null;
   /** The watchdog on the loop's heartbeat, or null. */
@@ -385,6 +388,10 @@ export class RunSession {
   /** The loop thread is set up: its warnings, then the run's first line. */
   loopReady(ready: LoopReady): void {
     this.ready = ready;
+    // A loop pinned to its CPUs can only lose time to their steal: read those lines.
+    const pinned = this.realtimeSteps().some((s) => s.step === 'affinity' && s.status === 'applied');
+    const cpus = this.plan.config.realtime.cpus;
+    if (pinned && cpus !== null && cpus.length > 0) this.steal = new StealSampler({ cpus });
     // What stands between this machine and a hard loop, judged from the steps the run took.
     this.preflight = preflightDoctor({
       realtime: this.plan.config.realtime,
@@ -576,13 +583,16 @@ export class RunSession {
     };
   }
 
-  /** The report's `pauses`: the delivered pause sightings against the loop's GCs and steal. */
+  /** The report's `pauses`: the delivered pause sightings against the loop's GCs and steal (and whose steal). */
   attributePauses(input: PauseInput): PauseSummary {
-    return attributeRunPauses({
-      ...input,
-      sightings: this.pauseSightings,
-      stealAtStartNs: this.stealAtStartNs,
-    });
+    return {
+      ...attributeRunPauses({
+        ...input,
+        sightings: this.pauseSightings,
+        stealAtStartNs: this.stealAtStartNs,
+      }),
+      stealCpus: this.steal.cpus,
+    };
   }
 
   /**

@@ -15,7 +15,6 @@ import { emptyGcSummary } from '../gc/monitor.js';
 import { LeaseGuard } from '../lease/guard.js';
 import { SpscRing } from '../memory/spsc-ring.js';
 import { applyRealtime } from '../realtime/apply.js';
-import { readStealNs } from '../report/pauses.js';
 import type { RunReport } from '../report/run-report.js';
 import {
   ALARM_KINDS,
@@ -69,6 +68,8 @@ import {
   TR_END,
   TR_FLAGS,
   TR_FRAME,
+  TR_FRAME_RELEASE,
+  TR_FRAME_START,
   TR_MODE,
   TR_SIZE,
   TR_START,
@@ -204,6 +205,8 @@ class WorkerHost {
       start: TR_START,
       end: TR_END,
       flags: TR_FLAGS,
+      frameRelease: TR_FRAME_RELEASE,
+      frameStart: TR_FRAME_START,
     });
   }
 
@@ -300,7 +303,7 @@ class WorkerHost {
               break;
             case 'measuring':
               session.steal.sample(epochNowNs());
-              session.measuring(readStealNs());
+              session.measuring(session.steal.readNow());
               this.nextStatusAtMs = performance.now() + STATUS_INTERVAL_MS;
               if (
                 session.options.durationNs > 0 &&
@@ -366,7 +369,7 @@ class WorkerHost {
   private finish(end: Exclude<WorkerEnd, { kind: 'setup-error' }>): RunReport {
     const session = this.session;
     const endedAt = new Date();
-    const stealAtEndNs = readStealNs();
+    const stealAtEndNs = session.steal.readNow();
     const trace = this.rings.trace === null ? null : this.traceKept.records();
     if (end.kind === 'done') {
       const done = end.message;

@@ -146,6 +146,8 @@ import {
   TRACE_FLAG_SAFE_STATE,
   TRACE_FLAGS,
   TRACE_FRAME,
+  TRACE_FRAME_RELEASE,
+  TRACE_FRAME_START,
   TRACE_JOB,
   TRACE_MODE,
   TRACE_RECORD,
@@ -216,7 +218,9 @@ const ST_STANDBY_FRAMES = 25;
 const ST_FRAMES_LOST_PAUSE = 26;
 /** Frames released before the loop stopped that it never ran. */
 const ST_FRAMES_CUT_OFF = 27;
-const ST_SIZE = 28;
+/** The current frame's wake read: its measured start, ns (the trace places frames there). */
+const ST_WAKE = 28;
+const ST_SIZE = 29;
 
 /** How a slot's call ended (`OUT_*`), decided off the common path when it threw. */
 /** It ran and threw: a task error (or returned a thenable). */
@@ -1309,6 +1313,7 @@ export class Executive {
     st[ST_REL] = rel;
     st[ST_PREV_REL] = rel;
     st[ST_BASE] = rel - st[ST_POS]! * f;
+    st[ST_WAKE] = wake;
     this.publishLive(1);
     return 1;
   }
@@ -1408,6 +1413,8 @@ export class Executive {
     r[TRACE_START] = this.st[ST_SLOT_START]!;
     r[TRACE_END] = this.stage[STAGE_TIME]!;
     r[TRACE_FLAGS] = traceFlags;
+    r[TRACE_FRAME_RELEASE] = this.st[ST_REL]!;
+    r[TRACE_FRAME_START] = this.st[ST_WAKE]!;
     this.traceRing.push(r);
   }
 

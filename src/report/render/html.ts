@@ -400,7 +400,6 @@ function latenessChart(report: LoadedRunReport): string {
 /** The frames to draw: overrunning ones first, then the busiest (longest from release to last slot end). */
 export function worstFrameNumbers(
   entries: readonly LoadedTraceEntry[],
-  frameNs: number | undefined,
   count = WORST_FRAMES_SHOWN,
 ): number[] {
   const byFrame = new Map<number, LoadedTraceEntry[]>();
@@ -410,7 +409,7 @@ export function worstFrameNumbers(
     else list.push(e);
   }
   const scored = [...byFrame.entries()].map(([frame, list]) => {
-    const start = frameStart(frame, list, frameNs);
+    const start = frameStart(list);
     const busy = maxOf(list.map((e) => e.endNs)) - start;
     const flagged = list.some((e) => (e.flags & OVERRUN_FLAGS) !== 0) ? 1 : 0;
     return { frame, busy, flagged };
@@ -419,11 +418,13 @@ export function worstFrameNumbers(
   return scored.slice(0, count).map((s) => s.frame);
 }
 
-/** A frame's release on the trace's time base: `frame × frameNs`, else its first slot's start. */
-function frameStart(frame: number, list: readonly LoadedTraceEntry[], frameNs: number | undefined): number {
-  const first = minOf(list.map((e) => e.startNs));
-  if (frameNs !== undefined && frameNs > 0 && frame * frameNs <= first + 1) return frame * frameNs;
-  return first;
+/**
+ * A frame's release as the report recorded it (the executive's, per its mode: never
+ * `frame × frameNs`, wrong after a switch between frame sizes), else its first slot's start.
+ */
+function frameStart(list: readonly LoadedTraceEntry[]): number {
+  const recorded = list.find((e) => e.frameReleaseNs !== undefined)?.frameReleaseNs;
+  return recorded ?? minOf(list.map((e) => e.startNs));
 }
 
 function worstFrames(report: LoadedRunReport): string {
@@ -432,14 +433,14 @@ function worstFrames(report: LoadedRunReport): string {
     return '<p class="note" id="no-trace">no trace in this report: run with <code>hardtick run --trace N --report FILE</code></p>';
   }
   const frameNs = report.frameNs;
-  const frames = worstFrameNumbers(trace, frameNs);
+  const frames = worstFrameNumbers(trace);
   const taskIndex = new Map<string, number>();
   report.tasks.forEach((t, i) => {
     if (!taskIndex.has(t.name)) taskIndex.set(t.name, i);
   });
   const rows = frames.map((frame) => {
     const list = trace.filter((e) => e.frame === frame).sort((a, b) => a.startNs - b.startNs);
-    const start = frameStart(frame, list, frameNs);
+    const start = frameStart(list);
     return { frame, start, list };
   });
   const span = Math.max(
