@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../src/config/load.js';
-import type { ResolvedConfig } from '../src/config/types.js';
+import type { AlarmKindName, ResolvedConfig } from '../src/config/types.js';
 import { GcMonitor } from '../src/gc/monitor.js';
 import { buildScheduleTable } from '../src/plan/table.js';
 import type { PlannedSlot, PlanResult } from '../src/plan/types.js';
 import { collectEnvironment, describeSchedStat } from '../src/report/environment.js';
 import { buildRunReport, RUN_REPORT_SCHEMA, type RunReport } from '../src/report/run-report.js';
 import { formatLateness, formatRunSummary, formatWcetTable } from '../src/report/summary.js';
-import { Executive, type TaskContext } from '../src/runtime/index.js';
+import { ALARM_KINDS, Executive, type TaskContext } from '../src/runtime/index.js';
 import { ManualClock, ManualWaiter } from '../src/time/clock.js';
 
 const US = 1000;
@@ -264,6 +264,55 @@ describe('buildRunReport (ManualClock executive)', () => {
     expect(clean.fatal.occurred).toEqual([]);
     expect(clean.stopReason).toBe('signal:SIGINT');
     expect(clean.warmup).toEqual({ frames: 0, durationNs: 0 });
+  });
+
+  it('a pause during the warm-up is fatal when pause is; a crash is never exit 0', () => {
+    const config = tinyConfig();
+    const input = {
+      config: { ...config, alarms: { ...config.alarms, fatal: ['pause' as const] } },
+      snapshot: {
+        mode: 'main',
+        frameNs: MS,
+        frames: { count: 0, overruns: 0, skipped: 0, lostToPause: 0, cutOff: 0, standby: 0 },
+        release: { latenessNs: { count: 0, min: 0, mean: 0, p50: 0, p99: 0, p999: 0, max: 0 } },
+        tasks: [],
+        alarms: Object.fromEntries(ALARM_KINDS.map((k) => [k, 0])) as Record<AlarmKindName, number>,
+        alarmsDropped: 0,
+        stopped: true,
+        stopReason: 'requested',
+        elapsedNs: 0,
+        startNs: null,
+        nextFrameIndex: 0,
+      },
+      environment: report.environment,
+      gc: report.gc,
+      startedAt: new Date(0),
+      endedAt: new Date(0),
+    };
+    const warm = buildRunReport({
+      ...input,
+      warmup: {
+        frames: 300,
+        durationNs: 1.5e9,
+        alarms: { pause: 1 },
+        pauses: [{ atNs: 5e8, lengthNs: 6e8 }],
+      },
+    });
+    expect(warm.alarms.pause).toBe(0);
+    expect(warm.fatal.occurred).toEqual(['pause']);
+    expect(warm.exitCode).toBe(1);
+    expect(warm.warmup.pauses).toEqual([{ atNs: 5e8, lengthNs: 6e8 }]);
+    const crashed = buildRunReport({
+      ...input,
+      exitCode: 0,
+      crash: { cause: 'worker-exit', message: 'the worker exited with code 0', at: null },
+    });
+    expect(crashed.exitCode).toBe(1);
+    expect(crashed.crash).toEqual({
+      cause: 'worker-exit',
+      message: 'the worker exited with code 0',
+      at: null,
+    });
   });
 });
 
