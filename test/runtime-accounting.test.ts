@@ -479,7 +479,7 @@ describe('a task that returns a thenable', () => {
     exec.runFrames(2);
     expect(exec.snapshot().tasks[0]!.errors).toBe(3);
     // The rejections were handled: nothing reaches unhandledRejection (vitest fails the file otherwise).
-    await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setImmediate(r));
   });
 
   it('a plain return value is not an error', () => {

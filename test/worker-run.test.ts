@@ -12,6 +12,7 @@ import { captureIo } from '../src/cli/io.js';
 import { runCommand } from '../src/cli/run.js';
 import { loadNative } from '../src/native/binding.js';
 import type { RunReport } from '../src/report/run-report.js';
+import { hardtickSync } from './helpers/cli.js';
 
 /** True when runs use the native clock/waiter here. */
 const NATIVE = loadNative() !== null;
@@ -242,7 +243,7 @@ describe('hardtick run: worker ↔ main thread through the rings', () => {
 });
 
 describe('hardtick run: the worker crashes mid-run', () => {
-  it('prints the failure, still writes the report from the last statistics, exits 2', async () => {
+  it("prints the failure, writes the report from the loop's live evidence, names the crash, exits 2; check fails it", async () => {
     const reportFile = join(dir, 'crash.json');
     const r = await run(
       badTasks('crash-mid-run.json'),
@@ -261,8 +262,26 @@ describe('hardtick run: the worker crashes mid-run', () => {
     expectContractFields(report, ['control']);
     expect(report.stopReason).toBe('worker-crashed');
     expect(report.environment.thread).toBe('worker');
-    // Statistics are published every 250 ms; the crash comes ~200 ms in, so they may be empty.
-    expect(report.tasks[0]!.runs).toBeLessThan(100);
+    expect(report.exitCode).toBe(2);
+    // The counts are the loop's own, exact to the slot: 99 runs, the 100th call never returned.
+    const control = report.tasks[0]!;
+    expect(control.runs).toBe(99);
+    expect(control.jobsRun).toBe(99);
+    expect(control.notRun!.cutOff).toBeGreaterThanOrEqual(1);
+    expect(control.releases).toBe(control.jobsRun! + control.notRun!.total);
+    expect(report.evidence).toEqual({ source: 'live', thread: 'worker' });
+    expect(report.crash).toMatchObject({
+      cause: 'worker-exit',
+      message: 'the worker exited with code 3 before the end of the run',
+      at: { task: 'control', mode: 'main', slot: 0 },
+    });
+    expect(report.crash!.at!.frame).toBeGreaterThanOrEqual(99);
+    expect(report.gc.unavailable).toMatch(/crashed/);
+    const check = hardtickSync(['check', reportFile]);
+    expect(check.code, check.transcript).toBe(1);
+    expect(check.stdout).toMatch(
+      /FAIL {2}\(run\) +crashed +the loop thread crashed: worker-exit: the worker exited with code 3 before the end of the run \(task control, frame \d+\); exit code 2/,
+    );
   });
 });
 
