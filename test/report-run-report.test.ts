@@ -7,7 +7,7 @@ import type { PlannedSlot, PlanResult } from '../src/plan/types.js';
 import { collectEnvironment, describeSchedStat } from '../src/report/environment.js';
 import { buildRunReport, RUN_REPORT_SCHEMA, type RunReport } from '../src/report/run-report.js';
 import { formatLateness, formatRunSummary, formatWcetTable } from '../src/report/summary.js';
-import { ALARM_KINDS, Executive, type TaskContext } from '../src/runtime/index.js';
+import { ALARM_KINDS, Executive, type ExecutiveSnapshot, type TaskContext } from '../src/runtime/index.js';
 import { ManualClock, ManualWaiter } from '../src/time/clock.js';
 
 const US = 1000;
@@ -101,6 +101,27 @@ function runTiny(): { report: RunReport; config: ResolvedConfig } {
     warmup: { frames: 0, durationNs: 0 },
   });
   return { report, config };
+}
+
+/** A stopped executive's snapshot with nothing in it but the given alarm totals. */
+function emptySnapshot(alarms: Partial<Record<AlarmKindName, number>> = {}): ExecutiveSnapshot {
+  return {
+    mode: 'main',
+    frameNs: MS,
+    frames: { count: 0, overruns: 0, skipped: 0, lostToPause: 0, cutOff: 0, standby: 0 },
+    release: { latenessNs: { count: 0, min: 0, mean: 0, p50: 0, p99: 0, p999: 0, max: 0 } },
+    tasks: [],
+    alarms: {
+      ...(Object.fromEntries(ALARM_KINDS.map((k) => [k, 0])) as Record<AlarmKindName, number>),
+      ...alarms,
+    },
+    alarmsDropped: 0,
+    stopped: true,
+    stopReason: 'requested',
+    elapsedNs: 0,
+    startNs: null,
+    nextFrameIndex: 0,
+  };
 }
 
 describe('buildRunReport (ManualClock executive)', () => {
@@ -228,32 +249,7 @@ describe('buildRunReport (ManualClock executive)', () => {
     const config = tinyConfig();
     const clean = buildRunReport({
       config: { ...config, alarms: { ...config.alarms, fatal: ['deadline-miss'] } },
-      snapshot: {
-        mode: 'main',
-        frameNs: MS,
-        frames: { count: 0, overruns: 0, skipped: 0, lostToPause: 0, cutOff: 0, standby: 0 },
-        release: { latenessNs: { count: 0, min: 0, mean: 0, p50: 0, p99: 0, p999: 0, max: 0 } },
-        tasks: [],
-        alarms: {
-          overrun: 3,
-          'deadline-miss': 0,
-          'frame-overrun': 0,
-          'release-late': 0,
-          'task-error': 0,
-          'skipped-frames': 0,
-          'mode-change': 0,
-          stopped: 1,
-          pause: 0,
-          killed: 0,
-          'gc-warn': 0,
-        },
-        alarmsDropped: 0,
-        stopped: true,
-        stopReason: 'requested',
-        elapsedNs: 0,
-        startNs: null,
-        nextFrameIndex: 0,
-      },
+      snapshot: emptySnapshot({ overrun: 3, stopped: 1 }),
       environment: report.environment,
       gc: report.gc,
       startedAt: new Date(0),
@@ -270,20 +266,7 @@ describe('buildRunReport (ManualClock executive)', () => {
     const config = tinyConfig();
     const input = {
       config: { ...config, alarms: { ...config.alarms, fatal: ['pause' as const] } },
-      snapshot: {
-        mode: 'main',
-        frameNs: MS,
-        frames: { count: 0, overruns: 0, skipped: 0, lostToPause: 0, cutOff: 0, standby: 0 },
-        release: { latenessNs: { count: 0, min: 0, mean: 0, p50: 0, p99: 0, p999: 0, max: 0 } },
-        tasks: [],
-        alarms: Object.fromEntries(ALARM_KINDS.map((k) => [k, 0])) as Record<AlarmKindName, number>,
-        alarmsDropped: 0,
-        stopped: true,
-        stopReason: 'requested',
-        elapsedNs: 0,
-        startNs: null,
-        nextFrameIndex: 0,
-      },
+      snapshot: emptySnapshot(),
       environment: report.environment,
       gc: report.gc,
       startedAt: new Date(0),

@@ -47,6 +47,25 @@ function acct(t: TaskSnapshot) {
 
 const none = { policy: 0, catchUp: 0, pause: 0, unavailable: 0, cutOff: 0 };
 
+/** One task `A` (1 ms period and frame, budget `budgetNs`) running `fn` on a ManualClock, started at T0. */
+function oneTask(
+  clock: ManualClock,
+  fn: TaskFn,
+  budgetNs = 100_000,
+  overrun: Parameters<typeof makeTask>[4] = {},
+  options: Partial<ExecutiveOptions> = {},
+): Executive {
+  const tasks = [makeTask(0, 'A', F, budgetNs, overrun)];
+  const exec = new Executive({
+    clock,
+    waiter: new ManualWaiter(clock),
+    modes: [makeMode('main', makeTable(F, tasks, [[{ task: 0, job: 0 }]]), tasks, [fn])],
+    ...options,
+  });
+  exec.start(T0);
+  return exec;
+}
+
 /** releases = jobs run + not run (every cause) + in flight; skipped = policy + catch-up + pause. */
 function identitiesHold(t: TaskSnapshot): void {
   const n = t.notRun;
@@ -111,15 +130,15 @@ describe('accounting: jobs not run, by cause', () => {
   it('pause: a 600 ms stall while the loop sleeps loses 600 frames: 600 misses with cause pause', () => {
     // One 10 µs task every 1 ms; the fourth wait wakes 600 ms late (a SIGSTOP in the wait).
     const clock = new CountingClock();
-    const tasks = [makeTask(0, 'A', F, 100_000)];
-    const exec = new Executive({
+    const exec = oneTask(
       clock,
-      waiter: new ScriptedWaiter(clock, [0, 0, 0, 600 * F, 0]),
-      modes: [
-        makeMode('main', makeTable(F, tasks, [[{ task: 0, job: 0 }]]), tasks, [scripted(clock, [10_000])]),
-      ],
-    });
-    exec.start(T0);
+      scripted(clock, [10_000]),
+      100_000,
+      {},
+      {
+        waiter: new ScriptedWaiter(clock, [0, 0, 0, 600 * F, 0]),
+      },
+    );
     expect(exec.runFrames(6)).toBe(6); // frames 0, 1, 2, then 603 at once, 604, 605
     const s = exec.snapshot();
     expect(acct(s.tasks[0]!)).toEqual({
@@ -150,17 +169,15 @@ describe('accounting: jobs not run, by cause', () => {
   it('a stall inside a task is the loop running late on its own frame: the frames it costs are catch-up', () => {
     // Call 3 of A runs 600 ms (a SIGSTOP while the task runs looks exactly like this).
     const clock = new CountingClock();
-    const tasks = [makeTask(0, 'A', F, 100_000)];
-    const exec = new Executive({
+    const exec = oneTask(
       clock,
-      waiter: new ScriptedWaiter(clock, [0]),
-      modes: [
-        makeMode('main', makeTable(F, tasks, [[{ task: 0, job: 0 }]]), tasks, [
-          scripted(clock, [10_000, 10_000, 10_000, 600 * F, 10_000]),
-        ]),
-      ],
-    });
-    exec.start(T0);
+      scripted(clock, [10_000, 10_000, 10_000, 600 * F, 10_000]),
+      100_000,
+      {},
+      {
+        waiter: new ScriptedWaiter(clock, [0]),
+      },
+    );
     exec.runFrames(6);
     const s = exec.snapshot();
     // Frame 3's A ends at 603.00 F: frames 4..602 skipped (599), 603 runs at once.
@@ -174,17 +191,9 @@ describe('accounting: jobs not run, by cause', () => {
 
   it('skip-next policy: the dropped job is a miss with cause policy', () => {
     const clock = new ManualClock();
-    const tasks = [makeTask(0, 'A', F, F / 2, { overrun: { action: 'skip-next' } })];
-    const exec = new Executive({
-      clock,
-      waiter: new ManualWaiter(clock),
-      modes: [
-        makeMode('main', makeTable(F, tasks, [[{ task: 0, job: 0 }]]), tasks, [
-          scripted(clock, [800_000, 100_000]),
-        ]),
-      ],
+    const exec = oneTask(clock, scripted(clock, [800_000, 100_000]), F / 2, {
+      overrun: { action: 'skip-next' },
     });
-    exec.start(T0);
     exec.runFrames(3);
     const s = exec.snapshot();
     expect(acct(s.tasks[0]!)).toEqual({
@@ -203,7 +212,6 @@ describe('accounting: jobs not run, by cause', () => {
 
   it('unavailable: an isolated release with no worker is not a run, leaves no sample, and is a miss', () => {
     const clock = new ManualClock();
-    const tasks = [makeTask(0, 'A', F, 100_000)];
     const unavailable = new HardtickError('task_unavailable', "task 'A': no worker");
     let calls = 0;
     const fn: TaskFn = () => {
@@ -212,12 +220,7 @@ describe('accounting: jobs not run, by cause', () => {
       if (calls === 2 || calls === 3) throw unavailable;
       clock.advance(9_000);
     };
-    const exec = new Executive({
-      clock,
-      waiter: new ManualWaiter(clock),
-      modes: [makeMode('main', makeTable(F, tasks, [[{ task: 0, job: 0 }]]), tasks, [fn])],
-    });
-    exec.start(T0);
+    const exec = oneTask(clock, fn);
     exec.runFrames(4);
     const s = exec.snapshot();
     expect(acct(s.tasks[0]!)).toEqual({
@@ -240,7 +243,6 @@ describe('accounting: jobs not run, by cause', () => {
 
   it('killed: the execution given up at budget + grace is censored, kept out of the pWCET samples', () => {
     const clock = new ManualClock();
-    const tasks = [makeTask(0, 'A', F, 100_000)];
     const killed = new HardtickError('task_killed', "task 'A' did not finish", { task: 'A' });
     let calls = 0;
     const fn: TaskFn = () => {
@@ -251,12 +253,7 @@ describe('accounting: jobs not run, by cause', () => {
       }
       clock.advance(10_000);
     };
-    const exec = new Executive({
-      clock,
-      waiter: new ManualWaiter(clock),
-      modes: [makeMode('main', makeTable(F, tasks, [[{ task: 0, job: 0 }]]), tasks, [fn])],
-    });
-    exec.start(T0);
+    const exec = oneTask(clock, fn);
     exec.runFrames(3);
     const t = exec.snapshot().tasks[0]!;
     expect([t.runs, t.censored, t.overruns, t.errors]).toEqual([3, 1, 1, 0]);
@@ -457,24 +454,16 @@ describe('accounting: a loop stuck in a task, completed from its live evidence b
 describe('a task that returns a thenable', () => {
   it('is a task error at its first call, with a message saying so; its rejection is handled', async () => {
     const clock = new ManualClock();
-    const tasks = [makeTask(0, 'victim', F, 100_000)];
     const victim = async () => {
       throw new Error('async boom');
     };
-    const exec = new Executive({
-      clock,
-      waiter: new ManualWaiter(clock),
-      modes: [
-        makeMode('main', makeTable(F, tasks, [[{ task: 0, job: 0 }]]), tasks, [victim as unknown as TaskFn]),
-      ],
-    });
-    exec.start(T0);
+    const exec = oneTask(clock, victim as unknown as TaskFn);
     exec.runFrames(1);
     expect(exec.snapshot().tasks[0]!.errors).toBe(1);
     const error = exec.lastError(0) as HardtickError;
     expect(error.code).toBe('task_returned_promise');
     expect(error.message).toMatch(
-      /^task 'victim' returned a Promise \(or another thenable\): a task is a synchronous function/,
+      /^task 'A' returned a Promise \(or another thenable\): a task is a synchronous function/,
     );
     exec.runFrames(2);
     expect(exec.snapshot().tasks[0]!.errors).toBe(3);
@@ -484,17 +473,7 @@ describe('a task that returns a thenable', () => {
 
   it('a plain return value is not an error', () => {
     const clock = new ManualClock();
-    const tasks = [makeTask(0, 'A', F, 100_000)];
-    const exec = new Executive({
-      clock,
-      waiter: new ManualWaiter(clock),
-      modes: [
-        makeMode('main', makeTable(F, tasks, [[{ task: 0, job: 0 }]]), tasks, [
-          (() => 42) as unknown as TaskFn,
-        ]),
-      ],
-    });
-    exec.start(T0);
+    const exec = oneTask(clock, (() => 42) as unknown as TaskFn);
     exec.runFrames(2);
     expect(exec.snapshot().tasks[0]!.errors).toBe(0);
   });

@@ -9,6 +9,7 @@
  */
 
 import { type CheckableLease, leaseSectionProblems } from './lease.js';
+import type { RunReportNotRun } from './run-report.js';
 
 /** Largest nanosecond figure a report may hold: 2^53 − 1 (≈ 104 days, exact in a double). */
 export const MAX_REPORT_NS = Number.MAX_SAFE_INTEGER;
@@ -88,7 +89,7 @@ export interface CheckableReport {
   readonly alarms?: Readonly<Record<string, number>> | undefined;
   readonly accounting?:
     | {
-        readonly notRun: NotRun;
+        readonly notRun: RunReportNotRun;
         readonly censored: number;
         readonly framesElapsed: number | null;
       }
@@ -116,22 +117,13 @@ interface Distribution {
   readonly mean?: number | undefined;
 }
 
-interface NotRun {
-  readonly total: number;
-  readonly policy: number;
-  readonly catchUp: number;
-  readonly pause: number;
-  readonly unavailable: number;
-  readonly cutOff: number;
-}
-
 interface CheckableTask {
   readonly name: string;
   readonly runs?: number | undefined;
   readonly skipped?: number | undefined;
   readonly jobsRun?: number | undefined;
   readonly late?: number | undefined;
-  readonly notRun?: NotRun | undefined;
+  readonly notRun?: RunReportNotRun | undefined;
   readonly censored?: number | undefined;
   readonly mode?: string | undefined;
   readonly budgetNs: number;

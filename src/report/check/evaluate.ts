@@ -4,6 +4,7 @@
  * baseline). Pure: the same reports and rules give the same result.
  */
 import type { LoadedRunReport, LoadedTask } from '../read.js';
+import { crashWhere } from '../render/common.js';
 import { compareEnvironments, type EnvironmentDifference, environmentWarning } from './environment-diff.js';
 import {
   CHECK_RULES,
@@ -160,11 +161,7 @@ function stuckCase(report: LoadedRunReport, rules: CheckRules): CheckCase {
 function crashedCase(report: LoadedRunReport, rules: CheckRules): CheckCase {
   const crash = report.crash;
   const failed = crash !== undefined || report.stopReason === 'worker-crashed';
-  const at = crash?.at;
-  const where =
-    at === undefined || at === null
-      ? ''
-      : ` (${at.task === null ? 'between slots' : `task ${at.task}`}${at.frame === null ? '' : `, frame ${at.frame}`})`;
+  const where = crashWhere(crash?.at);
   return verdict(
     'crashed',
     null,

@@ -4,6 +4,7 @@
  * from the report itself, never from a fixed list) and number formatting. Cold path.
  */
 import type { LoadedEnvironment, LoadedRunReport, LoadedTask, LoadedTraceEntry } from '../read.js';
+import type { RunReportNotRun } from '../run-report.js';
 
 /** Trace flag bits (`TRACE_FLAG_*`, src/runtime/trace-ring.ts) and their names. */
 export const TRACE_FLAG_NAMES: readonly (readonly [number, string])[] = [
@@ -216,16 +217,7 @@ export interface AccountingView {
     readonly jobsRun?: number | undefined;
     readonly late?: number | undefined;
     readonly censored?: number | undefined;
-    readonly notRun?:
-      | {
-          readonly total: number;
-          readonly policy: number;
-          readonly catchUp: number;
-          readonly pause: number;
-          readonly unavailable: number;
-          readonly cutOff: number;
-        }
-      | undefined;
+    readonly notRun?: RunReportNotRun | undefined;
   }>;
   readonly crash?:
     | {
@@ -337,12 +329,15 @@ export function notRunLine(report: AccountingView): string | null {
 export function crashLine(report: AccountingView): string | null {
   const c = report.crash;
   if (c === undefined) return null;
-  const at = c.at;
-  const where =
-    at === null
-      ? ''
-      : ` (${at.task === null ? 'between slots' : `task ${at.task}`}${at.frame === null ? '' : `, frame ${at.frame}`})`;
-  return `the loop thread crashed: ${c.cause}: ${c.message}${where}${report.exitCode === undefined ? '' : ` → exit ${report.exitCode}`}`;
+  return `the loop thread crashed: ${c.cause}: ${c.message}${crashWhere(c.at)}${report.exitCode === undefined ? '' : ` → exit ${report.exitCode}`}`;
+}
+
+/** Where a crash happened, as ` (task control, frame 41)`; empty when unknown. */
+export function crashWhere(
+  at: { readonly task: string | null; readonly frame: number | null } | null | undefined,
+): string {
+  if (at === null || at === undefined) return '';
+  return ` (${at.task === null ? 'between slots' : `task ${at.task}`}${at.frame === null ? '' : `, frame ${at.frame}`})`;
 }
 
 /** What happened during the warm-up (alarms by kind, pauses, stuck events), as one line, or null. */
