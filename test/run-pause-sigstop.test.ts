@@ -156,8 +156,9 @@ describe('pause detection with a real SIGSTOP/SIGCONT', () => {
     expect(longest!.lengthNs).toBeGreaterThan(550e6);
     expect(longest!.lengthNs).toBeLessThan(900e6);
     expect(report.warmup.alarms?.pause).toBe(pauses.length);
-    expect(report.pauses.count).toBe(0);
-    expect(report.alarms.pause).toBe(0);
+    // Not in the measured figures (a busy machine may add short pauses of its own there).
+    expect(report.pauses.events.every((p) => p.lengthNs < 550e6)).toBe(true);
+    expect(report.tasks[0]!.notRun!.pause).toBeLessThan(100);
     expect(stderr).toMatch(
       /alarm pause \(warm-up\): frame \d+ t=[\d.]+s paused [\d.]+ms \(in the report's warmup section\)/,
     );
