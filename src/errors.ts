@@ -26,6 +26,8 @@ export type HardtickErrorCode =
   | 'samples_unreadable'
   | 'samples_invalid'
   | 'task_killed'
+  | 'task_unavailable'
+  | 'task_returned_promise'
   | 'usage';
 
 /** Structured details attached to a {@link HardtickError}. */

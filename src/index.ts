@@ -178,6 +178,13 @@ export {
   RULE_DESCRIPTIONS,
   readRulesFile,
 } from './report/check/rules.js';
+export type {
+  CrashCause,
+  CrashFields,
+  RunReportCrash,
+  RunReportCrashSlot,
+  TaskErrorSample,
+} from './report/faults.js';
 export type { Align, Column } from './report/format.js';
 export { formatDurationNs, formatPercent, formatTable, formatUs } from './report/format.js';
 export type {
@@ -202,6 +209,13 @@ export { renderJunit } from './report/render/junit.js';
 export { renderMarkdown } from './report/render/md.js';
 export type { ChromeTrace, TraceEvent, TraceRenderOptions } from './report/render/trace.js';
 export { renderChromeTrace } from './report/render/trace.js';
+export type {
+  RunReportAccounting,
+  RunReportEvidence,
+  RunReportNotRun,
+  RunReportWarmup,
+} from './report/run-report.js';
+export { ACCOUNTING_IDENTITIES } from './report/run-report.js';
 export type { JitterJson, PlanJson, PwcetSource, RenderPlanOptions } from './report/text.js';
 export {
   formatDoctor,
@@ -238,6 +252,7 @@ export {
 export type {
   AlarmRecordView,
   CatchUpOptions,
+  CutOffTable,
   DistributionNs,
   EvidenceDetail,
   EvidenceLayout,
@@ -245,8 +260,10 @@ export type {
   ExecutiveOptions,
   ExecutiveSnapshot,
   LeaseGate,
+  LoopEnding,
   LoopHeartbeat,
   LoopLease,
+  NotRunCounts,
   RunPhase,
   SlackHook,
   SlotWindow,
@@ -257,6 +274,7 @@ export type {
 } from './runtime/index.js';
 export {
   ALARM_KINDS,
+  accountEndingInto,
   DQ_COUNT,
   DQ_MAX,
   DQ_MEAN,
@@ -271,10 +289,15 @@ export {
   Executive,
   emptyEvidence,
   evidenceExecAt,
+  evidenceResponseAt,
   evidenceSize,
+  GC_WARN_OLD,
+  GC_WARN_YOUNG,
+  jobsInFlight,
   KIND_COUNT,
   KIND_DEADLINE_MISS,
   KIND_FRAME_OVERRUN,
+  KIND_GC_WARN,
   KIND_KILLED,
   KIND_MODE_CHANGE,
   KIND_OVERRUN,
@@ -288,12 +311,23 @@ export {
   RC_FRAME_INDEX,
   RC_FRAME_NS,
   RC_FRAME_OVERRUNS,
+  RC_FRAMES_CUT_OFF,
+  RC_FRAMES_LOST_PAUSE,
   RC_FRAMES_RUN,
   RC_FRAMES_SKIPPED,
+  RC_IN_FRAME,
   RC_KIND_ROOM,
   RC_KIND_TOTALS,
   RC_MODE,
+  RC_NOT_RUN_CATCH_UP,
+  RC_NOT_RUN_CUT_OFF,
+  RC_NOT_RUN_PAUSE,
+  RC_NOT_RUN_POLICY,
+  RC_NOT_RUN_UNAVAILABLE,
+  RC_POS,
+  RC_RELEASE_NS,
   RC_SIZE,
+  RC_SLOT,
   RC_STANDBY_FRAMES,
   RC_START_NS,
   RC_STOP_CODE,
@@ -303,12 +337,21 @@ export {
   STOP_SAFE_STATE,
   STOP_SIGNAL,
   snapshotFromEvidence,
+  TS_CENSORED,
   TS_DEADLINE_MISSES,
   TS_DEGRADED,
   TS_DEGRADED_RUNS,
   TS_ERRORS,
   TS_EXEC_MAX_FRAME,
   TS_EXEC_MAX_NS,
+  TS_JOBS_RUN,
+  TS_LATE,
+  TS_NOT_RUN_CATCH_UP,
+  TS_NOT_RUN_CAUSES,
+  TS_NOT_RUN_CUT_OFF,
+  TS_NOT_RUN_PAUSE,
+  TS_NOT_RUN_POLICY,
+  TS_NOT_RUN_UNAVAILABLE,
   TS_OVERRUNS,
   TS_POLICY_TRIGGERS,
   TS_RELEASES,

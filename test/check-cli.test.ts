@@ -67,7 +67,7 @@ describe('hardtick check: exit codes', () => {
     expect(r.stdout).toMatch(
       / {2}pass {2}control {10}budget {10}max execution time 90\.0 µs is within the budget 100 µs \(90\.0 %\)\n/,
     );
-    expect(r.stdout).toContain('PASS: 0 failed, 7 passed, 4 skipped\n');
+    expect(r.stdout).toContain('PASS: 0 failed, 11 passed, 4 skipped\n');
   });
 
   it('1 when a rule fails', () => {
@@ -76,7 +76,7 @@ describe('hardtick check: exit codes', () => {
     expect(r.stdout).toContain(
       'FAIL  control          budget          max execution time 90.0 µs exceeds the budget 80.0 µs',
     );
-    expect(r.stdout).toContain('FAIL: 1 failed, 6 passed, 4 skipped\n');
+    expect(r.stdout).toContain('FAIL: 1 failed, 10 passed, 4 skipped\n');
   });
 
   it('1 on a regression against --baseline, 0 with a wider --tolerance for that task', () => {
@@ -124,11 +124,11 @@ describe('hardtick check: formats', () => {
     };
     expect(json.schema).toBe('hardtick.check/v1');
     expect(json.passed).toBe(false);
-    expect(json.counts).toEqual({ pass: 6, fail: 1, skip: 4 });
+    expect(json.counts).toEqual({ pass: 10, fail: 1, skip: 4 });
     expect(json.cases.filter((c) => c.status === 'fail')).toEqual([
       expect.objectContaining({ task: 'control', rule: 'budget', status: 'fail' }),
     ]);
-    expect(r.stderr).toContain('hardtick check: FAIL: 1 failed, 6 passed, 4 skipped');
+    expect(r.stderr).toContain('hardtick check: FAIL: 1 failed, 10 passed, 4 skipped');
   });
 
   it('--format md: verdict, task × rule table, failures, WCET table', () => {
@@ -136,10 +136,10 @@ describe('hardtick check: formats', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('## ❌ hardtick check: fixture\n');
     expect(r.stdout).toContain(
-      '| task | budget | deadline-miss | task-error | p99-regression | max-regression | frame-overrun |',
+      '| task | budget | deadline-miss | task-error | p99-regression | max-regression | not-run | frame-overrun | stuck | crashed |',
     );
-    expect(r.stdout).toContain('| control | ❌ | ✅ | ✅ | ➖ | ➖ |  |');
-    expect(r.stdout).toContain('| (run) |  |  |  |  |  | ✅ |');
+    expect(r.stdout).toContain('| control | ❌ | ✅ | ✅ | ➖ | ➖ | ✅ |  |  |  |');
+    expect(r.stdout).toContain('| (run) |  |  |  |  |  |  | ✅ | ✅ | ✅ |');
     expect(r.stdout).toContain(
       '- **control** `budget`: max execution time 90.0 µs exceeds the budget 80.0 µs',
     );
@@ -153,7 +153,7 @@ describe('hardtick check: formats', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr).toBe(
       'hardtick check: FAIL control budget: max execution time 90.0 µs exceeds the budget 80.0 µs (112.5 % of it; 2 overrun(s), worst in frame 42)\n' +
-        'hardtick check: FAIL: 1 failed, 6 passed, 4 skipped\n',
+        'hardtick check: FAIL: 1 failed, 10 passed, 4 skipped\n',
     );
     const xml = readFileSync(out, 'utf8');
     expect(xml.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites')).toBe(true);

@@ -83,7 +83,7 @@ describe('check: deadline-miss rule', () => {
       status: 'fail',
       value: 1,
       limit: 0,
-      message: '1 of 1000 job(s) completed after their deadline',
+      message: '1 of 1000 job(s) missed their deadline',
     });
     expect(r.passed).toBe(false);
   });
@@ -135,9 +135,16 @@ describe('check: frame-overrun rule (one case for the run)', () => {
     expect(caseOf(allowed, null, 'frame-overrun').status).toBe('skip');
   });
 
-  it('one case per task and rule plus one for the run', () => {
+  it('one case per task and rule plus one per run-level rule', () => {
     const r = check([{ name: 'a' }, { name: 'b' }, { name: 'c' }]);
-    expect(r.cases).toHaveLength(3 * 5 + 1);
+    // Task rules: budget, deadline-miss, task-error, two regressions, not-run; run rules:
+    // frame-overrun, stuck, crashed.
+    expect(r.cases).toHaveLength(3 * 6 + 3);
+    expect(r.cases.filter((c) => c.task === null).map((c) => c.rule)).toEqual([
+      'frame-overrun',
+      'stuck',
+      'crashed',
+    ]);
   });
 });
 
@@ -263,7 +270,7 @@ describe('check: baseline from another environment', () => {
 describe('check: rule configuration errors', () => {
   it('unknown rule names say what is known and suggest the closest', () => {
     expect(() => applyRuleFlags(DEFAULT_CHECK_RULES, { allow: ['deadline-mis'] })).toThrow(
-      '--allow: unknown rule "deadline-mis" (did you mean "deadline-miss"?); rules: budget, deadline-miss, task-error, p99-regression, max-regression, frame-overrun, regression',
+      '--allow: unknown rule "deadline-mis" (did you mean "deadline-miss"?); rules: budget, deadline-miss, task-error, p99-regression, max-regression, not-run, frame-overrun, stuck, crashed, regression',
     );
   });
 
@@ -331,9 +338,112 @@ describe('check: rule configuration errors', () => {
     expect((second as HardtickError).message).toBe(
       [
         'rules.json: 2 problems in check rules',
-        '  allow: unknown rule "budgett" (did you mean "budget"?); rules: budget, deadline-miss, task-error, p99-regression, max-regression, frame-overrun, regression',
+        '  allow: unknown rule "budgett" (did you mean "budget"?); rules: budget, deadline-miss, task-error, p99-regression, max-regression, not-run, frame-overrun, stuck, crashed, regression',
         '  tasks["log"].allow: "frame-overrun" applies to the whole run, not to a task: put it in the top-level "allow"',
       ].join('\n'),
     );
+  });
+});
+
+describe('check: fault rules (not-run, stuck, crashed) fail by default, each relaxed by name', () => {
+  const notRun = { total: 12, policy: 0, catchUp: 0, pause: 12, unavailable: 0, cutOff: 0 };
+
+  it('not-run: a task with releases never run fails, its causes listed; --allow TASK:not-run skips it', () => {
+    const r = makeReport([{ name: 'control' }]);
+    const t = {
+      ...r.tasks[0]!,
+      releases: 1012,
+      jobsRun: 1000,
+      late: 0,
+      notRun,
+      skipped: 12,
+      deadlineMisses: 12,
+    };
+    const report = { ...r, tasks: [t] };
+    expect(caseOf(evaluateCheck({ report }), 'control', 'not-run')).toMatchObject({
+      status: 'fail',
+      value: 12,
+      limit: 0,
+      message: '12 of 1012 job(s) never ran (pause 12)',
+    });
+    expect(caseOf(evaluateCheck({ report }), 'control', 'deadline-miss').message).toBe(
+      '12 of 1012 job(s) missed their deadline (0 completed late, 12 never ran)',
+    );
+    const relaxed = evaluateCheck({
+      report,
+      rules: applyRuleFlags(DEFAULT_CHECK_RULES, { allow: ['control:not-run'] }),
+    });
+    expect(caseOf(relaxed, 'control', 'not-run')).toMatchObject({ status: 'skip', allowed: true });
+  });
+
+  it('not-run passes when every job ran; a report without the split uses skipped', () => {
+    const r = makeReport([{ name: 'control' }]);
+    expect(caseOf(evaluateCheck({ report: r }), 'control', 'not-run')).toMatchObject({
+      status: 'pass',
+      message: 'every job ran (1000 released)',
+    });
+    const old = { ...r, tasks: [{ ...r.tasks[0]!, skipped: 3 }] };
+    expect(caseOf(evaluateCheck({ report: old }), 'control', 'not-run')).toMatchObject({
+      status: 'fail',
+      message: '3 of 1000 job(s) never ran (skipped)',
+    });
+  });
+
+  it('stuck: a run that ended stuck fails naming the slot; --allow stuck skips it', () => {
+    const report = makeReport([{ name: 'control' }], {
+      stopReason: 'stuck',
+      exitCode: 75,
+      stuck: [{ task: 'control', frame: 99, slot: 0, overrunNs: 50_100_000, failSafe: 'ran' }],
+    });
+    const c = evaluateCheck({ report }).cases.find((x) => x.rule === 'stuck')!;
+    expect(c).toMatchObject({
+      task: null,
+      status: 'fail',
+      value: 1,
+      message:
+        'the run ended stuck; 1 stuck event(s): task control in frame 99, 50.1 ms past its deadline (fail-safe: ran)',
+    });
+    const relaxed = evaluateCheck({
+      report,
+      rules: applyRuleFlags(DEFAULT_CHECK_RULES, { allow: ['stuck'] }),
+    });
+    expect(relaxed.cases.find((x) => x.rule === 'stuck')).toMatchObject({ status: 'skip', allowed: true });
+    expect(() => applyRuleFlags(DEFAULT_CHECK_RULES, { allow: ['control:stuck'] })).toThrow(
+      '--allow: "stuck" applies to the whole run, not to a task: use --allow stuck',
+    );
+  });
+
+  it('crashed: a crash fails with its cause and place; a report with no crash field by its stopReason', () => {
+    const report = makeReport([{ name: 'control' }], {
+      stopReason: 'crashed',
+      exitCode: 2,
+      crash: {
+        cause: 'process-exit',
+        message: 'process.exit(3) called',
+        task: 'control',
+        at: '/x/tasks.mjs:12',
+        slot: { task: 'control', mode: 'main', frame: 41, slot: 0 },
+      },
+    });
+    expect(evaluateCheck({ report }).cases.find((x) => x.rule === 'crashed')).toMatchObject({
+      status: 'fail',
+      message:
+        'the run crashed: process exit in task control (/x/tasks.mjs:12): process.exit(3) called (loop in task control, frame 41); exit code 2',
+    });
+    const bare = makeReport([{ name: 'control' }], { stopReason: 'crashed', exitCode: 2 });
+    expect(evaluateCheck({ report: bare }).cases.find((x) => x.rule === 'crashed')).toMatchObject({
+      status: 'fail',
+      message: 'the run crashed (stopReason crashed; exit code 2)',
+    });
+    const clean = makeReport([{ name: 'control' }]);
+    const cases = evaluateCheck({ report: clean }).cases;
+    expect(cases.find((x) => x.rule === 'crashed')).toMatchObject({
+      status: 'pass',
+      message: 'the run did not crash',
+    });
+    expect(cases.find((x) => x.rule === 'stuck')).toMatchObject({
+      status: 'pass',
+      message: 'no slot got stuck',
+    });
   });
 });

@@ -155,7 +155,7 @@ describe('hardtick run examples/motor-pid (the README command) for 4 s', () => {
     expect(r.stderr).toMatch(/^alarm mode-change: frame \d+ t=\d\.\d{3}s switched to mode #1$/m);
     expect(out).toMatch(/^t=1\.0s mode main setpoint 100 speed \d+\.\d /m);
     expect(out).toMatch(
-      /^task\s+budget\s+runs\s+min\s+p50\s+p99\s+p99\.9\s+max\s+max\/budget\s+overruns\s+misses\s+errors$/m,
+      /^task\s+budget\s+runs\s+min\s+p50\s+p99\s+p99\.9\s+max\s+max\/budget\s+overruns\s+misses\s+not run\s+errors$/m,
     );
     for (const task of ['main/control', 'sensorless/limp-home'])
       expect(out).toMatch(new RegExp(`^${task}\\s+150\\.0\\s+\\d+`, 'm'));

@@ -225,6 +225,14 @@ describe('PlannedGc decision (ManualClock)', () => {
       { kind: 'old-growth', count: 1, firstAtNs: 16_200_000, worst: 5 * MB },
     ]);
     expect(r.gcCalls).toEqual([]);
+    // Each episode is one gc-warn alarm, raised in the slack of the frame that found it
+    // (value 1: young nearly full; 2: old growth).
+    const alarms: string[] = [];
+    r.exec.drainAlarms((a) => {
+      if (a.kind === 'gc-warn') alarms.push(`f${a.frame} t${a.timeNs - T0} v${a.value}`);
+    }, true);
+    expect(alarms).toEqual(['f8 t8200000 v1', 'f16 t16200000 v2', 'f56 t56200000 v1']);
+    expect(r.exec.snapshot().alarms['gc-warn']).toBe(3);
   });
 
   it('rejects bad settings with a RangeError naming the field', () => {

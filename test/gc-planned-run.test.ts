@@ -78,14 +78,20 @@ describe('planned GC in a real run', () => {
       expect(gov.planned.costEstimateNs).toBeGreaterThan(0);
       expect(gov.heapProbe).toBe('binding');
       expect(gov.planned.events.length).toBe(Math.min(gov.planned.count, 100));
+      // In order, within the measured run, each in a frame's slack after it.
+      let previous = Number.NEGATIVE_INFINITY;
       for (const e of gov.planned.events) {
         expect(e.durationNs).toBeGreaterThan(0);
-        expect(e.atNs).toBeGreaterThanOrEqual(0);
+        expect(e.atNs).toBeGreaterThan(previous);
+        expect(e.atNs).toBeLessThan(r.durationNs);
+        previous = e.atNs;
       }
-      // Late = stretched past the next release by a preemption mid-collection: reported, not
-      // asserted (seen: 2 of 5 at load average 10, 0 on a calmer run).
-      expect(gov.planned.late).toBeGreaterThanOrEqual(0);
-      expect(gov.planned.late).toBeLessThanOrEqual(gov.planned.count);
+      // Late = stretched past the next release by a preemption mid-collection (seen: 2 of 5
+      // at load average 10, 0 on a calmer run): how many is not asserted, what it counts is,
+      // the logged collections that ended after the next release (slack left < 0).
+      if (gov.planned.count <= 100)
+        expect(gov.planned.late).toBe(gov.planned.events.filter((e) => e.slackLeftNs < 0).length);
+      else expect(gov.planned.late).toBeLessThanOrEqual(gov.planned.count);
     }, 90_000);
   }
 

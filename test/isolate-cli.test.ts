@@ -1,7 +1,9 @@
 /**
  * `hardtick run` (the built CLI, `node dist/cli/main.js`: run `npm run build` first) with
- * an isolated runaway task: the loop survives, the report counts `killed`, and
- * `alarms.fatal: ["killed"]` makes the run exit 1 naming it. Both thread modes.
+ * an isolated runaway task: the loop survives, its worker is killed and respawned, the
+ * report counts the kills (censored executions, kept out of the pWCET samples) and the
+ * releases that found no worker (`unavailable`: not runs, no ~0 ns samples, deadline
+ * misses); `alarms.fatal: ["killed"]` makes the run exit 1 naming it. Both thread modes.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { hardtickRun, type RunResult } from './helpers/cli.js';
@@ -31,19 +33,30 @@ describe('hardtick run with an isolated runaway task', () => {
     for (const p of [example, ...Object.values(fatal)]) p.catch(() => {});
   });
 
-  it('examples/isolation: planner killed and respawned, the loop keeps running, killed in the report', async () => {
+  it('examples/isolation: planner killed and respawned, killed again, each kill censored and its next job dropped', async () => {
     const r = await example;
     const report = r.report!;
-    // Fatal there: deadline-miss and task-error only; a busy machine may still miss a deadline.
-    expect([0, 1], r.stderr).toContain(r.code);
-    expect(report.fatal.occurred.every((k) => k === 'deadline-miss')).toBe(true);
-    expect(report.alarms.killed).toBeGreaterThanOrEqual(1);
-    expect(report.alarms['task-error']).toBe(0);
-    expect(report.stopReason).toBe('duration');
     const planner = report.tasks.find((t) => t.name === 'planner')!;
     const sense = report.tasks.find((t) => t.name === 'sense')!;
+    // Each worker loops forever on its 10th release: a second kill needs a respawned worker.
+    expect(report.alarms.killed, r.transcript).toBeGreaterThanOrEqual(2);
+    expect(planner.censored).toBe(report.alarms.killed);
+    // skip-next drops the job after each overrun, every kill among them (the last one's
+    // may fall after the end).
+    expect(planner.notRun!.policy).toBeGreaterThanOrEqual(report.alarms.killed - 1);
+    expect(planner.notRun!.policy).toBeLessThanOrEqual(planner.overruns);
+    // A dropped job is a deadline miss, and deadline-miss is fatal in the example: exit 1.
+    expect(planner.deadlineMisses).toBeGreaterThanOrEqual(planner.notRun!.policy);
+    expect(r.code, r.stderr).toBe(1);
+    expect(report.fatal.occurred).toContain('deadline-miss');
+    expect(report.alarms['task-error']).toBe(0);
+    expect(report.stopReason).toBe('duration');
     expect(planner.overruns).toBeGreaterThanOrEqual(report.alarms.killed);
     expect(planner.errors).toBe(0);
+    // The killed executions are not pWCET samples.
+    expect((planner.execSamples as { count: number } | undefined)?.count).toBe(
+      planner.runs - planner.censored!,
+    );
     // The loop thread's tasks ran the whole time.
     expect(sense.runs).toBeGreaterThanOrEqual(100);
     expect(sense.errors).toBe(0);
@@ -53,13 +66,22 @@ describe('hardtick run with an isolated runaway task', () => {
   }, 180_000);
 
   for (const thread of ['worker', 'main'] as const) {
-    it(`alarms.fatal ["killed"] (--thread ${thread}): exit 1, fatal.occurred = ["killed"]`, async () => {
+    it(`alarms.fatal ["killed"] (--thread ${thread}): exit 1, fatal.occurred = ["killed"]; respawns leave releases unavailable, no ~0 ns samples`, async () => {
       const r = await fatal[thread]!;
       const report = r.report!;
       expect(r.code, r.stderr).toBe(1);
       expect(report.fatal).toEqual({ kinds: ['killed'], occurred: ['killed'] });
       expect(report.alarms.killed).toBeGreaterThanOrEqual(1);
       expect(`${r.stdout}\n${r.stderr}`).toMatch(/FATAL: killed/);
+      const planner = report.tasks.find((t) => t.name === 'planner')!;
+      // While a worker respawns (a new thread: tens of ms), 10 ms releases find none.
+      expect(planner.notRun!.unavailable, r.transcript).toBeGreaterThanOrEqual(1);
+      expect(planner.releases).toBe(planner.jobsRun! + planner.notRun!.total);
+      expect(planner.runs).toBe(planner.jobsRun);
+      // Every execution measured is real work (the task spins a tenth of its 2 ms budget):
+      // no release that found no worker left a ~0 ns sample.
+      expect(planner.execNs.min).toBeGreaterThanOrEqual(150_000);
+      expect(planner.censored).toBe(report.alarms.killed);
     }, 180_000);
   }
 });

@@ -158,8 +158,14 @@ describe('isolated task that never returns', () => {
     expect(spin?.overruns).toBeGreaterThanOrEqual(iso.counters[K_KILLS]!);
     expect(spin?.errors).toBe(0);
     expect(exec.alarmTotal(KIND_OVERRUN)).toBeGreaterThanOrEqual(iso.counters[K_KILLS]!);
-    // While the worker restarted, releases were skipped, not waited for.
+    // While the worker restarted, releases were skipped, not waited for: not runs, no
+    // samples, each a deadline miss with cause "unavailable"; each kill a censored run.
     expect(iso.counters[K_UNAVAILABLE]).toBeGreaterThanOrEqual(1);
+    expect(spin!.notRun.unavailable).toBe(iso.counters[K_UNAVAILABLE]);
+    expect(spin!.runs).toBe(iso.counters[K_RELEASES]! - iso.counters[K_UNAVAILABLE]!);
+    expect(spin!.censored).toBe(iso.counters[K_KILLS]);
+    expect(spin!.execSamples?.count).toBe(spin!.runs - spin!.censored);
+    expect(spin!.deadlineMisses).toBeGreaterThanOrEqual(spin!.notRun.unavailable);
     // The loop thread's task kept running and (nearly always) met its deadlines.
     expect(tick?.errors).toBe(0);
     expect(tick!.runs).toBeGreaterThanOrEqual(10);

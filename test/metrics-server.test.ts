@@ -39,6 +39,11 @@ const task = (name: string, overrides: Partial<ExecutiveSnapshot['tasks'][number
   deadlineMisses: 1,
   errors: 2,
   skipped: 2,
+  jobsRun: 246,
+  late: 1,
+  notRun: { policy: 0, catchUp: 2, pause: 0, unavailable: 0, cutOff: 0 },
+  inFlight: 0,
+  censored: 0,
   degradedRuns: 0,
   execNs: dist(248, 12_500, 12_000, 40_000, 95_000, 120_000),
   execMaxFrame: 17,
@@ -52,7 +57,7 @@ const task = (name: string, overrides: Partial<ExecutiveSnapshot['tasks'][number
 const SNAPSHOT: ExecutiveSnapshot = {
   mode: 'main',
   frameNs: 1_000_000,
-  frames: { count: 1000, overruns: 4, skipped: 5 },
+  frames: { count: 1000, overruns: 4, skipped: 5, lostToPause: 0, cutOff: 0, standby: 0 },
   release: { latenessNs: dist(1000, 3_000, 2_000, 150_000, 400_000, 900_000) },
   tasks: [task('sense'), task('control', { overruns: 0, execNs: dist(0, 0, 0, 0, 0, 0) })],
   alarms: {
@@ -66,6 +71,7 @@ const SNAPSHOT: ExecutiveSnapshot = {
     stopped: 0,
     pause: 0,
     killed: 0,
+    'gc-warn': 0,
   },
   alarmsDropped: 6,
   stopped: false,
@@ -224,6 +230,15 @@ describe('metrics endpoint over real HTTP', () => {
     expect(value(parsed, 'hardtick_task_deadline_misses_total', sense)).toBe(1);
     expect(value(parsed, 'hardtick_task_errors_total', sense)).toBe(2);
     expect(value(parsed, 'hardtick_task_skipped_total', sense)).toBe(2);
+    // What every release came to: late, not run by cause, censored; frames lost and cut off.
+    expect(value(parsed, 'hardtick_task_late_total', sense)).toBe(1);
+    expect(value(parsed, 'hardtick_task_not_run_total', { ...sense, cause: 'catch-up' })).toBe(2);
+    expect(value(parsed, 'hardtick_task_not_run_total', { ...sense, cause: 'pause' })).toBe(0);
+    expect(value(parsed, 'hardtick_task_not_run_total', { ...sense, cause: 'cut-off' })).toBe(0);
+    expect(value(parsed, 'hardtick_task_censored_total', sense)).toBe(0);
+    expect(parsed.type.get('hardtick_task_not_run_total')).toBe('counter');
+    expect(value(parsed, 'hardtick_frames_lost_to_pause_total')).toBe(0);
+    expect(value(parsed, 'hardtick_frames_cut_off_total')).toBe(0);
     expect(value(parsed, 'hardtick_task_releases_total', sense)).toBe(250);
     // No executions yet: quantiles are NaN, count 0.
     const control = { task: 'control', mode: 'main' };

@@ -36,6 +36,7 @@ export const INTEGRATION_TESTS: readonly string[] = [
   'test/run-library.test.ts',
   'test/run-typescript-tasks.test.ts',
   'test/package-types.test.ts',
+  'test/run-task-returns-promise.test.ts',
   // Worker threads (the SPSC stress spins two flat out: its neighbours here tolerate that).
   'test/memory-spsc-stress.test.ts',
   'test/channels-package-example.test.ts',
@@ -80,6 +81,7 @@ export const TIMING_TESTS: readonly string[] = [
   'test/run-main-pauses.test.ts',
   'test/run-main-watchdog.test.ts',
   'test/run-watchdog-stuck.test.ts',
+  'test/run-stuck-evidence.test.ts',
   'test/watchdog-exit-code.test.ts',
   'test/watchdog-heartbeat.test.ts',
   'test/watchdog-keep-running-cli.test.ts',

@@ -20,7 +20,7 @@ const config = (realtime?: unknown) =>
 const snapshot = (): ExecutiveSnapshot => ({
   mode: 'main',
   frameNs: 1e6,
-  frames: { count: 0, overruns: 0, skipped: 0 },
+  frames: { count: 0, overruns: 0, skipped: 0, lostToPause: 0, cutOff: 0, standby: 0 },
   release: { latenessNs: { count: 0, min: 0, mean: 0, p50: 0, p99: 0, p999: 0, max: 0 } },
   tasks: [],
   alarms: {
@@ -34,6 +34,7 @@ const snapshot = (): ExecutiveSnapshot => ({
     stopped: 0,
     pause: 0,
     killed: 0,
+    'gc-warn': 0,
   },
   alarmsDropped: 0,
   stopped: true,
@@ -151,7 +152,7 @@ describe('run report: realtime section', () => {
   it('keeps the existing report fields', () => {
     const r = report(config());
     expect(r.schema).toBe('hardtick.run/v1');
-    expect(r.frames).toEqual({ count: 0, overruns: 0, skipped: 0 });
+    expect(r.frames).toMatchObject({ count: 0, overruns: 0, skipped: 0 });
     expect(r.environment.timerSlack.applied).toBe(true);
   });
 });

@@ -169,12 +169,79 @@ describe('inconsistent reports are refused, naming the field', () => {
   });
 });
 
+describe('the accounting identities: a report that breaks one is inconsistent', () => {
+  // 1000 releases: 990 run (3 late), 10 not run; 2 of the cut-off ones before their deadline.
+  const notRun = { total: 10, policy: 1, catchUp: 2, pause: 3, unavailable: 1, cutOff: 3 };
+  const task = (over: Json = {}): Json =>
+    reportTask('a', { jobsRun: 990, late: 3, notRun, skipped: 6, censored: 1, deadlineMisses: 11, ...over });
+  const accounting = { notRun, censored: 1, framesElapsed: 1000 };
+  const good = (over: Json = {}, t: Json = {}): Json =>
+    report([task(t)], {
+      frames: { count: 994, overruns: 0, skipped: 5, lostToPause: 3, cutOff: 1, standby: 0 },
+      alarms: { overrun: 0, 'deadline-miss': 11 },
+      accounting,
+      ...over,
+    });
+
+  it('a report whose figures add up is accepted', () => {
+    expect(parseRunReport(good(), 'r.json').tasks[0]!.notRun).toEqual(notRun);
+  });
+
+  const CASES: Array<[string, Json, string]> = [
+    [
+      'releases that are neither run nor not run',
+      good({}, { releases: 1001 }),
+      'tasks[0].releases: 1001 releases, but jobsRun 990 + notRun.total 10 = 1000: every release runs or is counted as not run',
+    ],
+    [
+      'a not-run total that is not the sum of its causes',
+      good(
+        { alarms: { 'deadline-miss': 12 } },
+        { notRun: { ...notRun, total: 11 }, releases: 1001, deadlineMisses: 12 },
+      ),
+      'tasks[0].notRun.total: 11 jobs not run, but its causes add up to 10 (policy 1 + catchUp 2 + pause 3 + unavailable 1 + cutOff 3)',
+    ],
+    [
+      'skipped that is not policy + catch-up + pause',
+      good({}, { skipped: 5 }),
+      'tasks[0].skipped: 5 skipped, but notRun.policy + catchUp + pause = 6',
+    ],
+    [
+      'a dropped job that is not a deadline miss',
+      good({ alarms: { 'deadline-miss': 9 } }, { deadlineMisses: 9 }),
+      'tasks[0].deadlineMisses: 9 deadline misses, but late 3 + jobs not run 10 (of them cut off 3) allow 10 to 13: a job not run by its deadline is a miss',
+    ],
+    [
+      'a deadline-miss total that is not the tasks’ sum',
+      good({ alarms: { 'deadline-miss': 12 } }),
+      "alarms.deadline-miss: 12 deadline-miss alarms, but the tasks' deadlineMisses add up to 11",
+    ],
+    [
+      'frames that do not add up to the time',
+      good({ accounting: { ...accounting, framesElapsed: 1010 } }),
+      'accounting.framesElapsed: 1010 frames elapsed (⌊durationNs / frameNs⌋), but frames run 994 + skipped 5 + standby 0 + cut off 1 = 1000: more than ±1 apart',
+    ],
+    [
+      'a crashed run with exit code 0',
+      good({ crash: { cause: 'process-exit', message: 'process.exit(3) called' } }),
+      'exitCode: a crashed run (crash.cause "process-exit") with exit code 0',
+    ],
+  ];
+  for (const [what, value, line] of CASES) {
+    it(what, () => {
+      const error = refused(value);
+      expect(error.code).toBe('report_inconsistent');
+      expect(error.message).toBe(`r.json: not a consistent report: ${line}`);
+    });
+  }
+});
+
 describe('task names that are object keys', () => {
   const named = parseRunReport(report(OBJECT_KEY_NAMES.map((n) => reportTask(n))), 'r.json');
 
   it('check evaluates them like any name; every renderer draws them', () => {
     const result = evaluateCheck({ report: named });
-    expect(result.counts).toEqual({ pass: 16, fail: 0, skip: 10 });
+    expect(result.counts).toEqual({ pass: 23, fail: 0, skip: 10 });
     expect(result.cases.filter((c) => c.rule === 'budget').map((c) => c.task)).toEqual([...OBJECT_KEY_NAMES]);
     expect(renderHtml(named)).toContain('data-task="__proto__"');
     expect(renderJunit(result, named)).toContain('classname="hardtick.hostile.constructor"');

@@ -42,7 +42,7 @@ describe('JUnit rendering', () => {
     expect(suites['@name']).toBe('hardtick check');
     const suite = (suites.testsuite as Node[])[0]!;
     const cases = suite.testcase as Node[];
-    expect(cases).toHaveLength(3 * 5 + 1);
+    expect(cases).toHaveLength(3 * 6 + 3);
     expect(Number(suite['@tests'])).toBe(cases.length);
     expect(Number(suites['@tests'])).toBe(cases.length);
     const failures = cases.filter((c) => c.failure !== undefined);

@@ -10,7 +10,17 @@ import { describe, expect, it } from 'vitest';
 import { SpscRing } from '../src/memory/spsc-ring.js';
 import { parseRunReport } from '../src/report/read.js';
 import { renderChromeTrace, selectTraceEntries } from '../src/report/render/trace.js';
-import { TR_END, TR_FLAGS, TR_FRAME, TR_MODE, TR_SIZE, TR_START, TR_TASK } from '../src/run/protocol.js';
+import {
+  TR_END,
+  TR_FLAGS,
+  TR_FRAME,
+  TR_FRAME_RELEASE,
+  TR_FRAME_START,
+  TR_MODE,
+  TR_SIZE,
+  TR_START,
+  TR_TASK,
+} from '../src/run/protocol.js';
 import { TraceCollector, traceEntries, traceOverrunEntries } from '../src/run/trace.js';
 import {
   FlaggedTraceKeeper,
@@ -75,6 +85,8 @@ describe('TraceRing keeps overruns beyond its window', () => {
       start: TR_START,
       end: TR_END,
       flags: TR_FLAGS,
+      frameRelease: TR_FRAME_RELEASE,
+      frameStart: TR_FRAME_START,
     });
     const r = new Float64Array(TR_SIZE);
     for (let f = 0; f < 10; f++) {
@@ -82,6 +94,8 @@ describe('TraceRing keeps overruns beyond its window', () => {
       r[TR_START] = f * 1000;
       r[TR_END] = f * 1000 + 10;
       r[TR_FLAGS] = f === 2 ? 1 : 0;
+      r[TR_FRAME_RELEASE] = f * 1000 - 5;
+      r[TR_FRAME_START] = f * 1000 - 2;
       spsc.tryPush(r, 0);
     }
     c.drainFrom(spsc);
@@ -90,7 +104,16 @@ describe('TraceRing keeps overruns beyond its window', () => {
     const config = { modes: [{ name: 'main', tasks: [{ name: 'a' }] }] } as never;
     expect(traceEntries(records, config, 3).map((e) => e.frame)).toEqual([7, 8, 9]);
     expect(traceOverrunEntries(records, config, 3)).toEqual([
-      { frame: 2, task: 'a', mode: 'main', startNs: 2000, endNs: 2010, flags: 1 },
+      {
+        frame: 2,
+        task: 'a',
+        mode: 'main',
+        startNs: 2000,
+        endNs: 2010,
+        flags: 1,
+        frameReleaseNs: 1995,
+        frameStartNs: 1998,
+      },
     ]);
   });
 
@@ -139,10 +162,12 @@ describe('Chrome trace export', () => {
       cname: 'terrible',
       args: { frame: 1, mode: 'main', execNs: 399_900, budgetNs: 300_000, flags: ['overrun'] },
     });
+    // A report without the frames' recorded starts: each box from its first slot's start
+    // to its last slot's end (what was measured), never at frame × frameNs.
     const frames = doc.traceEvents.filter((e) => e.cat === 'frame');
-    expect(frames.map((e) => [e.name, e.ts, e.dur])).toEqual([
-      ['frame 1', 1000, 1000],
-      ['frame 6', 6000, 1000],
+    expect(frames.map((e) => [e.name, e.ts, e.dur, e.args])).toEqual([
+      ['frame 1', 1000.1, 399.9, { frame: 1, mode: 'main', startNs: 1_000_100 }],
+      ['frame 6', 6000.1, 989.9, { frame: 6, mode: 'main', startNs: 6_000_100 }],
     ]);
     const markers = doc.traceEvents.filter((e) => e.ph === 'i');
     expect(markers.map((e) => [e.name, e.ts])).toEqual([
@@ -154,6 +179,69 @@ describe('Chrome trace export', () => {
     ).toEqual(['hardtick fixture', 'frames', 0, 'loop (slots)', 1, 'overruns', 2]);
     expect(doc.metadata).toMatchObject({ slots: 3, overrunSlots: 2, framesKept: 1, frameNs: 1_000_000 });
     expect(JSON.parse(JSON.stringify(doc))).toEqual(doc);
+  });
+});
+
+describe('Chrome trace export: frames at their measured start, across a switch between frame sizes', () => {
+  it('each box starts at its wake and names its release and lateness, whatever the mode’s frame size', () => {
+    // Mode main (1 ms frames) until frame 3, then mode fast (0.5 ms frames) from 3 ms on:
+    // frame 4 starts at 3.5 ms, where `frame × frameNs` (4 × 0.5 ms = 2 ms) would put it.
+    const report = makeReport([{ name: 'a' }], {
+      frameNs: 500_000,
+      trace: [
+        {
+          frame: 2,
+          task: 'a',
+          mode: 'main',
+          startNs: 2_000_040,
+          endNs: 2_000_300,
+          flags: 0,
+          frameReleaseNs: 2_000_000,
+          frameStartNs: 2_000_040,
+        },
+        {
+          frame: 3,
+          task: 'a',
+          mode: 'fast',
+          startNs: 3_000_020,
+          endNs: 3_000_200,
+          flags: 0,
+          frameReleaseNs: 3_000_000,
+          frameStartNs: 3_000_020,
+        },
+        {
+          frame: 4,
+          task: 'a',
+          mode: 'fast',
+          startNs: 3_500_070,
+          endNs: 3_500_300,
+          flags: 0,
+          frameReleaseNs: 3_500_000,
+          frameStartNs: 3_500_070,
+        },
+      ],
+    });
+    const frames = renderChromeTrace(report).traceEvents.filter((e) => e.cat === 'frame');
+    expect(frames.map((e) => [e.name, e.ts, e.dur, e.args])).toEqual([
+      [
+        'frame 2',
+        2000.04,
+        0.26,
+        { frame: 2, mode: 'main', startNs: 2_000_040, releaseNs: 2_000_000, latenessNs: 40 },
+      ],
+      [
+        'frame 3',
+        3000.02,
+        0.18,
+        { frame: 3, mode: 'fast', startNs: 3_000_020, releaseNs: 3_000_000, latenessNs: 20 },
+      ],
+      [
+        'frame 4',
+        3500.07,
+        0.23,
+        { frame: 4, mode: 'fast', startNs: 3_500_070, releaseNs: 3_500_000, latenessNs: 70 },
+      ],
+    ]);
   });
 });
 

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../src/config/load.js';
-import type { ResolvedConfig } from '../src/config/types.js';
+import type { AlarmKindName, ResolvedConfig } from '../src/config/types.js';
 import { GcMonitor } from '../src/gc/monitor.js';
 import { buildScheduleTable } from '../src/plan/table.js';
 import type { PlannedSlot, PlanResult } from '../src/plan/types.js';
 import { collectEnvironment, describeSchedStat } from '../src/report/environment.js';
 import { buildRunReport, RUN_REPORT_SCHEMA, type RunReport } from '../src/report/run-report.js';
 import { formatLateness, formatRunSummary, formatWcetTable } from '../src/report/summary.js';
-import { Executive, type TaskContext } from '../src/runtime/index.js';
+import { ALARM_KINDS, Executive, type ExecutiveSnapshot, type TaskContext } from '../src/runtime/index.js';
 import { ManualClock, ManualWaiter } from '../src/time/clock.js';
 
 const US = 1000;
@@ -103,6 +103,27 @@ function runTiny(): { report: RunReport; config: ResolvedConfig } {
   return { report, config };
 }
 
+/** A stopped executive's snapshot with nothing in it but the given alarm totals. */
+function emptySnapshot(alarms: Partial<Record<AlarmKindName, number>> = {}): ExecutiveSnapshot {
+  return {
+    mode: 'main',
+    frameNs: MS,
+    frames: { count: 0, overruns: 0, skipped: 0, lostToPause: 0, cutOff: 0, standby: 0 },
+    release: { latenessNs: { count: 0, min: 0, mean: 0, p50: 0, p99: 0, p999: 0, max: 0 } },
+    tasks: [],
+    alarms: {
+      ...(Object.fromEntries(ALARM_KINDS.map((k) => [k, 0])) as Record<AlarmKindName, number>),
+      ...alarms,
+    },
+    alarmsDropped: 0,
+    stopped: true,
+    stopReason: 'requested',
+    elapsedNs: 0,
+    startNs: null,
+    nextFrameIndex: 0,
+  };
+}
+
 describe('buildRunReport (ManualClock executive)', () => {
   const { report } = runTiny();
 
@@ -122,7 +143,14 @@ describe('buildRunReport (ManualClock executive)', () => {
   });
 
   it('counts frames, releases and lateness exactly', () => {
-    expect(report.frames).toEqual({ count: 4, overruns: 0, skipped: 0 });
+    expect(report.frames).toEqual({
+      count: 4,
+      overruns: 0,
+      skipped: 0,
+      lostToPause: 0,
+      cutOff: 0,
+      standby: 0,
+    });
     expect(report.release.latenessNs).toEqual({ min: 0, p50: 0, p99: 0, p999: 0, max: 0, mean: 0, count: 4 });
     expect(report.durationNs).toBe(3 * MS + 50 * US);
     expect(report.frameNs).toBe(MS);
@@ -195,6 +223,7 @@ describe('buildRunReport (ManualClock executive)', () => {
       stopped: 0,
       pause: 0,
       killed: 0,
+      'gc-warn': 0,
     });
     expect(report.fatal).toEqual({
       kinds: ['deadline-miss', 'frame-overrun', 'task-error'],
@@ -220,31 +249,7 @@ describe('buildRunReport (ManualClock executive)', () => {
     const config = tinyConfig();
     const clean = buildRunReport({
       config: { ...config, alarms: { ...config.alarms, fatal: ['deadline-miss'] } },
-      snapshot: {
-        mode: 'main',
-        frameNs: MS,
-        frames: { count: 0, overruns: 0, skipped: 0 },
-        release: { latenessNs: { count: 0, min: 0, mean: 0, p50: 0, p99: 0, p999: 0, max: 0 } },
-        tasks: [],
-        alarms: {
-          overrun: 3,
-          'deadline-miss': 0,
-          'frame-overrun': 0,
-          'release-late': 0,
-          'task-error': 0,
-          'skipped-frames': 0,
-          'mode-change': 0,
-          stopped: 1,
-          pause: 0,
-          killed: 0,
-        },
-        alarmsDropped: 0,
-        stopped: true,
-        stopReason: 'requested',
-        elapsedNs: 0,
-        startNs: null,
-        nextFrameIndex: 0,
-      },
+      snapshot: emptySnapshot({ overrun: 3, stopped: 1 }),
       environment: report.environment,
       gc: report.gc,
       startedAt: new Date(0),
@@ -256,6 +261,38 @@ describe('buildRunReport (ManualClock executive)', () => {
     expect(clean.stopReason).toBe('signal:SIGINT');
     expect(clean.warmup).toEqual({ frames: 0, durationNs: 0 });
   });
+
+  it('a pause during the warm-up is fatal when pause is; a crash is never exit 0', () => {
+    const config = tinyConfig();
+    const input = {
+      config: { ...config, alarms: { ...config.alarms, fatal: ['pause' as const] } },
+      snapshot: emptySnapshot(),
+      environment: report.environment,
+      gc: report.gc,
+      startedAt: new Date(0),
+      endedAt: new Date(0),
+    };
+    const warm = buildRunReport({
+      ...input,
+      warmup: {
+        frames: 300,
+        durationNs: 1.5e9,
+        alarms: { pause: 1 },
+        pauses: [{ atNs: 5e8, lengthNs: 6e8 }],
+      },
+    });
+    expect(warm.alarms.pause).toBe(0);
+    expect(warm.fatal.occurred).toEqual(['pause']);
+    expect(warm.exitCode).toBe(1);
+    expect(warm.warmup.pauses).toEqual([{ atNs: 5e8, lengthNs: 6e8 }]);
+    const crashed = buildRunReport({
+      ...input,
+      exitCode: 0,
+      crash: { cause: 'worker-error', message: 'Error: the worker failed' },
+    });
+    expect(crashed.exitCode).toBe(1);
+    expect(crashed.crash).toEqual({ cause: 'worker-error', message: 'Error: the worker failed' });
+  });
 });
 
 describe('run summary text', () => {
@@ -264,13 +301,13 @@ describe('run summary text', () => {
   it('prints the WCET table in µs with budget use and counters', () => {
     const table = formatWcetTable(report).split('\n');
     expect(table[0]).toMatch(
-      /^task\s+budget\s+runs\s+min\s+p50\s+p99\s+p99\.9\s+max\s+max\/budget\s+overruns\s+misses\s+errors$/,
+      /^task\s+budget\s+runs\s+min\s+p50\s+p99\s+p99\.9\s+max\s+max\/budget\s+overruns\s+misses\s+not run\s+errors$/,
     );
     expect(table[2]).toMatch(
-      /^a\s+100\.0\s+4\s+50\.0\s+50\.0\s+50\.0\s+50\.0\s+50\.0\s+50\.0 %\s+0\s+0\s+1$/,
+      /^a\s+100\.0\s+4\s+50\.0\s+50\.0\s+50\.0\s+50\.0\s+50\.0\s+50\.0 %\s+0\s+0\s+0\s+1$/,
     );
     expect(table[3]).toMatch(
-      /^b\s+300\.0\s+2\s+200\.0\s+\d+\.\d\s+400\.0\s+400\.0\s+400\.0\s+133\.3 %\s+1\s+0\s+0$/,
+      /^b\s+300\.0\s+2\s+200\.0\s+\d+\.\d\s+400\.0\s+400\.0\s+400\.0\s+133\.3 %\s+1\s+0\s+0\s+0$/,
     );
   });
 

@@ -34,6 +34,17 @@ describe('parseStealNs', () => {
     expect(parseStealNs('cpu 1 2 3 4 5 6 7 x')).toBeNull();
     expect(parseStealNs('intr 1 2 3\ncpu 1 2 3 4 5 6 7 8')).toBeNull();
   });
+
+  it("with cpus: the sum over those CPUs' lines (a pinned loop's steal), null when one is missing", () => {
+    const text = 'cpu  1 2 3 4 5 6 7 50 0 0\ncpu0 1 2 3 4 5 6 7 20 0 0\ncpu1 1 2 3 4 5 6 7 30 0 0\nintr 5\n';
+    expect(parseStealNs(text, [1])).toBe(30 * NS_PER_STEAL_TICK);
+    expect(parseStealNs(text, [0, 1])).toBe(50 * NS_PER_STEAL_TICK);
+    expect(parseStealNs(text, [])).toBe(50 * NS_PER_STEAL_TICK);
+    expect(parseStealNs(text, [2])).toBeNull();
+    const sampler = new StealSampler({ cpus: [1] });
+    expect(sampler.cpus).toEqual([1]);
+    expect(new StealSampler().cpus).toBeNull();
+  });
 });
 
 describe('readStealNs', () => {

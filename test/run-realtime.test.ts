@@ -7,7 +7,7 @@
  * far below RT throttling, so FIFO here is safe.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { captureIo } from '../src/cli/io.js';
@@ -98,6 +98,21 @@ describe.each([
     expect(io.stderr.match(/hardtick: realtime\.cpu = \[99\] (refused|unavailable): /g)?.length).toBe(1);
     expect(report.realtime.warnings.filter((w) => w.includes('realtime.cpu')).length).toBe(1);
     expect(report.frames.count).toBeGreaterThan(0);
+    // Not pinned: steal is read over every CPU, and the report says so.
+    expect(report.pauses.stealCpus).toBeNull();
+  });
+
+  it("pinned to a CPU (cpu [last]): steal is read from that CPU's line, and the report names it", async () => {
+    const last = availableParallelism() - 1;
+    const { code, io, report } = await run(writeConfig(`cpu-last-${thread}`, { cpu: [last] }), ...flag);
+    expect(code, io.stderr).toBe(0);
+    const affinity = step(report, 'affinity');
+    if (affinity.status !== 'applied') {
+      expect(report.pauses.stealCpus, JSON.stringify(affinity)).toBeNull();
+      return;
+    }
+    expect(report.pauses.stealCpus).toEqual([last]);
+    expect(report.environment.realtime?.cpusAllowed).toBe(String(last));
   });
 });
 

@@ -55,6 +55,7 @@ describe('alarm kinds', () => {
       'stopped',
       'pause',
       'killed',
+      'gc-warn',
     ]);
     expect(ALARM_KINDS[KIND_OVERRUN]).toBe('overrun');
   });

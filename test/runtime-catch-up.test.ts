@@ -54,7 +54,7 @@ describe('catch-up', () => {
       'release-late - f4 t4600000 v600000',
     ]);
     const s = exec.snapshot();
-    expect(s.frames).toEqual({ count: 4, overruns: 1, skipped: 2 });
+    expect(s.frames).toEqual({ count: 4, overruns: 1, skipped: 2, lostToPause: 0, cutOff: 0, standby: 0 });
     // Skipped frames 2 ([A0 B0]) and 3 ([A1]): A 2 jobs skipped, B 1.
     expect(s.tasks[0]).toMatchObject({ releases: 6, runs: 4, skipped: 2 });
     expect(s.tasks[1]).toMatchObject({ releases: 3, runs: 2, skipped: 1 });
@@ -82,7 +82,14 @@ describe('catch-up', () => {
       'skipped-frames - f3 t4710000 v1',
       'release-late - f4 t4710000 v710000',
     ]);
-    expect(exec.snapshot().frames).toEqual({ count: 5, overruns: 2, skipped: 1 });
+    expect(exec.snapshot().frames).toEqual({
+      count: 5,
+      overruns: 2,
+      skipped: 1,
+      lostToPause: 0,
+      cutOff: 0,
+      standby: 0,
+    });
   });
 
   it('runUntil does not run a frame reached by skipping whose release is at or past endNs', () => {

@@ -131,7 +131,7 @@ describe('Executive: frames, measurement, statistics', () => {
     expect(b!.execNs).toMatchObject({ min: 300_000, max: 350_000, mean: 325_000 });
     expect(b!.responseNs).toMatchObject({ min: 400_000, max: 500_000 });
     expect(s.release.latenessNs).toMatchObject({ count: 4, min: 0, max: 20_000, mean: 25_000 / 4 });
-    expect(s.frames).toEqual({ count: 4, overruns: 0, skipped: 0 });
+    expect(s.frames).toEqual({ count: 4, overruns: 0, skipped: 0, lostToPause: 0, cutOff: 0, standby: 0 });
     expect(s.alarms.overrun).toBe(2);
     expect(s.elapsedNs).toBe(3 * F + 20_000 + 120_000);
     expect(s.startNs).toBe(T0);

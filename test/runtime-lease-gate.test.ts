@@ -2,8 +2,9 @@
  * The executive's lease gate (hot standby), on ManualClock: a frame whose wake finds the
  * loop not leading keeps the grid but runs no task and counts as a standby frame, not a
  * frame run or skipped; its jobs are not releases; a late wake while standby moves on
- * without `skipped-frames`; a sliced job cut off by losing the lease counts as skipped,
- * and one released in a standby frame is passed over uncounted when leadership returns.
+ * without `skipped-frames`; a sliced job cut off by losing the lease is not run (cut off, a
+ * deadline miss), and one released in a standby frame is passed over uncounted when
+ * leadership returns.
  */
 import { describe, expect, it } from 'vitest';
 import { LeaseGuard } from '../src/lease/index.js';
@@ -60,7 +61,7 @@ describe('lease gate (ExecutiveOptions.leaseGate)', () => {
     drive(exec, guard, 'SSLLLSSL');
     expect(act.seen.map((c) => c.frameIndex)).toEqual([2, 3, 4, 7]);
     const s = exec.snapshot();
-    expect(s.frames).toEqual({ count: 4, overruns: 0, skipped: 0 });
+    expect(s.frames).toEqual({ count: 4, overruns: 0, skipped: 0, lostToPause: 0, cutOff: 0, standby: 4 });
     expect(s.standbyFrames).toBe(4);
     expect(s.nextFrameIndex).toBe(8);
     expect(exec.standbyFrames).toBe(4);
@@ -86,7 +87,7 @@ describe('lease gate (ExecutiveOptions.leaseGate)', () => {
     // too), then frame 32 leads.
     expect(act.seen.map((c) => c.frameIndex)).toEqual([32]);
     const s = exec.snapshot();
-    expect(s.frames).toEqual({ count: 1, overruns: 0, skipped: 0 });
+    expect(s.frames).toEqual({ count: 1, overruns: 0, skipped: 0, lostToPause: 0, cutOff: 0, standby: 32 });
     expect(s.standbyFrames).toBe(32);
     expect(s.alarms['skipped-frames']).toBe(0);
     expect(s.alarms.pause).toBe(1);
@@ -95,7 +96,7 @@ describe('lease gate (ExecutiveOptions.leaseGate)', () => {
     expect(s.tasks[0]).toMatchObject({ releases: 1, runs: 1, skipped: 0, deadlineMisses: 0 });
   });
 
-  it('a sliced job cut off by standby counts as skipped; one released in standby is passed over uncounted', () => {
+  it('a sliced job cut off by standby is not run (cut off, a miss); one released in standby is passed over uncounted', () => {
     const clock = new ManualClock(T0 - F);
     const guard = LeaseGuard.create();
     const b = scripted(clock, [100_000]);
@@ -122,8 +123,11 @@ describe('lease gate (ExecutiveOptions.leaseGate)', () => {
       [5, 1],
     ]);
     const s = exec.snapshot();
-    expect(s.tasks[0]).toMatchObject({ releases: 2, runs: 3, skipped: 1, deadlineMisses: 0 });
-    expect(s.frames).toEqual({ count: 4, overruns: 0, skipped: 0 });
+    // Job 0 never completes: cut off by losing the lease, a deadline miss; not `skipped`
+    // (catch-up, pause and skip-next drops only).
+    expect(s.tasks[0]).toMatchObject({ releases: 2, runs: 3, jobsRun: 1, skipped: 0, deadlineMisses: 1 });
+    expect(s.tasks[0]!.notRun).toEqual({ policy: 0, catchUp: 0, pause: 0, unavailable: 0, cutOff: 1 });
+    expect(s.frames).toEqual({ count: 4, overruns: 0, skipped: 0, lostToPause: 0, cutOff: 0, standby: 2 });
     expect(s.standbyFrames).toBe(2);
   });
 
@@ -132,7 +136,14 @@ describe('lease gate (ExecutiveOptions.leaseGate)', () => {
     const { exec, act } = oneTask(guard, {}, false);
     drive(exec, guard, 'SSL');
     expect(act.calls).toBe(3);
-    expect(exec.snapshot().frames).toEqual({ count: 3, overruns: 0, skipped: 0 });
+    expect(exec.snapshot().frames).toEqual({
+      count: 3,
+      overruns: 0,
+      skipped: 0,
+      lostToPause: 0,
+      cutOff: 0,
+      standby: 0,
+    });
     expect(exec.snapshot().standbyFrames).toBe(0);
   });
 });

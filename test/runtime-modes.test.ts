@@ -6,7 +6,7 @@ import { F, makeMode, makeTable, makeTask } from './helpers/runtime-fixtures.js'
 const T0 = 10 * F;
 
 /** main: frame 1 ms, 2 frames, task A. alt: frame 2 ms, 1 frame, tasks A and B. */
-function twoModes(initialMode?: number) {
+function twoModes(initialMode?: number, traceCapacity = 0) {
   const clock = new ManualClock();
   const log: string[] = [];
   const fn = (tag: string) => (ctx: TaskContext) => {
@@ -33,11 +33,32 @@ function twoModes(initialMode?: number) {
       ),
     ],
     ...(initialMode === undefined ? {} : { initialMode }),
+    traceCapacity,
   });
   return { exec, log };
 }
 
 describe('mode changes', () => {
+  it('the trace records each slot’s frame at its release and measured start, across the switch of frame size', () => {
+    const { exec } = twoModes(undefined, 16);
+    exec.start(T0);
+    exec.step();
+    exec.requestMode('alt');
+    exec.runFrames(3);
+    // Frames 0, 1 of main (1 ms), then 2, 3 of alt (2 ms) from t0 + 2 ms: frame 3 starts at
+    // 4 ms, not at 3 × 2 ms. Each slot starts 10 µs after the one before it.
+    expect(
+      exec.trace().map((r) => [r.frame, r.mode, r.frameReleaseNs - T0, r.frameStartNs - T0, r.startNs - T0]),
+    ).toEqual([
+      [0, 0, 0, 0, 0],
+      [1, 0, F, F, F],
+      [2, 1, 2 * F, 2 * F, 2 * F],
+      [2, 1, 2 * F, 2 * F, 2 * F + 10_000],
+      [3, 1, 4 * F, 4 * F, 4 * F],
+      [3, 1, 4 * F, 4 * F, 4 * F + 10_000],
+    ]);
+  });
+
   it('a switch requested mid-hyperperiod applies at the next boundary and re-bases t0 there', () => {
     const { exec, log } = twoModes();
     exec.start(T0);

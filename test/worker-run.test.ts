@@ -12,6 +12,7 @@ import { captureIo } from '../src/cli/io.js';
 import { runCommand } from '../src/cli/run.js';
 import { loadNative } from '../src/native/binding.js';
 import type { RunReport } from '../src/report/run-report.js';
+import { hardtickSync } from './helpers/cli.js';
 
 /** True when runs use the native clock/waiter here. */
 const NATIVE = loadNative() !== null;
@@ -285,6 +286,12 @@ describe('hardtick run: a task calls process.exit mid-run', () => {
       // last one counted as the task's error (the call threw instead of exiting).
       expect(report.tasks[0]!.runs).toBe(100);
       expect(report.tasks[0]!.errors).toBe(1);
+      expect(report.tasks[0]!.releases).toBe(report.tasks[0]!.jobsRun! + report.tasks[0]!.notRun!.total);
+      expect(report.evidence).toEqual({ source: 'final', thread });
+      const check = hardtickSync(['check', reportFile]);
+      expect(check.code, check.transcript).toBe(1);
+      expect(check.stdout).toMatch(/FAIL {2}\(run\) +crashed +the run crashed: /);
+      expect(check.stdout).toContain(`the run ${line}; exit code 2\n`);
     },
   );
 });

@@ -16,6 +16,7 @@ export const ALARM_KINDS = Object.freeze([
   'stopped',
   'pause',
   'killed',
+  'gc-warn',
 ] as const);
 
 /** An alarm kind's name. */

@@ -397,7 +397,7 @@ const cpuField = z
     { error: (issue) => `${CPU_EXPECTED}, got ${describeValue(issue.input)}` },
   )
   .describe(
-    'CPU affinity of the real-time thread: one CPU number or a list (the thread alone, not the process). Needs the native addon.',
+    'CPU affinity of the real-time thread: one CPU number or a list (the thread alone, not the process). With the native addon, else through taskset (util-linux) on that thread.',
   );
 
 const realtimeSchema = strict({

@@ -75,6 +75,12 @@ export interface GcSummary {
   readonly overlaps?: readonly GcOverlap[];
   /** Extra: what GC governance did (config `gc`); null when it was off. */
   readonly governance?: GcGovernanceSummary | null;
+  /**
+   * Extra: why no collection is listed although some may have happened (the loop thread
+   * got stuck or crashed before its observer's entries reached the report). Absent when the
+   * summary is the loop's own.
+   */
+  readonly unavailable?: string;
 }
 
 /** How many individual events a summary keeps (the counts cover all of them). */

@@ -30,6 +30,7 @@
  * collection itself empties the young generation, it does not add to it. Threading: the
  * loop's thread only (the heap is per isolate).
  */
+import { GC_WARN_OLD, GC_WARN_YOUNG } from '../runtime/alarm-kinds.js';
 import type { Clock } from '../time/clock.js';
 import type { GcFunction } from './gc-function.js';
 import { type HeapFigures, HeapProbe, HP_OLD_USED, HP_YOUNG_CAPACITY, HP_YOUNG_USED } from './heap-probe.js';
@@ -166,7 +167,9 @@ const S_ARG_FILL = 21;
 const S_ARG_NOW = 22;
 const S_ARG_COST = 23;
 const S_ARG_NEXT = 24;
-const S_SIZE = 25;
+/** The `GC_WARN_*` code of an episode that began at this check (0: none). */
+const S_ARG_WARN = 25;
+const S_SIZE = 26;
 
 /** Planned-event record offsets (`E_*`) in `PlannedGc.events`. */
 const E_START = 0;
@@ -288,6 +291,8 @@ export class PlannedGc {
         s[S_ARG_FILL] = fill;
         s[S_ARG_NOW] = times[at]!;
         this.checkWarnings();
+        // A new episode is a `gc-warn` alarm (the executive raises it from times[at + 2]).
+        if (s[S_ARG_WARN] !== 0) times[at + 2] = s[S_ARG_WARN]!;
       }
     }
     if (!due) return;
@@ -362,11 +367,13 @@ export class PlannedGc {
     const s = this.s;
     const fill = s[S_ARG_FILL]!;
     const nowNs = s[S_ARG_NOW]!;
+    s[S_ARG_WARN] = 0;
     if (fill >= this.warnFill) {
       if (s[S_YOUNG_ABOVE] === 0) {
         s[S_YOUNG_ABOVE] = 1;
         if (s[S_YOUNG_COUNT] === 0) s[S_YOUNG_FIRST] = nowNs;
         s[S_YOUNG_COUNT]!++;
+        s[S_ARG_WARN] = GC_WARN_YOUNG;
       }
       if (fill > s[S_YOUNG_WORST]!) s[S_YOUNG_WORST] = fill;
     } else {
@@ -377,6 +384,7 @@ export class PlannedGc {
       if (s[S_OLD_COUNT] === 0) s[S_OLD_FIRST] = nowNs;
       s[S_OLD_COUNT]!++;
       if (growth > s[S_OLD_WORST]!) s[S_OLD_WORST] = growth;
+      s[S_ARG_WARN] = GC_WARN_OLD;
       // Next warning after another `oldGrowthBytes`.
       s[S_OLD_BASE] = this.heap[HP_OLD_USED]!;
     }

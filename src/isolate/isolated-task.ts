@@ -9,7 +9,9 @@
  *
  * One release (see protocol.ts for the cells):
  * 1. `C_STATE` is not `STATE_READY` (a worker is starting, or failed): the release is
- *    counted as unavailable and the call returns at once (never blocks the loop);
+ *    counted as unavailable and the call throws the task's preallocated `task_unavailable`
+ *    error at once (never blocks the loop): the executive counts the release as not run
+ *    (no execution, no sample) and a deadline miss;
  * 2. the context fields go to the data cells; `C_REQ` = ++seq, `Atomics.notify` (wakes the
  *    worker, tens of µs);
  * 3. optionally spin `spinIterations` loads of `C_DONE` (default 0), then `Atomics.wait` on `C_DONE` with timeouts that end {@link KILL_SPIN_MARGIN_NS}
@@ -19,7 +21,7 @@
  *    worker's name and message (a task error for the executive); else return.
  *
  * Allocation and threading contract: allocates in the constructor only; a release that
- * completes (or is unavailable) allocates nothing (atomics, typed-array stores, boxed
+ * completes (or is unavailable: a preallocated error) allocates nothing (atomics, typed-array stores, boxed
  * timeouts from a prebuilt table, no closure). A kill throws a preallocated error; a task
  * error allocates its Error (as a throwing task does anyway). The clock's own allocation
  * (16 B per `performance.now()` read) remains; the proxy reads it only while blocked.
@@ -175,6 +177,7 @@ export class IsolatedTask {
   private readonly seq = new Int32Array(1);
   private clockSeen: Clock | null = null;
   private readonly killedError: HardtickError;
+  private readonly unavailableError: HardtickError;
 
   constructor(options: IsolatedTaskOptions) {
     this.taskName = options.taskName;
@@ -190,6 +193,11 @@ export class IsolatedTask {
     this.killedError = new HardtickError(
       'task_killed',
       `task '${options.taskName}' did not finish within its budget + isolateGrace (${options.graceNs} ns); its worker was terminated and is being respawned`,
+      { task: options.taskName },
+    );
+    this.unavailableError = new HardtickError(
+      'task_unavailable',
+      `task '${options.taskName}' has no worker ready (being respawned, or failed to load): the release did not run`,
       { task: options.taskName },
     );
     this.fn = (ctx: TaskContext): void => this.call(ctx);
@@ -222,14 +230,18 @@ export class IsolatedTask {
     };
   }
 
-  /** One release of the task (see the module note). Never allocates when it completes. */
+  /**
+   * One release of the task (see the module note). Never allocates when it completes.
+   * @throws the preallocated `task_unavailable` HardtickError when no worker is ready, the
+   * `task_killed` one at budget + grace, or the worker's error rethrown.
+   */
   call(ctx: TaskContext): void {
     const ctl = this.ctl;
     const k = this.counters;
     k[K_RELEASES]!++;
     if (Atomics.load(ctl, C_STATE) !== STATE_READY) {
       k[K_UNAVAILABLE]!++;
-      return;
+      throw this.unavailableError;
     }
     const clock = ctx.clock;
     if (clock !== this.clockSeen) this.noteClock(clock);

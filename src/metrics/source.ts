@@ -7,7 +7,7 @@
  * Cold path (allocates per scrape).
  */
 import type { GcSummary } from '../gc/monitor.js';
-import type { ExecutiveSnapshot } from '../runtime/snapshot.js';
+import type { ExecutiveSnapshot, NotRunCounts } from '../runtime/snapshot.js';
 import type { DistributionNs } from '../stats/distribution.js';
 import { packageVersion } from '../version.js';
 import type { MetricFamily, MetricSample } from './exposition.js';
@@ -27,6 +27,12 @@ export interface MetricsTask {
   /** True while the task runs its degraded function. */
   readonly degraded: boolean;
   readonly execNs: DistributionNs;
+  /** Jobs that ran and completed after their deadline. @default not exposed */
+  readonly late?: number;
+  /** Jobs not run, by cause. @default not exposed */
+  readonly notRun?: NotRunCounts;
+  /** Executions recorded as lower bounds (killed, stuck). @default not exposed */
+  readonly censored?: number;
 }
 
 /** Everything one scrape shows. Build it with {@link metricsSourceFromSnapshot} or by hand. */
@@ -52,7 +58,15 @@ export interface MetricsSource {
   readonly elapsedNs: number;
   /** Current frame size, ns. */
   readonly frameNs: number;
-  readonly frames: { readonly count: number; readonly overruns: number; readonly skipped: number };
+  readonly frames: {
+    readonly count: number;
+    readonly overruns: number;
+    readonly skipped: number;
+    /** Of the skipped, frames lost to pauses. @default not exposed */
+    readonly lostToPause?: number;
+    /** Frames cut off by the end of the run. @default not exposed */
+    readonly cutOff?: number;
+  };
   /** Release lateness (actual frame start − intended release). */
   readonly releaseLatenessNs: DistributionNs;
   readonly tasks: readonly MetricsTask[];
@@ -109,6 +123,8 @@ export function metricsSourceFromSnapshot(
       count: snapshot.frames.count,
       overruns: snapshot.frames.overruns,
       skipped: snapshot.frames.skipped,
+      lostToPause: snapshot.frames.lostToPause,
+      cutOff: snapshot.frames.cutOff,
     },
     releaseLatenessNs: snapshot.release.latenessNs,
     tasks: snapshot.tasks.map((t) => ({
@@ -124,6 +140,9 @@ export function metricsSourceFromSnapshot(
       policyTriggers: t.policyTriggers,
       degraded: t.degraded,
       execNs: t.execNs,
+      late: t.late,
+      notRun: { ...t.notRun, cutOff: t.notRun.cutOff + (snapshot.stopped ? t.inFlight : 0) },
+      censored: t.censored,
     })),
     gc:
       gc === null
@@ -240,7 +259,7 @@ export function metricFamilies(source: MetricsSource): MetricFamily[] {
     ),
     perTask(
       'hardtick_task_deadline_misses_total',
-      'Jobs completed after their absolute deadline.',
+      'Jobs not done by their absolute deadline: completed late, or never run.',
       'counter',
       (t) => t.deadlineMisses,
     ),
@@ -260,6 +279,7 @@ export function metricFamilies(source: MetricsSource): MetricFamily[] {
     perTask('hardtick_task_degraded', '1 while the task runs its degraded function.', 'gauge', (t) =>
       t.degraded ? 1 : 0,
     ),
+    ...accountingFamilies(source, taskLabels),
     {
       name: 'hardtick_alarms_total',
       help: 'Alarms raised, by kind (rate-limited ones included).',
@@ -301,6 +321,64 @@ export function metricFamilies(source: MetricsSource): MetricFamily[] {
     });
   }
   return families;
+}
+
+/** Late jobs, jobs not run by cause, censored executions, frames lost to pauses and cut off (when the source has them). */
+function accountingFamilies(
+  source: MetricsSource,
+  taskLabels: (t: MetricsTask) => Readonly<Record<string, string>>,
+): MetricFamily[] {
+  const out: MetricFamily[] = [];
+  const withSplit = source.tasks.filter((t) => t.notRun !== undefined);
+  if (withSplit.length > 0) {
+    out.push(
+      {
+        name: 'hardtick_task_late_total',
+        help: 'Jobs that ran and completed after their absolute deadline.',
+        type: 'counter',
+        samples: withSplit.map((t) => ({ labels: taskLabels(t), value: t.late ?? 0 })),
+      },
+      {
+        name: 'hardtick_task_not_run_total',
+        help: 'Jobs released that never ran, by cause (policy, catch-up, pause, unavailable, cut-off); each a deadline miss once its deadline passed.',
+        type: 'counter',
+        samples: withSplit.flatMap((t) =>
+          (
+            [
+              ['policy', t.notRun!.policy],
+              ['catch-up', t.notRun!.catchUp],
+              ['pause', t.notRun!.pause],
+              ['unavailable', t.notRun!.unavailable],
+              ['cut-off', t.notRun!.cutOff],
+            ] as const
+          ).map(([cause, value]) => ({ labels: { ...taskLabels(t), cause }, value })),
+        ),
+      },
+      {
+        name: 'hardtick_task_censored_total',
+        help: 'Executions recorded as a lower bound (an isolated task killed, a slot stuck): kept out of pWCET.',
+        type: 'counter',
+        samples: withSplit.map((t) => ({ labels: taskLabels(t), value: t.censored ?? 0 })),
+      },
+    );
+  }
+  if (source.frames.lostToPause !== undefined)
+    out.push(
+      counter(
+        'hardtick_frames_lost_to_pause_total',
+        'Frames skipped because their window passed while the loop was paused.',
+        source.frames.lostToPause,
+      ),
+    );
+  if (source.frames.cutOff !== undefined)
+    out.push(
+      counter(
+        'hardtick_frames_cut_off_total',
+        'Frames released before the run ended that never ran to their end.',
+        source.frames.cutOff,
+      ),
+    );
+  return out;
 }
 
 function seconds(ns: number): number {

@@ -1,12 +1,15 @@
 /**
  * Whether a run report's figures can be true of a run, beyond their shape: counts and
  * times non-negative and finite, percentiles in order, a release missed at most once,
- * task names unique per mode, and sizes bounded (histograms, traces) so that no renderer
+ * task names unique per mode, the accounting identities (every release ran or did not run
+ * for a named cause; frames add up to the time; a crash is never exit 0; see
+ * docs/accounting.md), and sizes bounded (histograms, traces) so that no renderer
  * meets an input it cannot draw in bounded time and memory. `hardtick check` and
  * `hardtick report` refuse anything else as "not a consistent report". Cold path.
  */
 
 import { type CheckableLease, leaseSectionProblems } from './lease.js';
+import type { RunReportNotRun } from './run-report.js';
 
 /** Largest nanosecond figure a report may hold: 2^53 − 1 (≈ 104 days, exact in a double). */
 export const MAX_REPORT_NS = Number.MAX_SAFE_INTEGER;
@@ -75,7 +78,23 @@ export function reportSizeProblems(value: unknown): ReportProblem[] {
 
 /** The shape {@link reportConsistencyProblems} reads (what the report schema guarantees). */
 export interface CheckableReport {
-  readonly frames: { readonly count: number; readonly overruns: number };
+  readonly frames: {
+    readonly count: number;
+    readonly overruns: number;
+    readonly skipped?: number | undefined;
+    readonly lostToPause?: number | undefined;
+    readonly cutOff?: number | undefined;
+    readonly standby?: number | undefined;
+  };
+  readonly alarms?: Readonly<Record<string, number>> | undefined;
+  readonly accounting?:
+    | {
+        readonly notRun: RunReportNotRun;
+        readonly censored: number;
+        readonly framesElapsed: number | null;
+      }
+    | undefined;
+  readonly crash?: { readonly cause: string } | undefined;
   readonly release: { readonly latenessNs: Distribution };
   readonly tasks: readonly CheckableTask[];
   readonly gc: { readonly count: number; readonly maxPauseNs: number; readonly unplanned: number };
@@ -100,6 +119,12 @@ interface Distribution {
 
 interface CheckableTask {
   readonly name: string;
+  readonly runs?: number | undefined;
+  readonly skipped?: number | undefined;
+  readonly jobsRun?: number | undefined;
+  readonly late?: number | undefined;
+  readonly notRun?: RunReportNotRun | undefined;
+  readonly censored?: number | undefined;
   readonly mode?: string | undefined;
   readonly budgetNs: number;
   readonly releases: number;
@@ -211,6 +236,7 @@ export function reportConsistencyProblems(report: CheckableReport): ReportProble
       }
     }
   });
+  accountingProblems(report, add);
   if (report.frames.overruns > report.frames.count) {
     add(
       'frames.overruns',
@@ -254,4 +280,78 @@ export function reportConsistencyProblems(report: CheckableReport): ReportProble
     });
   }
   return out;
+}
+
+/**
+ * The accounting identities (docs/accounting.md), checked on the fields a report has: a
+ * report written before they existed has none of them and passes.
+ */
+function accountingProblems(report: CheckableReport, add: (path: string, message: string) => void): void {
+  let misses = 0;
+  let allTasks = true;
+  report.tasks.forEach((t, i) => {
+    const at = `tasks[${i}]`;
+    misses += t.deadlineMisses;
+    const n = t.notRun;
+    if (n === undefined || t.jobsRun === undefined) {
+      allTasks = false;
+      return;
+    }
+    const causes = n.policy + n.catchUp + n.pause + n.unavailable + n.cutOff;
+    if (n.total !== causes) {
+      add(
+        `${at}.notRun.total`,
+        `${n.total} jobs not run, but its causes add up to ${causes} (policy ${n.policy} + catchUp ${n.catchUp} + pause ${n.pause} + unavailable ${n.unavailable} + cutOff ${n.cutOff})`,
+      );
+    }
+    if (t.releases !== t.jobsRun + n.total) {
+      add(
+        `${at}.releases`,
+        `${t.releases} releases, but jobsRun ${t.jobsRun} + notRun.total ${n.total} = ${t.jobsRun + n.total}: every release runs or is counted as not run`,
+      );
+    }
+    if (t.skipped !== undefined && t.skipped !== n.policy + n.catchUp + n.pause) {
+      add(
+        `${at}.skipped`,
+        `${t.skipped} skipped, but notRun.policy + catchUp + pause = ${n.policy + n.catchUp + n.pause}`,
+      );
+    }
+    const late = t.late ?? 0;
+    if (late > t.jobsRun) add(`${at}.late`, `${late} late jobs of ${t.jobsRun} jobs run`);
+    const least = late + n.total - n.cutOff;
+    if (t.deadlineMisses < least || t.deadlineMisses > late + n.total) {
+      add(
+        `${at}.deadlineMisses`,
+        `${t.deadlineMisses} deadline misses, but late ${late} + jobs not run ${n.total} (of them cut off ${n.cutOff}) allow ${least} to ${late + n.total}: a job not run by its deadline is a miss`,
+      );
+    }
+    if (t.runs !== undefined && (t.censored ?? 0) > t.runs) {
+      add(`${at}.censored`, `${t.censored} censored executions of ${t.runs} runs`);
+    }
+  });
+  const acct = report.accounting;
+  if (acct === undefined) return;
+  const alarmMisses = report.alarms?.['deadline-miss'];
+  if (allTasks && alarmMisses !== undefined && alarmMisses !== misses) {
+    add(
+      'alarms.deadline-miss',
+      `${alarmMisses} deadline-miss alarms, but the tasks' deadlineMisses add up to ${misses}`,
+    );
+  }
+  const f = report.frames;
+  if (f.lostToPause !== undefined && f.skipped !== undefined && f.lostToPause > f.skipped) {
+    add('frames.lostToPause', `${f.lostToPause} frames lost to pauses of ${f.skipped} skipped`);
+  }
+  if (acct.framesElapsed !== null) {
+    const counted = f.count + (f.skipped ?? 0) + (f.standby ?? 0) + (f.cutOff ?? 0);
+    if (Math.abs(counted - acct.framesElapsed) > 1) {
+      add(
+        'accounting.framesElapsed',
+        `${acct.framesElapsed} frames elapsed (⌊durationNs / frameNs⌋), but frames run ${f.count} + skipped ${f.skipped ?? 0} + standby ${f.standby ?? 0} + cut off ${f.cutOff ?? 0} = ${counted}: more than ±1 apart`,
+      );
+    }
+  }
+  if (report.crash !== undefined && report.exitCode === 0) {
+    add('exitCode', `a crashed run (crash.cause ${JSON.stringify(report.crash.cause)}) with exit code 0`);
+  }
 }

@@ -25,6 +25,29 @@ export interface RunReportCrash {
   readonly task?: string;
   /** Where in that task's module: `file:line` of the first stack frame in it. */
   readonly at?: string;
+  /**
+   * Where the loop was: the slot in progress (its task, mode, frame since the first measured
+   * release, slot index), from the loop's live evidence; fields null when unknown. Absent
+   * when the loop had published none.
+   */
+  readonly slot?: RunReportCrashSlot;
+}
+
+/** A crash as a report file gives it (its cause as text: a newer runner may name others). */
+export interface CrashFields {
+  readonly cause: string;
+  readonly message: string;
+  readonly task?: string | undefined;
+  readonly at?: string | undefined;
+  readonly slot?: RunReportCrashSlot | undefined;
+}
+
+/** The slot a crashed loop was in. */
+export interface RunReportCrashSlot {
+  readonly task: string | null;
+  readonly mode: string | null;
+  readonly frame: number | null;
+  readonly slot: number | null;
 }
 
 /** Extension: one distinct error a task threw (its first occurrence). */
@@ -40,15 +63,24 @@ export interface TaskErrorSample {
 /** How many distinct errors per task a report keeps (the first ones). */
 export const ERROR_SAMPLES_KEPT = 5;
 
-/** The crash as one line: `crashed: unhandled rejection in task t (/x/tasks.mjs:4): Error: boom`. */
-export function describeCrash(c: RunReportCrash): string {
+/**
+ * The crash as one line: `crashed: unhandled rejection in task t (/x/tasks.mjs:4): Error: boom`,
+ * then the slot the loop was in when it is known: ` (loop in task t, frame 41)`.
+ */
+export function describeCrash(c: CrashFields): string {
   const where =
     c.task === undefined
       ? c.at === undefined
         ? ''
         : ` at ${c.at}`
       : ` in task ${c.task}${c.at === undefined ? '' : ` (${c.at})`}`;
-  return `crashed: ${c.cause.replace(/-/g, ' ')}${where}: ${c.message}`;
+  return `crashed: ${c.cause.replace(/-/g, ' ')}${where}: ${c.message}${crashSlotText(c.slot)}`;
+}
+
+/** The slot a crashed loop was in, as ` (loop in task control, frame 41)`; empty when unknown. */
+export function crashSlotText(slot: CrashFields['slot']): string {
+  if (slot === undefined || (slot.task === null && slot.frame === null)) return '';
+  return ` (loop ${slot.task === null ? 'between slots' : `in task ${slot.task}`}${slot.frame === null ? '' : `, frame ${slot.frame}`})`;
 }
 
 /** One error sample as a line: `Error: boom (/x/tasks.mjs:7, first in frame 49)`. */

@@ -45,6 +45,12 @@ export interface RunReportPause extends PauseSighting {
 export interface PauseSummary {
   /** Pause alarms raised (exact, rate-limited ones included). */
   readonly count: number;
+  /**
+   * Extra: whose steal the figures are: the loop thread's CPUs when it was pinned
+   * (`realtime.cpu` applied: /proc/stat's `cpuN` lines), null when summed over every CPU
+   * (the `cpu` line: an upper bound for the loop's). Absent when the runner did not say.
+   */
+  readonly stealCpus?: readonly number[] | null;
   /** The first {@link PAUSES_KEPT} pauses delivered by the alarm drain, attributed. */
   readonly events: readonly RunReportPause[];
 }

@@ -49,6 +49,15 @@ const pwcetSchema = z.looseObject({
     .optional(),
 });
 
+const notRunSchema = z.looseObject({
+  total: count,
+  policy: count,
+  catchUp: count,
+  pause: count,
+  unavailable: count,
+  cutOff: count,
+});
+
 const taskSchema = z.looseObject({
   name: z.string(),
   budgetNs: num,
@@ -61,6 +70,11 @@ const taskSchema = z.looseObject({
   deadlineNs: num.optional(),
   periodNs: num.optional(),
   runs: count.optional(),
+  skipped: count.optional(),
+  jobsRun: count.optional(),
+  late: count.optional(),
+  notRun: notRunSchema.optional(),
+  censored: count.optional(),
   execMaxFrame: num.optional(),
   responseNs: distribution.optional(),
   execHistogram: z.array(z.tuple([num, num, count])).optional(),
@@ -74,6 +88,8 @@ const traceEntrySchema = z.looseObject({
   startNs: num,
   endNs: num,
   flags: count,
+  frameReleaseNs: num.optional(),
+  frameStartNs: num.optional(),
 });
 
 const environmentSchema = z.looseObject({
@@ -132,12 +148,19 @@ const leaseSchema = z.looseObject({
 export const runReportFileSchema = z.looseObject({
   schema: z.literal(RUN_REPORT_SCHEMA),
   environment: environmentSchema,
-  frames: z.looseObject({ count, overruns: count, skipped: count }),
+  frames: z.looseObject({
+    count,
+    overruns: count,
+    skipped: count,
+    lostToPause: count.optional(),
+    cutOff: count.optional(),
+    standby: count.optional(),
+  }),
   release: z.looseObject({
     latenessNs: z.looseObject({ min: num, p50: num, p99: num, p999: num, max: num, count: count.optional() }),
   }),
   tasks: z.array(taskSchema),
-  gc: z.looseObject({ count, maxPauseNs: num, unplanned: count }),
+  gc: z.looseObject({ count, maxPauseNs: num, unplanned: count, unavailable: z.string().optional() }),
   alarms: z.record(z.string(), count),
   config: z.looseObject({ name: z.string() }).optional(),
   frameNs: num.optional(),
@@ -158,6 +181,40 @@ export const runReportFileSchema = z.looseObject({
     .array(z.looseObject({ task: z.string(), frame: num, overrunNs: num, failSafe: z.string() }))
     .optional(),
   lease: leaseSchema.optional(),
+  accounting: z
+    .looseObject({
+      notRun: notRunSchema,
+      censored: count,
+      framesElapsed: count.nullable(),
+    })
+    .optional(),
+  crash: z
+    .looseObject({
+      cause: z.string(),
+      message: z.string(),
+      task: z.string().optional(),
+      at: z.string().optional(),
+      slot: z
+        .looseObject({
+          task: z.string().nullable(),
+          mode: z.string().nullable(),
+          frame: num.nullable(),
+          slot: num.nullable(),
+        })
+        .optional(),
+    })
+    .optional(),
+  warmup: z
+    .looseObject({
+      frames: count,
+      durationNs: num,
+      totalNs: num.optional(),
+      alarms: z.record(z.string(), count).optional(),
+      pauses: z.array(z.looseObject({ atNs: num, lengthNs: num })).optional(),
+      stuck: count.optional(),
+    })
+    .optional(),
+  evidence: z.looseObject({ source: z.string(), thread: z.string().nullable().optional() }).optional(),
 });
 
 /** A run report as read from a file: the contract fields, the known extras when present. */

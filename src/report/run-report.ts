@@ -49,8 +49,19 @@ export interface RunReportTask {
   readonly periodNs: number;
   /** Extra: executions (slots) run, degraded ones included. */
   readonly runs: number;
-  /** Extra: jobs not run (skip-next policy, skipped frames). */
+  /** Extra: jobs dropped by skip-next or skipped frames (`notRun.policy + catchUp + pause`). */
   readonly skipped: number;
+  /** Extra: jobs whose last slice ran, on time or late (`releases = jobsRun + notRun.total`). */
+  readonly jobsRun?: number;
+  /** Extra: jobs that ran and completed after their deadline (the rest of `deadlineMisses` never ran). */
+  readonly late?: number;
+  /** Extra: jobs released that never ran, by cause. */
+  readonly notRun?: RunReportNotRun;
+  /**
+   * Extra: executions recorded as a lower bound (an isolated task killed at budget + grace,
+   * a slot still running at a stuck verdict): in `runs` and `execNs`, never in `pwcet`.
+   */
+  readonly censored?: number;
   /** Extra: executions of the degraded function. */
   readonly degradedRuns: number;
   /** Extra: frame number (since start) of the longest execution: the high-water mark. */
@@ -81,6 +92,68 @@ export interface RunReportTask {
   readonly execSamples?: ExecSamplesSnapshot;
   /** Extension: the first distinct errors the task threw (faults.ts). Absent when it threw none. */
   readonly errorSamples?: readonly TaskErrorSample[];
+}
+
+/** Jobs released that never ran, by cause; each is a deadline miss unless its deadline was still ahead when the run ended. */
+export interface RunReportNotRun {
+  /** All of them: the sum of the causes below. */
+  readonly total: number;
+  /** Dropped by the task's `skip-next` overrun policy. */
+  readonly policy: number;
+  /** Dropped by catch-up: their frame's window passed while the loop ran late on its own work. */
+  readonly catchUp: number;
+  /** Lost to a pause: their frame's window passed while the loop was paused (asleep, stopped, preempted). */
+  readonly pause: number;
+  /** An isolated task's worker was not there (being respawned, or failed to load). */
+  readonly unavailable: number;
+  /** Released before the run ended and never run: cut off by a stop, a stuck verdict or a crash. */
+  readonly cutOff: number;
+}
+
+/** What the report's numbers must add up to (see docs/accounting.md), and whether they do. */
+export interface RunReportAccounting {
+  /** Jobs not run over every task, by cause. */
+  readonly notRun: RunReportNotRun;
+  /** Censored executions over every task. */
+  readonly censored: number;
+  /**
+   * `⌊durationNs / frameNs⌋`: frames released from the first release to the end; null when
+   * the run switched between modes (frames of several sizes).
+   */
+  readonly framesElapsed: number | null;
+  /** The identities, as equations over the report's own fields. */
+  readonly identities: readonly string[];
+  /** Whether they hold: per task (exactly), per run (±1; null without `framesElapsed`). */
+  readonly holds: { readonly tasks: boolean; readonly frames: boolean | null };
+}
+
+/** The warm-up before measurement: what happened there is shown, not counted in the measured figures. */
+export interface RunReportWarmup {
+  /** Frames of the warm-up executive on the real frames. */
+  readonly frames: number;
+  /** That executive's first release to its last clock read, ns. */
+  readonly durationNs: number;
+  /** The whole start-up, warm-up start to the first measured release (JIT drives and alarm rehearsal included), ns. */
+  readonly totalNs?: number;
+  /** Alarms the warm-up executive raised, by kind (only kinds raised). */
+  readonly alarms?: Readonly<Partial<Record<AlarmKindName, number>>>;
+  /** Pauses seen there (lost time over `alarms.pauseThreshold`), ns since the warm-up's first release. */
+  readonly pauses?: readonly { readonly atNs: number; readonly lengthNs: number }[];
+  /** Watchdog stuck events during the warm-up. */
+  readonly stuck?: number;
+}
+
+/** Where the report's figures come from. */
+export interface RunReportEvidence {
+  /**
+   * `final`: the loop's own snapshot at its end (every figure exact); `live`: the loop
+   * thread's live evidence block, read while it was stuck or after it died (counts exact to
+   * the slot; quantiles and response times as last published, histograms and pWCET
+   * samples absent); `none`: the loop published nothing.
+   */
+  readonly source: 'final' | 'live' | 'none';
+  /** Thread that held it. */
+  readonly thread: 'worker' | 'main' | null;
 }
 
 /**
@@ -127,6 +200,10 @@ export interface RunReportTraceEntry {
   readonly endNs: number;
   /** `TRACE_FLAG_*` bits: 1 overrun, 2 error, 4 degraded, 8 deadline miss, 16 safe state. */
   readonly flags: number;
+  /** Extra: the slot's frame's release since the first release, ns (the executive's, per its mode). */
+  readonly frameReleaseNs?: number;
+  /** Extra: the slot's frame's measured start (its wake) since the first release, ns. */
+  readonly frameStartNs?: number;
 }
 
 /** The `hardtick.run/v1` run report. */
@@ -134,8 +211,19 @@ export interface RunReport {
   readonly schema: typeof RUN_REPORT_SCHEMA;
   /** Machine and process the run happened on. */
   readonly environment: RunEnvironment;
-  /** Minor frames: run, overrun (still busy at the next release), skipped (late, catchUp). */
-  readonly frames: { readonly count: number; readonly overruns: number; readonly skipped: number };
+  /**
+   * Minor frames: run, overrun (still busy at the next release), skipped (late, catchUp);
+   * extras: of the skipped, those lost to a pause; frames cut off by the end of the run
+   * (stuck, crashed, stopped); frames a standby node ran no task in (`lease`).
+   */
+  readonly frames: {
+    readonly count: number;
+    readonly overruns: number;
+    readonly skipped: number;
+    readonly lostToPause?: number;
+    readonly cutOff?: number;
+    readonly standby?: number;
+  };
   /** Release lateness: actual frame start − intended release. */
   readonly release: { readonly latenessNs: DistributionNs };
   readonly tasks: readonly RunReportTask[];
@@ -172,7 +260,7 @@ export interface RunReport {
    * of the warm-up executive on the real frames, and `totalNs`, the whole start-up from the
    * warm-up's start to the first measured release (JIT drives and alarm rehearsal included).
    */
-  readonly warmup: { readonly frames: number; readonly durationNs: number; readonly totalNs?: number };
+  readonly warmup: RunReportWarmup;
   /** Extra: alarms lost because the alarm ring was full (they are still counted in `alarms`). */
   readonly alarmsDropped: number;
   /** Extra: why the loop stopped (`requested`, `duration`, `policy:stop:<task>`, …). */
@@ -181,9 +269,13 @@ export interface RunReport {
   readonly fatal: { readonly kinds: readonly AlarmKindName[]; readonly occurred: readonly AlarmKindName[] };
   /**
    * Extra: the exit code `hardtick run` returns for this run (0 clean, 1 fatal alarms; after
-   * a watchdog `stuck`, the configured `watchdog.exitCode`, else 1).
+   * a watchdog `stuck`, the configured `watchdog.exitCode`, else 1; a crash is never 0).
    */
   readonly exitCode: number;
+  /** Extra: what every release came to, and the identities the figures satisfy. */
+  readonly accounting?: RunReportAccounting;
+  /** Extra: where the figures come from. */
+  readonly evidence?: RunReportEvidence;
   /** Extra: the real-time setup, step by step. */
   readonly realtime: RunReportRealtime;
   /**
@@ -207,7 +299,10 @@ export interface RunReport {
    * change with its token, leading and standby time, standby frames (lease.ts).
    */
   readonly lease?: RunReportLease;
-  /** Extension: what took a crashed run down (faults.ts). Absent unless the run crashed. */
+  /**
+   * Extension: what took a crashed run down, the task code it came from and the slot the
+   * loop was in (faults.ts). Absent unless the run crashed.
+   */
   readonly crash?: RunReportCrash;
 }
 
@@ -244,7 +339,7 @@ export interface RunReportInput {
   /** @default null */
   readonly requestedDurationNs?: number | null;
   /** @default { frames: 0, durationNs: 0 } */
-  readonly warmup?: { readonly frames: number; readonly durationNs: number; readonly totalNs?: number };
+  readonly warmup?: RunReportWarmup;
   /**
    * Why the loop stopped when the executive does not say (e.g. `duration` when the
    * run reached its end time). @default snapshot.stopReason
@@ -272,6 +367,63 @@ export interface RunReportInput {
   readonly crash?: RunReportCrash;
   /** Per task, in snapshot order: its first distinct errors. @default none */
   readonly errorSamples?: ReadonlyArray<readonly TaskErrorSample[] | undefined>;
+  /** Where the snapshot came from. @default none (no `evidence` field) */
+  readonly evidence?: RunReportEvidence;
+}
+
+/** The identities `accounting.identities` states (checked by `hardtick check`). */
+export const ACCOUNTING_IDENTITIES: readonly string[] = [
+  'per task: releases = jobsRun + notRun.total, notRun.total = policy + catchUp + pause + unavailable + cutOff',
+  'per task: skipped = notRun.policy + notRun.catchUp + notRun.pause',
+  'per task: late + notRun.total − notRun.cutOff ≤ deadlineMisses ≤ late + notRun.total',
+  'per run: alarms["deadline-miss"] = Σ tasks[].deadlineMisses',
+  'per run: ⌊durationNs / frameNs⌋ = frames.count + frames.skipped + frames.standby + frames.cutOff (±1)',
+];
+
+/** A task's not-run counts as the report gives them: jobs still in flight at the end are cut off. */
+function notRunOf(t: ExecutiveSnapshot['tasks'][number]): RunReportNotRun {
+  const n = t.notRun;
+  const cutOff = n.cutOff + t.inFlight;
+  return {
+    total: n.policy + n.catchUp + n.pause + n.unavailable + cutOff,
+    policy: n.policy,
+    catchUp: n.catchUp,
+    pause: n.pause,
+    unavailable: n.unavailable,
+    cutOff,
+  };
+}
+
+/** The report's `accounting` from its tasks and frames. */
+function accountingOf(
+  tasks: readonly RunReportTask[],
+  frames: RunReport['frames'],
+  alarms: Readonly<Record<AlarmKindName, number>>,
+  durationNs: number,
+  frameNs: number,
+): RunReportAccounting {
+  const sum = (pick: (n: RunReportNotRun) => number): number =>
+    tasks.reduce((a, t) => a + (t.notRun === undefined ? 0 : pick(t.notRun)), 0);
+  const notRun: RunReportNotRun = {
+    total: sum((n) => n.total),
+    policy: sum((n) => n.policy),
+    catchUp: sum((n) => n.catchUp),
+    pause: sum((n) => n.pause),
+    unavailable: sum((n) => n.unavailable),
+    cutOff: sum((n) => n.cutOff),
+  };
+  const framesElapsed = alarms['mode-change'] === 0 && frameNs > 0 ? Math.floor(durationNs / frameNs) : null;
+  const counted = frames.count + frames.skipped + (frames.standby ?? 0) + (frames.cutOff ?? 0);
+  return {
+    notRun,
+    censored: tasks.reduce((a, t) => a + (t.censored ?? 0), 0),
+    framesElapsed,
+    identities: ACCOUNTING_IDENTITIES,
+    holds: {
+      tasks: tasks.every((t) => t.notRun === undefined || t.releases === (t.jobsRun ?? 0) + t.notRun.total),
+      frames: framesElapsed === null ? null : Math.abs(counted - framesElapsed) <= 1,
+    },
+  };
 }
 
 /** Assembles a `hardtick.run/v1` report. Pure: the same input gives the same report. */
@@ -279,41 +431,55 @@ export function buildRunReport(input: RunReportInput): RunReport {
   const { config, snapshot } = input;
   const alarms = {} as Record<AlarmKindName, number>;
   for (const kind of ALARM_KINDS) alarms[kind] = snapshot.alarms[kind] ?? 0;
-  const occurred = config.alarms.fatal.filter((kind) => alarms[kind] > 0);
+  const warmupPause = (input.warmup?.pauses?.length ?? 0) > 0;
+  const occurred = config.alarms.fatal.filter(
+    (kind) => alarms[kind] > 0 || (kind === 'pause' && warmupPause),
+  );
+  const frames: RunReport['frames'] = {
+    count: snapshot.frames.count,
+    overruns: snapshot.frames.overruns,
+    skipped: snapshot.frames.skipped,
+    lostToPause: snapshot.frames.lostToPause,
+    cutOff: snapshot.frames.cutOff,
+    standby: snapshot.frames.standby,
+  };
+  const tasks: RunReportTask[] = snapshot.tasks.map((t, i) => ({
+    name: t.name,
+    budgetNs: t.budgetNs,
+    releases: t.releases,
+    overruns: t.overruns,
+    deadlineMisses: t.deadlineMisses,
+    errors: t.errors,
+    execNs: { ...t.execNs },
+    mode: t.mode,
+    deadlineNs: t.deadlineNs,
+    periodNs: t.periodNs,
+    runs: t.runs,
+    skipped: t.skipped,
+    jobsRun: t.jobsRun,
+    late: t.late,
+    notRun: notRunOf(t),
+    censored: t.censored,
+    degradedRuns: t.degradedRuns,
+    execMaxFrame: t.execMaxFrame,
+    policyTriggers: t.policyTriggers,
+    degradedAtEnd: t.degraded,
+    execMaxBudgetRatio: t.budgetNs > 0 ? t.execNs.max / t.budgetNs : 0,
+    responseNs: { ...t.responseNs },
+    execHistogram: t.execHistogram.map(([lowNs, highNs, count]) => [lowNs, highNs, count] as const),
+    ...(t.execSamples === undefined
+      ? {}
+      : { pwcet: tryPwcetFromExecSamples(t.execSamples, t.budgetNs), execSamples: t.execSamples }),
+    ...((input.errorSamples?.[i]?.length ?? 0) > 0 ? { errorSamples: input.errorSamples![i]! } : {}),
+  }));
+  const derivedExit = occurred.length > 0 ? 1 : 0;
+  const exitCode = input.exitCode ?? derivedExit;
   return {
     schema: RUN_REPORT_SCHEMA,
     environment: input.environment,
-    frames: {
-      count: snapshot.frames.count,
-      overruns: snapshot.frames.overruns,
-      skipped: snapshot.frames.skipped,
-    },
+    frames,
     release: { latenessNs: { ...snapshot.release.latenessNs } },
-    tasks: snapshot.tasks.map((t, i) => ({
-      name: t.name,
-      budgetNs: t.budgetNs,
-      releases: t.releases,
-      overruns: t.overruns,
-      deadlineMisses: t.deadlineMisses,
-      errors: t.errors,
-      execNs: { ...t.execNs },
-      mode: t.mode,
-      deadlineNs: t.deadlineNs,
-      periodNs: t.periodNs,
-      runs: t.runs,
-      skipped: t.skipped,
-      degradedRuns: t.degradedRuns,
-      execMaxFrame: t.execMaxFrame,
-      policyTriggers: t.policyTriggers,
-      degradedAtEnd: t.degraded,
-      execMaxBudgetRatio: t.budgetNs > 0 ? t.execNs.max / t.budgetNs : 0,
-      responseNs: { ...t.responseNs },
-      execHistogram: t.execHistogram.map(([lowNs, highNs, count]) => [lowNs, highNs, count] as const),
-      ...(t.execSamples === undefined
-        ? {}
-        : { pwcet: tryPwcetFromExecSamples(t.execSamples, t.budgetNs), execSamples: t.execSamples }),
-      ...((input.errorSamples?.[i]?.length ?? 0) > 0 ? { errorSamples: input.errorSamples![i]! } : {}),
-    })),
+    tasks,
     gc: input.gc,
     pauses: input.pauses ?? { count: alarms.pause, events: [] },
     alarms,
@@ -333,7 +499,10 @@ export function buildRunReport(input: RunReportInput): RunReport {
     alarmsDropped: snapshot.alarmsDropped,
     stopReason: input.stopReason === undefined ? snapshot.stopReason : input.stopReason,
     fatal: { kinds: [...config.alarms.fatal], occurred },
-    exitCode: input.exitCode ?? (occurred.length > 0 ? 1 : 0),
+    // A crashed loop never reads as a clean run.
+    exitCode: input.crash !== undefined && exitCode === 0 ? 1 : exitCode,
+    accounting: accountingOf(tasks, frames, alarms, snapshot.elapsedNs, snapshot.frameNs),
+    ...(input.evidence === undefined ? {} : { evidence: input.evidence }),
     realtime: realtimeSection(input),
     ...(input.trace ? { trace: input.trace, traceOverruns: input.traceOverruns ?? [] } : {}),
     ...(input.stuck !== undefined && input.stuck.length > 0 ? { stuck: input.stuck } : {}),

@@ -16,8 +16,9 @@
  * no more.
  *
  * Scope: the `cpu` line sums steal over every CPU of the machine, so a steal figure is an
- * upper bound for the loop's own vCPU (a 2-vCPU guest can show 2 × the interval). The
- * per-CPU lines are not used: the loop thread may migrate between CPUs.
+ * upper bound for the loop's own vCPU (a 2-vCPU guest can show 2 × the interval). When the
+ * loop thread is pinned (`realtime.cpu` applied) the sampler reads the `cpuN` lines of its
+ * CPUs instead, steal that could have hit the loop; the report says which (`pauses.stealCpus`).
  */
 import { readFileSync } from 'node:fs';
 
@@ -25,22 +26,41 @@ import { readFileSync } from 'node:fs';
 export const NS_PER_STEAL_TICK = 10_000_000;
 
 /**
- * Cumulative steal of the machine from the text of /proc/stat (its `cpu` line, the 8th
- * value), ns; null when the text has no such line or the value is not a number.
+ * Cumulative steal from the text of /proc/stat (the 8th value of a line), ns: of the whole
+ * machine (its `cpu` line) or, with `cpus`, summed over those CPUs' `cpuN` lines; null when
+ * a line is missing or a value is not a number.
  */
-export function parseStealNs(procStatText: string): number | null {
-  const line = procStatText.split('\n', 1)[0] ?? '';
-  const fields = line.trim().split(/\s+/);
-  // cpu user nice system idle iowait irq softirq steal …
-  if (fields[0] !== 'cpu' || fields.length < 9) return null;
-  const ticks = Number(fields[8]);
-  return Number.isFinite(ticks) && ticks >= 0 ? ticks * NS_PER_STEAL_TICK : null;
+export function parseStealNs(procStatText: string, cpus: readonly number[] | null = null): number | null {
+  const lines = procStatText.split('\n');
+  const ticksOf = (name: string): number | null => {
+    // The machine's line is the first one; the per-CPU lines follow it.
+    const line = name === 'cpu' ? lines[0] : lines.find((l) => l.startsWith(`${name} `));
+    const fields = line?.trim().split(/\s+/) ?? [];
+    // cpu user nice system idle iowait irq softirq steal …
+    if (fields[0] !== name || fields.length < 9) return null;
+    const ticks = Number(fields[8]);
+    return Number.isFinite(ticks) && ticks >= 0 ? ticks : null;
+  };
+  if (cpus === null || cpus.length === 0) {
+    const ticks = ticksOf('cpu');
+    return ticks === null ? null : ticks * NS_PER_STEAL_TICK;
+  }
+  let sum = 0;
+  for (const cpu of cpus) {
+    const ticks = ticksOf(`cpu${cpu}`);
+    if (ticks === null) return null;
+    sum += ticks;
+  }
+  return sum * NS_PER_STEAL_TICK;
 }
 
-/** Cumulative CPU steal of the machine (the `cpu` line of /proc/stat), ns; null when unreadable. */
-export function readStealNs(path = '/proc/stat'): number | null {
+/**
+ * Cumulative CPU steal (the `cpu` line of /proc/stat, or with `cpus` those CPUs' lines), ns;
+ * null when unreadable.
+ */
+export function readStealNs(path = '/proc/stat', cpus: readonly number[] | null = null): number | null {
   try {
-    return parseStealNs(readFileSync(path, 'utf8'));
+    return parseStealNs(readFileSync(path, 'utf8'), cpus);
   } catch {
     return null;
   }
@@ -79,6 +99,11 @@ export interface StealSamplerOptions {
    * @default 100
    */
   readonly maxPins?: number;
+  /**
+   * Read only these CPUs' steal (the loop thread's, when it is pinned). Ignored with `read`.
+   * @default null (every CPU: the `cpu` line)
+   */
+  readonly cpus?: readonly number[] | null;
 }
 
 /** Default {@link StealSamplerOptions.retainNs}. */
@@ -100,10 +125,20 @@ export class StealSampler {
   private readonly pins: { fromNs: number; toNs: number; beforeNs: number; afterNs: number }[] = [];
   private unreadable = false;
 
+  /** The CPUs read (null: all of them, the `cpu` line). */
+  readonly cpus: readonly number[] | null;
+
   constructor(options: StealSamplerOptions = {}) {
-    this.read = options.read ?? (() => readStealNs());
+    const cpus = options.cpus ?? null;
+    this.cpus = cpus === null || cpus.length === 0 ? null : [...cpus];
+    this.read = options.read ?? (() => readStealNs('/proc/stat', this.cpus));
     this.retainNs = options.retainNs ?? DEFAULT_STEAL_RETAIN_NS;
     this.maxPins = options.maxPins ?? 100;
+  }
+
+  /** One reading now, from the same lines the samples come from (ns; null when unreadable). */
+  readNow(): number | null {
+    return this.read();
   }
 
   /** False once a read found no steal figure (not Linux, no /proc): sampling then stops. */

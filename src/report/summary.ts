@@ -1,10 +1,13 @@
 /**
  * The text summary `hardtick run` prints at the end: the WCET table (one row per task,
- * times in µs), release-lateness percentiles, frames, GC, alarms and the lease. Cold path.
+ * times in µs, with misses and jobs not run), release-lateness percentiles, frames, jobs
+ * not run by cause, GC (and its early warnings), the warm-up's events, alarms, a crash and
+ * the lease. Cold path.
  */
 import { describeCrash, describeErrorSample } from './faults.js';
 import { type Column, formatPercent, formatTable, formatUs } from './format.js';
 import { describeLeaseSection } from './lease.js';
+import { framesLine, gcWarningRows, notRunLine, warmupLine } from './render/common.js';
 import type { RunReport } from './run-report.js';
 
 const WCET_COLUMNS: readonly Column[] = [
@@ -19,6 +22,7 @@ const WCET_COLUMNS: readonly Column[] = [
   { header: 'max/budget' },
   { header: 'overruns' },
   { header: 'misses' },
+  { header: 'not run' },
   { header: 'errors' },
 ];
 
@@ -37,6 +41,7 @@ export function formatWcetTable(report: RunReport): string {
     t.execNs.count === 0 ? '-' : formatPercent(t.execMaxBudgetRatio),
     String(t.overruns),
     String(t.deadlineMisses),
+    String(t.notRun?.total ?? t.skipped),
     String(t.errors),
   ]);
   return formatTable(WCET_COLUMNS, rows);
@@ -71,12 +76,19 @@ export function formatRunSummary(report: RunReport): string {
     formatErrorSamples(report),
     '\n',
     formatLateness(report),
-    `frames: ${report.frames.count} run, ${report.frames.overruns} overran, ${report.frames.skipped} skipped\n`,
-    `gc: ${report.gc.count} collections` +
-      (report.gc.count === 0
-        ? ''
-        : `, max pause ${formatUs(report.gc.maxPauseNs)} µs (${gcKinds.join(', ')})`) +
-      '\n',
+    `frames: ${framesLine(report)}\n`,
+    ...optionalLine(notRunLine(report)),
+    report.gc.unavailable === undefined
+      ? `gc: ${report.gc.count} collections` +
+        (report.gc.count === 0
+          ? ''
+          : `, max pause ${formatUs(report.gc.maxPauseNs)} µs (${gcKinds.join(', ')})`) +
+        '\n'
+      : `gc: not observed (${report.gc.unavailable})\n`,
+    ...gcWarningRows(report).map(
+      ([kind, n, first, worst]) => `gc.warn: ${kind} ${n} time(s), first at ${first}, worst ${worst}\n`,
+    ),
+    ...optionalLine(warmupLine(report)),
     `alarms: ${alarms.length === 0 ? 'none' : alarms.join(', ')}` +
       (report.alarmsDropped > 0 ? ` (${report.alarmsDropped} records dropped, ring full)` : '') +
       '\n',
@@ -117,4 +129,9 @@ export function formatErrorSamples(report: RunReport): string {
     for (const e of t.errorSamples) lines.push(`  ${describeErrorSample(e)}\n`);
   }
   return lines.length === 0 ? '' : `\n${lines.join('')}`;
+}
+
+/** A line (with its newline) when there is one. */
+function optionalLine(line: string | null): string[] {
+  return line === null ? [] : [`${line}\n`];
 }

@@ -21,7 +21,16 @@ import { selectClockAndWaiter } from '../native/select.js';
 import { applyRealtimeInThread, currentThreadId } from '../realtime/apply.js';
 import { collectEnvironment } from '../report/environment.js';
 import type { AlarmRecordView, ExecutiveModeSpec } from '../runtime/index.js';
-import { Executive, KIND_TASK_ERROR } from '../runtime/index.js';
+import {
+  EV_LATENESS,
+  EV_RUN,
+  EV_TASKS,
+  Executive,
+  KIND_PAUSE,
+  KIND_TASK_ERROR,
+  RC_ALARMS_DROPPED,
+  TS_SIZE,
+} from '../runtime/index.js';
 import { warmExecSamples } from '../stats/exec-samples.js';
 import type { Clock } from '../time/clock.js';
 import { Heartbeat } from '../watchdog/heartbeat.js';
@@ -58,6 +67,8 @@ import {
   type RtWorkerMessage,
   statsRecordSize,
   TR_END,
+  TR_FRAME_RELEASE,
+  TR_FRAME_START,
   TR_SIZE,
   TR_START,
   traceRingCapacity,
@@ -72,9 +83,11 @@ import {
   REHEARSAL_DRIVE_NS,
   REHEARSAL_DRIVES,
   REHEARSAL_TAIL_NS,
+  raisedKinds,
   realWarmupNs,
   rehearsalExecutiveOptions,
   rehearsalModes,
+  WARMUP_PAUSES_KEPT,
   type WarmupOutcome,
 } from './warmup.js';
 
@@ -163,13 +176,16 @@ export async function runRtWorker(data: RtWorkerData, port: RtPort): Promise<voi
     ...(lease === undefined ? {} : { lease }),
     ...(plannedGc === null ? {} : { slackHook: plannedGc }),
   });
-  // Warm-up and measured executives write the heartbeat, so its path is warm.
+  // Warm-up and measured executives write the heartbeat, so its path is warm. The measured
+  // one keeps its counters in the shared live block (the host reads it if this thread sticks).
+  const live = data.liveEvidence == null ? null : new Float64Array(data.liveEvidence);
   const newExecutive = (phase: 'warmup' | 'measure'): Executive =>
     new Executive({
       ...base,
       phase,
       ...(heartbeat === undefined ? {} : { heartbeat }),
       ...(phase === 'measure' ? gates.measured() : gates.warmup()),
+      ...(phase === 'measure' && live !== null ? { liveEvidence: live } : {}),
     });
   // JIT drives: compressed frames (their deadlines would read as overdue to a watchdog).
   const jitModes = compressedModes(modes);
@@ -213,6 +229,7 @@ export async function runRtWorker(data: RtWorkerData, port: RtPort): Promise<voi
       frameNs: tables[initialMode]!.frameNs,
       realtimeSteps,
       threadId: currentThreadId(),
+      timeOriginMs: performance.timeOrigin,
       heartbeat: heartbeat?.buffer ?? null,
       leaseGuard: lease?.buffer ?? null,
       environment,
@@ -230,6 +247,7 @@ export async function runRtWorker(data: RtWorkerData, port: RtPort): Promise<voi
     clock,
     config,
     modes.reduce((n, m) => n + m.tasks.length, 0),
+    live,
   );
   const warmStartNs = clock.nowNs();
   let executive = newExecutive('measure');
@@ -246,7 +264,9 @@ export async function runRtWorker(data: RtWorkerData, port: RtPort): Promise<voi
     // The real loop for what is left of the warm-up once the JIT drives (these and as many
     // after the rehearsal) are counted in.
     const realNs = realWarmupNs(data.warmupNs, jitNs, jitNs + REHEARSAL_TAIL_NS);
+    loop.collectWarmupPauses(true);
     const alarms = loop.drive(warm, realNs, PHASE_WARMUP);
+    loop.collectWarmupPauses(false);
     loop.clearScratch();
     const snap = warm.snapshot();
     stoppedEarly = warm.stopped;
@@ -282,6 +302,8 @@ export async function runRtWorker(data: RtWorkerData, port: RtPort): Promise<voi
       frames: snap.frames.count,
       durationNs: snap.elapsedNs,
       alarms,
+      alarmsByKind: raisedKinds(snap.alarms),
+      pauses: loop.warmupPauses(),
       totalNs: clock.nowNs() - warmStartNs,
       stopReason: warm.stopReason,
     };
@@ -365,8 +387,13 @@ class RtLoop {
   private readonly alarmRec = new Float64Array(AL_SIZE);
   private readonly statsRec: Float64Array;
   private readonly cmdRec = new Float64Array(CMD_SIZE);
-  /** [phase, alarms delivered this drive, acks, seq, task errors queued, next trace record to forward]. */
-  private readonly state = new Float64Array(6);
+  /**
+   * [phase, alarms delivered this drive, acks, seq, task errors queued, next trace record to
+   * forward, 1 while the warm-up's pauses are kept, pauses kept].
+   */
+  private readonly state = new Float64Array(8);
+  /** The warm-up's pauses: (since its first release, length, frame) triples. */
+  private readonly warmPauses = new Float64Array(WARMUP_PAUSES_KEPT * 3);
   /** Task errors to describe after a drain: (mode, task, count) triples. */
   private readonly errorQueue = new Int32Array(TASK_ERROR_QUEUE * 3);
   /**
@@ -390,7 +417,9 @@ class RtLoop {
     private readonly port: RtPort,
     private readonly clock: Clock,
     config: ResolvedConfig,
-    taskCount: number,
+    private readonly taskCount: number,
+    /** The measured executive's live evidence block (its distributions are refreshed here), or null. */
+    private readonly live: Float64Array | null,
   ) {
     this.alarms = SpscRing.attach(data.alarmRing);
     this.stats = SpscRing.attach(data.statsRing);
@@ -417,6 +446,7 @@ class RtLoop {
     const state = this.state;
     const times = this.times;
     const queue = this.errorQueue;
+    const warmPauses = this.warmPauses;
     // Created once; fills the preallocated record (no allocation per alarm).
     this.listener = (a: AlarmRecordView): void => {
       state[1]!++;
@@ -432,6 +462,13 @@ class RtLoop {
       rec[AL_FIRST_FRAME] = a.firstFrame;
       rec[AL_FIRST_SINCE_START] = a.firstTimeNs - origin;
       this.alarmOut.tryPush(rec, 0);
+      if (state[6] === 1 && a.kindId === KIND_PAUSE && a.suppressed === 0 && state[7]! < WARMUP_PAUSES_KEPT) {
+        const at = state[7]! * 3;
+        warmPauses[at] = a.timeNs - origin;
+        warmPauses[at + 1] = a.value;
+        warmPauses[at + 2] = a.frame;
+        state[7]!++;
+      }
       const queued = state[4]!;
       if (
         a.kindId === KIND_TASK_ERROR &&
@@ -533,6 +570,21 @@ class RtLoop {
     return this.times[0]!;
   }
 
+  /** Starts (true) or ends keeping the pauses the warm-up's drive sees (cold, between drives). */
+  collectWarmupPauses(on: boolean): void {
+    if (on) this.state[7] = 0;
+    this.state[6] = on ? 1 : 0;
+  }
+
+  /** The pauses kept while {@link RtLoop.collectWarmupPauses} was on (cold; allocates). */
+  warmupPauses(): { atNs: number; lengthNs: number; frame: number }[] {
+    const out: { atNs: number; lengthNs: number; frame: number }[] = [];
+    const p = this.warmPauses;
+    for (let i = 0; i < this.state[7]!; i++)
+      out.push({ atNs: Math.round(p[i * 3]!), lengthNs: Math.round(p[i * 3 + 1]!), frame: p[i * 3 + 2]! });
+    return out;
+  }
+
   /** Sets the housekeeping interval and the forced-housekeeping delay, ns (cold). */
   setHousekeeping(intervalNs: number, forceNs: number): void {
     this.times[3] = intervalNs;
@@ -563,6 +615,8 @@ class RtLoop {
       if (!executive.traceRecordInto(seq, rec, 0)) continue;
       rec[TR_START] = rec[TR_START]! - origin;
       rec[TR_END] = rec[TR_END]! - origin;
+      rec[TR_FRAME_RELEASE] = rec[TR_FRAME_RELEASE]! - origin;
+      rec[TR_FRAME_START] = rec[TR_FRAME_START]! - origin;
       out.tryPush(rec, 0);
     }
     state[5] = seq;
@@ -617,6 +671,15 @@ class RtLoop {
     r[REC_ACKS] = state[2]!;
     executive.evidenceInto(r, REC_EVIDENCE);
     this.stats.tryPush(r, 0);
+    // The measured executive's live block holds its counters already; bring its
+    // distributions (and dropped-alarm count) up to this record.
+    const live = this.live;
+    if (live !== null && phase !== PHASE_WARMUP) {
+      live[EV_RUN + RC_ALARMS_DROPPED] = r[REC_EVIDENCE + EV_RUN + RC_ALARMS_DROPPED]!;
+      const dqTasks = EV_TASKS + this.taskCount * TS_SIZE;
+      for (let i = EV_LATENESS; i < EV_TASKS; i++) live[i] = r[REC_EVIDENCE + i]!;
+      for (let i = dqTasks; i < live.length; i++) live[i] = r[REC_EVIDENCE + i]!;
+    }
   }
 
   /**

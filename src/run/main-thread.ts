@@ -17,7 +17,6 @@ import { GcMonitor } from '../gc/monitor.js';
 import { selectClockAndWaiter } from '../native/select.js';
 import { applyRealtime } from '../realtime/apply.js';
 import { collectEnvironment } from '../report/environment.js';
-import { readStealNs } from '../report/pauses.js';
 import type { RunReport } from '../report/run-report.js';
 import type { AlarmRecordView, ExecutiveOptions } from '../runtime/index.js';
 import {
@@ -31,7 +30,7 @@ import { warmExecSamples } from '../stats/exec-samples.js';
 import { guardProcess } from '../tasks/process-guard.js';
 import type { Clock } from '../time/clock.js';
 import { Heartbeat } from '../watchdog/heartbeat.js';
-import { startWatchdog } from '../watchdog/watchdog.js';
+import { type StuckEvent, startWatchdog } from '../watchdog/watchdog.js';
 import { listChannels } from '../worker/channels.js';
 import { crashFromFault, locateInTasks, type TaskModuleRef, taskModuleRefs } from './faults.js';
 import { RunLeaseGates } from './lease-gate.js';
@@ -266,7 +265,7 @@ class MainThreadRun {
         startGovernedMeasurement(plannedGc, config.gc.planned.enabled);
         this.gc.start();
         this.startSteal();
-        session.measuring(readStealNs());
+        session.measuring(session.steal.readNow());
         await this.drive(measured, options.durationNs, true);
       }
     } finally {
@@ -279,7 +278,7 @@ class MainThreadRun {
     await new Promise<void>((resolveTurn) => setImmediate(resolveTurn));
     const wd = session.watchdog;
     return session.finish(
-      this.ending(false, {
+      this.ending(null, {
         // keep-running: every stuck event (the loop came back from each), exit code as configured.
         ...(wd === null || wd.stuckEvents.length === 0
           ? {}
@@ -331,7 +330,7 @@ class MainThreadRun {
       interruptMain: true,
       beforeExit: (event, code) => {
         if (event.ordinal > told) session.event('stuck', 'warn', describeStuck(event));
-        session.finish(this.ending(true, { stuck: stuckEntries(watchdog), exitCode: code }));
+        session.finish(this.ending(event, { stuck: stuckEntries(watchdog), exitCode: code }));
       },
       ...(session.options.reportFile === null
         ? {}
@@ -344,6 +343,7 @@ class MainThreadRun {
       // keep-running: told when this thread yields again.
       onStuck: (event) => {
         told = event.ordinal;
+        if (session.measuringAt === null) session.warmupStuck++;
         session.event('stuck', 'warn', describeStuck(event));
       },
     });
@@ -352,14 +352,22 @@ class MainThreadRun {
   }
 
   /**
-   * The ending from the executive's state now: after the run, or (`stuck`) from the
-   * watchdog's interrupt while a task of the current executive is still on this stack.
+   * The ending from the executive's state now: after the run (`stuckEvent` null), or from
+   * the watchdog's interrupt while a task of the current executive is still on this stack:
+   * then the hung slot counts as a censored execution up to the verdict and the releases up
+   * to it as cut off.
    */
-  private ending(stuck: boolean, extra: Pick<RunEnding, 'stuck' | 'exitCode'>): RunEnding {
+  private ending(stuckEvent: StuckEvent | null, extra: Pick<RunEnding, 'stuck' | 'exitCode'>): RunEnding {
     const session = this.session;
+    const stuck = stuckEvent !== null;
     const measuring = session.measuringAt !== null;
     const source = stuck ? (this.current ?? this.measured) : this.measured;
-    const snapshot = source === null ? session.emptySnapshot() : source.snapshot();
+    const snapshot =
+      source === null
+        ? session.emptySnapshot()
+        : stuckEvent !== null
+          ? source.snapshotAtEnding({ endNs: stuckEvent.detectedNs, hungStartNs: stuckEvent.startNs })
+          : source.snapshot();
     // While stuck the drive never returned: its origin is the executive's first release.
     if (stuck) this.runStartNs = snapshot.startNs ?? 0;
     // Both timelines read back to back (loop.ts `gcToRunNs`): GC entries → run time.
@@ -373,7 +381,7 @@ class MainThreadRun {
       stealSamples: session.steal
         .samples()
         .map((x) => ({ atNs: x.atNs - this.runStartNs, stealNs: x.stealNs })),
-      stealAtEndNs: readStealNs(),
+      stealAtEndNs: session.steal.readNow(),
     });
     const originNs = snapshot.startNs ?? 0;
     const traced = session.options.traceCapacity > 0 && source !== null;
@@ -393,8 +401,15 @@ class MainThreadRun {
           session.stopNote ??
           (this.measured?.stopped === true ? snapshot.stopReason : 'duration')),
       trace: traced
-        ? source.trace().map((r) => ({ ...r, startNs: r.startNs - originNs, endNs: r.endNs - originNs }))
+        ? source.trace().map((r) => ({
+            ...r,
+            startNs: r.startNs - originNs,
+            endNs: r.endNs - originNs,
+            frameReleaseNs: r.frameReleaseNs - originNs,
+            frameStartNs: r.frameStartNs - originNs,
+          }))
         : null,
+      evidence: { source: source === null ? 'none' : 'final', thread: 'main' },
       ...extra,
     };
   }
@@ -451,6 +466,7 @@ class MainThreadRun {
           misses: executive.alarmTotal(KIND_DEADLINE_MISS),
           errors: executive.alarmTotal(KIND_TASK_ERROR),
           skipped: executive.frameIndex - frames,
+          notRun: executive.notRunTotal,
           lateP99Ns: lateness.valueAtQuantile(0.99),
           lateMaxNs: lateness.maxNs,
           mode: executive.modeName,

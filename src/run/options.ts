@@ -126,6 +126,11 @@ export interface RunAlarm {
   readonly firstFrame: number;
   /** For `task-error`: what the task threw (`Name: message`), when known. */
   readonly error: string | null;
+  /**
+   * `measure`, or `warmup` for a pause of the warm-up (its frame and time are the warm-up
+   * executive's; counted in the report's `warmup`, not in `alarms`).
+   */
+  readonly phase: 'warmup' | 'measure';
   /** The line `hardtick run` prints for it. */
   readonly text: string;
 }
@@ -138,6 +143,8 @@ export interface RunStatus {
   readonly frames: number;
   /** Frames skipped (catch-up). */
   readonly skipped: number;
+  /** Jobs not run so far, every cause (dropped, lost to a pause, unavailable, cut off). */
+  readonly notRun: number;
   /** Overrun, deadline-miss and task-error alarms so far. */
   readonly overruns: number;
   readonly misses: number;

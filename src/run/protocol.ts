@@ -109,8 +109,12 @@ export const TR_START = 6;
 export const TR_END = 7;
 /** `TRACE_FLAG_*` bits (overrun 1, error 2, degraded 4, deadline miss 8, safe state 16). */
 export const TR_FLAGS = 8;
+/** The slot's frame's release since the measured run's first release, ns. */
+export const TR_FRAME_RELEASE = 9;
+/** The slot's frame's measured start (its wake read) since the measured run's first release, ns. */
+export const TR_FRAME_START = 10;
 /** Doubles per trace record (= the executive's `TRACE_RECORD`). */
-export const TR_SIZE = 9;
+export const TR_SIZE = 11;
 
 /**
  * Trace ring capacity for `--trace n` (records): the next power of two ≥ max(n, 64). The
@@ -147,6 +151,12 @@ export interface RtWorkerData {
   readonly alarmRing: SharedArrayBuffer;
   /** Stats ring (`statsRecordSize` records). */
   readonly statsRing: SharedArrayBuffer;
+  /**
+   * The measured executive's live evidence block (`evidenceSize(tasks)` doubles,
+   * `ExecutiveOptions.liveEvidence`): its counts are exact to the slot whatever becomes of
+   * the worker, so a stuck or crashed run's report is built from it. @default none
+   */
+  readonly liveEvidence?: SharedArrayBuffer | null;
   /** Command ring (`CMD_*` records). */
   readonly commandRing: SharedArrayBuffer;
   /**
@@ -184,6 +194,8 @@ export interface RtReadyInfo {
   readonly realtimeSteps: readonly RealtimeStepResult[];
   /** The worker's kernel thread id, or null off Linux. */
   readonly threadId: number | null;
+  /** The worker's `performance.timeOrigin`, epoch ms: its `performance.now()` clock on another thread's timeline. */
+  readonly timeOriginMs: number;
   /** The heartbeat buffer the loop writes (config `watchdog`), or null. */
   readonly heartbeat: SharedArrayBuffer | null;
   /** The lease guard's buffer (`RtWorkerData.lease`), or null. */

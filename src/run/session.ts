@@ -19,17 +19,32 @@ import { mergeRealtimeSteps, type RealtimeSetup, realtimeWarning } from '../real
 import type { RealtimeStepResult } from '../realtime/types.js';
 import type { DoctorReport } from '../report/doctor-report.js';
 import { collectEnvironment, type RunEnvironment } from '../report/environment.js';
-import { describeCrash, type RunReportCrash } from '../report/faults.js';
+import { describeCrash, type RunReportCrash, type RunReportCrashSlot } from '../report/faults.js';
 import { attributePauses, PAUSES_KEPT, type PauseSighting, type PauseSummary } from '../report/pauses.js';
 import {
   buildRunReport,
   type RealtimeReportInput,
   type RunReport,
+  type RunReportEvidence,
   type RunReportStuckEntry,
+  type RunReportWarmup,
 } from '../report/run-report.js';
 import { StealSampler } from '../report/steal.js';
 import { writeReportFile } from '../report/write.js';
-import { type ExecutiveSnapshot, emptyEvidence, snapshotFromEvidence } from '../runtime/index.js';
+import {
+  accountEndingInto,
+  EV_RUN,
+  type ExecutiveSnapshot,
+  emptyEvidence,
+  type LoopEnding,
+  RC_FRAME_INDEX,
+  RC_IN_FRAME,
+  RC_MODE,
+  RC_POS,
+  RC_SLOT,
+  RC_START_NS,
+  snapshotFromEvidence,
+} from '../runtime/index.js';
 import type { WatchdogHandle } from '../watchdog/watchdog.js';
 import { ChannelHub } from '../worker/channel-hub.js';
 import { CRASH_EXIT_CODE, ErrorSamples } from './faults.js';
@@ -94,6 +109,8 @@ export interface RunEnding {
   readonly exitCode?: number;
   /** What took the run down (else the session's {@link RunSession.crash}). @default none */
   readonly crash?: RunReportCrash;
+  /** Where the snapshot came from. @default none */
+  readonly evidence?: RunReportEvidence;
 }
 
 /** Inputs of {@link attributeRunPauses}. */
@@ -164,8 +181,11 @@ export class RunSession {
   readonly pauseSightings: PauseSighting[] = [];
   /** Overrun, deadline-miss and frame-overrun alarms delivered, for `gc.overlaps`. */
   readonly missSightings = new MissSightings();
-  /** Steal sampled while measuring (the timeline is the thread mode's business). */
-  readonly steal = new StealSampler();
+  /**
+   * Steal sampled while measuring (the timeline is the thread mode's business): of the loop
+   * thread's CPUs once it is known to be pinned (`loopReady`), else of every CPU.
+   */
+  steal = new StealSampler();
   /** /proc/stat steal when measuring started, ns (null: unreadable). */
   stealAtStartNs: number | null = null;
   /** The watchdog on the loop's heartbeat, or null. */
@@ -176,6 +196,8 @@ export class RunSession {
   crash: RunReportCrash | null = null;
   /** The first distinct errors of each task. */
   readonly errorSamples: ErrorSamples;
+  /** Watchdog stuck events seen before the measurement started (the warm-up's). */
+  warmupStuck = 0;
   /** The doctor's checks at the start of the run (`environment.doctor`), once the loop is ready. */
   private preflight: DoctorReport | null = null;
   /** The last evidence record published while measuring (or at the end), or null. */
@@ -387,6 +409,10 @@ export class RunSession {
   /** The loop thread is set up: its warnings, then the run's first line. */
   loopReady(ready: LoopReady): void {
     this.ready = ready;
+    // A loop pinned to its CPUs can only lose time to their steal: read those lines.
+    const pinned = this.realtimeSteps().some((s) => s.step === 'affinity' && s.status === 'applied');
+    const cpus = this.plan.config.realtime.cpus;
+    if (pinned && cpus !== null && cpus.length > 0) this.steal = new StealSampler({ cpus });
     // What stands between this machine and a hard loop, judged from the steps the run took.
     this.preflight = preflightDoctor({
       realtime: this.plan.config.realtime,
@@ -418,11 +444,32 @@ export class RunSession {
     );
   }
 
-  /** The warm-up ended; `stoppedBy` is why it stopped early (policy, stop), or null. */
+  /**
+   * The warm-up ended; `stoppedBy` is why it stopped early (policy, stop), or null. Its
+   * pauses are told as pause alarms of the warm-up (a pause there is a pause: tasks drive
+   * real outputs), counted in the report's `warmup`, not in the measured figures.
+   */
   warmupDone(outcome: WarmupOutcome, stoppedBy: string | null): void {
     this.warmup = outcome;
     const why = this.stopNote ?? stoppedBy;
     if (why !== null) this.warmupStopNote = `${why} (during warm-up)`;
+    const mode = this.plan.config.modes[this.plan.initialMode]?.name ?? 'main';
+    for (const p of outcome.pauses ?? []) {
+      this.alarm(
+        {
+          kind: 'pause',
+          mode,
+          task: null,
+          frame: p.frame,
+          sinceStartNs: p.atNs,
+          value: p.lengthNs,
+          suppressed: 0,
+          firstFrame: p.frame,
+          phase: 'warmup',
+        },
+        null,
+      );
+    }
     this.event('warmup', 'info', describeWarmup(outcome, this.warmupStopNote));
   }
 
@@ -445,12 +492,13 @@ export class RunSession {
   alarm(a: AlarmFields, error: string | null): RunAlarm {
     const alarm: RunAlarm = {
       ...a,
+      phase: a.phase ?? 'measure',
       value: Math.round(a.value),
       sinceStartNs: Math.round(a.sinceStartNs),
       error,
       text: `${describeAlarm(a)}${error === null ? '' : `: ${error}`}`,
     };
-    if (a.suppressed === 0) {
+    if (a.suppressed === 0 && alarm.phase === 'measure') {
       if (a.kind === 'pause' && this.pauseSightings.length < PAUSES_KEPT)
         this.pauseSightings.push({ atNs: alarm.sinceStartNs, lengthNs: alarm.value });
       this.missSightings.add({
@@ -494,6 +542,40 @@ export class RunSession {
     return l === null ? null : snapshotFromEvidence(l.block, l.at, this.plan.config);
   }
 
+  /**
+   * The snapshot of a loop that could not end by itself (stuck in a task, or its thread
+   * gone) from a copy of its live evidence block: the hung slot (`ending.hungStartNs`) or
+   * the slot in progress, and every release up to `ending.endNs`, accounted for
+   * (`accountEndingInto`); and where the loop was. An empty snapshot when the measured run
+   * never started (the block holds nothing).
+   */
+  snapshotFromLive(
+    live: Float64Array,
+    ending: LoopEnding,
+    stopReason: string,
+  ): { readonly snapshot: ExecutiveSnapshot; readonly at: RunReportCrashSlot | null } {
+    const block = live.slice();
+    if (!Number.isFinite(block[EV_RUN + RC_START_NS]!))
+      return { snapshot: this.emptySnapshot(stopReason), at: null };
+    const config = this.plan.config;
+    const mode = config.modes[block[EV_RUN + RC_MODE]!];
+    const table = this.plan.tables[block[EV_RUN + RC_MODE]!];
+    const frame = block[EV_RUN + RC_FRAME_INDEX]!;
+    let at: RunReportCrashSlot | null = { task: null, mode: mode?.name ?? null, frame, slot: null };
+    if (block[EV_RUN + RC_IN_FRAME] === 1 && block[EV_RUN + RC_SLOT]! >= 0 && table !== undefined) {
+      const slot = block[EV_RUN + RC_SLOT]!;
+      const task = table.slotTask[table.frameSlotStart[block[EV_RUN + RC_POS]!]! + slot];
+      at = {
+        task: task === undefined ? null : (mode?.tasks[task]?.name ?? null),
+        mode: mode?.name ?? null,
+        frame,
+        slot,
+      };
+    }
+    accountEndingInto(block, 0, config, this.plan.tables, ending);
+    return { snapshot: { ...snapshotFromEvidence(block, 0, config), stopped: true, stopReason }, at };
+  }
+
   /** A snapshot with nothing in it (nothing was published), frame of the initial mode. */
   emptySnapshot(stopReason: string | null = null): ExecutiveSnapshot {
     const frameNs = this.ready?.frameNs ?? this.plan.tables[this.plan.initialMode]!.frameNs;
@@ -522,13 +604,16 @@ export class RunSession {
     };
   }
 
-  /** The report's `pauses`: the delivered pause sightings against the loop's GCs and steal. */
+  /** The report's `pauses`: the delivered pause sightings against the loop's GCs and steal (and whose steal). */
   attributePauses(input: PauseInput): PauseSummary {
-    return attributeRunPauses({
-      ...input,
-      sightings: this.pauseSightings,
-      stealAtStartNs: this.stealAtStartNs,
-    });
+    return {
+      ...attributeRunPauses({
+        ...input,
+        sightings: this.pauseSightings,
+        stealAtStartNs: this.stealAtStartNs,
+      }),
+      stealCpus: this.steal.cpus,
+    };
   }
 
   /**
@@ -540,7 +625,6 @@ export class RunSession {
     for (const t of this.modeTimers) clearTimeout(t);
     const config = this.plan.config;
     const ready = this.ready;
-    const warmup = this.warmup;
     const crash = ending.crash ?? this.crash ?? undefined;
     const report = buildRunReport({
       config,
@@ -554,12 +638,7 @@ export class RunSession {
       startedAt: this.measuringAt ?? endedAt,
       endedAt,
       requestedDurationNs: this.options.durationNs === 0 ? null : this.options.durationNs,
-      warmup:
-        warmup === null
-          ? { frames: 0, durationNs: 0 }
-          : this.warmupStopNote !== null
-            ? { frames: 0, durationNs: 0, totalNs: warmup.totalNs }
-            : { frames: warmup.frames, durationNs: warmup.durationNs, totalNs: warmup.totalNs },
+      warmup: this.warmupSection(),
       stopReason: crash === undefined ? ending.stopReason : 'crashed',
       realtime: this.realtimeReport(),
       trace: ending.trace === null ? null : traceEntries(ending.trace, config, this.options.traceCapacity),
@@ -574,6 +653,7 @@ export class RunSession {
       lease: this.lease?.finish(ending.snapshot.standbyFrames ?? 0) ?? null,
       ...(crash === undefined ? {} : { crash }),
       errorSamples: this.errorSamples.list(),
+      ...(ending.evidence === undefined ? {} : { evidence: ending.evidence }),
     });
     for (const p of report.pauses.events) this.event('pause', 'warn', describePause(p));
     this.callbacks.onReport?.(report);
@@ -598,6 +678,25 @@ export class RunSession {
       }
     }
     return report;
+  }
+
+  /**
+   * The report's `warmup`: frames and time on the real frames, the whole start-up, and what
+   * happened there (alarms by kind, pauses, stuck events); a warm-up cut short by a stop
+   * keeps its frames at 0 (they are no warm-up of the measured loop) but not its events.
+   */
+  private warmupSection(): RunReportWarmup {
+    const w = this.warmup;
+    const events = {
+      ...(w?.alarmsByKind === undefined ? {} : { alarms: w.alarmsByKind }),
+      ...(w?.pauses === undefined
+        ? {}
+        : { pauses: w.pauses.map((p) => ({ atNs: p.atNs, lengthNs: p.lengthNs })) }),
+      ...(this.warmupStuck > 0 ? { stuck: this.warmupStuck } : {}),
+    };
+    if (w === null) return { frames: 0, durationNs: 0, ...events };
+    if (this.warmupStopNote !== null) return { frames: 0, durationNs: 0, totalNs: w.totalNs, ...events };
+    return { frames: w.frames, durationNs: w.durationNs, totalNs: w.totalNs, ...events };
   }
 
   /** The environment of a run whose loop never reported its own (it failed before `ready`). */

@@ -36,19 +36,29 @@ export function describeRunStart(input: {
   );
 }
 
-/** The line after the warm-up: what it took in all, how much on the real frames, its alarms. */
+/**
+ * The line after the warm-up: what it took in all, how much on the real frames, and the
+ * alarms it raised by kind (shown in the report's `warmup` section, not in the measured
+ * figures).
+ */
 export function describeWarmup(w: WarmupOutcome, stopNote: string | null): string {
-  if (stopNote !== null) return `warm-up stopped: ${stopNote}`;
+  const kinds = Object.entries(w.alarmsByKind ?? {}).filter(([, n]) => (n ?? 0) > 0);
+  const alarms =
+    kinds.length > 0
+      ? `; alarms ${kinds.map(([k, n]) => `${k} ${n}`).join(', ')} (report: warmup)`
+      : w.alarms > 0
+        ? `; ${w.alarms} alarm(s) (report: warmup)`
+        : '';
+  if (stopNote !== null) return `warm-up stopped: ${stopNote}${alarms}`;
   const extra = w.totalNs - w.durationNs;
   return (
     `warm-up: ${formatDurationNs(w.totalNs)}: ${formatDurationNs(w.durationNs)} on the real frames (${w.frames} frame(s))` +
-    `${extra > 0 ? ` + ${formatDurationNs(extra)} of JIT drives and alarm rehearsal` : ''}` +
-    `${w.alarms > 0 ? `; ${w.alarms} alarm(s), not counted` : ''}`
+    `${extra > 0 ? ` + ${formatDurationNs(extra)} of JIT drives and alarm rehearsal` : ''}${alarms}`
   );
 }
 
-/** One alarm as the fields a line needs (a {@link RunAlarm} before its line and error). */
-export type AlarmFields = Omit<RunAlarm, 'error' | 'text'>;
+/** One alarm as the fields a line needs (a {@link RunAlarm} before its line and error; `phase` defaults to `measure`). */
+export type AlarmFields = Omit<RunAlarm, 'error' | 'text' | 'phase'> & { readonly phase?: RunAlarm['phase'] };
 
 /** One alarm as a log line. */
 export function describeAlarm(a: AlarmFields): string {
@@ -61,7 +71,16 @@ export function describeAlarm(a: AlarmFields): string {
       `frames ${a.firstFrame}–${a.frame}, last ${what}`
     );
   }
+  if (a.phase === 'warmup')
+    return `alarm ${a.kind} (warm-up):${task} frame ${a.frame} ${at} ${describeWarmupValue(a)}`;
   return `alarm ${a.kind}:${task} frame ${a.frame} ${at} ${what}`;
+}
+
+/** A warm-up alarm's value (times since the warm-up's first release; no attribution follows). */
+function describeWarmupValue(a: AlarmFields): string {
+  return a.kind === 'pause'
+    ? `paused ${formatDurationNs(a.value)} (in the report's warmup section)`
+    : describeValue(a);
 }
 
 function describeValue(a: AlarmFields): string {
@@ -86,6 +105,10 @@ function describeValue(a: AlarmFields): string {
       return `paused ${formatDurationNs(a.value)} (cause printed at the end of the run)`;
     case 'killed':
       return `killed after ${formatDurationNs(a.value)} (isolated worker terminated, respawning)`;
+    case 'gc-warn':
+      return a.value === 2
+        ? 'old generation grew past gc.warn.oldGrowth: a mark-compact is coming'
+        : 'young generation nearly full (gc.warn.youngFill): a scavenge is imminent';
     default:
       return `value ${a.value}`;
   }
@@ -104,6 +127,8 @@ export interface StatusFigures {
   readonly misses: number;
   readonly errors: number;
   readonly skipped: number;
+  /** Jobs not run so far, every cause (each also a miss once its deadline passed). */
+  readonly notRun: number;
   readonly lateP99Ns: number;
   readonly lateMaxNs: number;
   readonly mode: string;
@@ -117,7 +142,7 @@ export function describeStatus(f: StatusFigures): string {
   return (
     `${(f.elapsedNs / 1e9).toFixed(1).padStart(6)} s  frames ${f.frames}` +
     `  overruns ${f.overruns}  misses ${f.misses}` +
-    `  errors ${f.errors}  skipped ${f.skipped}` +
+    `  errors ${f.errors}  skipped ${f.skipped}  not run ${f.notRun}` +
     `  late p99 ${formatUs(f.lateP99Ns)} max ${formatUs(f.lateMaxNs)} µs` +
     `  cpu ${f.cpuPercent.toFixed(0)} %` +
     (f.mode === 'main' ? '' : `  mode ${f.mode}`) +

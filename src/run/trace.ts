@@ -15,6 +15,9 @@ export interface NumericTraceRecord {
   readonly startNs: number;
   readonly endNs: number;
   readonly flags: number;
+  /** The slot's frame's release and measured start (relative like the slot's times). */
+  readonly frameReleaseNs: number;
+  readonly frameStartNs: number;
 }
 
 /**
@@ -57,6 +60,8 @@ function namedTraceEntry(r: NumericTraceRecord, config: ResolvedConfig): RunRepo
     startNs: Math.round(r.startNs),
     endNs: Math.round(r.endNs),
     flags: r.flags,
+    frameReleaseNs: Math.round(r.frameReleaseNs),
+    frameStartNs: Math.round(r.frameStartNs),
   };
 }
 
@@ -83,6 +88,8 @@ export class TraceCollector {
       readonly start: number;
       readonly end: number;
       readonly flags: number;
+      readonly frameRelease: number;
+      readonly frameStart: number;
     },
   ) {
     this.data = new Float64Array(Math.max(1, capacity) * recordSize);
@@ -117,6 +124,8 @@ export class TraceCollector {
       startNs: d[b + o.start]!,
       endNs: d[b + o.end]!,
       flags: d[b + o.flags]!,
+      frameReleaseNs: d[b + o.frameRelease]!,
+      frameStartNs: d[b + o.frameStart]!,
     });
     for (const d of this.flagged.before(this.taken - n)) out.push(pick(d, 0));
     for (let i = this.taken - n; i < this.taken; i++)

@@ -7,6 +7,7 @@
  * the real executive on the real frames for the rest ({@link realWarmupNs}), the alarm
  * rehearsal on 1 µs frames with no-op tasks; none of it grows with the frame size. Cold code.
  */
+import type { AlarmKindName } from '../config/types.js';
 import type { ExecutiveModeSpec, ExecutiveOptions } from '../runtime/index.js';
 import { ALARM_CAPACITY } from './loop-setup.js';
 
@@ -48,6 +49,18 @@ export function realWarmupNs(declaredNs: number, spentNs: number, tailNs: number
   return Math.max(declaredNs - spentNs - tailNs, Math.round(declaredNs / 4));
 }
 
+/** Pauses of the warm-up kept for the report (the count by kind is exact). */
+export const WARMUP_PAUSES_KEPT = 32;
+
+/** The kinds raised in an alarm-totals record, as the warm-up's `alarmsByKind`. */
+export function raisedKinds(
+  alarms: Readonly<Record<AlarmKindName, number>>,
+): Partial<Record<AlarmKindName, number>> {
+  const out: Partial<Record<AlarmKindName, number>> = {};
+  for (const [kind, n] of Object.entries(alarms) as [AlarmKindName, number][]) if (n > 0) out[kind] = n;
+  return out;
+}
+
 /** A drive's first release is this far ahead of its start at most (one frame when frames are shorter), ns. */
 export const FIRST_RELEASE_LEAD_NS = 1_000_000;
 
@@ -59,8 +72,15 @@ export interface WarmupOutcome {
   readonly frames: number;
   /** That executive's first release to its last clock read, ns. */
   readonly durationNs: number;
-  /** Alarms it raised (not counted in any reported figure). */
+  /** Alarm records it delivered (rate-limit summaries included; not counted in any measured figure). */
   readonly alarms: number;
+  /** Alarms it raised by kind, exact (only kinds raised). */
+  readonly alarmsByKind?: Readonly<Partial<Record<AlarmKindName, number>>>;
+  /**
+   * Pauses it saw (lost time over `alarms.pauseThreshold`), ns since its first release, the
+   * first {@link WARMUP_PAUSES_KEPT}; `frame` is the warm-up executive's frame.
+   */
+  readonly pauses?: readonly { readonly atNs: number; readonly lengthNs: number; readonly frame: number }[];
   /** Start of the warm-up to the measured run's first release, ns: all of the above plus the JIT drives and the rehearsal. */
   readonly totalNs: number;
   /** Why the warm-up executive stopped early (a policy, a stop), or null when it ran out its time. */

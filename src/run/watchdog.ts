@@ -5,7 +5,6 @@
 import type { ResolvedWatchdog } from '../config/types.js';
 import type { ScheduleTable } from '../plan/types.js';
 import type { RunReportStuckEntry } from '../report/run-report.js';
-import type { ExecutiveSnapshot } from '../runtime/index.js';
 import type { FailSafeResult, RecoveredEvent, StuckEvent, WatchdogOptions } from '../watchdog/watchdog.js';
 import type { RunSession } from './session.js';
 import { describeFailSafe, describeRecovered, describeStuck } from './text.js';
@@ -54,25 +53,6 @@ export function watchdogGraceNs(
   return Math.max(watchdog.graceNs, watchdog.graceFrames * frameNs);
 }
 
-/**
- * A snapshot from the loop's last published evidence, brought up to the stuck frame (the
- * evidence lags by up to its publishing interval), as the executive's own state reads at
- * that point: the frames before the stuck one run, the elapsed time up to its slot's start.
- * Counters stay as published.
- */
-export function atStuckFrame(snapshot: ExecutiveSnapshot, event: StuckEvent): ExecutiveSnapshot {
-  if (snapshot.startNs === null) return snapshot;
-  return {
-    ...snapshot,
-    frames: {
-      ...snapshot.frames,
-      count: Math.max(snapshot.frames.count, event.frame - snapshot.frames.skipped),
-    },
-    elapsedNs: Math.max(snapshot.elapsedNs, Math.round(event.startNs - snapshot.startNs)),
-    nextFrameIndex: Math.max(snapshot.nextFrameIndex, event.frame),
-  };
-}
-
 /** The options common to both thread modes: the config's grace and fail-safe, the event lines. */
 export function baseWatchdogOptions(
   session: RunSession,
@@ -116,6 +96,7 @@ export function workerWatchdogOptions(
     ...baseWatchdogOptions(session, heartbeat),
     exitCode: null,
     onStuck: (event) => {
+      if (session.measuringAt === null) session.warmupStuck++;
       session.event('stuck', 'warn', describeStuck(event));
       if (pending !== null || wd.onStuck === 'keep-running') return;
       if (wd.failSafe === null) {

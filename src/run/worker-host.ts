@@ -16,12 +16,12 @@ import { LeaseGuard } from '../lease/guard.js';
 import { SpscRing } from '../memory/spsc-ring.js';
 import { applyRealtime } from '../realtime/apply.js';
 import type { RunReportCrash } from '../report/faults.js';
-import { readStealNs } from '../report/pauses.js';
 import type { RunReport } from '../report/run-report.js';
 import {
   ALARM_KINDS,
   EV_LATENESS,
   EV_RUN,
+  evidenceSize,
   KIND_DEADLINE_MISS,
   KIND_OVERRUN,
   KIND_TASK_ERROR,
@@ -29,10 +29,20 @@ import {
   RC_FRAMES_SKIPPED,
   RC_KIND_TOTALS,
   RC_MODE,
+  RC_NOT_RUN_CATCH_UP,
+  RC_NOT_RUN_CUT_OFF,
+  RC_NOT_RUN_PAUSE,
+  RC_NOT_RUN_POLICY,
+  RC_NOT_RUN_UNAVAILABLE,
 } from '../runtime/index.js';
 import { DQ_MAX, DQ_P99 } from '../stats/distribution.js';
 import { startWorker } from '../tasks/worker-start.js';
-import { emptySnapshot as emptyHeartbeat, Heartbeat, STATE_RUNNING } from '../watchdog/heartbeat.js';
+import {
+  emptySnapshot as emptyHeartbeat,
+  Heartbeat,
+  STATE_RUNNING,
+  sharedNowNs,
+} from '../watchdog/heartbeat.js';
 import { type StuckEvent, startWatchdog } from '../watchdog/watchdog.js';
 import { CRASH_EXIT_CODE, crash } from './faults.js';
 import { V8_FLAGS } from './loop-setup.js';
@@ -66,6 +76,8 @@ import {
   TR_END,
   TR_FLAGS,
   TR_FRAME,
+  TR_FRAME_RELEASE,
+  TR_FRAME_START,
   TR_MODE,
   TR_SIZE,
   TR_START,
@@ -74,12 +86,15 @@ import {
 } from './protocol.js';
 import type { RunEnvironmentWithThread, RunSession } from './session.js';
 import { TraceCollector } from './trace.js';
-import { atStuckFrame, stuckEntries, workerWatchdogOptions } from './watchdog.js';
+import { stuckEntries, workerWatchdogOptions } from './watchdog.js';
 
 /** How often this thread drains the rings, ms. */
 export const POLL_INTERVAL_MS = 50;
-/** How often the worker publishes a statistics record, ns. */
-export const STATS_INTERVAL_NS = 250_000_000;
+/**
+ * How often the worker publishes a statistics record (and refreshes the distributions of
+ * its live evidence block: what a stuck or crashed run's quantiles are as old as), ns.
+ */
+export const STATS_INTERVAL_NS = 50_000_000;
 /** keep-running: a loop still stuck this long after the run should have ended ends it as stuck, ms. */
 const STUCK_EXIT_AFTER_MS = 2000;
 /**
@@ -106,7 +121,14 @@ type WorkerEnd =
   | { readonly kind: 'done'; readonly message: Extract<RtWorkerMessage, { type: 'done' }> }
   | { readonly kind: 'stuck'; readonly event: StuckEvent; readonly failSafe: string }
   | { readonly kind: 'setup-error'; readonly message: Extract<RtWorkerMessage, { type: 'setup-error' }> }
-  | { readonly kind: 'crashed'; readonly crash: RunReportCrash; readonly exitCode: number };
+  | {
+      readonly kind: 'crashed';
+      /** What ended the run, named (faults.ts). */
+      readonly crash: RunReportCrash;
+      readonly exitCode: number;
+      /** When this thread saw it, ns on the loop's clock (the end of the run). */
+      readonly atLoopNs: number;
+    };
 
 /** A watchdog that could not start, as the HardtickError the run rejects with. */
 function asWatchdogError(error: unknown): HardtickError {
@@ -148,6 +170,7 @@ export async function runInWorker(session: RunSession): Promise<RunReport> {
     stopFlag,
     alarmRing: rings.alarms.buffer,
     statsRing: rings.stats.buffer,
+    liveEvidence: new SharedArrayBuffer(evidenceSize(plan.taskCount) * Float64Array.BYTES_PER_ELEMENT),
     commandRing: rings.commands.buffer,
     traceCapacity,
     traceRing: rings.trace?.buffer ?? null,
@@ -185,6 +208,8 @@ class WorkerHost {
   private heartbeat: Heartbeat | null = null;
   /** Task-error alarms waiting one poll for their message. */
   private deferred: { fields: Parameters<RunSession['alarm']>[0]; key: string }[] = [];
+  /** The loop's clock as this thread reads it (set once the worker is ready): for a crash's time. */
+  private loopNowNs: () => number = () => Number.NaN;
 
   constructor(
     private readonly session: RunSession,
@@ -206,6 +231,8 @@ class WorkerHost {
       start: TR_START,
       end: TR_END,
       flags: TR_FLAGS,
+      frameRelease: TR_FRAME_RELEASE,
+      frameStart: TR_FRAME_START,
     });
   }
 
@@ -278,6 +305,7 @@ class WorkerHost {
               kind: 'crashed',
               crash: this.unresponsiveCrash(graceMs),
               exitCode: signal === null ? CRASH_EXIT_CODE : signalExitCode(signal),
+              atLoopNs: this.loopNowNs(),
             };
             resolveEnd(result);
           }, graceMs);
@@ -297,6 +325,11 @@ class WorkerHost {
           switch (message.type) {
             case 'ready': {
               const info = message.info;
+              // The native clock is CLOCK_MONOTONIC in every thread; `performance.now()` is the
+              // worker's own, read here through both time origins.
+              this.loopNowNs = info.backend.clock.startsWith('native')
+                ? sharedNowNs
+                : () => (performance.timeOrigin + performance.now() - info.timeOriginMs) * 1e6;
               // The loop is ready once its watchdog (if any) watches: its first release follows.
               const announce = (): void => {
                 if (result !== null) return;
@@ -341,7 +374,7 @@ class WorkerHost {
               break;
             case 'measuring':
               session.steal.sample(epochNowNs());
-              session.measuring(readStealNs());
+              session.measuring(session.steal.readNow());
               this.nextStatusAtMs = performance.now() + STATUS_INTERVAL_MS;
               if (keepRunning) armKeepRunningDeadline(this.runDeadlineMs(false));
               break;
@@ -372,6 +405,7 @@ class WorkerHost {
               error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error),
             ),
             exitCode: CRASH_EXIT_CODE,
+            atLoopNs: this.loopNowNs(),
           };
         });
         worker.on('exit', (code) => {
@@ -383,6 +417,7 @@ class WorkerHost {
                 `the real-time worker exited with code ${code} before the end of the run`,
               ),
               exitCode: CRASH_EXIT_CODE,
+              atLoopNs: this.loopNowNs(),
             },
           );
         });
@@ -456,7 +491,7 @@ class WorkerHost {
   private finish(end: Exclude<WorkerEnd, { kind: 'setup-error' }>): RunReport {
     const session = this.session;
     const endedAt = new Date();
-    const stealAtEndNs = readStealNs();
+    const stealAtEndNs = session.steal.readNow();
     const trace = this.rings.trace === null ? null : this.traceKept.records();
     if (end.kind === 'done') {
       const done = end.message;
@@ -486,6 +521,7 @@ class WorkerHost {
             session.stopNote ??
             (done.reachedDuration ? 'duration' : done.snapshot.stopReason),
           trace,
+          evidence: { source: 'final', thread: 'worker' },
           // keep-running: every stuck event the loop came back from, and the configured exit code.
           ...(wd === null || wd.stuckEvents.length === 0
             ? {}
@@ -494,25 +530,32 @@ class WorkerHost {
         endedAt,
       );
     }
-    // Stuck or crashed: the loop's last published evidence (≤ STATS_INTERVAL_NS old).
+    // Stuck or crashed: the loop's live evidence block, exact to the slot, completed up to
+    // the end (the hung or interrupted slot, the releases after it cut off).
     const stopReason =
-      end.kind === 'stuck' ? (session.measuringAt === null ? 'stuck (during warm-up)' : 'stuck') : 'crashed';
-    const published = session.liveSnapshot();
-    const snapshot =
-      published === null || end.kind !== 'stuck' || session.measuringAt === null
-        ? published
-        : atStuckFrame(published, end.event);
+      end.kind === 'crashed' ? 'crashed' : session.measuringAt === null ? 'stuck (during warm-up)' : 'stuck';
+    const live = new Float64Array(this.data.liveEvidence!);
+    const { snapshot, at } = session.snapshotFromLive(
+      live,
+      end.kind === 'stuck'
+        ? { endNs: end.event.detectedNs, hungStartNs: end.event.startNs }
+        : { endNs: end.atLoopNs, hungStartNs: null },
+      stopReason,
+    );
     const base = {
-      snapshot:
-        snapshot === null ? session.emptySnapshot(stopReason) : { ...snapshot, stopped: true, stopReason },
-      gc: emptyGcSummary(),
-      pauses: { count: snapshot?.alarms.pause ?? 0, events: [] },
+      snapshot,
+      gc: {
+        ...emptyGcSummary(),
+        unavailable: `the loop thread ${end.kind === 'stuck' ? 'never returned from its task' : 'crashed'}: its GC observer's entries never reached this thread`,
+      },
+      pauses: { count: snapshot.alarms.pause, events: [] },
       stopReason,
       trace,
+      evidence: { source: 'live', thread: 'worker' } as const,
     };
     if (end.kind === 'crashed') {
       // The first fault seen names the crash (a process fault before the loop went quiet).
-      const c = session.crash ?? end.crash;
+      const c: RunReportCrash = { ...(session.crash ?? end.crash), ...(at === null ? {} : { slot: at }) };
       session.noteCrash(c);
       return session.finish({ ...base, crash: c, exitCode: end.exitCode }, endedAt);
     }
@@ -592,6 +635,12 @@ class WorkerHost {
         misses: s[run + RC_KIND_TOTALS + KIND_DEADLINE_MISS]!,
         errors: s[run + RC_KIND_TOTALS + KIND_TASK_ERROR]!,
         skipped: s[run + RC_FRAMES_SKIPPED]!,
+        notRun:
+          s[run + RC_NOT_RUN_POLICY]! +
+          s[run + RC_NOT_RUN_CATCH_UP]! +
+          s[run + RC_NOT_RUN_PAUSE]! +
+          s[run + RC_NOT_RUN_UNAVAILABLE]! +
+          s[run + RC_NOT_RUN_CUT_OFF]!,
         lateP99Ns: s[late + DQ_P99]!,
         lateMaxNs: s[late + DQ_MAX]!,
         mode: session.plan.config.modes[s[run + RC_MODE]!]?.name ?? '?',

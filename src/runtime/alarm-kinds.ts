@@ -35,8 +35,14 @@ export const KIND_PAUSE = 8;
  * detected, ns). The slot also counts as an overrun, so the task's policy applies.
  */
 export const KIND_KILLED = 9;
+/**
+ * GC governance's early warning (config `gc.warn`): a collection is coming (value: 1 the
+ * young generation is nearly full, a scavenge is imminent; 2 the old generation grew past
+ * `gc.warn.oldGrowth`, a mark-compact is coming). Raised once per episode, in frame slack.
+ */
+export const KIND_GC_WARN = 10;
 /** Number of alarm kinds. */
-export const KIND_COUNT = 10;
+export const KIND_COUNT = 11;
 
 export { ALARM_KINDS } from '../config/alarm-kinds.js';
 
@@ -52,6 +58,7 @@ for (const [id, name] of [
   [KIND_STOPPED, 'stopped'],
   [KIND_PAUSE, 'pause'],
   [KIND_KILLED, 'killed'],
+  [KIND_GC_WARN, 'gc-warn'],
 ] as const) {
   if (ALARM_KINDS[id] !== name)
     throw new Error(`alarm-kinds: kind ${id} is '${ALARM_KINDS[id]}', not '${name}'`);
@@ -67,6 +74,11 @@ export const STOP_POLICY = 1;
 export const STOP_SAFE_STATE = 2;
 /** `stopped` alarm value: the shared stop flag was raised. */
 export const STOP_SIGNAL = 3;
+
+/** `gc-warn` alarm value: the young generation is nearly full (a scavenge is imminent). */
+export const GC_WARN_YOUNG = 1;
+/** `gc-warn` alarm value: the old generation grew past the threshold (a mark-compact is coming). */
+export const GC_WARN_OLD = 2;
 
 /** Numeric id of an alarm kind name, or −1 when unknown (cold). */
 export function alarmKindId(name: string): number {

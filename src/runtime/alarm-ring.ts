@@ -47,13 +47,29 @@ export class AlarmRing {
   /** [read count, write count, dropped count]. */
   private readonly counts = new Float64Array(3);
 
-  /** @param capacity records the ring holds before it drops new ones (≥ 1). */
-  constructor(capacity: number) {
+  /**
+   * @param capacity records the ring holds before it drops new ones (≥ 1).
+   * @param totals where the per-kind totals live (`KIND_COUNT` doubles, e.g. a view into a
+   * shared evidence block); @default a new array
+   */
+  constructor(capacity: number, totals?: Float64Array) {
     if (!Number.isInteger(capacity) || capacity < 1)
       throw new RangeError(`AlarmRing: capacity must be an integer >= 1, got ${capacity}`);
+    if (totals !== undefined && totals.length < KIND_COUNT)
+      throw new RangeError(`AlarmRing: totals need ${KIND_COUNT} doubles, got ${totals.length}`);
     this.capacity = capacity;
     this.data = new Float64Array(capacity * ALARM_RECORD);
-    this.totals = new Float64Array(KIND_COUNT);
+    this.totals = totals ?? new Float64Array(KIND_COUNT);
+    this.totals.fill(0, 0, KIND_COUNT);
+  }
+
+  /**
+   * Counts `n` alarms of kind `kind` without queueing a record: events another alarm's
+   * record stands for (the jobs a `skipped-frames` or `pause` alarm dropped are deadline
+   * misses). Never allocates.
+   */
+  countOnly(kind: number, n: number): void {
+    this.totals[kind] = this.totals[kind]! + n;
   }
 
   /** Queued records. */

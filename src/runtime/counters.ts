@@ -7,7 +7,8 @@
  * block into the snapshot the report is built from, on whichever thread holds it.
  *
  * To add a counter: a new offset before the `*_SIZE` of its layout (and bump the size);
- * every consumer reads it by name.
+ * every consumer reads it by name. The accounting the counters make add up (every release
+ * ran on time, ran late, or did not run for one named cause) is docs/accounting.md's.
  */
 import { DQ_SIZE } from '../stats/distribution.js';
 import { KIND_COUNT } from './alarm-kinds.js';
@@ -19,11 +20,15 @@ export const TS_RELEASES = 0;
 export const TS_RUNS = 1;
 /** Executions longer than their slot budget. */
 export const TS_OVERRUNS = 2;
-/** Jobs completed after their absolute deadline. */
+/**
+ * Jobs not done by their absolute deadline: those that completed after it (`TS_LATE`) and
+ * those never run whose deadline passed (every `TS_NOT_RUN_*` but the cut-off ones whose
+ * deadline was still ahead when the run ended).
+ */
 export const TS_DEADLINE_MISSES = 3;
 /** Executions that threw. */
 export const TS_ERRORS = 4;
-/** Jobs whose last slice was not run (skip-next, catch-up skip). */
+/** Jobs whose last slice was not run: skip-next, catch-up and pause drops (`TS_NOT_RUN_POLICY` + `_CATCH_UP` + `_PAUSE`). */
 export const TS_SKIPPED = 5;
 /** Executions of the degraded function. */
 export const TS_DEGRADED_RUNS = 6;
@@ -35,8 +40,28 @@ export const TS_EXEC_MAX_FRAME = 8;
 export const TS_POLICY_TRIGGERS = 9;
 /** 1 while the task runs its degraded function, else 0 (kept by the policy state, copied likewise). */
 export const TS_DEGRADED = 10;
+/** Jobs whose last slice ran (on time or late): releases = jobs run + not run (+ jobs in flight while running). */
+export const TS_JOBS_RUN = 11;
+/** Jobs that ran and completed after their absolute deadline. */
+export const TS_LATE = 12;
+/** Jobs not run because the task's `skip-next` policy dropped them. */
+export const TS_NOT_RUN_POLICY = 13;
+/** Jobs not run because catch-up skipped their frame (the loop ran late: its own frames overran). */
+export const TS_NOT_RUN_CATCH_UP = 14;
+/** Jobs not run because their frame passed while the loop was paused (a `pause` alarm on that wake). */
+export const TS_NOT_RUN_PAUSE = 15;
+/** Jobs not run because the task's isolated worker was not there (respawning, or failed to load). */
+export const TS_NOT_RUN_UNAVAILABLE = 16;
+/** Jobs released before the run ended that never ran: cut off by a stop, a stuck verdict or a crash. */
+export const TS_NOT_RUN_CUT_OFF = 17;
+/**
+ * Executions recorded as a lower bound (censored): an isolated task killed at budget +
+ * grace, a slot still running at a stuck verdict. Counted in `TS_RUNS` and the
+ * execution-time figures, never in the pWCET samples.
+ */
+export const TS_CENSORED = 18;
 /** Doubles per task. */
-export const TS_SIZE = 11;
+export const TS_SIZE = 19;
 
 // ── Per run ───────────────────────────────────────────────────────────────────────────────
 /** Frames run. */
@@ -61,8 +86,33 @@ export const RC_STOP_CODE = 8;
 export const RC_STOP_TASK = 9;
 /** Alarm records lost because the alarm ring was full (still counted in the totals). */
 export const RC_ALARMS_DROPPED = 10;
+/** Frames skipped because their window passed while the loop was paused (part of `RC_FRAMES_SKIPPED`). */
+export const RC_FRAMES_LOST_PAUSE = 11;
+/**
+ * Frames whose release came before the run ended but that never ran to their end: the
+ * frame a stuck verdict or a crash cut short, and those released after it.
+ */
+export const RC_FRAMES_CUT_OFF = 12;
+/** Table position of the frame in progress (`RC_IN_FRAME` 1) or of the next one. */
+export const RC_POS = 13;
+/** Release of that frame, ns on the executive's clock. */
+export const RC_RELEASE_NS = 14;
+/** 1 while a frame is in progress (its slots run), else 0. */
+export const RC_IN_FRAME = 15;
+/** Position in its frame of the slot in progress or last started (−1 before the frame's first slot). */
+export const RC_SLOT = 16;
+/** Sum over tasks of `TS_NOT_RUN_POLICY`. */
+export const RC_NOT_RUN_POLICY = 17;
+/** Sum over tasks of `TS_NOT_RUN_CATCH_UP`. */
+export const RC_NOT_RUN_CATCH_UP = 18;
+/** Sum over tasks of `TS_NOT_RUN_PAUSE`. */
+export const RC_NOT_RUN_PAUSE = 19;
+/** Sum over tasks of `TS_NOT_RUN_UNAVAILABLE`. */
+export const RC_NOT_RUN_UNAVAILABLE = 20;
+/** Sum over tasks of `TS_NOT_RUN_CUT_OFF`. */
+export const RC_NOT_RUN_CUT_OFF = 21;
 /** Per alarm kind id k, the exact total raised, at `RC_KIND_TOTALS + k` (`RC_KIND_ROOM` words). */
-export const RC_KIND_TOTALS = 11;
+export const RC_KIND_TOTALS = 22;
 /** Room for alarm kinds at `RC_KIND_TOTALS` (`KIND_COUNT` used today). */
 export const RC_KIND_ROOM = 16;
 /**
@@ -87,9 +137,34 @@ export function evidenceExecAt(taskCount: number, g: number): number {
   return EV_TASKS + taskCount * TS_SIZE + g * DQ_SIZE;
 }
 
+/** Offset of task g's response-time distribution (`DQ_*`) in an evidence block of n tasks. */
+export function evidenceResponseAt(taskCount: number, g: number): number {
+  return EV_TASKS + taskCount * (TS_SIZE + DQ_SIZE) + g * DQ_SIZE;
+}
+
 /** Doubles in an evidence block of n tasks. */
 export function evidenceSize(taskCount: number): number {
-  return EV_TASKS + taskCount * (TS_SIZE + DQ_SIZE);
+  return EV_TASKS + taskCount * (TS_SIZE + 2 * DQ_SIZE);
+}
+
+/** The `TS_NOT_RUN_*` offsets, one per cause, in report order. */
+export const TS_NOT_RUN_CAUSES = [
+  TS_NOT_RUN_POLICY,
+  TS_NOT_RUN_CATCH_UP,
+  TS_NOT_RUN_PAUSE,
+  TS_NOT_RUN_UNAVAILABLE,
+  TS_NOT_RUN_CUT_OFF,
+] as const;
+
+/**
+ * Jobs of the task whose counters start at `td[at]` that were released but neither run
+ * (their last slice) nor dropped: in flight while the loop runs (a sliced job between its
+ * slices), cut off once the run has ended.
+ */
+export function jobsInFlight(td: ArrayLike<number>, at: number): number {
+  let notRun = 0;
+  for (const cause of TS_NOT_RUN_CAUSES) notRun += td[at + cause]!;
+  return Math.max(0, td[at + TS_RELEASES]! - td[at + TS_JOBS_RUN]! - notRun);
 }
 
 // Every kind has a total slot: a new kind fails at load until RC_KIND_ROOM grows.

@@ -46,6 +46,7 @@ import {
   KIND_COUNT,
   KIND_DEADLINE_MISS,
   KIND_FRAME_OVERRUN,
+  KIND_GC_WARN,
   KIND_KILLED,
   KIND_MODE_CHANGE,
   KIND_OVERRUN,
@@ -66,18 +67,30 @@ import {
   EV_RUN,
   EV_TASKS,
   evidenceExecAt,
+  evidenceResponseAt,
   evidenceSize,
   RC_ALARMS_DROPPED,
   RC_ELAPSED_NS,
   RC_FRAME_INDEX,
   RC_FRAME_NS,
   RC_FRAME_OVERRUNS,
+  RC_FRAMES_CUT_OFF,
+  RC_FRAMES_LOST_PAUSE,
   RC_FRAMES_RUN,
   RC_FRAMES_SKIPPED,
+  RC_IN_FRAME,
   RC_KIND_ROOM,
   RC_KIND_TOTALS,
   RC_MODE,
+  RC_NOT_RUN_CATCH_UP,
+  RC_NOT_RUN_CUT_OFF,
+  RC_NOT_RUN_PAUSE,
+  RC_NOT_RUN_POLICY,
+  RC_NOT_RUN_UNAVAILABLE,
+  RC_POS,
+  RC_RELEASE_NS,
   RC_SIZE,
+  RC_SLOT,
   RC_STANDBY_FRAMES,
   RC_START_NS,
   RC_STOP_CODE,
@@ -85,6 +98,14 @@ import {
   TS_DEGRADED,
   TS_POLICY_TRIGGERS,
 } from './counters.js';
+import {
+  accountEndingInto,
+  type CutOffCounters,
+  cutOffFrames,
+  cutOffInFlight,
+  cutOffSlots,
+  type LoopEnding,
+} from './cut-off.js';
 import type { LeaseGate, LoopHeartbeat, LoopLease } from './loop-hooks.js';
 import {
   ACTION_DEGRADE,
@@ -97,11 +118,19 @@ import {
 import { type ExecutiveSnapshot, snapshotFromEvidence } from './snapshot.js';
 import {
   TaskStats,
+  TS_CENSORED,
   TS_DEADLINE_MISSES,
   TS_DEGRADED_RUNS,
   TS_ERRORS,
   TS_EXEC_MAX_FRAME,
   TS_EXEC_MAX_NS,
+  TS_JOBS_RUN,
+  TS_LATE,
+  TS_NOT_RUN_CATCH_UP,
+  TS_NOT_RUN_CUT_OFF,
+  TS_NOT_RUN_PAUSE,
+  TS_NOT_RUN_POLICY,
+  TS_NOT_RUN_UNAVAILABLE,
   TS_OVERRUNS,
   TS_RELEASES,
   TS_RUNS,
@@ -117,6 +146,8 @@ import {
   TRACE_FLAG_SAFE_STATE,
   TRACE_FLAGS,
   TRACE_FRAME,
+  TRACE_FRAME_RELEASE,
+  TRACE_FRAME_START,
   TRACE_JOB,
   TRACE_MODE,
   TRACE_RECORD,
@@ -174,12 +205,30 @@ const ST_HB_FRAME = 18;
 const ST_HB_START = 19;
 const ST_HB_DEADLINE = 20;
 const ST_HB_NEXT = 21;
-/** Slack hook (`SlackHook.afterFrame` layout): the frame's end, then the next release, ns. */
+/**
+ * Slack hook (`SlackHook.afterFrame` layout): the frame's end, then the next release, ns;
+ * then the `gc-warn` code the hook may set (0: none).
+ */
 const ST_SLACK_END = 22;
 const ST_SLACK_NEXT = 23;
+const ST_SLACK_WARN = 24;
 /** Standby frames (lease gate: released while this loop did not lead). */
-const ST_STANDBY_FRAMES = 24;
-const ST_SIZE = 25;
+const ST_STANDBY_FRAMES = 25;
+/** Frames skipped because their window passed while the loop was paused (part of `ST_FRAMES_SKIPPED`). */
+const ST_FRAMES_LOST_PAUSE = 26;
+/** Frames released before the loop stopped that it never ran. */
+const ST_FRAMES_CUT_OFF = 27;
+/** The current frame's wake read: its measured start, ns (the trace places frames there). */
+const ST_WAKE = 28;
+const ST_SIZE = 29;
+
+/** How a slot's call ended (`OUT_*`), decided off the common path when it threw. */
+/** It ran and threw: a task error (or returned a thenable). */
+const OUT_ERROR = 1;
+/** An isolated task's worker was terminated at budget + grace: a censored execution. */
+const OUT_KILLED = 2;
+/** An isolated task's worker was not there: the release did not run. */
+const OUT_NOT_RUN = 3;
 
 /** Packed per-slot integers in `ModeRt.slotInt` (`SI_*`). */
 /** Global task index (mode's task base + task index). */
@@ -243,6 +292,9 @@ interface ModeRt {
 function isKilled(error: unknown): boolean {
   return error instanceof HardtickError && error.code === 'task_killed';
 }
+
+/** What a task's returned thenable's rejection is handed to (never an unhandled rejection). */
+function ignoreRejection(): void {}
 
 /** Placeholder for absent degraded/safe-state functions, so the arrays hold functions only. */
 const NOOP: TaskFn = () => {};
@@ -311,6 +363,14 @@ export class Executive {
   private readonly ring: AlarmRing;
   private readonly drain: AlarmDrain;
   private readonly traceRing: TraceRing;
+  /**
+   * The frame-level run counters (`RC_*` layout) kept current at every frame's start and
+   * end and every slot's start: a view into {@link ExecutiveOptions.liveEvidence} when
+   * given (another thread reads it while this one is stuck), else a private array.
+   */
+  private readonly liveRun: Float64Array;
+  /** Per task: the error a returned thenable counts as (created at the first one). */
+  private readonly thenableErrors: (HardtickError | null)[];
   private reason: string | null = null;
 
   /** Validates the modes (throws `HardtickError('usage')`) and preallocates everything. */
@@ -452,9 +512,32 @@ export class Executive {
     this.taskNames = taskNames;
     this.policyStopReasons = taskNames.map((n) => `policy:stop:${n}`);
     this.safeStateStopReasons = taskNames.map((n) => `policy:safe-state:${n}`);
-    this.stats = new TaskStats(fns.length);
+    const live = options.liveEvidence ?? null;
+    const need = evidenceSize(fns.length);
+    if (live !== null && live.length < need)
+      throw usage(
+        `Executive: liveEvidence needs ${need} doubles for ${fns.length} task(s), got ${live.length}`,
+      );
+    this.liveRun = live === null ? new Float64Array(RC_SIZE) : live.subarray(EV_RUN, EV_RUN + RC_SIZE);
+    this.liveRun.fill(0);
+    this.liveRun[RC_START_NS] = Number.NaN;
+    this.liveRun[RC_STOP_CODE] = -1;
+    this.liveRun[RC_STOP_TASK] = -1;
+    this.liveRun[RC_SLOT] = -1;
+    this.liveRun[RC_FRAME_NS] = rts[initial]!.frameNs;
+    this.liveRun[RC_MODE] = initial;
+    this.stats = new TaskStats(
+      fns.length,
+      live === null ? undefined : live.subarray(EV_TASKS, EV_TASKS + fns.length * TS_SIZE),
+    );
+    this.thenableErrors = fns.map(() => null);
     this.policy = new PolicyState(policies);
-    this.ring = new AlarmRing(alarmCapacity);
+    this.ring = new AlarmRing(
+      alarmCapacity,
+      live === null
+        ? undefined
+        : live.subarray(EV_RUN + RC_KIND_TOTALS, EV_RUN + RC_KIND_TOTALS + KIND_COUNT),
+    );
     this.drain = new AlarmDrain(
       this.ring,
       modes.map((m) => m.name),
@@ -527,6 +610,7 @@ export class Executive {
     st[ST_K] = 0;
     st[ST_POS] = 0;
     st[ST_FRAME] = 0;
+    this.publishLive(0);
   }
 
   /**
@@ -670,8 +754,10 @@ export class Executive {
 
   /**
    * Copies the run's counters into `out` at `offset` (`RC_*` layout, counters.ts): frames
-   * run, skipped and overrun, mode, frame size, first release, elapsed, stop code and task,
-   * dropped alarms, alarm totals by kind. Allocation-free, O(kinds).
+   * run, skipped (and lost to pauses), overrun and cut off, mode, frame size, first release,
+   * elapsed, the frame in progress or next (position, release, slot), stop code and task,
+   * dropped alarms, the not-run sums over tasks, alarm totals by kind. Allocation-free,
+   * O(kinds + tasks).
    * @throws RangeError when `out` is too short (a setup error).
    */
   runCountersInto(out: Float64Array, offset = 0): void {
@@ -684,6 +770,33 @@ export class Executive {
     out[offset + RC_FRAME_INDEX] = st[ST_FRAME]!;
     out[offset + RC_FRAME_OVERRUNS] = st[ST_FRAME_OVERRUNS]!;
     out[offset + RC_FRAMES_SKIPPED] = st[ST_FRAMES_SKIPPED]!;
+    out[offset + RC_FRAMES_LOST_PAUSE] = st[ST_FRAMES_LOST_PAUSE]!;
+    out[offset + RC_FRAMES_CUT_OFF] = st[ST_FRAMES_CUT_OFF]!;
+    const live = this.liveRun;
+    out[offset + RC_POS] = live[RC_POS]!;
+    out[offset + RC_RELEASE_NS] = live[RC_RELEASE_NS]!;
+    out[offset + RC_IN_FRAME] = live[RC_IN_FRAME]!;
+    out[offset + RC_SLOT] = live[RC_SLOT]!;
+    const td = this.stats.data;
+    const n = this.fns.length;
+    let policy = 0;
+    let catchUp = 0;
+    let pause = 0;
+    let unavailable = 0;
+    let cutOff = 0;
+    for (let g = 0; g < n; g++) {
+      const o = g * TS_SIZE;
+      policy += td[o + TS_NOT_RUN_POLICY]!;
+      catchUp += td[o + TS_NOT_RUN_CATCH_UP]!;
+      pause += td[o + TS_NOT_RUN_PAUSE]!;
+      unavailable += td[o + TS_NOT_RUN_UNAVAILABLE]!;
+      cutOff += td[o + TS_NOT_RUN_CUT_OFF]!;
+    }
+    out[offset + RC_NOT_RUN_POLICY] = policy;
+    out[offset + RC_NOT_RUN_CATCH_UP] = catchUp;
+    out[offset + RC_NOT_RUN_PAUSE] = pause;
+    out[offset + RC_NOT_RUN_UNAVAILABLE] = unavailable;
+    out[offset + RC_NOT_RUN_CUT_OFF] = cutOff;
     out[offset + RC_MODE] = flags[F_MODE]!;
     out[offset + RC_FRAME_NS] = this.cur.frameNs;
     out[offset + RC_START_NS] = started ? st[ST_START_NS]! : Number.NaN;
@@ -699,7 +812,7 @@ export class Executive {
 
   /**
    * Writes the whole evidence block (`EV_*` layout, counters.ts: run counters, release
-   * lateness, task counters, execution-time distributions) into `out` at `offset`, sized
+   * lateness, task counters, execution- and response-time distributions) into `out` at `offset`, sized
    * `evidenceSize(taskCount)`. Allocation-free; a few µs per task (partial histogram
    * scans): call it in frame slack. `snapshotFromEvidence` turns the block into a snapshot.
    * @throws RangeError when `out` is too short (a setup error).
@@ -712,7 +825,11 @@ export class Executive {
     distributionInto(this.lateness, out, offset + EV_LATENESS);
     this.taskCountersInto(out, offset + EV_TASKS);
     const exec = this.stats.exec;
-    for (let g = 0; g < n; g++) distributionInto(exec[g]!, out, offset + evidenceExecAt(n, g));
+    const response = this.stats.response;
+    for (let g = 0; g < n; g++) {
+      distributionInto(exec[g]!, out, offset + evidenceExecAt(n, g));
+      distributionInto(response[g]!, out, offset + evidenceResponseAt(n, g));
+    }
   }
 
   /**
@@ -790,6 +907,59 @@ export class Executive {
     );
   }
 
+  /** Jobs not run so far, over every task and cause (O(tasks), allocation-free; for a status line). */
+  get notRunTotal(): number {
+    const td = this.stats.data;
+    let n = 0;
+    for (let g = 0; g < this.fns.length; g++) {
+      const o = g * TS_SIZE;
+      n +=
+        td[o + TS_NOT_RUN_POLICY]! +
+        td[o + TS_NOT_RUN_CATCH_UP]! +
+        td[o + TS_NOT_RUN_PAUSE]! +
+        td[o + TS_NOT_RUN_UNAVAILABLE]! +
+        td[o + TS_NOT_RUN_CUT_OFF]!;
+    }
+    return n;
+  }
+
+  /**
+   * The snapshot of a run that ends while this executive is inside a slot (its thread's
+   * watchdog interrupt, the task still on the stack): {@link Executive.snapshot} completed
+   * by `accountEndingInto` — the hung slot's execution `ending.endNs − ending.hungStartNs`
+   * (censored; also in the execution-time histogram, never in the pWCET samples), and the
+   * releases up to `ending.endNs` cut off. Cold; the executive is not usable afterwards.
+   */
+  snapshotAtEnding(ending: LoopEnding): ExecutiveSnapshot {
+    const ev = new Float64Array(evidenceSize(this.fns.length));
+    this.evidenceInto(ev, 0);
+    const live = this.liveRun;
+    if (ending.hungStartNs !== null && live[RC_IN_FRAME] === 1 && live[RC_SLOT]! >= 0) {
+      const rt = this.modes[live[RC_MODE]!]!;
+      const s = rt.frameSlotStart[live[RC_POS]!]! + live[RC_SLOT]!;
+      const g = rt.taskBase + rt.slotTask[s]!;
+      this.stats.exec[g]!.record(Math.round(Math.max(0, ending.endNs - ending.hungStartNs)));
+    }
+    accountEndingInto(
+      ev,
+      0,
+      { modes: this.specs },
+      this.specs.map((m) => m.table),
+      ending,
+    );
+    const st = this.stats;
+    return snapshotFromEvidence(
+      ev,
+      0,
+      { modes: this.specs },
+      {
+        responseNs: (g) => distributionOf(st.response[g]!),
+        execHistogram: (g) => st.exec[g]!.buckets(),
+        execSamples: (g) => st.samples[g]!.snapshot(),
+      },
+    );
+  }
+
   // ---------------------------------------------------------------------------------
   // Hot path. Everything below runs per frame; keep it allocation-free.
   // ---------------------------------------------------------------------------------
@@ -832,6 +1002,7 @@ export class Executive {
     const clock = this.clock;
     const traceOn = this.traceRing.capacity > 0;
     const hb = this.heartbeat;
+    const liveRun = this.liveRun;
     ctx.frameIndex = frame;
     let t = st[ST_LAST_NS]!; // the wake read
     let stop = 0;
@@ -845,15 +1016,14 @@ export class Executive {
         td[o + TS_RELEASES]!++;
         if (pendingSkip[g] === 1) {
           pendingSkip[g] = 0;
-          skipJob[g] = 1;
+          this.dropJob(g, TS_NOT_RUN_POLICY);
+          skipJob[g] = TS_NOT_RUN_POLICY;
         }
       }
+      // A dropped job's slots (the drop was counted at its first skipped slot), or a job
+      // released in a standby frame (never a release: passed over uncounted).
       if (skipJob[g] !== 0) {
-        if (last) {
-          // A job released in a standby frame was never a release: passed over uncounted.
-          if (skipJob[g] !== SKIP_STANDBY) td[o + TS_SKIPPED]!++;
-          skipJob[g] = 0;
-        }
+        if (last) skipJob[g] = 0;
         continue;
       }
       const sf = s * SF_SIZE;
@@ -872,6 +1042,8 @@ export class Executive {
       ctx.degraded = degraded;
       const fn = degraded ? degradedFns[g]! : fns[g]!;
       let threw = false;
+      let caught: unknown;
+      liveRun[RC_SLOT] = s - s0;
       // The heartbeat's only beginSlot/endSlot call sites (doubles through `st`: nothing boxed).
       if (hb !== null) {
         st[ST_HB_FRAME] = frame;
@@ -880,24 +1052,45 @@ export class Executive {
         hb.beginSlotAt(s - s0, g, st, ST_HB_FRAME);
       }
       try {
-        fn(ctx);
+        // A task is a synchronous function: anything but undefined returned is looked at
+        // (cold): a thenable counts as a task error.
+        const returned: unknown = fn(ctx);
+        if (returned !== undefined) {
+          caught = this.returnedError(g, returned);
+          threw = caught !== undefined;
+        }
       } catch (e) {
         threw = true;
-        stats.lastError[g] = e;
+        caught = e;
       }
       if (hb !== null) hb.endSlot();
       const end = clock.nowNs();
+      let outcome = 0;
+      if (threw) {
+        outcome = this.thrownOutcome(g, caught);
+        if (outcome === OUT_NOT_RUN) {
+          // An isolated task's release with no worker to run it: not a run, no sample.
+          this.dropJob(g, TS_NOT_RUN_UNAVAILABLE);
+          if (!last) skipJob[g] = TS_NOT_RUN_UNAVAILABLE;
+          t = end;
+          continue;
+        }
+      }
       const exec = end - t;
       td[o + TS_RUNS]!++;
       // Rounded to whole ns: an integer below 2^30 crosses a call as a Smi, so `record`
       // allocates nothing even if the JIT does not inline it (a fractional double is boxed).
       execH[g]!.record(Math.round(exec));
-      execS[g]!.record(Math.round(exec)); // pWCET buffers (src/stats/exec-samples.ts)
+      // pWCET buffers (src/stats/exec-samples.ts): a killed execution is a lower bound, kept out.
+      if (outcome !== OUT_KILLED) execS[g]!.record(Math.round(exec));
       if (exec > td[o + TS_EXEC_MAX_NS]!) {
         td[o + TS_EXEC_MAX_NS] = exec;
         td[o + TS_EXEC_MAX_FRAME] = frame;
       }
-      if (last) responseH[g]!.record(Math.round(end - releaseNs));
+      if (last) {
+        td[o + TS_JOBS_RUN]!++;
+        responseH[g]!.record(Math.round(end - releaseNs));
+      }
       const slotStart = t;
       t = end;
       if (exec > budget || threw || (last && end > deadline) || degraded || polDirty[g] === 1 || traceOn) {
@@ -928,17 +1121,115 @@ export class Executive {
       const g = stop - 1;
       this.stopNow(pol.action[g] === ACTION_SAFE_STATE ? STOP_SAFE_STATE : STOP_POLICY, g);
       this.advance(1);
+      this.publishLive(0);
     } else {
       // The slack hook's only call site (doubles through `st`: nothing boxed).
       if (this.slackHook !== null) {
         st[ST_SLACK_END] = t;
         st[ST_SLACK_NEXT] = nextRel;
+        st[ST_SLACK_WARN] = 0;
         this.slackHook.afterFrame(st, ST_SLACK_END);
+        if (st[ST_SLACK_WARN] !== 0) this.gcWarn(frame);
       }
       this.advance(1);
+      this.publishLive(0);
       if (this.flags[F_STOP_REQUESTED] === 1) this.stopNow(STOP_REQUESTED, -1);
     }
     return 1;
+  }
+
+  /**
+   * The frame-level run counters into `liveRun` (see there): at a frame's start (`inFrame`
+   * 1: the frame in progress) and end (0: the next frame). About fifteen stores; nothing
+   * allocated.
+   */
+  private publishLive(inFrame: number): void {
+    const st = this.st;
+    const live = this.liveRun;
+    live[RC_FRAMES_RUN] = st[ST_FRAMES_RUN]!;
+    live[RC_FRAME_INDEX] = st[ST_FRAME]!;
+    live[RC_FRAME_OVERRUNS] = st[ST_FRAME_OVERRUNS]!;
+    live[RC_FRAMES_SKIPPED] = st[ST_FRAMES_SKIPPED]!;
+    live[RC_FRAMES_LOST_PAUSE] = st[ST_FRAMES_LOST_PAUSE]!;
+    live[RC_FRAMES_CUT_OFF] = st[ST_FRAMES_CUT_OFF]!;
+    live[RC_STANDBY_FRAMES] = st[ST_STANDBY_FRAMES]!;
+    live[RC_MODE] = this.flags[F_MODE]!;
+    live[RC_FRAME_NS] = this.cur.frameNs;
+    live[RC_START_NS] = st[ST_START_NS]!;
+    live[RC_ELAPSED_NS] = st[ST_LAST_NS]! - st[ST_START_NS]!;
+    live[RC_POS] = st[ST_POS]!;
+    live[RC_RELEASE_NS] = inFrame === 1 ? st[ST_REL]! : st[ST_T0]! + st[ST_K]! * this.cur.frameNs;
+    live[RC_IN_FRAME] = inFrame;
+    live[RC_SLOT] = -1;
+  }
+
+  /** Raises the `gc-warn` alarm the slack hook asked for (`st[ST_SLACK_WARN]`); rare (once per episode). */
+  private gcWarn(frame: number): void {
+    const stage = this.stage;
+    stage[STAGE_FRAME] = frame;
+    stage[STAGE_TIME] = this.st[ST_SLACK_END]!;
+    stage[STAGE_VALUE] = this.st[ST_SLACK_WARN]!;
+    this.ring.pushStaged(KIND_GC_WARN, this.cur.index, -1, stage);
+  }
+
+  /**
+   * Counts task g's current job as not run for `cause` (a `TS_NOT_RUN_*` offset): a deadline
+   * miss (its deadline passes with nothing done), counted in the `deadline-miss` total with
+   * no record of its own (the alarm that dropped it stands for it). Catch-up, pause and
+   * policy drops are `skipped` too. Off the common path.
+   */
+  private dropJob(g: number, cause: number): void {
+    const td = this.stats.data;
+    const o = g * TS_SIZE;
+    td[o + cause]!++;
+    if (cause === TS_NOT_RUN_POLICY || cause === TS_NOT_RUN_CATCH_UP || cause === TS_NOT_RUN_PAUSE)
+      td[o + TS_SKIPPED]!++;
+    td[o + TS_DEADLINE_MISSES]!++;
+    this.ring.countOnly(KIND_DEADLINE_MISS, 1);
+  }
+
+  /**
+   * What task g's call returned, when not undefined (cold): a thenable (a Promise, an async
+   * function's result) is the task's error, its rejection handled here so it never becomes
+   * an unhandled one; anything else is ignored. Returns the error, or undefined.
+   */
+  private returnedError(g: number, returned: unknown): HardtickError | undefined {
+    let then: unknown;
+    try {
+      then = (returned as { then?: unknown } | null)?.then;
+    } catch {
+      return undefined;
+    }
+    if (typeof then !== 'function') return undefined;
+    try {
+      (then as (a: unknown, b: unknown) => unknown).call(returned, undefined, ignoreRejection);
+    } catch {
+      // A thenable whose `then` throws: nothing to wait for either.
+    }
+    let error = this.thenableErrors[g]!;
+    if (error === null) {
+      const name = this.taskNames[g]!;
+      error = new HardtickError(
+        'task_returned_promise',
+        `task '${name}' returned a Promise (or another thenable): a task is a synchronous function, ` +
+          `so hardtick does not wait for it and counts each such call as a task error; ` +
+          `do the asynchronous work outside the loop (a task channel, hardtick/worker) and keep the task synchronous`,
+        { task: name },
+      );
+      this.thenableErrors[g] = error;
+    }
+    return error;
+  }
+
+  /** How a call that threw `caught` ended (`OUT_*`); keeps the error for {@link Executive.lastError}. Cold. */
+  private thrownOutcome(g: number, caught: unknown): number {
+    if (caught instanceof HardtickError) {
+      if (caught.code === 'task_unavailable') return OUT_NOT_RUN;
+      this.stats.lastError[g] = caught;
+      return caught.code === 'task_killed' ? OUT_KILLED : OUT_ERROR;
+    }
+    this.stats.lastError[g] = caught;
+    return OUT_ERROR;
   }
 
   /**
@@ -967,6 +1258,9 @@ export class Executive {
       st[ST_HB_NEXT] = rel;
       this.heartbeat.idleAt(st, ST_HB_NEXT);
     }
+    // The previous read (the last frame's end): a wake far past both it and the release is
+    // time lost while the loop was not running a task (asleep, stopped, in its slack work).
+    const idleFromNs = st[ST_LAST_NS]!;
     this.waiter.waitUntil(rel);
     const wake = this.clock.nowNs();
     st[ST_LAST_NS] = wake;
@@ -990,7 +1284,11 @@ export class Executive {
         st[ST_LATE_RUN]!++;
       } else {
         st[ST_LATE_RUN] = 0;
-        this.skipLate(false);
+        // Jobs dropped here were lost to a pause when the loop woke that late from idle
+        // (not from a frame of its own that ran long: that is plain catch-up).
+        this.skipLate(
+          wake - Math.max(rel, idleFromNs) > this.pauseThresholdNs ? TS_NOT_RUN_PAUSE : TS_NOT_RUN_CATCH_UP,
+        );
         rt = this.cur;
         f = rt.frameNs;
         rel = st[ST_T0]! + st[ST_K]! * f;
@@ -1015,6 +1313,8 @@ export class Executive {
     st[ST_REL] = rel;
     st[ST_PREV_REL] = rel;
     st[ST_BASE] = rel - st[ST_POS]! * f;
+    st[ST_WAKE] = wake;
+    this.publishLive(1);
     return 1;
   }
 
@@ -1058,7 +1358,9 @@ export class Executive {
     }
     if (threw && isKilled(this.stats.lastError[g])) {
       // An isolated task given up at budget + grace (src/isolate): `killed`, not an error;
-      // the slot overran, so the policy below applies as for any overrun.
+      // the slot overran, so the policy below applies as for any overrun. Its execution is
+      // a lower bound (censored).
+      td[o + TS_CENSORED]!++;
       stage[STAGE_VALUE] = exec;
       ring.pushStaged(KIND_KILLED, modeIndex, ti, stage);
     } else if (threw) {
@@ -1070,6 +1372,7 @@ export class Executive {
     if (rt.slotLast[s] === 1) {
       const deadline = st[ST_BASE]! + rt.slotDeadlineNs[s]!;
       if (end > deadline) {
+        td[o + TS_LATE]!++;
         td[o + TS_DEADLINE_MISSES]!++;
         traceFlags |= TRACE_FLAG_DEADLINE_MISS;
         stage[STAGE_VALUE] = end - deadline;
@@ -1110,6 +1413,8 @@ export class Executive {
     r[TRACE_START] = this.st[ST_SLOT_START]!;
     r[TRACE_END] = this.stage[STAGE_TIME]!;
     r[TRACE_FLAGS] = traceFlags;
+    r[TRACE_FRAME_RELEASE] = this.st[ST_REL]!;
+    r[TRACE_FRAME_START] = this.st[ST_WAKE]!;
     this.traceRing.push(r);
   }
 
@@ -1197,7 +1502,7 @@ export class Executive {
   private standbyFrame(): number {
     const st = this.st;
     st[ST_LATE_RUN] = 0;
-    if (st[ST_LAST_NS]! >= st[ST_T0]! + (st[ST_K]! + 1) * this.cur.frameNs) this.skipLate(true);
+    if (st[ST_LAST_NS]! >= st[ST_T0]! + (st[ST_K]! + 1) * this.cur.frameNs) this.skipLate(SKIP_STANDBY);
     const rt = this.cur;
     const rel = st[ST_T0]! + st[ST_K]! * rt.frameNs;
     st[ST_PREV_REL] = rel;
@@ -1205,18 +1510,19 @@ export class Executive {
     this.standbyJobs(rt, st[ST_POS]!, 1);
     st[ST_STANDBY_FRAMES]!++;
     this.advance(1);
+    this.publishLive(0);
     return 0;
   }
 
   /**
    * The jobs of `n` standby frames from table position `pos`: a job released there is not
    * a release (its later slices, even in frames that lead again, are passed over
-   * uncounted: `SKIP_STANDBY`); a job released while leading and cut off by standby counts
-   * as skipped at its last slice. Whole hyperperiods beyond the last are skipped (they
-   * change no state), as in `countSkipped`.
+   * uncounted: `SKIP_STANDBY`); a job released while leading whose later slices fall in
+   * standby is cut off (not run, a deadline miss: it never completes), counted at its first
+   * slice in standby. Whole hyperperiods beyond the last are skipped (they change no
+   * state), as in `countSkipped`.
    */
   private standbyJobs(rt: ModeRt, pos: number, n: number): void {
-    const td = this.stats.data;
     const pol = this.policy;
     let frames = n;
     if (frames > 2 * rt.frameCount) frames -= (Math.floor(frames / rt.frameCount) - 1) * rt.frameCount;
@@ -1229,12 +1535,13 @@ export class Executive {
         if (rt.slotSlice[s] === 0) {
           pol.pendingSkip[g] = 0;
           pol.skipJob[g] = last ? 0 : SKIP_STANDBY;
-        } else if (last) {
-          if (pol.skipJob[g] !== SKIP_STANDBY) td[g * TS_SIZE + TS_SKIPPED]!++;
-          pol.skipJob[g] = 0;
-        } else if (pol.skipJob[g] === 0) {
-          pol.skipJob[g] = 1;
+          continue;
         }
+        if (pol.skipJob[g] === 0) {
+          this.dropJob(g, TS_NOT_RUN_CUT_OFF);
+          pol.skipJob[g] = TS_NOT_RUN_CUT_OFF;
+        }
+        if (last) pol.skipJob[g] = 0;
       }
       p = p + 1 === rt.frameCount ? 0 : p + 1;
     }
@@ -1243,11 +1550,12 @@ export class Executive {
   /**
    * Catch-up skip: with now = st[ST_LAST_NS] (the wake read), skips to the first frame
    * whose window is still open, crossing into a pending mode at a hyperperiod boundary.
-   * Raises one `skipped-frames` alarm. Rare path (the loop was late by a whole frame).
-   * `standby` (a lease-gated loop not leading): the frames passed are standby frames
-   * (`standbyJobs`), with no alarm.
+   * Raises one `skipped-frames` alarm; the jobs of the skipped frames are dropped for
+   * `cause` (`TS_NOT_RUN_PAUSE` or `TS_NOT_RUN_CATCH_UP`). `SKIP_STANDBY` (a lease-gated
+   * loop not leading): the frames passed are standby frames (`standbyJobs`), with no alarm.
+   * Rare path (the loop was late by a whole frame).
    */
-  private skipLate(standby: boolean): void {
+  private skipLate(cause: number): void {
     const st = this.st;
     const now = st[ST_LAST_NS]!;
     const firstFrame = st[ST_FRAME]!;
@@ -1261,17 +1569,18 @@ export class Executive {
       const toBoundary = rt.frameCount - st[ST_POS]!;
       const crossesToPending = this.flags[F_PENDING_MODE]! >= 0 && n >= toBoundary;
       if (crossesToPending) n = toBoundary;
-      if (standby) this.standbyJobs(rt, st[ST_POS]!, n);
-      else this.countSkipped(rt, st[ST_POS]!, n);
+      if (cause === SKIP_STANDBY) this.standbyJobs(rt, st[ST_POS]!, n);
+      else this.countSkipped(rt, st[ST_POS]!, n, cause);
       total += n;
       this.advance(n);
       if (!crossesToPending) break;
     }
-    if (standby) {
+    if (cause === SKIP_STANDBY) {
       st[ST_STANDBY_FRAMES] = st[ST_STANDBY_FRAMES]! + total;
       return;
     }
     st[ST_FRAMES_SKIPPED] = st[ST_FRAMES_SKIPPED]! + total;
+    if (cause === TS_NOT_RUN_PAUSE) st[ST_FRAMES_LOST_PAUSE] = st[ST_FRAMES_LOST_PAUSE]! + total;
     const stage = this.stage;
     stage[STAGE_FRAME] = firstFrame;
     stage[STAGE_TIME] = now;
@@ -1280,22 +1589,39 @@ export class Executive {
   }
 
   /**
-   * Counts the jobs of `n` skipped frames from table position `pos`: each first slice is
-   * a release, each last slice a skipped job, and a job with a skipped slice is abandoned.
-   * Whole hyperperiods beyond the last one are counted arithmetically (bounded work).
+   * Counts the jobs of `n` skipped frames from table position `pos`: each first slice is a
+   * release, and each job not already dropped is dropped now for `cause` (a job with a
+   * skipped slice is abandoned: its later slices are skipped too). Past the first
+   * hyperperiod, whole hyperperiods are counted arithmetically (bounded work): each drops
+   * every job it releases.
    */
-  private countSkipped(rt: ModeRt, pos: number, n: number): void {
+  private countSkipped(rt: ModeRt, pos: number, n: number, cause: number): void {
+    const fc = rt.frameCount;
+    let left = n;
+    if (left > 3 * fc) {
+      this.skipFrames(rt, pos, fc, cause);
+      left -= fc;
+      const bulk = Math.floor(left / fc) - 1;
+      const td = this.stats.data;
+      const skipped = cause === TS_NOT_RUN_CATCH_UP || cause === TS_NOT_RUN_PAUSE;
+      for (let i = 0; i < rt.taskCount; i++) {
+        const o = (rt.taskBase + i) * TS_SIZE;
+        const jobs = bulk * rt.jobsPerHyper[i]!;
+        td[o + TS_RELEASES]! += jobs;
+        td[o + cause]! += jobs;
+        if (skipped) td[o + TS_SKIPPED]! += jobs;
+        td[o + TS_DEADLINE_MISSES]! += jobs;
+        this.ring.countOnly(KIND_DEADLINE_MISS, jobs);
+      }
+      left -= bulk * fc;
+    }
+    this.skipFrames(rt, pos, left, cause);
+  }
+
+  /** Counts `frames` skipped frames slot by slot from table position `pos` (see `countSkipped`). */
+  private skipFrames(rt: ModeRt, pos: number, frames: number, cause: number): void {
     const stats = this.stats;
     const pol = this.policy;
-    let frames = n;
-    if (frames > 2 * rt.frameCount) {
-      const bulk = Math.floor(frames / rt.frameCount) - 1;
-      for (let i = 0; i < rt.taskCount; i++) {
-        stats.data[(rt.taskBase + i) * TS_SIZE + TS_RELEASES]! += bulk * rt.jobsPerHyper[i]!;
-        stats.data[(rt.taskBase + i) * TS_SIZE + TS_SKIPPED]! += bulk * rt.lastsPerHyper[i]!;
-      }
-      frames -= bulk * rt.frameCount;
-    }
     let p = pos;
     for (let j = 0; j < frames; j++) {
       const s1 = rt.frameSlotStart[p + 1]!;
@@ -1305,12 +1631,11 @@ export class Executive {
           stats.data[g * TS_SIZE + TS_RELEASES]!++;
           pol.pendingSkip[g] = 0;
         }
-        if (rt.slotLast[s] === 1) {
-          if (pol.skipJob[g] !== SKIP_STANDBY) stats.data[g * TS_SIZE + TS_SKIPPED]!++;
-          pol.skipJob[g] = 0;
-        } else if (pol.skipJob[g] !== SKIP_STANDBY) {
-          pol.skipJob[g] = 1;
+        if (pol.skipJob[g] === 0) {
+          this.dropJob(g, cause);
+          pol.skipJob[g] = cause;
         }
+        if (rt.slotLast[s] === 1) pol.skipJob[g] = 0;
       }
       p = p + 1 === rt.frameCount ? 0 : p + 1;
     }
@@ -1335,5 +1660,31 @@ export class Executive {
     stage[STAGE_TIME] = this.st[ST_LAST_NS]!;
     stage[STAGE_VALUE] = code;
     this.ring.pushStaged(KIND_STOPPED, this.cur.index, ti, stage);
+    this.cutOffAtStop();
+    this.liveRun[RC_STOP_CODE] = code;
+    this.liveRun[RC_STOP_TASK] = this.flags[F_STOP_TASK]!;
+  }
+
+  /**
+   * The releases the stop leaves unrun (cold, once): the rest of the frame in progress (a
+   * policy stop ends it at the stopping slot), any frame whose release already passed, and
+   * every job in flight (a sliced job between its slices): all cut off.
+   */
+  private cutOffAtStop(): void {
+    const st = this.st;
+    const rt = this.cur;
+    const live = this.liveRun;
+    const endNs = st[ST_LAST_NS]!;
+    const counters: CutOffCounters = { td: this.stats.data, tdAt: 0, kinds: this.ring.totals, kindsAt: 0 };
+    let pos = st[ST_POS]!;
+    let rel = st[ST_T0]! + st[ST_K]! * rt.frameNs;
+    if (live[RC_IN_FRAME] === 1) {
+      cutOffSlots(counters, rt, rt.taskBase, pos, live[RC_SLOT]! + 1, st[ST_BASE]!, endNs);
+      pos = pos + 1 === rt.frameCount ? 0 : pos + 1;
+      rel += rt.frameNs;
+    }
+    st[ST_FRAMES_CUT_OFF] =
+      st[ST_FRAMES_CUT_OFF]! + cutOffFrames(counters, rt, rt.taskBase, rt.taskCount, pos, rel, endNs);
+    cutOffInFlight(counters, this.fns.length);
   }
 }

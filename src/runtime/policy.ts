@@ -68,9 +68,11 @@ export class PolicyState {
   /** 1 when the task's next job must be skipped (skip-next triggered). */
   readonly pendingSkip: Uint8Array;
   /**
-   * 1 while the slots of the task's current job are being skipped (counted skipped at its
-   * last slice); `SKIP_STANDBY` for a job released in a standby frame of a lease-gated
-   * loop (not a release: its remaining slices are passed over uncounted).
+   * Non-zero while the slots of the task's current job are being skipped: the job was
+   * dropped (and counted) at its first skipped slot, and this holds the `TS_NOT_RUN_*`
+   * offset of why (counters.ts); or `SKIP_STANDBY` for a job released in a standby frame
+   * of a lease-gated loop (not a release: its remaining slices are passed over uncounted).
+   * 0 again after its last slice.
    */
   readonly skipJob: Uint8Array;
   /** Times the action triggered. */

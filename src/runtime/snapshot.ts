@@ -5,7 +5,7 @@
  * means the same in both. Cold (allocates). Times in ns.
  */
 import type { AlarmKindName } from '../config/types.js';
-import { type DistributionNs, distributionAt, EMPTY_DISTRIBUTION } from '../stats/distribution.js';
+import { type DistributionNs, distributionAt } from '../stats/distribution.js';
 import type { ExecSamplesSnapshot } from '../stats/exec-samples.js';
 import { ALARM_KINDS, KIND_COUNT, STOP_POLICY, STOP_SAFE_STATE, STOP_SIGNAL } from './alarm-kinds.js';
 import {
@@ -13,12 +13,16 @@ import {
   EV_RUN,
   EV_TASKS,
   evidenceExecAt,
+  evidenceResponseAt,
   evidenceSize,
+  jobsInFlight,
   RC_ALARMS_DROPPED,
   RC_ELAPSED_NS,
   RC_FRAME_INDEX,
   RC_FRAME_NS,
   RC_FRAME_OVERRUNS,
+  RC_FRAMES_CUT_OFF,
+  RC_FRAMES_LOST_PAUSE,
   RC_FRAMES_RUN,
   RC_FRAMES_SKIPPED,
   RC_KIND_TOTALS,
@@ -27,12 +31,20 @@ import {
   RC_START_NS,
   RC_STOP_CODE,
   RC_STOP_TASK,
+  TS_CENSORED,
   TS_DEADLINE_MISSES,
   TS_DEGRADED,
   TS_DEGRADED_RUNS,
   TS_ERRORS,
   TS_EXEC_MAX_FRAME,
   TS_EXEC_MAX_NS,
+  TS_JOBS_RUN,
+  TS_LATE,
+  TS_NOT_RUN_CATCH_UP,
+  TS_NOT_RUN_CUT_OFF,
+  TS_NOT_RUN_PAUSE,
+  TS_NOT_RUN_POLICY,
+  TS_NOT_RUN_UNAVAILABLE,
   TS_OVERRUNS,
   TS_POLICY_TRIGGERS,
   TS_RELEASES,
@@ -43,6 +55,20 @@ import {
 
 export type { DistributionNs } from '../stats/distribution.js';
 
+/** Jobs not run, by cause (counters.ts `TS_NOT_RUN_*`). */
+export interface NotRunCounts {
+  /** Dropped by the task's `skip-next` overrun policy. */
+  readonly policy: number;
+  /** Dropped by catch-up: their frame's window passed while the loop ran late on its own work. */
+  readonly catchUp: number;
+  /** Lost to a pause: their frame's window passed while the loop was paused. */
+  readonly pause: number;
+  /** An isolated task's worker was not there (respawning, or failed). */
+  readonly unavailable: number;
+  /** Released before the run ended, never run: cut off by a stop, a stuck verdict or a crash. */
+  readonly cutOff: number;
+}
+
 /** Per-task evidence. */
 export interface TaskSnapshot {
   readonly name: string;
@@ -51,17 +77,27 @@ export interface TaskSnapshot {
   readonly budgetNs: number;
   readonly deadlineNs: number;
   readonly periodNs: number;
-  /** Jobs released (run or skipped). */
+  /** Jobs released (run, not run, or in flight). */
   readonly releases: number;
   /** Executions (slots) run, including degraded ones. */
   readonly runs: number;
+  /** Jobs whose last slice ran (on time or late). */
+  readonly jobsRun: number;
+  /** Jobs that ran and completed after their absolute deadline. */
+  readonly late: number;
+  /** Jobs not run, by cause. */
+  readonly notRun: NotRunCounts;
+  /** Jobs released whose last slice has not come yet (sliced jobs while the loop runs). */
+  readonly inFlight: number;
+  /** Executions recorded as lower bounds (an isolated task killed; a slot still running at a stuck verdict). */
+  readonly censored: number;
   /** Slot executions that took longer than their budget. */
   readonly overruns: number;
-  /** Jobs that completed after their absolute deadline. */
+  /** Jobs not done by their deadline: late ones and those never run whose deadline passed. */
   readonly deadlineMisses: number;
   /** Executions that threw. */
   readonly errors: number;
-  /** Jobs not run (skip-next policy, skipped frames). */
+  /** Jobs dropped by skip-next or skipped frames (`notRun.policy + catchUp + pause`). */
   readonly skipped: number;
   /** Executions of the degraded function. */
   readonly degradedRuns: number;
@@ -96,6 +132,12 @@ export interface ExecutiveSnapshot {
     readonly overruns: number;
     /** Frames not run because the loop was late (catchUp). */
     readonly skipped: number;
+    /** Of `skipped`, frames whose window passed while the loop was paused. */
+    readonly lostToPause: number;
+    /** Frames released before the run ended that never ran to their end (stuck, crash, stop). */
+    readonly cutOff: number;
+    /** Frames in which a standby node ran no task (`lease`); 0 without one. */
+    readonly standby: number;
   };
   /**
    * Standby frames: a lease-gated loop not leading ran no task (`RC_STANDBY_FRAMES`; not
@@ -178,8 +220,8 @@ export function stopReasonText(code: number, taskName: string | null): string | 
 
 /**
  * The snapshot an evidence block at `ev[at…]` stands for, named by `layout`. Without
- * `detail` (a block published by another thread) response times are empty and there are no
- * histogram buckets or pWCET samples. Cold; allocates.
+ * `detail` (a block published by another thread) response times come from the block and
+ * there are no histogram buckets or pWCET samples. Cold; allocates.
  */
 export function snapshotFromEvidence(
   ev: Float64Array,
@@ -204,6 +246,17 @@ export function snapshotFromEvidence(
         periodNs: task.periodNs,
         releases: ev[o + TS_RELEASES]!,
         runs: ev[o + TS_RUNS]!,
+        jobsRun: ev[o + TS_JOBS_RUN]!,
+        late: ev[o + TS_LATE]!,
+        notRun: {
+          policy: ev[o + TS_NOT_RUN_POLICY]!,
+          catchUp: ev[o + TS_NOT_RUN_CATCH_UP]!,
+          pause: ev[o + TS_NOT_RUN_PAUSE]!,
+          unavailable: ev[o + TS_NOT_RUN_UNAVAILABLE]!,
+          cutOff: ev[o + TS_NOT_RUN_CUT_OFF]!,
+        },
+        inFlight: jobsInFlight(ev, o),
+        censored: ev[o + TS_CENSORED]!,
         overruns: ev[o + TS_OVERRUNS]!,
         deadlineMisses: ev[o + TS_DEADLINE_MISSES]!,
         errors: ev[o + TS_ERRORS]!,
@@ -211,7 +264,8 @@ export function snapshotFromEvidence(
         degradedRuns: ev[o + TS_DEGRADED_RUNS]!,
         execNs: distributionAt(ev, at + evidenceExecAt(n, g)),
         execMaxFrame: ev[o + TS_EXEC_MAX_FRAME]!,
-        responseNs: detail === null ? EMPTY_DISTRIBUTION : detail.responseNs(g),
+        responseNs:
+          detail === null ? distributionAt(ev, at + evidenceResponseAt(n, g)) : detail.responseNs(g),
         execHistogram: detail === null ? [] : detail.execHistogram(g),
         ...(detail === null ? {} : { execSamples: detail.execSamples(g) }),
         policyTriggers: ev[o + TS_POLICY_TRIGGERS]!,
@@ -231,6 +285,9 @@ export function snapshotFromEvidence(
       count: ev[run + RC_FRAMES_RUN]!,
       overruns: ev[run + RC_FRAME_OVERRUNS]!,
       skipped: ev[run + RC_FRAMES_SKIPPED]!,
+      lostToPause: ev[run + RC_FRAMES_LOST_PAUSE]!,
+      cutOff: ev[run + RC_FRAMES_CUT_OFF]!,
+      standby: ev[run + RC_STANDBY_FRAMES]!,
     },
     standbyFrames: ev[run + RC_STANDBY_FRAMES]!,
     release: { latenessNs: distributionAt(ev, at + EV_LATENESS) },

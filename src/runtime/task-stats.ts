@@ -15,11 +15,19 @@ import { TS_EXEC_MAX_FRAME, TS_EXEC_MAX_NS, TS_SIZE } from './counters.js';
 // The counters' layout is the evidence layout (counters.ts): the executive imports the
 // offsets from here, where they are stored.
 export {
+  TS_CENSORED,
   TS_DEADLINE_MISSES,
   TS_DEGRADED_RUNS,
   TS_ERRORS,
   TS_EXEC_MAX_FRAME,
   TS_EXEC_MAX_NS,
+  TS_JOBS_RUN,
+  TS_LATE,
+  TS_NOT_RUN_CATCH_UP,
+  TS_NOT_RUN_CUT_OFF,
+  TS_NOT_RUN_PAUSE,
+  TS_NOT_RUN_POLICY,
+  TS_NOT_RUN_UNAVAILABLE,
   TS_OVERRUNS,
   TS_RELEASES,
   TS_RUNS,
@@ -43,9 +51,16 @@ export class TaskStats {
    */
   readonly lastError: unknown[];
 
-  constructor(taskCount: number) {
+  /**
+   * @param data where the counters live (`taskCount·TS_SIZE` doubles, e.g. a view into a
+   * shared evidence block another thread reads while this one is stuck); @default a new array
+   */
+  constructor(taskCount: number, data?: Float64Array) {
     const n = taskCount;
-    this.data = new Float64Array(n * TS_SIZE);
+    if (data !== undefined && data.length < n * TS_SIZE)
+      throw new RangeError(`TaskStats: ${n} task(s) need ${n * TS_SIZE} doubles, got ${data.length}`);
+    this.data = data ?? new Float64Array(n * TS_SIZE);
+    this.data.fill(0, 0, n * TS_SIZE);
     const exec: LogHistogram[] = [];
     const response: LogHistogram[] = [];
     const samples: ExecSamples[] = [];

@@ -27,8 +27,12 @@ export const TRACE_START = 6;
 export const TRACE_END = 7;
 /** Offset of the `TRACE_FLAG_*` bits. */
 export const TRACE_FLAGS = 8;
+/** Offset of the slot's frame's release (its epoch's t0 + k·frame), ns. */
+export const TRACE_FRAME_RELEASE = 9;
+/** Offset of the slot's frame's measured start (the wake read), ns. */
+export const TRACE_FRAME_START = 10;
 /** Doubles per record. */
-export const TRACE_RECORD = 9;
+export const TRACE_RECORD = 11;
 
 /** Flag: the slot overran its budget. */
 export const TRACE_FLAG_OVERRUN = 1;
@@ -119,6 +123,10 @@ export interface TraceRecord {
   readonly endNs: number;
   /** `TRACE_FLAG_*` bits. */
   readonly flags: number;
+  /** The slot's frame: its release (t0 + k·frame of its mode's epoch), ns. */
+  readonly frameReleaseNs: number;
+  /** The slot's frame: its measured start (the wake read), ns. */
+  readonly frameStartNs: number;
 }
 
 /** Ring of the last `capacity` slot records. */
@@ -198,5 +206,7 @@ function toTraceRecord(d: Float64Array, o: number): TraceRecord {
     startNs: d[o + TRACE_START]!,
     endNs: d[o + TRACE_END]!,
     flags: d[o + TRACE_FLAGS]!,
+    frameReleaseNs: d[o + TRACE_FRAME_RELEASE]!,
+    frameStartNs: d[o + TRACE_FRAME_START]!,
   };
 }

@@ -111,6 +111,16 @@ export interface ExecutiveOptions {
    * collections there. @default undefined
    */
   readonly slackHook?: SlackHook;
+  /**
+   * Optional evidence block (counters.ts `EV_*`, `evidenceSize(tasks)` doubles, typically
+   * over a SharedArrayBuffer) the executive keeps its task counters and alarm totals in,
+   * and whose frame-level run counters (`RC_*`: frame in progress, slot, position,
+   * release) it updates at every frame's start and end and every slot's start. Another
+   * thread can thus read exact counts while this one is stuck in a task or gone; the
+   * distributions in it are only as fresh as the last `evidenceInto` into it.
+   * @default undefined (private arrays)
+   */
+  readonly liveEvidence?: Float64Array;
 }
 
 /**
@@ -121,7 +131,9 @@ export interface SlackHook {
   /**
    * `times[at]` = the frame's end (the executive's last clock read), `times[at + 1]` = the
    * next release, ns on the executive's clock. The doubles travel through the array so
-   * nothing is boxed whatever V8 inlines. Read them during the call only.
+   * nothing is boxed whatever V8 inlines. Read them during the call only. `times[at + 2]`
+   * is 0 on entry: set it to a `GC_WARN_*` code (alarm-kinds.ts) to raise a `gc-warn`
+   * alarm with that value.
    */
   afterFrame(times: Float64Array, at: number): void;
 }

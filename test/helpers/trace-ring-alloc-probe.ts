@@ -10,7 +10,17 @@
  */
 
 import { SpscRing } from '../../src/memory/spsc-ring.js';
-import { TR_END, TR_FLAGS, TR_FRAME, TR_MODE, TR_SIZE, TR_START, TR_TASK } from '../../src/run/protocol.js';
+import {
+  TR_END,
+  TR_FLAGS,
+  TR_FRAME,
+  TR_FRAME_RELEASE,
+  TR_FRAME_START,
+  TR_MODE,
+  TR_SIZE,
+  TR_START,
+  TR_TASK,
+} from '../../src/run/protocol.js';
 import { TraceCollector } from '../../src/run/trace.js';
 import { TRACE_FLAGS, TRACE_FRAME, TRACE_RECORD, TraceRing } from '../../src/runtime/trace-ring.js';
 import { measureAllocation } from './alloc-measure.js';
@@ -42,6 +52,8 @@ function collectorWorkload(): (n: number) => void {
     start: TR_START,
     end: TR_END,
     flags: TR_FLAGS,
+    frameRelease: TR_FRAME_RELEASE,
+    frameStart: TR_FRAME_START,
   });
   const rec = new Float64Array(TR_SIZE);
   return (n) => {

@@ -3,6 +3,8 @@
  * once), each giving one case that passed, failed or was skipped (allowed, no data, no
  * baseline). Pure: the same reports and rules give the same result.
  */
+
+import { describeCrash } from '../faults.js';
 import type { LoadedRunReport, LoadedTask } from '../read.js';
 import { compareEnvironments, type EnvironmentDifference, environmentWarning } from './environment-diff.js';
 import {
@@ -11,6 +13,7 @@ import {
   type CheckRules,
   DEFAULT_CHECK_RULES,
   isAllowed,
+  RUN_LEVEL_RULES,
   toleranceFor,
 } from './rules.js';
 
@@ -91,7 +94,7 @@ export function evaluateCheck(input: CheckInput): CheckResult {
     const base = baseByKey.get(key) ?? baseByKey.get(task.name) ?? null;
     if (base !== null) seen.add(base);
     for (const rule of CHECK_RULES) {
-      if (rule === 'frame-overrun') continue;
+      if (RUN_LEVEL_RULES.includes(rule)) continue;
       cases.push(taskCase(rule, task, key, keys, base, baseline !== null, rules));
     }
   }
@@ -107,6 +110,8 @@ export function evaluateCheck(input: CheckInput): CheckResult {
         ? `no frame overran (${report.frames.count} frames)`
         : `${report.frames.overruns} of ${report.frames.count} frames were still busy at the next release`,
     ),
+    stuckCase(report, rules),
+    crashedCase(report, rules),
   );
   const differences = baseline === null ? [] : compareEnvironments(baseline.environment, report.environment);
   const envWarning = environmentWarning(differences);
@@ -128,6 +133,48 @@ export function evaluateCheck(input: CheckInput): CheckResult {
     baseline: baseline !== null,
     rules,
   };
+}
+
+/** `stuck`: a watchdog stuck event, or a run that ended stuck, fails. */
+function stuckCase(report: LoadedRunReport, rules: CheckRules): CheckCase {
+  const events = report.stuck ?? [];
+  const endedStuck = report.stopReason?.startsWith('stuck') === true;
+  const failed = events.length > 0 || endedStuck;
+  const first = events[0];
+  const where =
+    first === undefined
+      ? ''
+      : `: task ${first.task} in frame ${first.frame}, ${us(first.overrunNs)} past its deadline (fail-safe: ${first.failSafe})`;
+  return verdict(
+    'stuck',
+    null,
+    failed,
+    isAllowed(rules, 'stuck', []),
+    events.length,
+    0,
+    failed
+      ? `${endedStuck ? `the run ended ${report.stopReason}` : 'a slot got stuck'}; ${events.length} stuck event(s)${where}`
+      : 'no slot got stuck',
+  );
+}
+
+/** `crashed`: a run whose loop thread crashed fails. */
+function crashedCase(report: LoadedRunReport, rules: CheckRules): CheckCase {
+  const crash = report.crash;
+  const failed = crash !== undefined || report.stopReason === 'crashed';
+  return verdict(
+    'crashed',
+    null,
+    failed,
+    isAllowed(rules, 'crashed', []),
+    failed ? 1 : 0,
+    0,
+    failed
+      ? crash === undefined
+        ? `the run crashed (stopReason ${report.stopReason}; exit code ${report.exitCode ?? '?'})`
+        : `the run ${describeCrash(crash)}; exit code ${report.exitCode ?? '?'}`
+      : 'the run did not crash',
+  );
 }
 
 function verdict(
@@ -194,9 +241,39 @@ function taskCase(
         task.deadlineMisses,
         0,
         task.deadlineMisses > 0
-          ? `${task.deadlineMisses} of ${task.releases} job(s) completed after their deadline`
+          ? `${task.deadlineMisses} of ${task.releases} job(s) missed their deadline${missSplit(task)}`
           : `no deadline missed (${task.releases} jobs)`,
       );
+    case 'not-run': {
+      const n = task.notRun;
+      const total = n?.total ?? task.skipped ?? 0;
+      const causes =
+        n === undefined
+          ? 'skipped'
+          : (
+              [
+                ['dropped by policy', n.policy],
+                ['catch-up', n.catchUp],
+                ['pause', n.pause],
+                ['unavailable', n.unavailable],
+                ['cut off', n.cutOff],
+              ] as const
+            )
+              .filter(([, v]) => v > 0)
+              .map(([k, v]) => `${k} ${v}`)
+              .join(', ');
+      return verdict(
+        rule,
+        key,
+        total > 0,
+        allowed,
+        total,
+        0,
+        total > 0
+          ? `${total} of ${task.releases} job(s) never ran (${causes})`
+          : `every job ran (${task.releases} released)`,
+      );
+    }
     case 'task-error':
       return verdict(
         rule,
@@ -236,6 +313,13 @@ function taskCase(
     default:
       return skip(rule, key, 'not a task rule');
   }
+}
+
+/** How a task's misses split: ` (1 completed late, 10 never ran)`, or nothing for a report without the split. */
+function missSplit(task: LoadedTask): string {
+  if (task.late === undefined || task.notRun === undefined) return '';
+  const never = task.deadlineMisses - task.late;
+  return ` (${task.late} completed late, ${never} never ran)`;
 }
 
 /** ns → `12.3 µs` (three significant digits; ms above 10 ms). */

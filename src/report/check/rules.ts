@@ -18,14 +18,17 @@ export const CHECK_RULES = Object.freeze([
   'task-error',
   'p99-regression',
   'max-regression',
+  'not-run',
   'frame-overrun',
+  'stuck',
+  'crashed',
 ] as const);
 
 /** One rule id. */
 export type CheckRuleId = (typeof CHECK_RULES)[number];
 
 /** Rules that apply to the run as a whole, not per task. */
-export const RUN_LEVEL_RULES: readonly CheckRuleId[] = ['frame-overrun'];
+export const RUN_LEVEL_RULES: readonly CheckRuleId[] = ['frame-overrun', 'stuck', 'crashed'];
 
 /** What each rule asserts (for `--help` and messages; docs/ci.md says the same). */
 export const RULE_DESCRIPTIONS: Readonly<Record<CheckRuleId, string>> = {
@@ -34,7 +37,12 @@ export const RULE_DESCRIPTIONS: Readonly<Record<CheckRuleId, string>> = {
   'task-error': 'the task never threw',
   'p99-regression': "the task's p99 execution time did not grow beyond the tolerance over the baseline",
   'max-regression': "the task's maximum execution time did not grow beyond the tolerance over the baseline",
+  'not-run':
+    'every job the task released ran (none dropped by catch-up, lost to a pause, unavailable, or cut off)',
   'frame-overrun': 'no frame was still busy when the next one was due',
+  stuck: 'no slot was found stuck past its deadline + grace by the watchdog',
+  crashed:
+    'the run did not crash (an unhandled rejection, an uncaught exception, process.exit, the loop thread lost)',
 };
 
 /** `regression` in `--allow` / `allow` stands for both regression rules. */

@@ -3,7 +3,10 @@
  * pWCET probabilities in order, trace flag names, the alarm kinds a report holds (read
  * from the report itself, never from a fixed list) and number formatting. Cold path.
  */
+
+import { type CrashFields, describeCrash } from '../faults.js';
 import type { LoadedEnvironment, LoadedRunReport, LoadedTask, LoadedTraceEntry } from '../read.js';
+import type { RunReportNotRun } from '../run-report.js';
 
 /** Trace flag bits (`TRACE_FLAG_*`, src/runtime/trace-ring.ts) and their names. */
 export const TRACE_FLAG_NAMES: readonly (readonly [number, string])[] = [
@@ -196,4 +199,167 @@ export function minOf(values: Iterable<number>, empty = Number.POSITIVE_INFINITY
     any = true;
   }
   return out;
+}
+
+/** The part of a report the accounting views read (a written report or one just built). */
+export interface AccountingView {
+  readonly frames: {
+    readonly count: number;
+    readonly overruns: number;
+    readonly skipped: number;
+    readonly lostToPause?: number | undefined;
+    readonly cutOff?: number | undefined;
+    readonly standby?: number | undefined;
+  };
+  readonly tasks: ReadonlyArray<{
+    readonly name: string;
+    readonly mode?: string | undefined;
+    readonly releases: number;
+    readonly deadlineMisses: number;
+    readonly jobsRun?: number | undefined;
+    readonly late?: number | undefined;
+    readonly censored?: number | undefined;
+    readonly notRun?: RunReportNotRun | undefined;
+  }>;
+  readonly crash?: CrashFields | undefined;
+  readonly warmup?:
+    | {
+        readonly alarms?: Readonly<Record<string, number | undefined>> | undefined;
+        readonly pauses?: ReadonlyArray<{ readonly atNs: number; readonly lengthNs: number }> | undefined;
+        readonly stuck?: number | undefined;
+      }
+    | undefined;
+  readonly gc: {
+    readonly count: number;
+    readonly unavailable?: string | undefined;
+    readonly governance?: unknown;
+  };
+  readonly exitCode?: number | undefined;
+}
+
+/** Header of {@link releaseRows}. */
+export const RELEASE_HEADERS: readonly string[] = [
+  'task',
+  'releases',
+  'ran',
+  'late',
+  'not run',
+  'policy',
+  'catch-up',
+  'pause',
+  'unavailable',
+  'cut off',
+  'misses',
+  'censored',
+];
+
+/**
+ * What became of every release, per task (`RELEASE_HEADERS`): ran (of them late), not
+ * run by cause, deadline misses, censored executions. Empty for a report without the
+ * split (written before it existed).
+ */
+export function releaseRows(report: AccountingView): string[][] {
+  const multi = new Set(report.tasks.map((t) => t.mode ?? '')).size > 1;
+  return report.tasks
+    .filter((t) => t.notRun !== undefined)
+    .map((t) => {
+      const n = t.notRun!;
+      return [
+        multi && t.mode !== undefined ? `${t.mode}/${t.name}` : t.name,
+        String(t.releases),
+        String(t.jobsRun ?? '-'),
+        String(t.late ?? '-'),
+        String(n.total),
+        String(n.policy),
+        String(n.catchUp),
+        String(n.pause),
+        String(n.unavailable),
+        String(n.cutOff),
+        String(t.deadlineMisses),
+        String(t.censored ?? 0),
+      ];
+    });
+}
+
+/** The frames line: run, overran, skipped (of them lost to pauses), cut off, standby. */
+export function framesLine(report: AccountingView): string {
+  const f = report.frames;
+  return (
+    `${f.count} run, ${f.overruns} overran, ${f.skipped} skipped` +
+    `${(f.lostToPause ?? 0) > 0 ? ` (${f.lostToPause} lost to pauses)` : ''}` +
+    `${(f.cutOff ?? 0) > 0 ? `, ${f.cutOff} cut off` : ''}` +
+    `${(f.standby ?? 0) > 0 ? `, ${f.standby} standby` : ''}`
+  );
+}
+
+/** The jobs not run over every task, as one line (`null` when none, or a report without the split). */
+export function notRunLine(report: AccountingView): string | null {
+  const sum = { total: 0, policy: 0, catchUp: 0, pause: 0, unavailable: 0, cutOff: 0 };
+  let censored = 0;
+  let any = false;
+  for (const t of report.tasks) {
+    censored += t.censored ?? 0;
+    if (t.notRun === undefined) continue;
+    any = true;
+    for (const k of Object.keys(sum) as (keyof typeof sum)[]) sum[k] += t.notRun[k];
+  }
+  if (!any || (sum.total === 0 && censored === 0)) return null;
+  const causes = (
+    [
+      ['skip-next policy', sum.policy],
+      ['catch-up', sum.catchUp],
+      ['pause', sum.pause],
+      ['unavailable', sum.unavailable],
+      ['cut off', sum.cutOff],
+    ] as const
+  )
+    .filter(([, n]) => n > 0)
+    .map(([k, n]) => `${k} ${n}`);
+  return (
+    `jobs not run: ${sum.total}${causes.length > 0 ? ` (${causes.join(', ')})` : ''}` +
+    `${censored > 0 ? `; censored executions (lower bounds): ${censored}` : ''}`
+  );
+}
+
+/** The crash, as one line with the exit code, or null. */
+export function crashLine(report: AccountingView): string | null {
+  const c = report.crash;
+  if (c === undefined) return null;
+  return `the run ${describeCrash(c)}${report.exitCode === undefined ? '' : ` → exit ${report.exitCode}`}`;
+}
+
+/** What happened during the warm-up (alarms by kind, pauses, stuck events), as one line, or null. */
+export function warmupLine(report: AccountingView): string | null {
+  const w = report.warmup;
+  if (w === undefined) return null;
+  const alarms = Object.entries(w.alarms ?? {}).filter(([, n]) => (n ?? 0) > 0);
+  const pauses = w.pauses ?? [];
+  if (alarms.length === 0 && pauses.length === 0 && (w.stuck ?? 0) === 0) return null;
+  const parts: string[] = [];
+  if (alarms.length > 0) parts.push(`alarms ${alarms.map(([k, n]) => `${k} ${n}`).join(', ')}`);
+  if (pauses.length > 0)
+    parts.push(`pauses ${pauses.map((p) => `${formatNs(p.lengthNs)} at ${formatNs(p.atNs)}`).join(', ')}`);
+  if ((w.stuck ?? 0) > 0) parts.push(`stuck ${w.stuck}`);
+  return `warm-up (not in the measured figures): ${parts.join('; ')}`;
+}
+
+/** GC early warnings (`gc.governance.warn.warnings`): kind, episodes, first at, worst. */
+export function gcWarningRows(report: AccountingView): string[][] {
+  const warnings = (
+    report.gc.governance as
+      | {
+          warn?: {
+            warnings?: ReadonlyArray<{ kind: string; count: number; firstAtNs: number; worst: number }>;
+          };
+        }
+      | null
+      | undefined
+  )?.warn?.warnings;
+  if (!Array.isArray(warnings)) return [];
+  return warnings.map((w) => [
+    w.kind,
+    String(w.count),
+    formatNs(w.firstAtNs),
+    w.kind === 'young-nearly-full' ? formatRatio(w.worst) : `${(w.worst / 1024 / 1024).toFixed(1)} MiB`,
+  ]);
 }

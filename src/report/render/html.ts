@@ -15,20 +15,27 @@ import { describeLeaseSection, leaseTransitionRows } from '../lease.js';
 import type { LoadedRunReport, LoadedTask, LoadedTraceEntry } from '../read.js';
 import {
   alarmEntries,
+  crashLine,
   doctorFindings,
   fingerprintRows,
   flagNames,
   formatNs,
   formatRatio,
+  framesLine,
   gcEntries,
+  gcWarningRows,
   isMultiMode,
   maxOf,
   minOf,
+  notRunLine,
   OVERRUN_FLAGS,
   pwcetAt1e9,
   pwcetPoints,
+  RELEASE_HEADERS,
+  releaseRows,
   taskLabel,
   traceSlots,
+  warmupLine,
 } from './common.js';
 import { esc, linearScale, logScale, n2, probTick, timeTick, xAxis, yAxis } from './svg.js';
 
@@ -71,7 +78,23 @@ export function renderHtml(report: LoadedRunReport): string {
       `${report.startedAt === undefined ? '' : `, started ${esc(report.startedAt)}`}` +
       `${report.stopReason === undefined || report.stopReason === null ? '' : `, stopped: ${esc(report.stopReason)}`}.</p>`,
   );
+  const crash = crashLine(report);
+  if (crash !== null) body.push(`<p class="fail">${esc(crash)}</p>`);
   body.push('<h2 id="summary">Tasks</h2>', summaryTable(report, multi, check));
+  const releases = releaseRows(report);
+  if (releases.length > 0) {
+    const line = notRunLine(report);
+    body.push(
+      '<h2 id="releases">Releases</h2>',
+      '<p>Every release ran (on time or late) or did not run for one cause; a job not run by its deadline is a deadline miss.</p>',
+      table(
+        RELEASE_HEADERS.map(esc),
+        releases.map((r) => r.map(esc)),
+        'l',
+      ),
+      line === null ? '' : `<p>${esc(line)}.</p>`,
+    );
+  }
   body.push('<h2 id="tasks">Execution time per task</h2>');
   report.tasks.forEach((task, i) => {
     body.push(taskSection(task, i, multi));
@@ -371,13 +394,12 @@ function latenessChart(report: LoadedRunReport): string {
     xAxis(x, M.t + rows.length * rowH, timeTick, 'release lateness: frame start − release (log)'),
     '</svg>',
   );
-  return `<p>${l.count ?? '?'} releases; ${report.frames.skipped} frames skipped, ${report.frames.overruns} overran.</p>${parts.join('')}`;
+  return `<p>${l.count ?? '?'} releases; frames: ${esc(framesLine(report))}.</p>${parts.join('')}`;
 }
 
 /** The frames to draw: overrunning ones first, then the busiest (longest from release to last slot end). */
 export function worstFrameNumbers(
   entries: readonly LoadedTraceEntry[],
-  frameNs: number | undefined,
   count = WORST_FRAMES_SHOWN,
 ): number[] {
   const byFrame = new Map<number, LoadedTraceEntry[]>();
@@ -387,7 +409,7 @@ export function worstFrameNumbers(
     else list.push(e);
   }
   const scored = [...byFrame.entries()].map(([frame, list]) => {
-    const start = frameStart(frame, list, frameNs);
+    const start = frameStart(list);
     const busy = maxOf(list.map((e) => e.endNs)) - start;
     const flagged = list.some((e) => (e.flags & OVERRUN_FLAGS) !== 0) ? 1 : 0;
     return { frame, busy, flagged };
@@ -396,11 +418,13 @@ export function worstFrameNumbers(
   return scored.slice(0, count).map((s) => s.frame);
 }
 
-/** A frame's release on the trace's time base: `frame × frameNs`, else its first slot's start. */
-function frameStart(frame: number, list: readonly LoadedTraceEntry[], frameNs: number | undefined): number {
-  const first = minOf(list.map((e) => e.startNs));
-  if (frameNs !== undefined && frameNs > 0 && frame * frameNs <= first + 1) return frame * frameNs;
-  return first;
+/**
+ * A frame's release as the report recorded it (the executive's, per its mode: never
+ * `frame × frameNs`, wrong after a switch between frame sizes), else its first slot's start.
+ */
+function frameStart(list: readonly LoadedTraceEntry[]): number {
+  const recorded = list.find((e) => e.frameReleaseNs !== undefined)?.frameReleaseNs;
+  return recorded ?? minOf(list.map((e) => e.startNs));
 }
 
 function worstFrames(report: LoadedRunReport): string {
@@ -409,14 +433,14 @@ function worstFrames(report: LoadedRunReport): string {
     return '<p class="note" id="no-trace">no trace in this report: run with <code>hardtick run --trace N --report FILE</code></p>';
   }
   const frameNs = report.frameNs;
-  const frames = worstFrameNumbers(trace, frameNs);
+  const frames = worstFrameNumbers(trace);
   const taskIndex = new Map<string, number>();
   report.tasks.forEach((t, i) => {
     if (!taskIndex.has(t.name)) taskIndex.set(t.name, i);
   });
   const rows = frames.map((frame) => {
     const list = trace.filter((e) => e.frame === frame).sort((a, b) => a.startNs - b.startNs);
-    const start = frameStart(frame, list, frameNs);
+    const start = frameStart(list);
     return { frame, start, list };
   });
   const span = Math.max(
@@ -511,7 +535,22 @@ function alarmsSection(report: LoadedRunReport): string {
       `<p class="fail">stuck: ${esc(s.task)} in frame ${s.frame}, ${esc(formatNs(s.overrunNs))} past its deadline; fail-safe: ${esc(s.failSafe)}</p>`,
     );
   }
+  const warm = warmupLine(report);
+  if (warm !== null) out.push(`<p class="over">${esc(warm)}</p>`);
   const gc = gcEntries(report).map(([k, v]) => [esc(k), esc(/Ns$/.test(k) ? formatNs(v) : String(v))]);
   out.push('<h3>Garbage collection</h3>', table(['', ''], gc, 'lr'));
+  if (report.gc.unavailable !== undefined)
+    out.push(`<p class="over">GC not observed: ${esc(report.gc.unavailable)}</p>`);
+  const gcWarnings = gcWarningRows(report);
+  if (gcWarnings.length > 0) {
+    out.push(
+      '<h3>GC early warnings (gc.warn)</h3>',
+      table(
+        ['warning', 'episodes', 'first at', 'worst'],
+        gcWarnings.map((r) => r.map(esc)),
+        'lrrr',
+      ),
+    );
+  }
   return out.join('');
 }

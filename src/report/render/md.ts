@@ -1,21 +1,30 @@
 /**
  * `hardtick report --format md`: the run report as GitHub-flavoured Markdown (a CI job
  * summary): the environment fingerprint, the WCET table (with the pWCET at 1e-9 when the
- * report has one), release lateness, frames, GC, alarms and pauses, the lease. Cold path.
+ * report has one), what became of every release (ran, late, not run by cause), release
+ * lateness, frames, GC (and its early warnings), alarms, the crash, the warm-up and the
+ * lease. Cold path.
  */
 import { describeLeaseSection, leaseTransitionRows } from '../lease.js';
 import type { LoadedRunReport } from '../read.js';
 import {
   alarmEntries,
+  crashLine,
   doctorFindings,
   fingerprintRows,
   formatNs,
   formatRatio,
+  framesLine,
   gcEntries,
+  gcWarningRows,
   hasPwcet,
   isMultiMode,
+  notRunLine,
   pwcetAt1e9,
+  RELEASE_HEADERS,
+  releaseRows,
   taskLabel,
+  warmupLine,
 } from './common.js';
 
 /** Escapes text for a Markdown table cell. */
@@ -99,6 +108,8 @@ export function renderMarkdown(report: LoadedRunReport): string {
       (report.exitCode === undefined ? '' : `, exit code ${report.exitCode}`) +
       '.\n',
   );
+  const crash = crashLine(report);
+  if (crash !== null) out.push(`\n**${mdCell(crash)}**\n`);
   out.push('\n### Execution time per task\n\n', wcetTable(report));
   const pwcetWarnings = report.tasks.flatMap((t) =>
     (t.pwcet?.diagnostics?.warnings ?? []).map((w) => `- pWCET ${mdCell(t.name)}: ${mdCell(w)}`),
@@ -121,13 +132,29 @@ export function renderMarkdown(report: LoadedRunReport): string {
       'rrrrrr',
     ),
   );
-  out.push(
-    `\nFrames: ${report.frames.count} run, ${report.frames.overruns} overran, ${report.frames.skipped} skipped.\n`,
-  );
+  const releases = releaseRows(report);
+  if (releases.length > 0) {
+    out.push(
+      '\n### Releases\n\n',
+      'Every release ran (on time or late) or did not run for one cause; a job not run by its deadline is a deadline miss.\n\n',
+      mdTable(RELEASE_HEADERS, releases),
+    );
+    const line = notRunLine(report);
+    if (line !== null) out.push(`\n${mdCell(line)}.\n`);
+  }
+  out.push(`\nFrames: ${framesLine(report)}.\n`);
   const gc = gcEntries(report)
     .map(([k, v]) => `${k} ${/Ns$/.test(k) ? formatNs(v) : String(v)}`)
     .join(', ');
   out.push(`GC: ${gc}.\n`);
+  if (report.gc.unavailable !== undefined) out.push(`GC not observed: ${mdCell(report.gc.unavailable)}.\n`);
+  const gcWarnings = gcWarningRows(report);
+  if (gcWarnings.length > 0) {
+    out.push(
+      '\n### GC early warnings (gc.warn)\n\n',
+      mdTable(['warning', 'episodes', 'first at', 'worst'], gcWarnings, 'lrrr'),
+    );
+  }
   const alarms = alarmEntries(report);
   out.push('\n### Alarms\n\n');
   const raised = alarms.filter(([, n]) => n > 0);
@@ -163,6 +190,8 @@ export function renderMarkdown(report: LoadedRunReport): string {
       mdTable(['at', 'role', 'token', 'reason'], leaseTransitionRows(report.lease), 'rlrl'),
     );
   }
+  const warm = warmupLine(report);
+  if (warm !== null) out.push(`\n${mdCell(warm)}.\n`);
   const doctor = doctorFindings(report.environment);
   if (doctor !== null) {
     out.push('\n### Machine checks (hardtick doctor)\n\n');

@@ -2,8 +2,9 @@
  * `hardtick report --format trace`: the run's slot trace as Chrome trace-event JSON (the
  * "JSON Object Format" that Perfetto and chrome://tracing open). It holds the last N
  * frames of the report's `trace` (`hardtick run --trace N`) and every overrun or deadline
- * miss slot the run kept, however old (`traceOverruns`). Tracks: `frames` (one box per frame, from its
- * release to the next), `loop` (the slots as the loop thread ran them) and `overruns`
+ * miss slot the run kept, however old (`traceOverruns`). Tracks: `frames` (one box per
+ * frame, from its measured start to its last slot's end, its release and lateness as
+ * arguments), `loop` (the slots as the loop thread ran them) and `overruns`
  * (an instant marker at the end of each overrunning slot). Times: µs since the measured
  * run's first release. Cold path.
  */
@@ -54,6 +55,48 @@ export function selectTraceEntries(
   return entries.filter((e) => keep.has(e.frame) || (e.flags & OVERRUN_FLAGS) !== 0);
 }
 
+/** One frame's box: from its measured start to its last slot's end. */
+interface FrameBox {
+  readonly frame: number;
+  readonly mode: string | undefined;
+  /** Measured start (the wake read; for a report without it, its first traced slot's start), ns. */
+  readonly startNs: number;
+  readonly endNs: number;
+  /** The executive's release of the frame, or null when the report does not carry it. */
+  readonly releaseNs: number | null;
+}
+
+/**
+ * The frames of `entries`, each placed where it was measured to start, never at a time
+ * derived from a frame size (frames of a mode switched to differ in size).
+ */
+function frameBoxes(entries: readonly LoadedTraceEntry[]): FrameBox[] {
+  const byFrame = new Map<number, LoadedTraceEntry[]>();
+  for (const e of entries) {
+    const list = byFrame.get(e.frame);
+    if (list === undefined) byFrame.set(e.frame, [e]);
+    else list.push(e);
+  }
+  return [...byFrame.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([frame, list]) => {
+      const measured = list.find((e) => e.frameStartNs !== undefined);
+      let first = list[0]!.startNs;
+      let end = list[0]!.endNs;
+      for (const e of list) {
+        if (e.startNs < first) first = e.startNs;
+        if (e.endNs > end) end = e.endNs;
+      }
+      return {
+        frame,
+        mode: list[0]!.mode,
+        startNs: measured?.frameStartNs ?? first,
+        endNs: end,
+        releaseNs: measured?.frameReleaseNs ?? null,
+      };
+    });
+}
+
 /**
  * Builds the trace document. A report without a `trace` gives a document with only the
  * metadata events and `metadata.note` saying how to get one.
@@ -75,19 +118,24 @@ export function renderChromeTrace(report: LoadedRunReport, options: TraceRenderO
     { name: 'thread_sort_index', ph: 'M', pid: PID, tid: TID_OVERRUNS, args: { sort_index: 2 } },
   ];
   const frameNs = report.frameNs;
-  if (frameNs !== undefined && frameNs > 0) {
-    for (const frame of [...new Set(selected.map((e) => e.frame))].sort((a, b) => a - b)) {
-      events.push({
-        name: `frame ${frame}`,
-        cat: 'frame',
-        ph: 'X',
-        pid: PID,
-        tid: TID_FRAMES,
-        ts: (frame * frameNs) / 1e3,
-        dur: frameNs / 1e3,
-        args: { frame, releaseNs: frame * frameNs },
-      });
-    }
+  for (const box of frameBoxes(selected)) {
+    events.push({
+      name: `frame ${box.frame}`,
+      cat: 'frame',
+      ph: 'X',
+      pid: PID,
+      tid: TID_FRAMES,
+      ts: box.startNs / 1e3,
+      dur: Math.max(0, box.endNs - box.startNs) / 1e3,
+      args: {
+        frame: box.frame,
+        ...(box.mode === undefined ? {} : { mode: box.mode }),
+        startNs: box.startNs,
+        ...(box.releaseNs === null
+          ? {}
+          : { releaseNs: box.releaseNs, latenessNs: box.startNs - box.releaseNs }),
+      },
+    });
   }
   for (const e of selected) {
     const flags = flagNames(e.flags);
