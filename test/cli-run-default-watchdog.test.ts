@@ -3,7 +3,7 @@
  * a `watchdog` section ends the run with a stuck verdict naming the task (after the default
  * grace, the larger of 1 s and 10 frames), a report and exit 1, in both thread modes. The
  * summary then agrees with the stuck frame (frames run + skipped = the stuck frame's index;
- * the time up to it), lists `stuck` among the alarms and its FATAL line names the exit code.
+ * the time up to the verdict, the frames after it cut off), lists `stuck` among the alarms and its FATAL line names the exit code.
  * The built CLI in child processes.
  */
 import { describe, expect, it } from 'vitest';
@@ -44,10 +44,15 @@ describe('hardtick run: the default watchdog', () => {
           'm',
         ),
       );
-      // The summary agrees with the stuck frame.
+      // The summary agrees with the stuck frame: the frames before it ran or were skipped, the
+      // run lasted until the stuck verdict (the hung job's deadline + its overrun), and the
+      // frames released meanwhile were cut off; the hung execution is a censored sample.
       expect(report.frames.count + report.frames.skipped).toBe(stuck.frame);
-      expect(report.durationNs).toBeGreaterThanOrEqual(stuck.frame * 5_000_000);
-      expect(report.durationNs).toBeLessThan(stuck.frame * 5_000_000 + 50_000_000);
+      const verdictNs = stuck.frame * 5_000_000 + 5_000_000 + stuck.overrunNs;
+      expect(report.durationNs).toBeGreaterThanOrEqual(verdictNs - 5_000_000);
+      expect(report.durationNs).toBeLessThan(verdictNs + 50_000_000);
+      expect(report.tasks[0]!.censored).toBe(1);
+      expect(report.accounting?.holds).toEqual({ tasks: true, frames: true });
       expect(r.stdout).toContain(
         `spins: ${report.frames.count} frames of 5000 µs in ${(report.durationNs / 1e9).toFixed(2)} s (mode main; stopped: stuck)\n`,
       );

@@ -101,15 +101,25 @@ describe('hardtick run: a task blocked in a system call (worker mode)', () => {
       expect(r.code, r.stderr).toBe(exitCode);
       // The stop grace, the report, then a second to terminate the worker before exiting around it.
       expect(r.afterSignalMs).toBeLessThan(10_000);
-      expect(r.stderr).toContain(`hardtick run: crashed: loop unresponsive: ${message}\n`);
-      expect(r.stdout).toContain(`FATAL: crashed: loop unresponsive: ${message} → exit ${exitCode}\n`);
+      // Where the loop was, from its live evidence: the 100th call of reader (frame 99).
+      const line = `crashed: loop unresponsive: ${message} (loop in task reader, frame 99)`;
+      expect(r.stderr).toContain(`hardtick run: ${line}\n`);
+      expect(r.stdout).toContain(`FATAL: ${line} → exit ${exitCode}\n`);
       expect(r.stdout).toContain(`report: ${reportFile}\n`);
       expect(r.report?.stopReason).toBe('crashed');
       expect(r.report?.exitCode).toBe(exitCode);
-      expect(r.report?.crash).toEqual({ cause: 'loop-unresponsive', message });
-      // The loop's last published evidence: the ~100 frames before the task blocked.
-      expect(r.report?.frames.count).toBeGreaterThan(40);
-      expect(r.report?.frames.count).toBeLessThanOrEqual(100);
+      expect(r.report?.crash).toEqual({
+        cause: 'loop-unresponsive',
+        message,
+        slot: { task: 'reader', mode: 'main', frame: 99, slot: 0 },
+      });
+      expect(r.report?.evidence).toEqual({ source: 'live', thread: 'worker' });
+      // The loop's live evidence, exact to the slot: 99 calls returned, the 100th never did
+      // and every release after it up to the end was cut off.
+      const reader = r.report!.tasks[0]!;
+      expect(reader.jobsRun).toBe(99);
+      expect(reader.notRun!.cutOff).toBeGreaterThan(1);
+      expect(reader.releases).toBe(reader.jobsRun! + reader.notRun!.total);
     },
   );
 

@@ -46,6 +46,7 @@ export function setUpGcGovernance(config: ResolvedGc, clock: Clock): GcGovernanc
 export function startGovernedMeasurement(plannedGc: PlannedGc | null, plannedOn: boolean): void {
   if (plannedGc === null) return;
   if (plannedOn) plannedGc.calibrate(CALIBRATION_ROUNDS);
+  plannedGc.warm();
   plannedGc.reset();
 }
 

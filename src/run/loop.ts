@@ -193,18 +193,21 @@ export async function runRtWorker(data: RtWorkerData, port: RtPort): Promise<voi
     new Executive({ ...base, modes: jitModes, phase: 'warmup', ...gates.alternate() });
   // Rehearsal executives: no heartbeat, lease or slack hook (zero deadlines).
   const rehearsal = rehearsalModes(modes);
-  const newRehearsalExecutive = (): Executive =>
+  const newRehearsalExecutive = (drive: number): Executive =>
     new Executive(
-      rehearsalExecutiveOptions({
-        clock,
-        waiter,
-        modes: rehearsal,
-        initialMode,
-        catchUp: config.catchUp,
-        traceCapacity,
-        stopFlag,
-        ...gates.alternate(),
-      }),
+      rehearsalExecutiveOptions(
+        {
+          clock,
+          waiter,
+          modes: rehearsal,
+          initialMode,
+          catchUp: config.catchUp,
+          traceCapacity,
+          stopFlag,
+          ...gates.alternate(),
+        },
+        drive,
+      ),
     );
   const environment = {
     ...collectEnvironment({
@@ -279,13 +282,15 @@ export async function runRtWorker(data: RtWorkerData, port: RtPort): Promise<voi
       // runs every frame, through the same code, into scratch rings.
       loop.setHousekeeping(0, 0);
       for (let i = 0; i < REHEARSAL_DRIVES && Atomics.load(stopFlag, 0) === 0; i++) {
-        loop.drive(newRehearsalExecutive(), REHEARSAL_DRIVE_NS, PHASE_WARMUP);
+        loop.drive(newRehearsalExecutive(i), REHEARSAL_DRIVE_NS, PHASE_WARMUP);
         loop.clearScratch();
       }
       loop.setHousekeeping(HOUSEKEEPING_INTERVAL_NS, FORCE_HOUSEKEEPING_NS);
       // Seed the planned-GC cost estimate now: forced collections can trigger deopts whose
       // recompiles belong in the warm-up.
       if (plannedGc !== null && config.gc.planned.enabled) plannedGc.calibrate(CALIBRATION_ROUNDS);
+      // Its per-frame path compiled now, not in the measured window (the counts reset below).
+      plannedGc?.warm();
       // Optimise the statistics-record path on real figures.
       loop.warmStats(warm, STATS_WARM_ROUNDS);
       // Every branch of the pWCET sample buffers, whatever this run's execution times reach.

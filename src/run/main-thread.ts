@@ -224,15 +224,18 @@ class MainThreadRun {
           const rehearsal = rehearsalModes(modes);
           for (let i = 0; i < REHEARSAL_DRIVES && session.stopNote === null; i++) {
             const r = new Executive(
-              rehearsalExecutiveOptions({
-                clock,
-                waiter,
-                modes: rehearsal,
-                initialMode: plan.initialMode,
-                catchUp: config.catchUp,
-                traceCapacity: options.traceCapacity,
-                ...gates.alternate(),
-              }),
+              rehearsalExecutiveOptions(
+                {
+                  clock,
+                  waiter,
+                  modes: rehearsal,
+                  initialMode: plan.initialMode,
+                  catchUp: config.catchUp,
+                  traceCapacity: options.traceCapacity,
+                  ...gates.alternate(),
+                },
+                i,
+              ),
             );
             this.current = r;
             await this.drive(r, REHEARSAL_DRIVE_NS, false);

@@ -131,21 +131,32 @@ function warnOnly(tasks: ExecutiveModeSpec['tasks']): ExecutiveModeSpec['tasks']
 }
 
 /**
- * Options of a rehearsal executive over `modes` (already {@link rehearsalModes}): every
- * alarm threshold at 0, the rehearsal alarm rate. No heartbeat or slack hook: zero
- * deadlines would read as overdue. A lease-gated run passes a warm-up gate (standby and
- * leading in turn, lease-gate.ts), so the standby catch-up is rehearsed too. Cold.
+ * Pause threshold of every other rehearsal drive, ns: out of reach, so the jobs those drives
+ * drop count as catch-up drops; the drives in between (threshold 0) raise a pause alarm on
+ * every frame and count their drops as lost to pauses. Both causes' paths are thus compiled
+ * before measurement, whichever a loaded machine meets first.
+ */
+const REHEARSAL_NO_PAUSE_NS = 1e15;
+
+/**
+ * Options of rehearsal drive `drive` over `modes` (already {@link rehearsalModes}): every
+ * alarm threshold at 0 but the pause threshold, 0 on even drives and out of reach on odd
+ * ones ({@link REHEARSAL_NO_PAUSE_NS}); the rehearsal alarm rate. No heartbeat or slack
+ * hook: zero deadlines would read as overdue. A lease-gated run passes a warm-up gate
+ * (standby and leading in turn, lease-gate.ts), so the standby catch-up is rehearsed too.
+ * Cold.
  */
 export function rehearsalExecutiveOptions(
   base: Pick<
     ExecutiveOptions,
     'clock' | 'waiter' | 'modes' | 'initialMode' | 'catchUp' | 'traceCapacity' | 'stopFlag' | 'leaseGate'
   >,
+  drive: number,
 ): ExecutiveOptions {
   return {
     ...base,
     releaseLateNs: 0,
-    pauseThresholdNs: 0,
+    pauseThresholdNs: drive % 2 === 0 ? 0 : REHEARSAL_NO_PAUSE_NS,
     alarmCapacity: ALARM_CAPACITY,
     alarmRatePerSecond: REHEARSAL_ALARM_RATE,
     phase: 'warmup',
