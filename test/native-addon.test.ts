@@ -120,7 +120,7 @@ describe.runIf(process.platform === 'linux')('native addon (built)', requires('n
   it('rejects a bad margin with a RangeError', () => {
     const clock = new NativeClock(loadNative()!);
     expect(() => new NativeWaiter(clock, { marginNs: -1 })).toThrow(
-      /marginNs must be a finite number >= 0, got -1/,
+      "NativeWaiter: marginNs must be a finite number >= 0 or 'auto', got -1",
     );
   });
 

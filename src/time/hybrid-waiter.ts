@@ -32,8 +32,21 @@
  * passed as-is. So fractional timeouts come from {@link TIMEOUT_TABLE_MS}, a table of
  * boxed doubles built at load time and indexed with `Math.floor` (an int, no box); long
  * waits use whole milliseconds, which are Smis.
+ *
+ * The margin is learned by default (`marginNs: 'auto'`, margin-learner.ts): every sleep's
+ * oversleep (wake read − the end of the last `Atomics.wait` timeout) is recorded per
+ * wait-length class, and the margin covers the chosen quantile of it, bounded. A fixed
+ * margin still records, so a report can show what a margin would have had to cover.
  */
 import type { Clock, Waiter } from './clock.js';
+import {
+  IO_OVERSLEEP_NS,
+  IO_WAIT_NS,
+  MAX_MARGIN_LIMIT_NS,
+  MarginLearner,
+  type MarginLearnerOptions,
+  type MarginSummary,
+} from './margin-learner.js';
 import { systemClock } from './system-clock.js';
 
 /** Step of the fractional timeout table, in ns (10 µs). */
@@ -45,6 +58,8 @@ const LONG_CHUNK_MS = 1000;
 const NS_PER_MS = 1e6;
 /** Default of {@link HybridWaiterOptions.spinReadIntervalNs}. */
 export const DEFAULT_SPIN_READ_INTERVAL_NS = 1000;
+/** Margin of the hybrid waiter before it has learned one (and the old fixed default), ns. */
+export const DEFAULT_HYBRID_MARGIN_NS = 200_000;
 
 /** Offsets in `HybridWaiter.cal` (`CAL_*`). */
 /** Estimated ns per busy iteration, read cost included (EWMA of each spin phase's fastest stride). */
@@ -90,11 +105,18 @@ export interface HybridWaiterOptions {
   /** Clock the deadlines are expressed on. @default systemClock */
   readonly clock?: Clock;
   /**
-   * How long before the deadline to stop sleeping and start spinning, in ns. Larger
-   * absorbs more wake-up lateness and costs more CPU. Ignored in `'sleep'` and `'spin'`
-   * modes. @default 200_000 (200 µs)
+   * How long before the deadline to stop sleeping and start spinning: `'auto'` learns it
+   * (see {@link HybridWaiterOptions.autoMargin}), a number fixes it in ns. Larger absorbs
+   * more wake-up lateness and costs more CPU. Ignored in `'sleep'` and `'spin'` modes.
+   * @default 'auto'
    */
-  readonly marginNs?: number;
+  readonly marginNs?: number | 'auto';
+  /**
+   * Bounds and quantile of the learned margin (`marginNs: 'auto'`); the learner also
+   * observes under a fixed margin. @default quantile 0.99, 10 µs–1 ms, spin ≤ 5 % of a
+   * wait, 200 µs until learned
+   */
+  readonly autoMargin?: MarginLearnerOptions;
   /**
    * `'hybrid'`: sleep until `deadline − marginNs`, then spin (the default).
    * `'sleep'`: `Atomics.wait` only (cheap, wakes 0.1–0.5 ms late; for comparisons).
@@ -143,8 +165,15 @@ export class HybridWaiter implements Waiter {
   readonly kind: WaitMode;
   /** The clock deadlines are read against. */
   readonly clock: Clock;
-  /** Sleep/spin boundary before the deadline, in ns (0 in `'sleep'` mode). */
+  /**
+   * Sleep/spin boundary before the deadline, in ns: the fixed margin, or with a learned
+   * margin the one used until a wait class has learned its own (0 in `'sleep'` mode).
+   */
   readonly marginNs: number;
+  /** True when the margin is learned (`marginNs: 'auto'`, hybrid mode). */
+  readonly adaptive: boolean;
+  /** The oversleep learner (hybrid mode only, else null): drives the margin when {@link HybridWaiter.adaptive}. */
+  readonly learner: MarginLearner | null;
   /** Counters, mutated in place. */
   readonly stats: HybridWaiterStats = {
     waits: 0,
@@ -163,12 +192,14 @@ export class HybridWaiter implements Waiter {
   /** 0 in hybrid mode (round sleeps down, then spin), 1 in sleep mode (round up, no spin). */
   private readonly roundUp: number;
 
-  /** @throws RangeError when `marginNs` is negative or not finite. */
+  /** @throws RangeError when `marginNs` is negative or not finite, or `autoMargin` is out of range. */
   constructor(options: HybridWaiterOptions = {}) {
     const mode = options.mode ?? 'hybrid';
-    const marginNs = options.marginNs ?? 200_000;
+    const margin = options.marginNs ?? 'auto';
+    const adaptive = margin === 'auto';
+    const marginNs = adaptive ? (options.autoMargin?.initialMarginNs ?? DEFAULT_HYBRID_MARGIN_NS) : margin;
     if (!(marginNs >= 0) || !Number.isFinite(marginNs)) {
-      throw new RangeError(`HybridWaiter: marginNs must be a finite number >= 0, got ${marginNs}`);
+      throw new RangeError(`HybridWaiter: marginNs must be a finite number >= 0 or 'auto', got ${marginNs}`);
     }
     if (mode !== 'hybrid' && mode !== 'sleep' && mode !== 'spin') {
       throw new RangeError(`HybridWaiter: mode must be 'hybrid', 'sleep' or 'spin', got ${String(mode)}`);
@@ -187,6 +218,14 @@ export class HybridWaiter implements Waiter {
     this.marginNs = mode === 'sleep' ? 0 : marginNs;
     this.sleepEnabled = mode !== 'spin';
     this.roundUp = mode === 'sleep' ? 1 : 0;
+    this.learner =
+      mode === 'hybrid'
+        ? new MarginLearner({
+            ...options.autoMargin,
+            initialMarginNs: Math.min(Math.round(marginNs), MAX_MARGIN_LIMIT_NS),
+          })
+        : null;
+    this.adaptive = adaptive && this.learner !== null;
   }
 
   /**
@@ -203,25 +242,42 @@ export class HybridWaiter implements Waiter {
       return;
     }
     if (this.sleepEnabled) {
-      const wakeNs = deadlineNs - this.marginNs;
+      const learner = this.learner;
+      let marginNs = this.marginNs;
+      if (learner !== null) {
+        learner.io[IO_WAIT_NS] = deadlineNs - nowNs;
+        if (this.adaptive) marginNs = learner.marginForStaged();
+      }
+      const wakeNs = deadlineNs - marginNs;
       // Hybrid rounds the sleep *down* to the table step so the wake-up lands before
       // `wakeNs` and the spin absorbs the rest; sleep mode rounds *up* so it never
       // returns early (and re-sleeps if the kernel woke it a hair before the deadline).
       let sleepNs = wakeNs - nowNs;
+      // End of the last sleep's timeout (what the kernel was asked for), once one ran.
+      let targetNs = 0;
+      let slept = false;
       while (sleepNs > 0) {
         if (sleepNs >= TIMEOUT_TABLE_MAX_NS) {
           // Whole milliseconds (a Smi after Math.floor: no box), at most LONG_CHUNK_MS so
           // a long wait re-reads the clock regularly; floor never overshoots `wakeNs`.
-          const ms = Math.floor(sleepNs / NS_PER_MS);
-          Atomics.wait(this.cell, 0, 0, Math.min(ms, LONG_CHUNK_MS));
+          const ms = Math.min(Math.floor(sleepNs / NS_PER_MS), LONG_CHUNK_MS);
+          Atomics.wait(this.cell, 0, 0, ms);
+          targetNs = nowNs + ms * NS_PER_MS;
+          slept = true;
         } else {
           const i = Math.floor(sleepNs / TIMEOUT_STEP_NS) + this.roundUp;
           if (i === 0) break; // less than one step left: the spin covers it
           Atomics.wait(this.cell, 0, 0, TIMEOUT_TABLE_MS[i]!);
+          targetNs = nowNs + i * TIMEOUT_STEP_NS;
+          slept = true;
         }
         stats.sleeps++;
         nowNs = clock.nowNs();
         sleepNs = wakeNs - nowNs;
+      }
+      if (learner !== null && slept) {
+        learner.io[IO_OVERSLEEP_NS] = nowNs - targetNs;
+        learner.recordStaged();
       }
       if (nowNs > deadlineNs && this.roundUp === 0) stats.overslept++;
     }
@@ -262,6 +318,19 @@ export class HybridWaiter implements Waiter {
       const k = Math.floor(this.spinReadIntervalNs / est);
       cal[CAL_STRIDE] = Math.max(1, Math.min(MAX_STRIDE, k));
     }
+  }
+
+  /**
+   * The margin a wait of `waitNs` would get now, ns: learned (see {@link HybridWaiter.adaptive})
+   * or fixed. Allocation-free.
+   */
+  marginNsFor(waitNs: number): number {
+    return this.adaptive ? this.learner!.marginNsFor(waitNs) : this.marginNs;
+  }
+
+  /** The learner's view (cold; allocates), or null outside hybrid mode. */
+  marginSummary(): MarginSummary | null {
+    return this.learner === null ? null : this.learner.summary(this.adaptive ? null : this.marginNs);
   }
 
   /** Busy iterations currently run between two clock reads while spinning (1: back to back). */
