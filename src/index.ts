@@ -323,6 +323,7 @@ export { ManualClock, ManualWaiter } from './time/clock.js';
 export type { HybridWaiterOptions, WaitMode } from './time/hybrid-waiter.js';
 export { HybridWaiter } from './time/hybrid-waiter.js';
 export type { JitterResult } from './time/jitter.js';
+export { measureJitter } from './time/jitter.js';
 export type { MarginClassSummary, MarginLearnerOptions, MarginSummary } from './time/margin-learner.js';
 export {
   MARGIN_CLASS_COUNT,
@@ -334,7 +335,6 @@ export {
   MS_SIZE,
   MS_WAIT_FROM_NS,
 } from './time/margin-learner.js';
-export { measureJitter } from './time/jitter.js';
 export { releaseTimeNs } from './time/release.js';
 export { SystemClock, systemClock } from './time/system-clock.js';
 export type { TimerSlackResult } from './time/timer-slack.js';

@@ -30,6 +30,7 @@ import {
   DEFAULT_WARN_YOUNG_FILL,
   defaultIsolateGraceNs,
   MAIN_MODE,
+  resolveWaiterConfig,
 } from './schema.js';
 import type {
   OverrunPolicy,
@@ -158,6 +159,7 @@ export function resolveConfig(input: unknown, options: ResolveOptions): Resolved
           },
     gc: resolveGc(parsed.gc),
     lease: resolveLease(parsed.lease),
+    waiter: resolveWaiterConfig(parsed.waiter),
   };
   if (refs.problems.length > 0) throw configInvalidError(refs.problems, options.file);
   return deepFreeze(config);
