@@ -891,8 +891,9 @@ export class Executive {
       td[o + TS_RUNS]!++;
       // Rounded to whole ns: an integer below 2^30 crosses a call as a Smi, so `record`
       // allocates nothing even if the JIT does not inline it (a fractional double is boxed).
-      execH[g]!.record(Math.round(exec));
-      execS[g]!.record(Math.round(exec)); // pWCET buffers (src/stats/exec-samples.ts)
+      const execNs = Math.round(exec);
+      execH[g]!.record(execNs);
+      execS[g]!.record(execNs); // pWCET buffers (src/stats/exec-samples.ts)
       if (exec > td[o + TS_EXEC_MAX_NS]!) {
         td[o + TS_EXEC_MAX_NS] = exec;
         td[o + TS_EXEC_MAX_FRAME] = frame;
