@@ -68,7 +68,7 @@ const TASKS = [
   'const cell = new Float64Array(2);',
   'export function quiet() { for (let i = 0; i < 50; i++) cell[0] += i; }',
   'let keep = null;',
-  'export function alloc() { const a = []; for (let i = 0; i < 200; i++) a.push({ i, v: i * 2 }); keep = a; cell[1] += keep.length; }',
+  'export function alloc() { const a = []; for (let i = 0; i < 100; i++) a.push({ i, v: i * 2 }); keep = a; cell[1] += keep.length; }',
 ].join('\n');
 
 /** Runs one phase for `durationNs` with frame `frame`; returns its figures. */
