@@ -10,8 +10,9 @@ import {
   DEFAULT_MAX_MARGIN_NS,
   DEFAULT_MAX_SPIN_SHARE,
   DEFAULT_MIN_MARGIN_NS,
+  IO_MARGIN_NS,
+  IO_WAIT_NS,
   MARGIN_CLASS_COUNT,
-  MARGIN_MIN_SAMPLES,
   MarginLearner,
   MS_LAST_MARGIN_NS,
   MS_MARGIN_NS,
@@ -22,7 +23,7 @@ import {
   marginInternals,
 } from '../src/time/margin-learner.js';
 
-const { classOf, bucketOf, bucketUpperNs, BUCKETS } = marginInternals;
+const { classOf, bucketOf, bucketLowNs, bucketUpperNs, BUCKETS } = marginInternals;
 
 /** A 1 ms-ish wait: class [512, 1024) µs. */
 const WAIT_1MS = 900_000;
@@ -56,6 +57,9 @@ describe('margin learner layout', () => {
     expect(bucketUpperNs(bucketOf(16_000))).toBe(17_000);
     expect(bucketUpperNs(bucketOf(100_000))).toBe(103_000);
     expect(bucketUpperNs(bucketOf(400_000))).toBe(415_000);
+    expect([0, 1, 15, bucketOf(16_000), bucketOf(100_000)].map(bucketLowNs)).toEqual([
+      0, 0, 14_000, 15_000, 95_000,
+    ]);
     expect(bucketUpperNs(bucketOf(10e9))).toBe(1_048_575_000); // clamped to the last bucket
     expect(bucketOf(10e9)).toBe(BUCKETS - 1);
     // every µs value up to 2^20 lies at or below its bucket's upper bound, within 12.5 %
@@ -68,7 +72,7 @@ describe('margin learner layout', () => {
 });
 
 describe('margin learner rule', () => {
-  it('has the documented defaults and starts every class at the initial margin', () => {
+  it('has the documented defaults; a class without samples gets the initial margin, at most 1 % of the wait', () => {
     const l = new MarginLearner();
     expect([
       l.quantile,
@@ -90,12 +94,10 @@ describe('margin learner rule', () => {
       DEFAULT_MIN_MARGIN_NS,
       DEFAULT_MAX_MARGIN_NS,
       DEFAULT_MAX_SPIN_SHARE,
-    ]).toEqual([0.99, 10_000, 1_000_000, 0.05]);
-    expect(l.marginNsFor(WAIT_10MS)).toBe(100_000);
-    // a 1 ms wait may spin 5 % of it: 45 µs
-    expect(l.marginNsFor(WAIT_1MS)).toBe(45_000);
-    // a 100 µs wait: 5 µs, raised to the 10 µs minimum
-    expect(l.marginNsFor(100_000)).toBe(10_000);
+    ]).toEqual([0.99, 10_000, 1_000_000, 0.01]);
+    expect(l.marginNsFor(WAIT_10MS)).toBe(95_000); // 1 % of 9.5 ms, below the initial 100 µs
+    expect(l.marginNsFor(100_000_000)).toBe(100_000); // the initial margin
+    expect(l.marginNsFor(WAIT_1MS)).toBe(10_000); // 1 % of 0.9 ms is 9 µs: the 10 µs minimum
     expect(l.lastMarginNs).toBe(0);
   });
 
@@ -110,17 +112,31 @@ describe('margin learner rule', () => {
     expect(m.marginNsFor(WAIT_1MS)).toBe(21_000); // rank 99 is a 20 µs sample: one wake in 100 stays late
   });
 
-  it('keeps at least the initial margin until a class has 100 samples, then follows the quantile down', () => {
-    expect(MARGIN_MIN_SAMPLES).toBe(100);
+  it('follows the quantile from the first sample', () => {
     const l = new MarginLearner({ maxSpinShare: 1, initialMarginNs: 150_000 });
-    feed(l, WAIT_1MS, 5_000, 99);
     expect(l.marginNsFor(WAIT_1MS)).toBe(150_000);
-    feed(l, WAIT_1MS, 5_000, 1);
+    l.record(WAIT_1MS, 5_000);
     expect(l.marginNsFor(WAIT_1MS)).toBe(10_000); // 5 µs, raised to the 10 µs minimum
-    // a larger quantile than the initial margin counts from the first sample
-    const m = new MarginLearner({ maxSpinShare: 1, initialMarginNs: 150_000 });
+    const m = new MarginLearner({ maxSpinShare: 1 });
     m.record(WAIT_1MS, 300_000);
     expect(m.marginNsFor(WAIT_1MS)).toBe(319_000); // 300 µs lies in [288, 319] µs
+  });
+
+  it('lowers the margin below the quantile when its mean spin would exceed maxSpinShare of the wait', () => {
+    // half the wake-ups on time, half 100 µs late: p99 is 103 µs, but a 1 % budget of a
+    // 0.9 ms wait (9 µs of spin per wait on average) allows 17 µs: 17 µs spun on half the waits
+    const l = new MarginLearner();
+    feed(l, WAIT_1MS, 0, 50);
+    feed(l, WAIT_1MS, 100_000, 50);
+    expect(l.marginNsFor(WAIT_1MS)).toBe(17_000);
+    const wide = new MarginLearner({ maxSpinShare: 1 });
+    feed(wide, WAIT_1MS, 0, 50);
+    feed(wide, WAIT_1MS, 100_000, 50);
+    expect(wide.marginNsFor(WAIT_1MS)).toBe(103_000);
+    // oversleeps all close to the quantile cost little spin: the p99 is covered
+    const close = new MarginLearner();
+    feed(close, WAIT_1MS, 30_000, 100);
+    expect(close.marginNsFor(WAIT_1MS)).toBe(31_000);
   });
 
   it('learns each wait-length class on its own', () => {
@@ -129,18 +145,17 @@ describe('margin learner rule', () => {
     feed(l, WAIT_10MS, 250_000, 200);
     expect(l.marginNsFor(WAIT_1MS)).toBe(31_000); // 30 µs lies in [30, 31] µs
     expect(l.marginNsFor(WAIT_10MS)).toBe(255_000); // 250 µs lies in [240, 255] µs
-    expect(l.marginNsFor(WAIT_1MS * 4)).toBe(100_000); // an unseen class: the initial margin
+    expect(l.marginNsFor(WAIT_1MS * 4)).toBe(36_000); // an unseen class: the initial margin, at most 1 % of the wait
   });
 
-  it('bounds the margin by maxMarginNs, minMarginNs and the spin share of the wait', () => {
+  it('bounds the margin by maxMarginNs and minMarginNs', () => {
     const l = new MarginLearner({ minMarginNs: 20_000, maxMarginNs: 500_000 });
     feed(l, WAIT_10MS, 5_000_000, 100);
-    expect(l.marginNsFor(WAIT_10MS)).toBe(475_000); // 5 % of 9.5 ms, below maxMarginNs
-    expect(l.marginNsFor(15_000_000)).toBe(500_000); // same class, 5 % is 750 µs: maxMarginNs
+    expect(l.marginNsFor(WAIT_10MS)).toBe(500_000); // the spin budget allows 4.6 ms: maxMarginNs
     feed(l, WAIT_1MS, 1_000, 100);
     expect(l.marginNsFor(WAIT_1MS)).toBe(20_000); // 1 µs, raised to minMarginNs
     const tiny = new MarginLearner({ minMarginNs: 20_000 });
-    expect(tiny.marginNsFor(50_000)).toBe(20_000); // 5 % of 50 µs is 2.5 µs: never below minMarginNs
+    expect(tiny.marginNsFor(50_000)).toBe(20_000); // 1 % of 50 µs is 0.5 µs: never below minMarginNs
   });
 
   it('forgets: the quantile is over the last halfWindow to 2·halfWindow samples', () => {
@@ -150,8 +165,9 @@ describe('margin learner rule', () => {
     expect(l.marginNsFor(WAIT_1MS)).toBe(319_000); // 200 samples, rank 198: a 300 µs one
     l.record(WAIT_1MS, 10_000); // bank A cleared and receiving: the 300 µs samples are gone
     expect(l.marginNsFor(WAIT_1MS)).toBe(10_000);
-    feed(l, WAIT_1MS, 600_000, 2); // 2 of 103: rank 102 is a 600 µs one
-    expect(l.marginNsFor(WAIT_1MS)).toBe(639_000); // [576, 639] µs
+    feed(l, WAIT_1MS, 600_000, 2); // 2 of 103: rank 102 is a 600 µs one, in [576, 639] µs
+    expect(l.marginNsFor(WAIT_1MS)).toBe(450_000); // but never more than half the wait: every wait still sleeps
+    expect(l.marginNsFor(1_000_000)).toBe(500_000);
   });
 
   it('another quantile: p50 of the window', () => {
@@ -164,12 +180,16 @@ describe('margin learner rule', () => {
   it('staged entry points: the margin of the planned wait is remembered, per class and overall', () => {
     const l = new MarginLearner();
     feed(l, WAIT_10MS, 120_000, 100);
-    l.io[0] = WAIT_10MS;
-    expect(l.marginForStaged()).toBe(127_000);
+    l.io[IO_WAIT_NS] = WAIT_10MS;
+    l.planStaged();
+    expect(l.io[IO_MARGIN_NS]).toBe(127_000);
     expect(l.lastMarginNs).toBe(127_000);
-    l.io[0] = WAIT_1MS;
-    expect(l.marginForStaged()).toBe(45_000);
-    expect(l.lastMarginNs).toBe(45_000);
+    l.io[IO_WAIT_NS] = WAIT_1MS;
+    l.planStaged();
+    expect(l.io[IO_MARGIN_NS]).toBe(10_000);
+    const cell = new Float64Array(2);
+    l.lastMarginInto(cell, 1);
+    expect(cell[1]).toBe(10_000);
     const out = new Float64Array(MARGIN_CLASS_COUNT * MS_SIZE + 3).fill(-1);
     l.marginStatsInto(out, 3);
     const row = (c: number) => Array.from(out.subarray(3 + c * MS_SIZE, 3 + (c + 1) * MS_SIZE));
@@ -184,8 +204,8 @@ describe('margin learner rule', () => {
     r9[MS_WAIT_FROM_NS] = 512_000;
     r9[MS_SAMPLES] = 0;
     r9[MS_QUANTILE_NS] = 0;
-    r9[MS_MARGIN_NS] = 100_000;
-    r9[MS_LAST_MARGIN_NS] = 45_000;
+    r9[MS_MARGIN_NS] = 10_000; // no sample: the initial margin, at most 1 % of the class's shortest wait
+    r9[MS_LAST_MARGIN_NS] = 10_000;
     expect(row(9)).toEqual(r9);
     expect(out[0]).toBe(-1);
     expect(() => l.marginStatsInto(new Float64Array(10))).toThrow(
@@ -197,17 +217,17 @@ describe('margin learner rule', () => {
     const l = new MarginLearner();
     feed(l, WAIT_10MS, 100_000, 90);
     feed(l, WAIT_10MS, 700_000, 10);
-    l.io[0] = WAIT_10MS;
-    l.marginForStaged();
-    expect(l.summary(null)).toEqual({
+    l.io[IO_WAIT_NS] = WAIT_10MS;
+    l.planStaged();
+    expect(l.summary()).toEqual({
       mode: 'auto',
       fixedMarginNs: null,
       quantile: 0.99,
       minMarginNs: 10_000,
       maxMarginNs: 1_000_000,
-      maxSpinShare: 0.05,
+      maxSpinShare: 0.01,
       initialMarginNs: 100_000,
-      lastMarginNs: 475_000,
+      lastMarginNs: 191_000,
       classes: [
         {
           waitFromNs: 8_192_000,
@@ -215,15 +235,30 @@ describe('margin learner rule', () => {
           samples: 100,
           windowSamples: 100,
           oversleepNs: { p50: 103_000, quantile: 703_000, max: 703_000 },
-          marginNs: 703_000,
-          lastMarginNs: 475_000,
+          marginNs: 191_000, // the 1 % spin budget: 90 wake-ups 95–103 µs late spin ≤ 96 µs each
+          lastMarginNs: 191_000,
         },
       ],
     });
-    expect(l.summary(250_000)).toMatchObject({ mode: 'fixed', fixedMarginNs: 250_000 });
     l.reset();
-    expect(l.summary(null).classes).toEqual([]);
-    expect(l.marginNsFor(WAIT_10MS)).toBe(100_000);
+    expect(l.summary().classes).toEqual([]);
+    expect(l.marginNsFor(WAIT_10MS)).toBe(95_000);
+  });
+
+  it('with a fixed margin, gives it to every wait and only observes', () => {
+    const l = new MarginLearner({ fixedMarginNs: 250_000 });
+    feed(l, WAIT_10MS, 30_000, 100);
+    expect(l.marginNsFor(WAIT_10MS)).toBe(250_000);
+    expect(l.marginNsFor(50_000)).toBe(250_000);
+    l.io[IO_WAIT_NS] = WAIT_1MS;
+    l.planStaged();
+    expect(l.io[IO_MARGIN_NS]).toBe(250_000);
+    expect(l.summary()).toMatchObject({
+      mode: 'fixed',
+      fixedMarginNs: 250_000,
+      lastMarginNs: 250_000,
+      classes: [{ samples: 100, oversleepNs: { quantile: 31_000 }, marginNs: 31_000 }],
+    });
   });
 
   it('rejects options out of range, naming the option and the value', () => {
@@ -247,6 +282,9 @@ describe('margin learner rule', () => {
     );
     expect(() => new MarginLearner({ maxSpinShare: 0 })).toThrow(
       'MarginLearner: maxSpinShare must be in (0, 1], got 0',
+    );
+    expect(() => new MarginLearner({ fixedMarginNs: -5 })).toThrow(
+      'MarginLearner: fixedMarginNs must be an integer from 0 to 1000000000 ns, got -5',
     );
     expect(() => new MarginLearner({ halfWindow: 99 })).toThrow(
       'MarginLearner: halfWindow must be an integer >= 100, got 99',

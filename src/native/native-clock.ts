@@ -22,6 +22,7 @@
  */
 import type { Clock, Waiter } from '../time/clock.js';
 import {
+  IO_MARGIN_NS,
   IO_OVERSLEEP_NS,
   IO_WAIT_NS,
   MAX_MARGIN_LIMIT_NS,
@@ -35,6 +36,9 @@ import type { NativeBinding } from './binding.js';
 export const NATIVE_NOW = 0;
 /** Length of the bound cell. */
 const NATIVE_CELL_SIZE = 1;
+/** Offsets in `NativeWaiter.deadlineCell` (`DC_*`); the addon's `sleepUntil` reads slot 0. */
+const DC_WAKE = 0;
+const DC_TARGET = 1;
 
 /** The thread's bound clock cell per binding (one binding per thread in practice). */
 const boundCells = new WeakMap<NativeBinding, Float64Array>();
@@ -93,8 +97,8 @@ export interface NativeWaiterOptions {
   readonly marginNs?: number | 'auto';
   /**
    * Bounds and quantile of the learned margin (`marginNs: 'auto'`); the learner also
-   * observes under a fixed margin. @default quantile 0.99, 10 µs–1 ms, spin ≤ 5 % of a
-   * wait, 100 µs until learned
+   * observes under a fixed margin. @default quantile 0.99, 10 µs–1 ms, mean spin ≤ 1 % of
+   * a wait, 100 µs before the first sample
    */
   readonly autoMargin?: MarginLearnerOptions;
 }
@@ -137,8 +141,8 @@ export class NativeWaiter implements Waiter {
   readonly stats: NativeWaiterStats = { waits: 0, pastDeadline: 0, sleeps: 0, spinReads: 0, overslept: 0 };
   private readonly binding: NativeBinding;
   private readonly now: Float64Array;
-  /** `deadlineCell[0]`: the absolute wake time handed to `sleepUntil`, ns. */
-  private readonly deadlineCell = new Float64Array(1);
+  /** `deadlineCell[DC_WAKE]`: the absolute wake time handed to `sleepUntil`, ns; `[DC_TARGET]`: the deadline `waitUntil` was given. */
+  private readonly deadlineCell = new Float64Array(2);
 
   /** @throws RangeError when `marginNs` is negative or not finite, or `autoMargin` is out of range. */
   constructor(clock: NativeClock, options: NativeWaiterOptions = {}) {
@@ -151,9 +155,11 @@ export class NativeWaiter implements Waiter {
     this.clock = clock;
     this.marginNs = marginNs;
     this.adaptive = adaptive;
+    const limitedNs = Math.min(Math.round(marginNs), MAX_MARGIN_LIMIT_NS);
     this.learner = new MarginLearner({
       ...options.autoMargin,
-      initialMarginNs: Math.min(Math.round(marginNs), MAX_MARGIN_LIMIT_NS),
+      initialMarginNs: limitedNs,
+      ...(adaptive ? {} : { fixedMarginNs: limitedNs }),
     });
     this.binding = clock.binding;
     this.now = clock.buf;
@@ -161,6 +167,13 @@ export class NativeWaiter implements Waiter {
 
   /** Blocks until CLOCK_MONOTONIC ≥ `deadlineNs`. Never allocates, never throws. */
   waitUntil(deadlineNs: number): void {
+    this.deadlineCell[DC_TARGET] = deadlineNs;
+    this.waitUntilAt(this.deadlineCell, DC_TARGET);
+  }
+
+  /** {@link NativeWaiter.waitUntil} with the deadline in `times[at]` (no double crosses the call). */
+  waitUntilAt(times: Float64Array, at: number): void {
+    const deadlineNs = times[at]!;
     const binding = this.binding;
     const now = this.now;
     const stats = this.stats;
@@ -174,12 +187,14 @@ export class NativeWaiter implements Waiter {
     const learner = this.learner;
     const io = learner.io;
     io[IO_WAIT_NS] = deadlineNs - nowNs;
-    const marginNs = this.adaptive ? learner.marginForStaged() : this.marginNs;
+    // Fixed or learned, the margin comes from the learner, through `io` (see planStaged).
+    learner.planStaged();
+    const marginNs = io[IO_MARGIN_NS]!;
     const wakeNs = deadlineNs - marginNs;
     if (wakeNs > nowNs) {
       // The kernel returns only once the clock has reached the (ceil'ed) wake time, so
       // with margin 0 the read below is already ≥ the deadline and the spin is skipped.
-      this.deadlineCell[0] = wakeNs;
+      this.deadlineCell[DC_WAKE] = wakeNs;
       binding.sleepUntil(this.deadlineCell);
       stats.sleeps++;
       binding.readClock();
@@ -197,12 +212,12 @@ export class NativeWaiter implements Waiter {
 
   /** The margin a wait of `waitNs` would get now, ns: learned or fixed. Allocation-free. */
   marginNsFor(waitNs: number): number {
-    return this.adaptive ? this.learner.marginNsFor(waitNs) : this.marginNs;
+    return this.learner.marginNsFor(waitNs);
   }
 
   /** The learner's view (cold; allocates). */
   marginSummary(): MarginSummary {
-    return this.learner.summary(this.adaptive ? null : this.marginNs);
+    return this.learner.summary();
   }
 
   /** Sets every counter in {@link NativeWaiter.stats} to 0. */

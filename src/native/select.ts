@@ -42,7 +42,7 @@ export interface ClockBackend {
   readonly clock: string;
   /** The waiter's kind, e.g. `native-abs`, `hybrid`. */
   readonly waiter: string;
-  /** The waiter's spin margin in ns: the fixed one, or with a learned margin the one used until learned. */
+  /** The waiter's spin margin in ns: the fixed one, or with a learned margin the one a wait length gets before its first sample. */
   readonly marginNs: number;
   /** `'auto'`: the margin is learned per wait length (see {@link ClockSelection.learner}); `'fixed'`. */
   readonly marginMode: 'auto' | 'fixed';
@@ -77,7 +77,7 @@ function waiterMargin(margin: WaiterMarginOptions | undefined): {
 
 function describeMargin(mode: 'auto' | 'fixed', marginNs: number, learner: MarginLearner | null): string {
   if (mode === 'fixed' || learner === null) return `margin ${marginNs / 1000} µs`;
-  return `margin auto: p${learner.quantile * 100} of the oversleep, ${learner.minMarginNs / 1000}–${learner.maxMarginNs / 1000} µs, spin ≤ ${learner.maxSpinShare * 100} % of a wait`;
+  return `margin auto: p${learner.quantile * 100} of the oversleep, ${learner.minMarginNs / 1000}–${learner.maxMarginNs / 1000} µs, mean spin ≤ ${learner.maxSpinShare * 100} % of a wait`;
 }
 
 /** Returns the best available clock/waiter pair (see the module note). Never throws on a missing addon. */

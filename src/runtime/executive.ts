@@ -179,7 +179,9 @@ const ST_SLACK_END = 22;
 const ST_SLACK_NEXT = 23;
 /** Standby frames (lease gate: released while this loop did not lead). */
 const ST_STANDBY_FRAMES = 24;
-const ST_SIZE = 25;
+/** The release handed to `Waiter.waitUntilAt`, ns (a typed array carries it unboxed). */
+const ST_WAIT_NS = 25;
+const ST_SIZE = 26;
 
 /** Packed per-slot integers in `ModeRt.slotInt` (`SI_*`). */
 /** Global task index (mode's task base + task index). */
@@ -277,6 +279,8 @@ function tooShort(what: string, need: number, length: number, offset: number): R
 export class Executive {
   private readonly clock: Clock;
   private readonly waiter: Waiter;
+  /** The waiter has `waitUntilAt`: the release reaches it through `st`, never as a (boxed) number. */
+  private readonly waitAt: boolean;
   private readonly modes: readonly ModeRt[];
   private cur: ModeRt;
   private readonly st = new Float64Array(ST_SIZE);
@@ -319,6 +323,7 @@ export class Executive {
     if (modes.length === 0) throw usage('Executive: at least one mode is required');
     this.clock = clock;
     this.waiter = waiter;
+    this.waitAt = typeof waiter.waitUntilAt === 'function';
     this.specs = modes;
     const fns: TaskFn[] = [];
     const degradedFns: TaskFn[] = [];
@@ -968,7 +973,13 @@ export class Executive {
       st[ST_HB_NEXT] = rel;
       this.heartbeat.idleAt(st, ST_HB_NEXT);
     }
-    this.waiter.waitUntil(rel);
+    // The waiter's only call site: the release through `st` when the waiter takes it there.
+    if (this.waitAt) {
+      st[ST_WAIT_NS] = rel;
+      this.waiter.waitUntilAt!(st, ST_WAIT_NS);
+    } else {
+      this.waiter.waitUntil(rel);
+    }
     const wake = this.clock.nowNs();
     st[ST_LAST_NS] = wake;
     // Pause: the wake-to-wake gap beyond the release spacing (frameNs, or the old mode's

@@ -40,6 +40,7 @@
  */
 import type { Clock, Waiter } from './clock.js';
 import {
+  IO_MARGIN_NS,
   IO_OVERSLEEP_NS,
   IO_WAIT_NS,
   MAX_MARGIN_LIMIT_NS,
@@ -61,12 +62,14 @@ export const DEFAULT_SPIN_READ_INTERVAL_NS = 1000;
 /** Margin of the hybrid waiter before it has learned one (and the old fixed default), ns. */
 export const DEFAULT_HYBRID_MARGIN_NS = 200_000;
 
-/** Offsets in `HybridWaiter.cal` (`CAL_*`). */
+/** Offsets in `HybridWaiter.cal` (`CAL_*`): spin calibration, and the deadline cell. */
 /** Estimated ns per busy iteration, read cost included (EWMA of each spin phase's fastest stride). */
 const CAL_NS_PER_ITER = 0;
 /** Busy iterations between two clock reads (integer ≥ 1). */
 const CAL_STRIDE = 1;
-const CAL_SIZE = 2;
+/** The deadline `waitUntil` was given, ns (handed to `waitUntilAt` through this cell). */
+const CAL_TARGET = 2;
+const CAL_SIZE = 3;
 /**
  * Starting estimate, ns per busy iteration: pessimistic (unoptimised code), so that the
  * first spins read often (stride ≈ 16 at 1 µs) and the estimate adapts downwards.
@@ -113,8 +116,8 @@ export interface HybridWaiterOptions {
   readonly marginNs?: number | 'auto';
   /**
    * Bounds and quantile of the learned margin (`marginNs: 'auto'`); the learner also
-   * observes under a fixed margin. @default quantile 0.99, 10 µs–1 ms, spin ≤ 5 % of a
-   * wait, 200 µs until learned
+   * observes under a fixed margin. @default quantile 0.99, 10 µs–1 ms, mean spin ≤ 1 % of
+   * a wait, 200 µs before the first sample
    */
   readonly autoMargin?: MarginLearnerOptions;
   /**
@@ -223,6 +226,7 @@ export class HybridWaiter implements Waiter {
         ? new MarginLearner({
             ...options.autoMargin,
             initialMarginNs: Math.min(Math.round(marginNs), MAX_MARGIN_LIMIT_NS),
+            ...(adaptive ? {} : { fixedMarginNs: Math.min(Math.round(marginNs), MAX_MARGIN_LIMIT_NS) }),
           })
         : null;
     this.adaptive = adaptive && this.learner !== null;
@@ -233,6 +237,13 @@ export class HybridWaiter implements Waiter {
    * passed. Never allocates (beyond the clock's own reads); never throws.
    */
   waitUntil(deadlineNs: number): void {
+    this.cal[CAL_TARGET] = deadlineNs;
+    this.waitUntilAt(this.cal, CAL_TARGET);
+  }
+
+  /** {@link HybridWaiter.waitUntil} with the deadline in `times[at]` (no double crosses the call). */
+  waitUntilAt(times: Float64Array, at: number): void {
+    const deadlineNs = times[at]!;
     const clock = this.clock;
     const stats = this.stats;
     stats.waits++;
@@ -242,11 +253,15 @@ export class HybridWaiter implements Waiter {
       return;
     }
     if (this.sleepEnabled) {
+      // The margin comes from the learner, fixed or learned, through its `io` cells (no double
+      // crosses a call); sleep mode has no learner and no margin.
       const learner = this.learner;
-      let marginNs = this.marginNs;
+      let marginNs = 0;
       if (learner !== null) {
-        learner.io[IO_WAIT_NS] = deadlineNs - nowNs;
-        if (this.adaptive) marginNs = learner.marginForStaged();
+        const io = learner.io;
+        io[IO_WAIT_NS] = deadlineNs - nowNs;
+        learner.planStaged();
+        marginNs = io[IO_MARGIN_NS]!;
       }
       const wakeNs = deadlineNs - marginNs;
       // Hybrid rounds the sleep *down* to the table step so the wake-up lands before
@@ -325,12 +340,12 @@ export class HybridWaiter implements Waiter {
    * or fixed. Allocation-free.
    */
   marginNsFor(waitNs: number): number {
-    return this.adaptive ? this.learner!.marginNsFor(waitNs) : this.marginNs;
+    return this.learner === null ? this.marginNs : this.learner.marginNsFor(waitNs);
   }
 
   /** The learner's view (cold; allocates), or null outside hybrid mode. */
   marginSummary(): MarginSummary | null {
-    return this.learner === null ? null : this.learner.summary(this.adaptive ? null : this.marginNs);
+    return this.learner === null ? null : this.learner.summary();
   }
 
   /** Busy iterations currently run between two clock reads while spinning (1: back to back). */

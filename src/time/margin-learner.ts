@@ -1,16 +1,16 @@
 /**
  * The adaptive spin margin of the sleeping waiters: learns how late the thread wakes from a
  * sleep (the oversleep), per class of wait length, and picks the margin that covers a
- * chosen quantile of it, bounded. A waiter sleeps to `deadline − margin` and spins the
- * rest, so a margin that covers the oversleep's p99 makes ~99 % of wake-ups land before
- * the deadline, at the price of spinning (margin − oversleep) on the others.
+ * chosen quantile of it within a CPU budget. A waiter sleeps to `deadline − margin` and
+ * spins the rest, so a margin that covers the oversleep's p99 makes ~99 % of wake-ups land
+ * before the deadline, at the price of spinning (margin − oversleep) on the others.
  *
- * Allocation contract: allocates in the constructor only; `marginForStaged`,
- * `recordStaged`, `marginNsFor`, `lastMarginNs` and `marginStatsInto` allocate nothing
- * (doubles reach the hot methods through `io`, margins are integer ns below 2^30, so they
- * cross a call as small integers). `summary` is cold. One thread: the waiter's.
+ * Allocation contract: allocates in the constructor only; `planStaged`, `recordStaged`,
+ * `lastMarginInto` and `marginStatsInto` allocate nothing (every double travels through a
+ * Float64Array: `io` in and out). `marginNsFor` and `lastMarginNs` return a number (boxed
+ * by a caller the JIT does not inline it into): for tests and the cold side. `summary` is
+ * cold. One thread: the waiter's.
  */
-
 /** Wait-length classes: class c holds waits of [2^c, 2^(c+1)) µs (class 0 also shorter ones; the last, longer ones). */
 export const MARGIN_CLASS_COUNT = 20;
 /** Oversleeps below this many µs get one bucket per µs; above, 8 buckets per power of two. */
@@ -26,12 +26,12 @@ export const DEFAULT_MARGIN_QUANTILE = 0.99;
 export const DEFAULT_MIN_MARGIN_NS = 10_000;
 /** Default {@link MarginLearnerOptions.maxMarginNs} (1 ms). */
 export const DEFAULT_MAX_MARGIN_NS = 1_000_000;
-/** Default {@link MarginLearnerOptions.maxSpinShare}: at most 5 % of a wait is spent spinning. */
-export const DEFAULT_MAX_SPIN_SHARE = 0.05;
+/** Default {@link MarginLearnerOptions.maxSpinShare}: on average at most 1 % of a wait is spent spinning. */
+export const DEFAULT_MAX_SPIN_SHARE = 0.01;
 /** Default {@link MarginLearnerOptions.halfWindow}: the learner remembers the last 1024 to 2048 sleeps per class. */
 export const DEFAULT_MARGIN_HALF_WINDOW = 1024;
-/** A class uses at least the initial margin until it has seen this many sleeps. */
-export const MARGIN_MIN_SAMPLES = 100;
+/** Smallest {@link MarginLearnerOptions.halfWindow}: a p99 needs a hundred samples. */
+export const MARGIN_MIN_HALF_WINDOW = 100;
 /** Largest margin accepted, ns (1 s: margins stay small integers, see the module note). */
 export const MAX_MARGIN_LIMIT_NS = 1_000_000_000;
 
@@ -40,7 +40,24 @@ export const MAX_MARGIN_LIMIT_NS = 1_000_000_000;
 export const IO_WAIT_NS = 0;
 /** The sleep's oversleep: wake read − the time the sleep aimed at, ns (negative counts as 0). */
 export const IO_OVERSLEEP_NS = 1;
-const IO_SIZE = 2;
+/** The margin `planStaged` chose for the staged wait, ns. */
+export const IO_MARGIN_NS = 2;
+/** A wait asked about by `marginNsFor`, and its margin (kept apart from the staged wait). */
+const IO_QUERY_NS = 3;
+const IO_QUERY_MARGIN_NS = 4;
+const IO_SIZE = 5;
+
+/** Offsets in `MarginLearner.st` (`LS_*`). */
+/** Margin of the last planned wait, ns. */
+const LS_LAST_NS = 0;
+const LS_QUANTILE = 1;
+const LS_SPIN_SHARE = 2;
+const LS_MIN_NS = 3;
+const LS_MAX_NS = 4;
+const LS_INITIAL_NS = 5;
+/** The fixed margin, ns; −1 when learned. */
+const LS_FIXED_NS = 6;
+const LS_SIZE = 7;
 
 /** Per-class state offsets in `meta` (`MC_*`). */
 /** Bank (0 or 1) that receives new samples; the other holds the previous half window. */
@@ -68,7 +85,7 @@ export const MS_WAIT_FROM_NS = 0;
 export const MS_SAMPLES = 1;
 /** The learned quantile of the oversleep, ns (over the window). */
 export const MS_QUANTILE_NS = 2;
-/** The class margin (quantile within the bounds, the initial margin while learning), ns. */
+/** The margin the class's shortest wait gets now (its learned margin, or the initial one before any sample), ns. */
 export const MS_MARGIN_NS = 3;
 /** Margin applied at the class's last wait (after the spin-share cap), ns. */
 export const MS_LAST_MARGIN_NS = 4;
@@ -84,14 +101,22 @@ export interface MarginLearnerOptions {
   /** Largest margin, ns (≤ 1 s). @default 1_000_000 (1 ms) */
   readonly maxMarginNs?: number;
   /**
-   * Most of a wait the spin may take: the margin of a wait of W ns is at most
-   * `maxSpinShare · W` (but never below `minMarginNs`). Bounds the CPU a short period
-   * costs (a 1 ms loop spins ≤ 50 µs per frame at 0.05) and keeps a SCHED_FIFO thread
-   * far from RT throttling. In (0, 1]. @default 0.05
+   * The CPU budget of the spin: the margin is the largest whose mean spin over the learned
+   * oversleeps, mean(max(0, margin − oversleep)), stays within `maxSpinShare` of the wait
+   * (a 1 ms loop spins 10 µs per frame on average at 0.01). When that is less than the
+   * quantile, the quantile is not covered: the budget wins. In (0, 1]. @default 0.01
    */
   readonly maxSpinShare?: number;
-  /** Margin of a class until it has {@link MARGIN_MIN_SAMPLES} samples (at least), ns. @default 100_000 */
+  /**
+   * Margin of a wait class before its first sample, ns (then also at most `maxSpinShare`
+   * of the wait). @default 100_000
+   */
   readonly initialMarginNs?: number;
+  /**
+   * A fixed margin, ns: the learner then only observes (its summary says what a learned
+   * margin would be) and every wait gets this one. @default undefined (learned)
+   */
+  readonly fixedMarginNs?: number;
   /** Samples per bank: the quantile is over the last `halfWindow` to `2·halfWindow` sleeps of a class. @default 1024 */
   readonly halfWindow?: number;
 }
@@ -133,11 +158,12 @@ export interface MarginSummary {
 
 /**
  * Learns the oversleep of a waiter's sleeps per wait-length class and gives the margin for
- * a wait: the class's `quantile` of the oversleep (the upper bound of its bucket), within
- * `[minMarginNs, maxMarginNs]`, not below the initial margin while the class has fewer than
- * {@link MARGIN_MIN_SAMPLES} samples, and at most `maxSpinShare` of the wait (never below
- * `minMarginNs`). The window: each class keeps two banks of `halfWindow` samples; when the
- * receiving bank is full, the older one is cleared and receives from then on.
+ * a wait: the class's `quantile` of the oversleep (the upper bound of its bucket), lowered
+ * to the largest margin whose mean spin over the class's samples stays within
+ * `maxSpinShare` of the wait, and to half the wait, within `[minMarginNs, maxMarginNs]`. A
+ * class without samples uses the initial margin, at most `maxSpinShare` of the wait. The window: each class keeps
+ * two banks of `halfWindow` samples; when the receiving bank is full, the older one is
+ * cleared and receives from then on.
  */
 export class MarginLearner {
   /** Staging cells (`IO_*`): the waiter writes doubles here instead of passing them. */
@@ -148,11 +174,17 @@ export class MarginLearner {
   readonly maxSpinShare: number;
   readonly initialMarginNs: number;
   readonly halfWindow: number;
+  /** The fixed margin, ns, or null when the margin is learned. */
+  readonly fixedMarginNs: number | null;
   /** Counts: class c, bank b, bucket i at `(c·2 + b)·BUCKETS + i`. */
   private readonly counts = new Float64Array(MARGIN_CLASS_COUNT * 2 * BUCKETS);
   private readonly meta = new Float64Array(MARGIN_CLASS_COUNT * MC_SIZE);
-  /** `st[0]`: margin of the last planned wait, ns; `st[1]`: the quantile the hot path uses. */
-  private readonly st = new Float64Array(2);
+  /**
+   * The last margin and the parameters the hot path reads (`LS_*`), as doubles in a typed
+   * array: mixing a double with a small-integer object field in one expression makes V8
+   * box the result.
+   */
+  private readonly st = new Float64Array(LS_SIZE);
 
   /** @throws RangeError for an option out of range (named, with the value). */
   constructor(options: MarginLearnerOptions = {}) {
@@ -162,12 +194,14 @@ export class MarginLearner {
     const maxSpinShare = options.maxSpinShare ?? DEFAULT_MAX_SPIN_SHARE;
     const initialMarginNs = options.initialMarginNs ?? 100_000;
     const halfWindow = options.halfWindow ?? DEFAULT_MARGIN_HALF_WINDOW;
+    const fixedMarginNs = options.fixedMarginNs ?? null;
     if (!(quantile > 0 && quantile < 1))
       throw new RangeError(`MarginLearner: quantile must be in (0, 1), got ${quantile}`);
     for (const [name, v] of [
       ['minMarginNs', minMarginNs],
       ['maxMarginNs', maxMarginNs],
       ['initialMarginNs', initialMarginNs],
+      ['fixedMarginNs', fixedMarginNs ?? 0],
     ] as const) {
       if (!(Number.isInteger(v) && v >= 0 && v <= MAX_MARGIN_LIMIT_NS))
         throw new RangeError(
@@ -180,9 +214,9 @@ export class MarginLearner {
       );
     if (!(maxSpinShare > 0 && maxSpinShare <= 1))
       throw new RangeError(`MarginLearner: maxSpinShare must be in (0, 1], got ${maxSpinShare}`);
-    if (!(Number.isInteger(halfWindow) && halfWindow >= MARGIN_MIN_SAMPLES))
+    if (!(Number.isInteger(halfWindow) && halfWindow >= MARGIN_MIN_HALF_WINDOW))
       throw new RangeError(
-        `MarginLearner: halfWindow must be an integer >= ${MARGIN_MIN_SAMPLES}, got ${halfWindow}`,
+        `MarginLearner: halfWindow must be an integer >= ${MARGIN_MIN_HALF_WINDOW}, got ${halfWindow}`,
       );
     this.quantile = quantile;
     this.minMarginNs = minMarginNs;
@@ -190,14 +224,21 @@ export class MarginLearner {
     this.maxSpinShare = maxSpinShare;
     this.initialMarginNs = initialMarginNs;
     this.halfWindow = halfWindow;
-    this.st[1] = quantile;
+    this.fixedMarginNs = fixedMarginNs;
+    this.st[LS_QUANTILE] = quantile;
+    this.st[LS_SPIN_SHARE] = maxSpinShare;
+    this.st[LS_MIN_NS] = minMarginNs;
+    this.st[LS_MAX_NS] = maxMarginNs;
+    this.st[LS_INITIAL_NS] = initialMarginNs;
+    this.st[LS_FIXED_NS] = -1; // the warm-up below learns; set after it
     this.warmUp();
     this.reset();
+    this.st[LS_FIXED_NS] = fixedMarginNs ?? -1;
   }
 
   /**
    * Runs every branch of the hot methods once their feedback exists (bank switches, the
-   * bounds, the spin-share cap, the warm-up floor), so that a waiter optimised with them
+   * bounds, the spin budget, classes with and without samples), so that a waiter optimised with them
    * inlined never meets a path without type feedback later: that would deoptimise it
    * mid-run and the interpreter, running until it is optimised again, allocates.
    */
@@ -207,7 +248,7 @@ export class MarginLearner {
     for (let i = 0; i < n; i++) {
       const k = i % 3;
       io[IO_WAIT_NS] = k === 0 ? 3e3 : k === 1 ? 1e6 : 1e8;
-      this.marginForStaged();
+      this.planStaged();
       const j = i & 7;
       io[IO_OVERSLEEP_NS] = j === 0 ? 5e9 : j === 1 ? -1 : j < 5 ? 0 : (i % 11) * 1e4;
       this.recordStaged();
@@ -225,13 +266,20 @@ export class MarginLearner {
       this.quantileBucket(c, 0);
       this.quantileBucket(c, 1);
     }
+    // The fixed-margin branch too (the constructor sets the real value afterwards).
+    this.st[LS_FIXED_NS] = 50_000;
+    for (let i = 0; i < 200; i++) {
+      io[IO_WAIT_NS] = 1e6;
+      this.planStaged();
+      this.marginNsFor(1e6);
+    }
+    this.st[LS_FIXED_NS] = -1;
   }
 
   /** Forgets every sample (every class back to the initial margin). */
   reset(): void {
     this.counts.fill(0);
     const m = this.meta;
-    const start = this.clampMargin(this.initialMarginNs);
     for (let c = 0; c < MARGIN_CLASS_COUNT; c++) {
       const o = c * MC_SIZE;
       m[o + MC_BANK] = 0;
@@ -241,23 +289,24 @@ export class MarginLearner {
       m[o + MC_TOP1] = -1;
       m[o + MC_SAMPLES] = 0;
       m[o + MC_QUANTILE_NS] = 0;
-      m[o + MC_MARGIN_NS] = start;
+      m[o + MC_MARGIN_NS] = -1; // no sample yet: the initial margin applies
       m[o + MC_LAST_NS] = 0;
     }
-    this.st[0] = 0;
+    this.st[LS_LAST_NS] = 0;
   }
 
   /**
-   * The margin for the wait in `io[IO_WAIT_NS]` (ns), remembered as the last margin. The
-   * hot path's entry: integer ns, allocation-free.
+   * Chooses the margin for the wait in `io[IO_WAIT_NS]` (ns) into `io[IO_MARGIN_NS]`, and
+   * remembers it as the last margin. The hot path's entry: allocation-free, and no double
+   * crosses a call whether or not the JIT inlines it.
    */
-  marginForStaged(): number {
-    const waitNs = this.io[IO_WAIT_NS]!;
-    const o = classOf(waitNs) * MC_SIZE;
-    const margin = this.capped(this.meta[o + MC_MARGIN_NS]!, waitNs);
+  planStaged(): void {
+    const io = this.io;
+    const o = classOf(io[IO_WAIT_NS]!) * MC_SIZE;
+    this.marginInto(o, IO_WAIT_NS, IO_MARGIN_NS);
+    const margin = io[IO_MARGIN_NS]!;
     this.meta[o + MC_LAST_NS] = margin;
-    this.st[0] = margin;
-    return margin;
+    this.st[LS_LAST_NS] = margin;
   }
 
   /**
@@ -284,30 +333,28 @@ export class MarginLearner {
     m[o + MC_CUR]!++;
     m[o + MC_SAMPLES]!++;
     if (b > m[o + MC_TOP0 + bank]!) m[o + MC_TOP0 + bank] = b;
-    // The nearest-rank quantile over both banks, scanning down from the highest non-empty
-    // bucket (a high quantile stops after a few). Written out here rather than calling
-    // `quantileBucket`, on purpose: it keeps this method above V8's size limit for inlining,
-    // so a waiter that calls it stays small enough to be inlined into the executive (an
-    // inlined waiter takes the deadline unboxed; a waiter with this inlined stopped being
-    // inlined and boxed the deadline of every frame).
+    const q = this.quantileBucket(c, 1);
     const total = m[o + MC_CUR]! + m[o + MC_PREV]!;
-    const allowedAbove = total - Math.max(1, Math.ceil(this.st[1]! * total - 1e-9));
     const counts = this.counts;
     const a = c * 2 * BUCKETS;
-    let q = 0;
-    let above = 0;
-    for (let i = Math.max(m[o + MC_TOP0]!, m[o + MC_TOP1]!); i > 0; i--) {
-      above += counts[a + i]! + counts[a + BUCKETS + i]!;
-      if (above > allowedAbove) {
-        q = i;
-        break;
-      }
-    }
     const qNs = bucketUpperNs(q);
     m[o + MC_QUANTILE_NS] = qNs;
-    const learned =
-      m[o + MC_SAMPLES]! < MARGIN_MIN_SAMPLES && qNs < this.initialMarginNs ? this.initialMarginNs : qNs;
-    m[o + MC_MARGIN_NS] = this.clampMargin(learned);
+    // The spin budget: the largest bucket upper bound m ≤ the quantile whose summed spin over
+    // the window, Σ max(0, m − low)·count (low: the bucket's lower bound, so the spin is
+    // overestimated), stays within maxSpinShare · this wait · samples.
+    const budget = this.st[LS_SPIN_SHARE]! * io[IO_WAIT_NS]! * total;
+    let spinMargin = 0;
+    let below = 0;
+    let lowSum = 0;
+    for (let i = 0; i <= q; i++) {
+      const ci = counts[a + i]! + counts[a + BUCKETS + i]!;
+      below += ci;
+      lowSum += ci * bucketLowNs(i);
+      const candidate = bucketUpperNs(i);
+      if (below * candidate - lowSum > budget) break;
+      spinMargin = candidate;
+    }
+    m[o + MC_MARGIN_NS] = this.clampMargin(Math.min(spinMargin, qNs));
   }
 
   /** Convenience for tests and cold callers: stages `waitNs` and `oversleepNs`, then {@link MarginLearner.recordStaged}. */
@@ -319,12 +366,19 @@ export class MarginLearner {
 
   /** The margin a wait of `waitNs` would get now, ns (integer; does not count as a wait). */
   marginNsFor(waitNs: number): number {
-    return this.capped(this.meta[classOf(waitNs) * MC_SIZE + MC_MARGIN_NS]!, waitNs);
+    this.io[IO_QUERY_NS] = waitNs;
+    this.marginInto(classOf(waitNs) * MC_SIZE, IO_QUERY_NS, IO_QUERY_MARGIN_NS);
+    return this.io[IO_QUERY_MARGIN_NS]!;
   }
 
-  /** Margin of the last planned wait, ns (0 before any). */
+  /** Margin of the last planned wait, ns (0 before any). A number: read it off the hot path, or use {@link MarginLearner.lastMarginInto}. */
   get lastMarginNs(): number {
-    return this.st[0]!;
+    return this.st[LS_LAST_NS]!;
+  }
+
+  /** Writes the margin of the last planned wait, ns, into `out[at]`. Allocation-free. */
+  lastMarginInto(out: Float64Array, at: number): void {
+    out[at] = this.st[LS_LAST_NS]!;
   }
 
   /**
@@ -344,13 +398,16 @@ export class MarginLearner {
       out[r + MS_WAIT_FROM_NS] = classFromNs(c);
       out[r + MS_SAMPLES] = m[o + MC_SAMPLES]!;
       out[r + MS_QUANTILE_NS] = m[o + MC_QUANTILE_NS]!;
-      out[r + MS_MARGIN_NS] = m[o + MC_MARGIN_NS]!;
+      this.io[IO_QUERY_NS] = classFromNs(c);
+      this.marginInto(o, IO_QUERY_NS, IO_QUERY_MARGIN_NS);
+      out[r + MS_MARGIN_NS] = this.io[IO_QUERY_MARGIN_NS]!;
       out[r + MS_LAST_MARGIN_NS] = m[o + MC_LAST_NS]!;
     }
   }
 
-  /** What the learner knows (cold; allocates). `fixedMarginNs`: the waiter's fixed margin, or null when auto. */
-  summary(fixedMarginNs: number | null): MarginSummary {
+  /** What the learner knows (cold; allocates). */
+  summary(): MarginSummary {
+    const fixedMarginNs = this.fixedMarginNs;
     const m = this.meta;
     const classes: MarginClassSummary[] = [];
     for (let c = 0; c < MARGIN_CLASS_COUNT; c++) {
@@ -378,21 +435,39 @@ export class MarginLearner {
       maxMarginNs: this.maxMarginNs,
       maxSpinShare: this.maxSpinShare,
       initialMarginNs: this.initialMarginNs,
-      lastMarginNs: this.st[0]!,
+      lastMarginNs: this.st[LS_LAST_NS]!,
       classes,
     };
   }
 
-  /** The class margin capped at `maxSpinShare` of the wait (not below `minMarginNs`). */
-  private capped(classMarginNs: number, waitNs: number): number {
-    let cap = Math.floor(waitNs * this.maxSpinShare);
-    if (!(cap >= this.minMarginNs)) cap = this.minMarginNs; // also NaN
-    return Math.min(classMarginNs, cap);
+  /**
+   * Writes into `io[out]` the margin of class offset `o` for the wait in `io[at]`: the fixed
+   * margin; else the learned one, at most half the wait (so every wait still sleeps and the
+   * class keeps learning: a margin beyond the wait means no sleep, no sample, a whole-wait
+   * spin); before any sample the initial one, at most maxSpinShare of the wait; within the
+   * bounds. Only small integers cross the call and the result goes to a Float64Array: a
+   * double returned or passed by a call V8 did not inline is boxed (16 B a wait).
+   */
+  private marginInto(o: number, at: number, out: number): void {
+    const st = this.st;
+    const io = this.io;
+    let margin = st[LS_FIXED_NS]!;
+    if (margin < 0) {
+      const waitNs = io[at]!;
+      const learned = this.meta[o + MC_MARGIN_NS]!;
+      const cap = learned >= 0 ? Math.floor(waitNs / 2) : Math.floor(waitNs * st[LS_SPIN_SHARE]!);
+      margin = learned >= 0 ? learned : st[LS_INITIAL_NS]!;
+      if (margin > cap) margin = cap;
+      if (margin < st[LS_MIN_NS]!) margin = st[LS_MIN_NS]!;
+      if (margin > st[LS_MAX_NS]!) margin = st[LS_MAX_NS]!;
+    }
+    io[out] = margin;
   }
 
   private clampMargin(ns: number): number {
-    if (ns < this.minMarginNs) return this.minMarginNs;
-    if (ns > this.maxMarginNs) return this.maxMarginNs;
+    const st = this.st;
+    if (ns < st[LS_MIN_NS]!) return st[LS_MIN_NS]!;
+    if (ns > st[LS_MAX_NS]!) return st[LS_MAX_NS]!;
     return ns;
   }
 
@@ -402,7 +477,7 @@ export class MarginLearner {
    * non-empty bucket, so a high quantile stops after a few buckets.
    */
   private quantileBucket(c: number, which: number): number {
-    const q = which === 0 ? 0.5 : this.st[1]!;
+    const q = which === 0 ? 0.5 : this.st[LS_QUANTILE]!;
     const m = this.meta;
     const o = c * MC_SIZE;
     const total = m[o + MC_CUR]! + m[o + MC_PREV]!;
@@ -442,6 +517,14 @@ function bucketOf(ns: number): number {
   return EXACT_US + (e - 4) * 8 + ((us >>> (e - 3)) & 7);
 }
 
+/** Smallest oversleep of bucket `i`, ns (a lower bound: the bucket holds values above it). */
+function bucketLowNs(i: number): number {
+  if (i < EXACT_US) return i === 0 ? 0 : (i - 1) * 1000;
+  const e = 4 + ((i - EXACT_US) >> 3);
+  const sub = (i - EXACT_US) & 7;
+  return (((8 + sub) << (e - 3)) - 1) * 1000;
+}
+
 /** Largest oversleep of bucket `i`, ns: the margin that covers every sample in it. */
 function bucketUpperNs(i: number): number {
   if (i < EXACT_US) return i * 1000;
@@ -451,5 +534,5 @@ function bucketUpperNs(i: number): number {
   return (lowUs + (1 << (e - 3)) - 1) * 1000;
 }
 
-/** Exposed for tests: `[classOf, bucketOf, bucketUpperNs]`. */
-export const marginInternals = { classOf, bucketOf, bucketUpperNs, BUCKETS } as const;
+/** The bucket layout, exposed for tests. */
+export const marginInternals = { classOf, bucketOf, bucketLowNs, bucketUpperNs, BUCKETS } as const;
