@@ -68,7 +68,7 @@ describe('resolveConfig fills every default and converts times to integer ns', (
         quantile: 0.99,
         minMarginNs: 10_000,
         maxMarginNs: 1_000_000,
-        maxSpinShare: 0.01,
+        maxSpinShare: 0.005,
       },
     } satisfies Omit<ResolvedConfig, 'tasks' | 'modes'>);
   });

@@ -24,13 +24,13 @@ function problems(waiter: unknown): readonly string[] {
 }
 
 describe('config waiter', () => {
-  it('learns the margin by default: p99, 10 µs to 1 ms, a mean spin of at most 1 % of a wait', () => {
+  it('learns the margin by default: p99, 10 µs to 1 ms, a mean spin of at most 0.5 % of a wait', () => {
     const defaults = {
       marginNs: 'auto',
       quantile: 0.99,
       minMarginNs: 10_000,
       maxMarginNs: 1_000_000,
-      maxSpinShare: 0.01,
+      maxSpinShare: 0.005,
     };
     expect(resolve()).toEqual(defaults);
     expect(resolve({})).toEqual(defaults);

@@ -72,7 +72,7 @@ describe('margin learner layout', () => {
 });
 
 describe('margin learner rule', () => {
-  it('has the documented defaults; a class without samples gets the initial margin, at most 1 % of the wait', () => {
+  it('has the documented defaults; a class without samples gets the initial margin, at most 0.5 % of the wait', () => {
     const l = new MarginLearner();
     expect([
       l.quantile,
@@ -94,10 +94,10 @@ describe('margin learner rule', () => {
       DEFAULT_MIN_MARGIN_NS,
       DEFAULT_MAX_MARGIN_NS,
       DEFAULT_MAX_SPIN_SHARE,
-    ]).toEqual([0.99, 10_000, 1_000_000, 0.01]);
-    expect(l.marginNsFor(WAIT_10MS)).toBe(95_000); // 1 % of 9.5 ms, below the initial 100 µs
+    ]).toEqual([0.99, 10_000, 1_000_000, 0.005]);
+    expect(l.marginNsFor(WAIT_10MS)).toBe(47_500); // 0.5 % of 9.5 ms, below the initial 100 µs
     expect(l.marginNsFor(100_000_000)).toBe(100_000); // the initial margin
-    expect(l.marginNsFor(WAIT_1MS)).toBe(10_000); // 1 % of 0.9 ms is 9 µs: the 10 µs minimum
+    expect(l.marginNsFor(WAIT_1MS)).toBe(10_000); // 0.5 % of 0.9 ms is 4.5 µs: the 10 µs minimum
     expect(l.lastMarginNs).toBe(0);
   });
 
@@ -125,7 +125,7 @@ describe('margin learner rule', () => {
   it('lowers the margin below the quantile when its mean spin would exceed maxSpinShare of the wait', () => {
     // half the wake-ups on time, half 100 µs late: p99 is 103 µs, but a 1 % budget of a
     // 0.9 ms wait (9 µs of spin per wait on average) allows 17 µs: 17 µs spun on half the waits
-    const l = new MarginLearner();
+    const l = new MarginLearner({ maxSpinShare: 0.01 });
     feed(l, WAIT_1MS, 0, 50);
     feed(l, WAIT_1MS, 100_000, 50);
     expect(l.marginNsFor(WAIT_1MS)).toBe(17_000);
@@ -145,7 +145,7 @@ describe('margin learner rule', () => {
     feed(l, WAIT_10MS, 250_000, 200);
     expect(l.marginNsFor(WAIT_1MS)).toBe(31_000); // 30 µs lies in [30, 31] µs
     expect(l.marginNsFor(WAIT_10MS)).toBe(255_000); // 250 µs lies in [240, 255] µs
-    expect(l.marginNsFor(WAIT_1MS * 4)).toBe(36_000); // an unseen class: the initial margin, at most 1 % of the wait
+    expect(l.marginNsFor(WAIT_1MS * 4)).toBe(18_000); // an unseen class: the initial margin, at most 0.5 % of the wait
   });
 
   it('bounds the margin by maxMarginNs and minMarginNs', () => {
@@ -155,7 +155,7 @@ describe('margin learner rule', () => {
     feed(l, WAIT_1MS, 1_000, 100);
     expect(l.marginNsFor(WAIT_1MS)).toBe(20_000); // 1 µs, raised to minMarginNs
     const tiny = new MarginLearner({ minMarginNs: 20_000 });
-    expect(tiny.marginNsFor(50_000)).toBe(20_000); // 1 % of 50 µs is 0.5 µs: never below minMarginNs
+    expect(tiny.marginNsFor(50_000)).toBe(20_000); // 0.5 % of 50 µs is 0.25 µs: never below minMarginNs
   });
 
   it('forgets: the quantile is over the last halfWindow to 2·halfWindow samples', () => {
@@ -204,7 +204,7 @@ describe('margin learner rule', () => {
     r9[MS_WAIT_FROM_NS] = 512_000;
     r9[MS_SAMPLES] = 0;
     r9[MS_QUANTILE_NS] = 0;
-    r9[MS_MARGIN_NS] = 10_000; // no sample: the initial margin, at most 1 % of the class's shortest wait
+    r9[MS_MARGIN_NS] = 10_000; // no sample: the initial margin, at most 0.5 % of the class's shortest wait
     r9[MS_LAST_MARGIN_NS] = 10_000;
     expect(row(9)).toEqual(r9);
     expect(out[0]).toBe(-1);
@@ -225,9 +225,9 @@ describe('margin learner rule', () => {
       quantile: 0.99,
       minMarginNs: 10_000,
       maxMarginNs: 1_000_000,
-      maxSpinShare: 0.01,
+      maxSpinShare: 0.005,
       initialMarginNs: 100_000,
-      lastMarginNs: 191_000,
+      lastMarginNs: 143_000,
       classes: [
         {
           waitFromNs: 8_192_000,
@@ -235,14 +235,14 @@ describe('margin learner rule', () => {
           samples: 100,
           windowSamples: 100,
           oversleepNs: { p50: 103_000, quantile: 703_000, max: 703_000 },
-          marginNs: 191_000, // the 1 % spin budget: 90 wake-ups 95–103 µs late spin ≤ 96 µs each
-          lastMarginNs: 191_000,
+          marginNs: 143_000, // the 0.5 % spin budget: 90 wake-ups 95–103 µs late spin ≤ 48 µs each
+          lastMarginNs: 143_000,
         },
       ],
     });
     l.reset();
     expect(l.summary().classes).toEqual([]);
-    expect(l.marginNsFor(WAIT_10MS)).toBe(95_000);
+    expect(l.marginNsFor(WAIT_10MS)).toBe(47_500);
   });
 
   it('with a fixed margin, gives it to every wait and only observes', () => {

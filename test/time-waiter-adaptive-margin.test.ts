@@ -56,7 +56,7 @@ class ScriptedClock implements Clock {
 }
 
 describe('NativeWaiter learns its margin', () => {
-  it('sleeps to deadline − 1 % of a 1 ms wait before any sample, then to deadline − p99 of the oversleep', () => {
+  it('sleeps to deadline − 10 µs (the minimum; 0.5 % of the wait is less) before any sample, then to deadline − p99 of the oversleep', () => {
     const addon = new FakeAddon();
     const waiter = new NativeWaiter(new NativeClock(addon as unknown as NativeBinding));
     expect(waiter.adaptive).toBe(true);
@@ -67,10 +67,10 @@ describe('NativeWaiter learns its margin', () => {
       waiter.waitUntil(deadline);
       expect(addon.t).toBeGreaterThanOrEqual(deadline);
     }
-    // no sample yet: the initial 100 µs margin, at most 1 % of the wait
+    // no sample yet: the initial 100 µs margin, at most 0.5 % of the wait, at least 10 µs
     expect(addon.sleptTo[0]).toBe(deadlines[0]! - 10_000);
     // every sleep woke 31 µs after its target (30 µs + the 1 µs read): bucket [30, 31] µs,
-    // whose 2 µs of mean spin fit the 10 µs budget
+    // whose 2 µs of mean spin fit the 5 µs budget
     expect(addon.sleptTo.slice(1).every((t, i) => t === deadlines[i + 1]! - 31_000)).toBe(true);
     expect(waiter.learner.lastMarginNs).toBe(31_000);
     expect(waiter.marginNsFor(1_000_000)).toBe(31_000);
@@ -137,7 +137,7 @@ describe('HybridWaiter learns its margin', () => {
     const waiter = new HybridWaiter({ clock });
     clock.waiter = waiter;
     expect(waiter.adaptive).toBe(true);
-    expect(waiter.marginNs).toBe(200_000); // before the first sample (then at most 1 % of the wait)
+    expect(waiter.marginNs).toBe(200_000); // before the first sample (then at most 0.5 % of the wait)
     const margins: number[] = [];
     for (let i = 0; i < 5; i++) {
       clock.t = 0;
@@ -146,7 +146,7 @@ describe('HybridWaiter learns its margin', () => {
       expect(clock.t).toBeGreaterThanOrEqual(clock.deadlineNs);
       margins.push(waiter.learner!.lastMarginNs);
     }
-    // 10 µs (1 % of the 1 ms wait), then 31 µs: each sleep woke exactly 30 µs after its timeout ended
+    // 10 µs (0.5 % of the 1 ms wait, raised to the minimum), then 31 µs: each sleep woke exactly 30 µs after its timeout ended
     expect(margins).toEqual([10_000, 31_000, 31_000, 31_000, 31_000]);
     expect(waiter.stats.sleeps).toBe(5);
     expect(waiter.marginSummary()!.classes).toMatchObject([

@@ -211,7 +211,7 @@ export interface WaiterInput {
   minMargin?: DurationInput;
   /** `auto`: largest margin (≤ 1 s). @default '1ms' */
   maxMargin?: DurationInput;
-  /** `auto`: the mean share of each wait the spin may take, in (0, 1]. @default 0.01 */
+  /** `auto`: the mean share of each wait the spin may take, in (0, 1]. @default 0.005 */
   maxSpinShare?: number;
 }
 

@@ -774,7 +774,7 @@ const waiterSchema = strict({
   ),
   maxMargin: durationField('"auto": largest margin (at most 1s).').prefault(formatNs(DEFAULT_MAX_MARGIN_NS)),
   maxSpinShare: shareField(
-    '"auto": the CPU budget of the spin, a share of each wait: the margin is at most what spins this share on average (0.01: 10us per 1ms frame), even when that leaves the quantile uncovered.',
+    '"auto": the CPU budget of the spin, a share of each wait: the margin is at most what spins this share on average (0.005: 5us per 1ms frame), even when that leaves the quantile uncovered.',
     true,
   ).prefault(DEFAULT_MAX_SPIN_SHARE),
 })
@@ -794,7 +794,7 @@ const waiterSchema = strict({
   })
   .prefault({})
   .describe(
-    "The loop's waiter: it sleeps until a margin before each release, then spins. Default: the margin is learned (p99 of the wake-up lateness per sleep length, 10us-1ms, spinning 1 % of a wait on average at most).",
+    "The loop's waiter: it sleeps until a margin before each release, then spins. Default: the margin is learned (p99 of the wake-up lateness per sleep length, 10us-1ms, spinning 0.5 % of a wait on average at most).",
   );
 
 /** `waiter`, resolved from the parsed file (every default filled in). */

@@ -212,7 +212,7 @@ export interface ResolvedWaiter {
   readonly minMarginNs: number;
   /** Largest learned margin, ns. @default 1_000_000 */
   readonly maxMarginNs: number;
-  /** Mean share of a wait a learned margin may spin, in (0, 1]. @default 0.01 */
+  /** Mean share of a wait a learned margin may spin, in (0, 1]. @default 0.005 */
   readonly maxSpinShare: number;
 }
 

@@ -97,7 +97,7 @@ export interface NativeWaiterOptions {
   readonly marginNs?: number | 'auto';
   /**
    * Bounds and quantile of the learned margin (`marginNs: 'auto'`); the learner also
-   * observes under a fixed margin. @default quantile 0.99, 10 µs–1 ms, mean spin ≤ 1 % of
+   * observes under a fixed margin. @default quantile 0.99, 10 µs–1 ms, mean spin ≤ 0.5 % of
    * a wait, 100 µs before the first sample
    */
   readonly autoMargin?: MarginLearnerOptions;

@@ -1,42 +1,12 @@
 /**
- * The default waiter: sleep with `Atomics.wait` until a margin before the deadline, then
- * spin on the clock until the deadline.
+ * The pure-JS waiter: sleep with `Atomics.wait` until a margin before the deadline, then
+ * spin on the clock to it. The margin is learned per wait length by default
+ * (margin-learner.ts); docs/waiting.md explains the trade-offs and what each knob costs.
  *
  * Allocation and threading contract: allocates in the constructor only (its private
- * SharedArrayBuffer and the shared timeout table, built once per process); `waitUntil`
- * allocates nothing once warmed up, apart from what the clock itself allocates per
- * `nowNs()` call (the system clock allocates 16 B/call on Node 20; see `SystemClock`).
- * The spin does not read the clock back to back: between two reads it runs a calibrated
- * number of busy iterations (`Atomics.load` on the private cell, which the JIT cannot
- * remove), so that a read happens about every `spinReadIntervalNs` (default 1 µs). With
- * the system clock (16 B per read) that is ~150 reads per 1 ms frame instead of ~2 000
- * (~32 KB/frame, ~25 scavenges per second at stride 1: bench/README.md). Near the deadline
- * the last stride is shortened to the iterations predicted to reach it, so the return is
- * ~0.2–0.35 µs after the deadline at p50; the cost of a longer interval is at most one
- * interval of extra lateness when the prediction is off (a preemption inside the spin
- * shows up as lateness anyway). `spinReadIntervalNs: 0` restores back-to-back reads.
- * A native clock (0 B/read) makes the trade-off moot.
- * One instance belongs to one thread: it blocks the calling thread (allowed on the main
- * thread in Node, unlike in browsers), and `stats` is plain, unsynchronised state.
- *
- * Why hybrid (measured on a 2-vCPU VM): `Atomics.wait` alone wakes 100–130 µs late at p50 and
- * ~0.5 ms at p99 here (kernel wake-up, timer slack, vCPU scheduling); a pure spin is exact
- * but burns a whole core. Sleeping to `deadline − margin` and spinning the rest gives
- * sub-µs p50 for ~12–15 % of a core at a 200 µs margin on a 1 ms period. A larger margin
- * absorbs more wake-up lateness at more CPU; lowering the timer slack first
- * (`tryLowerTimerSlack`) makes wake-ups ~50 µs tighter, so a 100 µs margin often suffices.
- *
- * Why a timeout table: `Atomics.wait(i32, i, v, timeoutMs)` takes a JS number, and a
- * double computed in optimised code must be boxed into a fresh 16-byte HeapNumber to be
- * passed to the builtin. A small integer (Smi) or a HeapNumber that already exists is
- * passed as-is. So fractional timeouts come from {@link TIMEOUT_TABLE_MS}, a table of
- * boxed doubles built at load time and indexed with `Math.floor` (an int, no box); long
- * waits use whole milliseconds, which are Smis.
- *
- * The margin is learned by default (`marginNs: 'auto'`, margin-learner.ts): every sleep's
- * oversleep (wake read − the end of the last `Atomics.wait` timeout) is recorded per
- * wait-length class, and the margin covers the chosen quantile of it, bounded. A fixed
- * margin still records, so a report can show what a margin would have had to cover.
+ * SharedArrayBuffer, its learner, and the shared timeout table built once per process);
+ * `waitUntil`/`waitUntilAt` allocate nothing once warmed up beyond the clock's own reads.
+ * One instance belongs to one thread: it blocks it, and `stats` is unsynchronised state.
  */
 import type { Clock, Waiter } from './clock.js';
 import {
@@ -85,6 +55,12 @@ const MAX_STRIDE = 1 << 20;
 /**
  * `TIMEOUT_TABLE_MS[i]` = i·10 µs expressed in ms, as *boxed* numbers.
  *
+ * Why a table: `Atomics.wait(i32, i, v, timeoutMs)` takes a JS number, and a double
+ * computed in optimised code is boxed into a fresh 16-byte HeapNumber to be passed to the
+ * builtin; a small integer or a HeapNumber that already exists is passed as-is. So
+ * fractional timeouts come from this table, indexed with `Math.floor` (an int, no box);
+ * long waits use whole milliseconds, which are small integers.
+ *
  * Invariant: the array has generic (tagged) elements, not unboxed doubles. A
  * `number[]` filled by `push(0.01)` would get V8's PACKED_DOUBLE_ELEMENTS kind, whose
  * loads re-box the double (16 B) on every read; seeding the array with `null` first
@@ -116,7 +92,7 @@ export interface HybridWaiterOptions {
   readonly marginNs?: number | 'auto';
   /**
    * Bounds and quantile of the learned margin (`marginNs: 'auto'`); the learner also
-   * observes under a fixed margin. @default quantile 0.99, 10 µs–1 ms, mean spin ≤ 1 % of
+   * observes under a fixed margin. @default quantile 0.99, 10 µs–1 ms, mean spin ≤ 0.5 % of
    * a wait, 200 µs before the first sample
    */
   readonly autoMargin?: MarginLearnerOptions;
@@ -304,8 +280,12 @@ export class HybridWaiter implements Waiter {
       }
       return;
     }
-    // Strided spin: `stride` busy iterations between reads; the last stride before the
-    // deadline is cut to the predicted remaining iterations (at least 1).
+    // Strided spin: `stride` busy iterations between reads (`Atomics.load` on the private
+    // cell, which the JIT cannot remove), calibrated so that a read happens about every
+    // `spinReadIntervalNs`: with a clock that allocates per read, far fewer reads and
+    // scavenges than back to back. The last stride before the deadline is cut to the
+    // predicted remaining iterations (at least 1), so the return stays within about one
+    // read of the deadline; a wrong prediction costs at most one interval.
     const cal = this.cal;
     const cell = this.cell;
     const stride = cal[CAL_STRIDE]!;

@@ -26,8 +26,8 @@ export const DEFAULT_MARGIN_QUANTILE = 0.99;
 export const DEFAULT_MIN_MARGIN_NS = 10_000;
 /** Default {@link MarginLearnerOptions.maxMarginNs} (1 ms). */
 export const DEFAULT_MAX_MARGIN_NS = 1_000_000;
-/** Default {@link MarginLearnerOptions.maxSpinShare}: on average at most 1 % of a wait is spent spinning. */
-export const DEFAULT_MAX_SPIN_SHARE = 0.01;
+/** Default {@link MarginLearnerOptions.maxSpinShare}: on average at most 0.5 % of a wait is spent spinning. */
+export const DEFAULT_MAX_SPIN_SHARE = 0.005;
 /** Default {@link MarginLearnerOptions.halfWindow}: the learner remembers the last 1024 to 2048 sleeps per class. */
 export const DEFAULT_MARGIN_HALF_WINDOW = 1024;
 /** Smallest {@link MarginLearnerOptions.halfWindow}: a p99 needs a hundred samples. */
@@ -103,8 +103,8 @@ export interface MarginLearnerOptions {
   /**
    * The CPU budget of the spin: the margin is the largest whose mean spin over the learned
    * oversleeps, mean(max(0, margin − oversleep)), stays within `maxSpinShare` of the wait
-   * (a 1 ms loop spins 10 µs per frame on average at 0.01). When that is less than the
-   * quantile, the quantile is not covered: the budget wins. In (0, 1]. @default 0.01
+   * (a 1 ms loop spins 5 µs per frame on average at 0.005). When that is less than the
+   * quantile, the quantile is not covered: the budget wins. In (0, 1]. @default 0.005
    */
   readonly maxSpinShare?: number;
   /**
