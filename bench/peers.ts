@@ -4,7 +4,10 @@
  *
  *   npm run build && npm run bench:peers
  *   npx tsx bench/peers.ts [--duration 10s] [--periods 1ms,10ms,100ms] [--work 50us]
- *                          [--contenders hardtick,setInterval,…] [--json]
+ *                          [--min-releases 300] [--contenders hardtick,setInterval,…] [--json]
+ *
+ * Each contender runs `--duration` at each period, or longer where that gives fewer than
+ * `--min-releases` releases (default 300: 30 s at 100 ms), so a p99 is not one stall.
  *
  * Contenders (each one its own child process, run one after the other, so they never
  * compete with each other; the bench process only waits):
@@ -61,8 +64,8 @@
  *
  * Nothing is tuned for anyone: no SCHED_FIFO for the JS contenders, no
  * /dev/cpu_dma_latency, default timer slack (hardtick run lowers its own loop thread's slack
- * to 1 ns by default, as users get it). Default: 3 periods × 7 contenders × 10 s ≈ 4 min
- * (plus hardtick's warm-up at each period).
+ * to 1 ns by default, as users get it). Default: 7 contenders × (10 s + 10 s + 30 s) ≈ 6 min
+ * (plus hardtick's start-up at each period).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -130,6 +133,7 @@ interface Contender {
 const { values } = parseArgs({
   options: {
     duration: { type: 'string', default: '10s' },
+    'min-releases': { type: 'string', default: '300' },
     periods: { type: 'string', default: '1ms,10ms,100ms' },
     work: { type: 'string', default: '50us' },
     contenders: { type: 'string' },
@@ -140,7 +144,7 @@ const { values } = parseArgs({
 if (values.help) {
   console.log(
     'Usage: npx tsx bench/peers.ts [--duration 10s] [--periods 1ms,10ms,100ms] [--work 50us] ' +
-      '[--contenders hardtick,setInterval,setTimeout,setTimeout-corrected,toad-scheduler,cyclictest-fifo,cyclictest-other] [--json]',
+      '[--min-releases 300] [--contenders hardtick,setInterval,setTimeout,setTimeout-corrected,toad-scheduler,cyclictest-fifo,cyclictest-other] [--json]',
   );
   process.exit(0);
 }
@@ -159,6 +163,17 @@ function durationOption(name: string, text: string): number {
 }
 
 const DURATION_S = durationOption('--duration', values.duration) / 1e9;
+/**
+ * A period's run lasts long enough for this many releases (`--duration` or more): a p99 of
+ * 100 releases (10 s at 100 ms) is the second-worst one, i.e. a single host stall.
+ */
+const MIN_RELEASES = Number(values['min-releases']);
+if (!Number.isInteger(MIN_RELEASES) || MIN_RELEASES < 1)
+  fail(`--min-releases: expected a positive integer, got ${values['min-releases']}`);
+/** Seconds each contender runs at `periodUs`. */
+function durationFor(periodUs: number): number {
+  return Math.max(DURATION_S, Math.ceil((MIN_RELEASES * periodUs) / 1e6));
+}
 const WORK_US = durationOption('--work', values.work) / 1e3;
 const PERIODS_US = values.periods.split(',').map((p) => durationOption('--periods', p.trim()) / 1e3);
 for (const p of PERIODS_US) {
@@ -485,15 +500,15 @@ const errors: string[] = [];
 const loadStart = loadavg();
 const t0 = Date.now();
 console.error(
-  `${PERIODS_US.length} period(s) × ${contenders.length} contenders × ${DURATION_S} s ` +
-    `(≈ ${Math.round(PERIODS_US.length * contenders.length * (DURATION_S + 1.5))} s), load average ${fmtLoad(loadStart)}`,
+  `${PERIODS_US.length} period(s) × ${contenders.length} contenders × ${PERIODS_US.map(durationFor).join('/')} s ` +
+    `(≈ ${Math.round(PERIODS_US.reduce((s, p) => s + contenders.length * (durationFor(p) + 1.5), 0))} s), load average ${fmtLoad(loadStart)}`,
 );
 try {
   for (const periodUs of PERIODS_US) {
     const byId = new Map<string, Figures>();
     results.set(periodUs, byId);
     for (const c of contenders) {
-      const f = c.run(periodUs, DURATION_S, tmp);
+      const f = c.run(periodUs, durationFor(periodUs), tmp);
       if (typeof f === 'string') {
         errors.push(`${c.id} @ ${periodUs} µs: ${f}`);
         console.error(`  ${c.id} @ ${periodUs} µs: ERROR ${f}`);
@@ -571,6 +586,7 @@ if (values.json) {
     JSON.stringify(
       {
         durationS: DURATION_S,
+        durationsS: Object.fromEntries(PERIODS_US.map((p) => [String(p), durationFor(p)])),
         workUs: WORK_US,
         loadStart,
         loadEnd,
@@ -587,7 +603,7 @@ if (values.json) {
   const lines: string[] = [];
   lines.push(
     `Machine: Node ${process.version}, kernel ${kernelRelease()}, ${cpus().length} CPUs; ` +
-      `load average ${fmtLoad(loadStart)} → ${fmtLoad(loadEnd)}; ${DURATION_S} s per contender, ` +
+      `load average ${fmtLoad(loadStart)} → ${fmtLoad(loadEnd)}; ${PERIODS_US.map((p) => `${durationFor(p)} s`).join(' / ')} per contender and period, ` +
       `workload ${WORK_US} µs; wall ${wallS.toFixed(0)} s.`,
   );
   for (const [periodUs, byId] of results) {
