@@ -51,6 +51,8 @@ export interface SoakPhase {
   readonly gcMaxPauseNs: number;
   readonly plannedDeferred: number;
   readonly plannedLate: number;
+  /** Collections run although the estimate did not fit, the young generation nearly full (PlannedGc FORCE_FILL). */
+  readonly plannedForced: number;
   readonly plannedCostEstimateNs: number;
   readonly warnings: number;
   /** Planned GCs / all GCs (1 when there was none). */
@@ -255,6 +257,7 @@ export async function runSoakPhase(
       gcMaxPauseNs: r.gc.maxPauseNs,
       plannedDeferred: gov?.planned.deferred ?? 0,
       plannedLate: gov?.planned.late ?? 0,
+      plannedForced: gov?.planned.forced ?? 0,
       plannedCostEstimateNs: gov?.planned.costEstimateNs ?? 0,
       warnings: gov?.warn.warnings.reduce((n, w) => n + w.count, 0) ?? 0,
       plannedShare: r.gc.count === 0 ? 1 : (r.gc.planned ?? 0) / r.gc.count,
@@ -299,7 +302,7 @@ function verdicts(phases: readonly SoakPhase[]): string[] {
 function table(phases: readonly SoakPhase[]): string {
   const us = (ns: number) => (ns / 1000).toFixed(1);
   const rows = [
-    '| phase | s | frames | skipped | GCs (planned / unplanned) | planned share | max GC pause µs | planned deferred / late | cost est. µs | warnings | drift vs wall clock / monotonic µs (wander) | lateness p99 / max µs | misses ∩ GC (unplanned) |',
+    '| phase | s | frames | skipped | GCs (planned / unplanned) | planned share | max GC pause µs | planned deferred / late / forced | cost est. µs | warnings | drift vs wall clock / monotonic µs (wander) | lateness p99 / max µs | misses ∩ GC (unplanned) |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const p of phases) {
@@ -309,7 +312,7 @@ function table(phases: readonly SoakPhase[]): string {
         ? 'n/a (< 2 windows)'
         : `${us(d.wallNs)} / ${us(d.monoNs)} (${us(d.wanderWallNs)} / ${us(d.wanderMonoNs)}) over ${d.spanFrames} frames`;
     rows.push(
-      `| ${p.phase} | ${(p.durationNs / 1e9).toFixed(0)} | ${p.frames} | ${p.skipped} | ${p.gcCount} (${p.gcPlanned} / ${p.gcUnplanned}) | ${(100 * p.plannedShare).toFixed(1)} % | ${us(p.gcMaxPauseNs)} | ${p.plannedDeferred} / ${p.plannedLate} | ${us(p.plannedCostEstimateNs)} | ${p.warnings} | ${drift} | ${us(p.latenessP99Ns)} / ${us(p.latenessMaxNs)} | ${p.overlaps} (${p.overlapsWithUnplanned}) |`,
+      `| ${p.phase} | ${(p.durationNs / 1e9).toFixed(0)} | ${p.frames} | ${p.skipped} | ${p.gcCount} (${p.gcPlanned} / ${p.gcUnplanned}) | ${(100 * p.plannedShare).toFixed(1)} % | ${us(p.gcMaxPauseNs)} | ${p.plannedDeferred} / ${p.plannedLate} / ${p.plannedForced} | ${us(p.plannedCostEstimateNs)} | ${p.warnings} | ${drift} | ${us(p.latenessP99Ns)} / ${us(p.latenessMaxNs)} | ${p.overlaps} (${p.overlapsWithUnplanned}) |`,
     );
   }
   return rows.join('\n');
