@@ -110,25 +110,38 @@ function durationMessage(value: unknown, allowZero: boolean): string {
   return result.ok ? `expected a duration, got ${describeValue(value)}` : result.message;
 }
 
-/** `frame`: `"auto"` or a positive duration (a fixed frame size). */
-function frameField(description: string) {
+/**
+ * `"auto"` or a duration converted to integer ns (positive, or ≥ 0 with `allowZero`); every
+ * problem reported with `message(value)`.
+ */
+function autoOrDurationField(
+  description: string,
+  message: (value: unknown) => string,
+  options: { allowZero?: boolean } = {},
+) {
+  const allowZero = options.allowZero === true;
   return z
     .union(
       [
         z.literal('auto'),
-        z.number().meta({ exclusiveMinimum: 0 }),
+        z.number().meta(allowZero ? { minimum: 0 } : { exclusiveMinimum: 0 }),
         z.string().meta({ pattern: DURATION_STRING_PATTERN }),
       ],
-      { error: (issue) => frameMessage(issue.input) },
+      { error: (issue) => message(issue.input) },
     )
     .transform((value, ctx): 'auto' | number => {
       if (value === 'auto') return 'auto';
-      const result = checkDurationNs(value);
+      const result = checkDurationNs(value, { allowZero });
       if (result.ok) return result.ns;
-      ctx.addIssue({ code: 'custom', message: frameMessage(value), input: value });
+      ctx.addIssue({ code: 'custom', message: message(value), input: value });
       return z.NEVER;
     })
     .describe(description);
+}
+
+/** `frame`: `"auto"` or a positive duration (a fixed frame size). */
+function frameField(description: string) {
+  return autoOrDurationField(description, frameMessage);
 }
 
 function frameMessage(value: unknown): string {
@@ -745,26 +758,11 @@ function shareField(description: string, closed: boolean) {
 }
 
 const waiterSchema = strict({
-  margin: z
-    .union(
-      [
-        z.literal('auto'),
-        z.number().meta({ minimum: 0 }),
-        z.string().meta({ pattern: DURATION_STRING_PATTERN }),
-      ],
-      { error: (issue) => marginMessage(issue.input) },
-    )
-    .transform((value, ctx): 'auto' | number => {
-      if (value === 'auto') return 'auto';
-      const result = checkDurationNs(value, { allowZero: true });
-      if (result.ok) return result.ns;
-      ctx.addIssue({ code: 'custom', message: marginMessage(value), input: value });
-      return z.NEVER;
-    })
-    .prefault('auto')
-    .describe(
-      'How long before each release the loop stops sleeping and spins: "auto" learns it from how late this machine wakes from a sleep of each length; a duration fixes it (`--margin` overrides both).',
-    ),
+  margin: autoOrDurationField(
+    'How long before each release the loop stops sleeping and spins: "auto" learns it from how late this machine wakes from a sleep of each length; a duration fixes it (`--margin` overrides both).',
+    marginMessage,
+    { allowZero: true },
+  ).prefault('auto'),
   quantile: shareField(
     '"auto": the share of wake-ups the margin covers (0.99: all but the latest 1 % land before the release).',
     false,
