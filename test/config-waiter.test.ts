@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../src/config/load.js';
-import { HardtickError } from '../src/errors.js';
+import { configProblems } from './helpers/config-problems.js';
 
 type Json = Record<string, unknown>;
 
@@ -12,16 +12,7 @@ const base = (waiter?: unknown): Json => ({
 
 const resolve = (waiter?: unknown) => resolveConfig(base(waiter), { baseDir: '/project' }).waiter;
 
-function problems(waiter: unknown): readonly string[] {
-  try {
-    resolveConfig(base(waiter), { file: 'hardtick.json', baseDir: '/project' });
-  } catch (error) {
-    expect(error).toBeInstanceOf(HardtickError);
-    expect((error as HardtickError).code).toBe('config_invalid');
-    return (error as HardtickError).issues;
-  }
-  throw new Error('expected the config to be rejected');
-}
+const problems = (waiter: unknown) => configProblems(base(waiter));
 
 describe('config waiter', () => {
   it('learns the margin by default: p99, 10 µs to 1 ms, a mean spin of at most 0.5 % of a wait', () => {
