@@ -10,7 +10,10 @@
  *   relative-timeout arithmetic, no boxed timeout argument;
  * - mlockall, per-thread scheduling policy/priority and CPU affinity (the calling thread
  *   only: pthread_self(), so a Node worker can be made SCHED_FIFO while the main thread
- *   stays SCHED_OTHER).
+ *   stays SCHED_OTHER);
+ * - _exit(code): ends the process with a code even while one of its threads is blocked in
+ *   a system call (process.exit() first joins every worker thread, and waits forever for
+ *   one that is blocked in a read).
  *
  * Allocation contract: clockInto, realtimeInto, readClock and sleepUntil allocate nothing on the JS heap
  * (they return undefined; N-API handles live in the callback's handle scope, not the heap).
@@ -316,6 +319,17 @@ static napi_value js_clock_resolution_ns(napi_env env, napi_callback_info info) 
   return make_int(env, (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec);
 }
 
+/* exitNow(code): _exit(code & 0xff) at once: no exit handlers, no joining of threads. */
+static napi_value js_exit_now(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  int32_t code = 1;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) == napi_ok && argc >= 1) {
+    if (napi_get_value_int32(env, argv[0], &code) != napi_ok) code = 1;
+  }
+  _exit(code & 0xff);
+}
+
 static void free_state(napi_env env, void *data, void *hint) {
   (void)env;
   (void)hint;
@@ -345,6 +359,7 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
       {"strerror", NULL, js_strerror, NULL, NULL, NULL, napi_enumerable, NULL},
       {"threadId", NULL, js_thread_id, NULL, NULL, NULL, napi_enumerable, NULL},
       {"clockResolutionNs", NULL, js_clock_resolution_ns, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"exitNow", NULL, js_exit_now, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok) return NULL;
   return exports;

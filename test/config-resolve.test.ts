@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defineConfig, resolveConfig } from '../src/config/load.js';
+import { DEFAULT_WATCHDOG, defineConfig, resolveConfig } from '../src/config/load.js';
 import type { ResolvedConfig } from '../src/config/types.js';
 
 const textbook = {
@@ -57,7 +57,8 @@ describe('resolveConfig fills every default and converts times to integer ns', (
         timerSlackNs: 1,
         nice: null,
       },
-      watchdog: null,
+      // Its figures: test/config-watchdog.test.ts.
+      watchdog: DEFAULT_WATCHDOG,
       gc: {
         planned: { enabled: false, everyFrames: null, minSlackNs: null, youngFill: 0.5 },
         warn: { enabled: false, youngFill: 0.85, oldGrowthBytes: 8 * 1024 * 1024 },

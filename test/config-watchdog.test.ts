@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../src/config/load.js';
 import { HardtickError } from '../src/errors.js';
+import { watchdogGraceNs } from '../src/run/watchdog.js';
 
 type Json = Record<string, unknown>;
 
@@ -24,13 +25,33 @@ function problems(watchdog: unknown): readonly string[] {
 }
 
 describe('config watchdog', () => {
-  it('is off (null) when absent', () => {
-    expect(resolve()).toBeNull();
+  it('is the default watchdog when absent: grace the larger of 1 s and 10 frames, end-run, exit 1', () => {
+    expect(resolve()).toEqual({
+      origin: 'default',
+      graceNs: 1_000_000_000,
+      graceFrames: 10,
+      failSafe: null,
+      exitCode: null,
+      failSafeParams: null,
+      onStuck: 'end-run',
+    });
+    expect(watchdogGraceNs(resolve()!, [{ frameNs: 5_000_000 }])).toBe(1_000_000_000);
+    expect(watchdogGraceNs(resolve()!, [{ frameNs: 5_000_000 }, { frameNs: 250_000_000 }])).toBe(
+      2_500_000_000,
+    );
   });
 
-  it('defaults: grace 50ms, no fail-safe, no params, no exit code, end-run', () => {
+  it('is off (null) with watchdog: false; true or null is an error naming both forms', () => {
+    expect(resolve(false)).toBeNull();
+    expect(problems(true)).toEqual(['watchdog: expected an object or false, got true']);
+    expect(problems(null)).toEqual(['watchdog: expected an object or false, got null']);
+  });
+
+  it('defaults of a configured one: grace 50ms (as given, not in frames), no fail-safe, no params, no exit code, end-run', () => {
     expect(resolve({})).toEqual({
+      origin: 'config',
       graceNs: 50_000_000,
+      graceFrames: 0,
       failSafe: null,
       exitCode: null,
       failSafeParams: null,
@@ -40,7 +61,9 @@ describe('config watchdog', () => {
 
   it('resolves the fail-safe like a task reference and keeps the exit code', () => {
     expect(resolve({ grace: '20ms', failSafe: './safe.mjs#driveSafe', exitCode: 75 })).toEqual({
+      origin: 'config',
       graceNs: 20_000_000,
+      graceFrames: 0,
       failSafe: { spec: './safe.mjs#driveSafe', file: '/project/safe.mjs', exportName: 'driveSafe' },
       exitCode: 75,
       failSafeParams: null,
@@ -58,7 +81,7 @@ describe('config watchdog', () => {
     expect(problems({ failSafe: 'safe.mjs' }).join('\n')).toMatch(
       /watchdog\.failSafe: expected "path#export"/,
     );
-    expect(problems({ graze: '1ms' }).join('\n')).toMatch(/watchdog/);
+    expect(problems({ graze: '1ms' })).toEqual(['watchdog: unknown key "graze" (did you mean "grace"?)']);
   });
 
   it('keeps failSafeParams (any JSON value) and onStuck', () => {

@@ -31,29 +31,30 @@ describe('hardtick run: stop signals (in-process)', () => {
   it.each([
     ['SIGTERM', []],
     ['SIGINT', []],
+    ['SIGHUP', []],
     ['SIGTERM', ['--thread', 'main']],
     ['SIGINT', ['--thread', 'main']],
   ] as const)('%s %j stops the loop between frames; the report is written', async (signal, thread) => {
     const io = captureIo();
     const reportFile = join(dir, `${signal}.json`);
     const before = process.listenerCount(signal);
-    // 400 ms after the run's first line (printed once the loop is set up: starting the
-    // real-time worker from the TypeScript sources takes a while under vitest). In
-    // main-thread mode the loop yields to the event loop every ~50 ms, so the timer
-    // fires while it runs; in worker mode the main thread is free anyway.
+    // At the first status line (a second into the measurement: starting the real-time
+    // worker and the watchdog from the TypeScript sources takes a while under vitest). In
+    // main-thread mode the loop yields to the event loop every ~50 ms, so the signal is
+    // handled while it runs; in worker mode the main thread is free anyway.
     const out = io.out.bind(io);
-    let timer: NodeJS.Timeout | undefined;
+    let sent = false;
     io.out = (text: string) => {
       out(text);
-      if (timer === undefined && io.stdout.includes('hardtick run ')) {
-        timer = setTimeout(() => process.emit(signal, signal), 400);
+      if (!sent && /frames \d+/.test(io.stdout)) {
+        sent = true;
+        setImmediate(() => process.emit(signal, signal));
       }
     };
     const code = await runCommand(
-      [writeConfig(), '--duration', '0', '--warmup', '0', '--quiet', '--report', reportFile, ...thread],
+      [writeConfig(), '--duration', '0', '--warmup', '0', '--report', reportFile, ...thread],
       io,
     );
-    clearTimeout(timer);
     expect(code).toBe(0);
     const report = JSON.parse(readFileSync(reportFile, 'utf8')) as RunReport;
     expect(report.stopReason).toBe(`signal:${signal}`);

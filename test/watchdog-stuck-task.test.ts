@@ -214,3 +214,36 @@ describe('watchdog on a healthy loop', () => {
     expect(hb.stuckCount()).toBe(0);
   });
 });
+
+describe('watchdog started before its heartbeat exists (heartbeat: null, then watch)', () => {
+  it('is ready only once it has the heartbeat, then raises stuck on it', async () => {
+    const handle = startWatchdog({ heartbeat: null, graceNs: GRACE_NS });
+    watchdog = handle;
+    let ready = false;
+    void handle.ready.then(() => {
+      ready = true;
+    });
+    await sleep(300);
+    expect(ready).toBe(false);
+    const hb = Heartbeat.create({ taskNames: ['sense', 'control', 'actuate'] });
+    handle.watch(hb.buffer);
+    await handle.ready;
+    expect(() => handle.watch(hb.buffer)).toThrow('watchdog: it already watches a heartbeat');
+    rt = startTsWorker(RT_WORKER, {
+      workerData: { heartbeat: hb.buffer, mode: 'stuck', periodMs: 5, frames: 20 },
+    });
+    await until('stuck event', () => handle.stuckEvents.length > 0, 5_000);
+    expect(handle.stuckEvents[0]).toMatchObject({ frame: 20, slot: 1, task: 2, taskName: 'actuate' });
+  });
+
+  it('refuses a buffer that is not a heartbeat, and stops at once while it waits for one', async () => {
+    const handle = startWatchdog({ heartbeat: null, graceNs: GRACE_NS });
+    expect(() => handle.watch(new SharedArrayBuffer(1024))).toThrow(
+      'not a hardtick heartbeat buffer (bad magic or version)',
+    );
+    const t0 = performance.now();
+    await handle.stop();
+    expect(performance.now() - t0).toBeLessThan(2_000);
+    await expect(handle.ready).rejects.toThrow('watchdog worker exited before it was ready');
+  });
+});

@@ -227,9 +227,9 @@ describe('hardtick run: worker ↔ main thread through the rings', () => {
 
   it('SIGTERM (in-process) sets the shared stop flag; the worker stops and the report is written', async () => {
     const reportFile = join(dir, 'sigterm.json');
-    const io = signalAfterStart('SIGTERM', 400);
+    const io = signalAtFirstStatus('SIGTERM');
     const code = await runCommand(
-      [writeConfig('tiny'), '--duration', '0', '--warmup', '0', '--quiet', '--report', reportFile],
+      [writeConfig('tiny'), '--duration', '0', '--warmup', '0', '--report', reportFile],
       io,
     );
     expect(code, io.stderr).toBe(0);
@@ -241,29 +241,52 @@ describe('hardtick run: worker ↔ main thread through the rings', () => {
   });
 });
 
-describe('hardtick run: the worker crashes mid-run', () => {
-  it('prints the failure, still writes the report from the last statistics, exits 2', async () => {
-    const reportFile = join(dir, 'crash.json');
-    const r = await run(
-      badTasks('crash-mid-run.json'),
-      '--duration',
-      '5s',
-      '--warmup',
-      '0',
-      '--quiet',
-      '--report',
-      reportFile,
-    );
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain('hardtick run: the real-time worker failed: the worker exited with code 3');
-    expect(r.stdout).toContain(`report: ${reportFile}`);
-    const report = readReport(reportFile);
-    expectContractFields(report, ['control']);
-    expect(report.stopReason).toBe('worker-crashed');
-    expect(report.environment.thread).toBe('worker');
-    // Statistics are published every 250 ms; the crash comes ~200 ms in, so they may be empty.
-    expect(report.tasks[0]!.runs).toBeLessThan(100);
-  });
+describe('hardtick run: a task calls process.exit mid-run', () => {
+  it.each([
+    ['worker', []],
+    ['main', ['--thread', 'main']],
+  ] as const)(
+    '%s: the run ends as crashed at once, names the call, writes the full report, exits 2',
+    async (thread, extra) => {
+      const reportFile = join(dir, `crash-${thread}.json`);
+      const r = await run(
+        badTasks('crash-mid-run.json'),
+        '--duration',
+        '5s',
+        '--warmup',
+        '0',
+        '--quiet',
+        '--report',
+        reportFile,
+        ...extra,
+      );
+      const module = join(ROOT, 'examples/bad-tasks/crash-mid-run.mjs');
+      const line = `crashed: process exit in task control (${module}:12): process.exit(3) called`;
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toContain(`hardtick run: ${line}\n`);
+      // The call threw inside the task: also a task error, fatal by default (timing alarms
+      // on a busy machine may join it).
+      const fatal = r.stdout.split('\n').find((l) => l.startsWith('FATAL: '));
+      expect(fatal).toMatch(/; (?:[a-z-]+, )*task-error(?:, [a-z-]+)* \(config alarms\.fatal\) → exit 2$/);
+      expect(fatal?.startsWith(`FATAL: ${line}; `)).toBe(true);
+      expect(r.stdout).toContain(`report: ${reportFile}`);
+      const report = readReport(reportFile);
+      expectContractFields(report, ['control']);
+      expect(report.stopReason).toBe('crashed');
+      expect(report.exitCode).toBe(2);
+      expect(report.crash).toEqual({
+        cause: 'process-exit',
+        message: 'process.exit(3) called',
+        task: 'control',
+        at: `${module}:12`,
+      });
+      expect(report.environment.thread).toBe(thread);
+      // The loop stopped at the next frame, with its own final figures: the 100 calls, the
+      // last one counted as the task's error (the call threw instead of exiting).
+      expect(report.tasks[0]!.runs).toBe(100);
+      expect(report.tasks[0]!.errors).toBe(1);
+    },
+  );
 });
 
 describe('hardtick run: SIGINT to a child process in worker mode', () => {
@@ -311,15 +334,16 @@ describe('hardtick run: SIGINT to a child process in worker mode', () => {
  * (printed once the worker is set up: starting it from the TypeScript sources takes a
  * while under vitest, and a signal before that would stop the run before it measures).
  */
-function signalAfterStart(signal: NodeJS.Signals, delayMs: number): ReturnType<typeof captureIo> {
+/** A capturing io that emits `signal` at the first status line (a second into the measurement). */
+function signalAtFirstStatus(signal: NodeJS.Signals): ReturnType<typeof captureIo> {
   const io = captureIo();
   const out = io.out.bind(io);
   let armed = false;
   io.out = (text: string) => {
     out(text);
-    if (!armed && io.stdout.includes('hardtick run ')) {
+    if (!armed && /frames \d+/.test(io.stdout)) {
       armed = true;
-      setTimeout(() => process.emit(signal, signal), delayMs);
+      setImmediate(() => process.emit(signal, signal));
     }
   };
   return io;

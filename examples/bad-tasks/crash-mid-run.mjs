@@ -1,8 +1,8 @@
 /**
- * Fixture: a task that kills the thread running it after ~100 calls. In the real-time
- * worker (`hardtick run`'s default) `process.exit` ends only the worker thread, so the
- * main thread reports the crash, still writes the report from the last statistics it
- * received, and exits 2. Do not run it with `--thread main`: there it exits the process.
+ * Fixture: a task that calls `process.exit(3)` on its 100th call. During a run that call
+ * ends nothing: it throws (the task's error), the loop stops at the next frame, and the
+ * run ends as crashed (`crash.cause: "process-exit"`, naming the task and this file's
+ * line), with its report and exit code 2, in either thread mode.
  */
 let calls = 0;
 

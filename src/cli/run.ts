@@ -1,7 +1,7 @@
 /**
  * `hardtick run <config> [options]`: argument parsing and printing on top of the library's
  * `startRun` (src/run): a live status line, alarm lines, the WCET summary, the report.
- * SIGINT/SIGTERM stop the run after the current frame (a second one exits at once).
+ * SIGINT/SIGTERM/SIGHUP stop the run after the current frame (a second one exits at once).
  * Test aid, not in the help text: `--mode-after <duration>:<mode>` requests a mode switch
  * that long after measurement starts.
  */
@@ -23,12 +23,12 @@ const HELP = `Usage: hardtick run <config> [options]
 Plans the config's schedule, loads its task functions and runs the cyclic executive on
 the real clock: drift-free frame releases, every slot timed against its budget, overrun
 policies, alarms. Prints a status line once a second and a WCET summary at the end.
-Ctrl-C (SIGINT) or SIGTERM stops the loop after the current frame; the summary and the
-report are still produced.
+Ctrl-C (SIGINT), SIGTERM or SIGHUP stops the loop after the current frame; the summary
+and the report are still produced. A second one exits at once, without them.
 
 Options:
   --duration <d>  how long to measure, e.g. 10s, 500ms, 120s; 0 runs until
-                  SIGINT/SIGTERM                                        (default 10s)
+                  SIGINT/SIGTERM/SIGHUP                                 (default 10s)
   --report <file> write the run report (JSON, schema hardtick.run/v1) to <file>
   --margin <d>    the waiter's spin margin before each release
                   (default: native waiter 100us, hybrid waiter 200us)
@@ -78,11 +78,15 @@ In worker mode the task modules are imported in the worker: their module state i
 worker's, not the main thread's.
 
 Exit codes: 0 clean, 1 an alarm kind listed in the config's alarms.fatal occurred,
-2 bad input (options, config, infeasible schedule, task module that cannot be loaded)
-or a worker that crashed mid-run (the report is still written). After a watchdog
-"stuck" event: the config's watchdog.exitCode (else 1), the report still written
-(--thread main: by the stuck main thread, interrupted by the watchdog; only a thread
-blocked in a system call ends by SIGKILL, with a minimal report).
+2 bad input (options, config, infeasible schedule, task module that cannot be loaded,
+a --report path that cannot be written) or a crashed run: task code that rejected a
+promise with no handler, threw from a timer or called process.exit (the report names it).
+After a watchdog "stuck" event: the config's watchdog.exitCode, else 1 (a config without
+a watchdog section gets one: grace max(1s, 10 frames); "watchdog": false turns it off).
+A stop the loop never answers (a task blocked in a system call): 128 + the signal's
+number, the report built from the loop's last published figures. --thread main: a main
+thread blocked in a system call takes no signal; the watchdog ends it by SIGKILL, with a
+minimal report. Details: docs/faults.md.
 `;
 
 /** ANSI: erase from the cursor to the end of the line. */
@@ -110,9 +114,10 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
     return 0;
   }
   const printer = new LinePrinter(io);
-  let signalled: NodeJS.Signals | null = null;
   const handle = startRun(args.config, {
     ...args.options,
+    // Listened to from here on: before any task module is imported.
+    stopSignals: STOP_SIGNALS,
     onEvent: (e) => {
       if (e.type === 'measuring') return;
       if (e.level === 'warn') printer.alarm(e.text);
@@ -126,14 +131,6 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
     },
   });
   if (args.modeAfter !== null) handle.requestMode(args.modeAfter.mode, args.modeAfter.afterNs);
-  const onSignal = (signal: NodeJS.Signals): void => {
-    // A second signal: the user insists; leave at once with the conventional code.
-    if (signalled !== null) process.exit(128 + (signal === 'SIGINT' ? 2 : 15));
-    signalled = signal;
-    handle.stop(`signal:${signal}`);
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
   try {
     return (await handle.done).exitCode;
   } catch (error) {
@@ -142,11 +139,11 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
     io.err(`hardtick run: ${error.message.replace(/^requestMode: /, '--mode-after: ')}\n`);
     for (const issue of error.issues) if (!error.message.includes(issue)) io.err(`  ${issue}\n`);
     return 2;
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
   }
 }
+
+/** The signals that stop a run (a second one ends the process at once). */
+const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 const FLAGS = {
   duration: { type: 'string' },

@@ -115,8 +115,11 @@ export interface HardtickConfig {
    * requested, never a crash. @default only the timer slack is lowered (to 1 ns)
    */
   realtime?: RealtimeInput;
-  /** Watchdog thread on the loop's heartbeat. @default off */
-  watchdog?: WatchdogInput;
+  /**
+   * Watchdog thread on the loop's heartbeat; `false` turns it off.
+   * @default a watchdog with grace max(1s, 10 frames), onStuck 'end-run', exit code 1
+   */
+  watchdog?: WatchdogInput | false;
   /** GC governance: planned minor GCs in frame slack, heap early warnings. @default both off */
   gc?: GcInput;
   /** Hot standby: run the tasks only while holding a lease in etcd. @default off */
@@ -239,7 +242,7 @@ const sameKeys: [
   Same<keyof HardtickConfig, keyof ConfigFileInput>,
   Same<keyof TaskInput, keyof ConfigFileInput['tasks'][number]>,
   Same<keyof RealtimeInput, keyof NonNullable<ConfigFileInput['realtime']>>,
-  Same<keyof WatchdogInput, keyof NonNullable<ConfigFileInput['watchdog']>>,
+  Same<keyof WatchdogInput, keyof Exclude<ConfigFileInput['watchdog'], false | undefined>>,
   Same<keyof LeaseInput, keyof NonNullable<ConfigFileInput['lease']>>,
   Same<keyof WaiterInput, keyof NonNullable<ConfigFileInput['waiter']>>,
 ] = [true, true, true, true, true, true];

@@ -28,6 +28,8 @@ import {
   DEFAULT_TIMER_SLACK_NS,
   DEFAULT_WARN_OLD_GROWTH_MB,
   DEFAULT_WARN_YOUNG_FILL,
+  DEFAULT_WATCHDOG_GRACE_FRAMES,
+  DEFAULT_WATCHDOG_MIN_GRACE_NS,
   defaultIsolateGraceNs,
   MAIN_MODE,
   resolveWaiterConfig,
@@ -39,6 +41,7 @@ import type {
   ResolvedMode,
   ResolvedRealtime,
   ResolvedTask,
+  ResolvedWatchdog,
   TaskRef,
 } from './types.js';
 
@@ -65,6 +68,20 @@ export interface LoadConfigOptions {
   /** See {@link ResolveOptions.allowOutsideProject}. @default false */
   readonly allowOutsideProject?: boolean;
 }
+
+/**
+ * The watchdog of a config without a `watchdog` key: a task that never returns is named
+ * and ends the run (exit code 1), after the larger of 1 s and 10 frames past its deadline.
+ */
+export const DEFAULT_WATCHDOG: ResolvedWatchdog = Object.freeze({
+  origin: 'default',
+  graceNs: DEFAULT_WATCHDOG_MIN_GRACE_NS,
+  graceFrames: DEFAULT_WATCHDOG_GRACE_FRAMES,
+  failSafe: null,
+  exitCode: null,
+  failSafeParams: null,
+  onStuck: 'end-run',
+});
 
 /** `catchUp.maxFrames` when the config does not set it. */
 export const DEFAULT_CATCH_UP_MAX_FRAMES = 4;
@@ -142,21 +159,25 @@ export function resolveConfig(input: unknown, options: ResolveOptions): Resolved
     },
     realtime: resolveRealtime(parsed.realtime),
     watchdog:
-      parsed.watchdog === undefined
+      parsed.watchdog === false
         ? null
-        : {
-            graceNs: parsed.watchdog.grace,
-            failSafe:
-              parsed.watchdog.failSafe === undefined
-                ? null
-                : refs.resolve(parsed.watchdog.failSafe, ['watchdog', 'failSafe']),
-            exitCode:
-              parsed.watchdog.exitCode === undefined || parsed.watchdog.exitCode === false
-                ? null
-                : parsed.watchdog.exitCode,
-            failSafeParams: parsed.watchdog.failSafeParams ?? null,
-            onStuck: parsed.watchdog.onStuck,
-          },
+        : parsed.watchdog === undefined
+          ? DEFAULT_WATCHDOG
+          : {
+              origin: 'config',
+              graceNs: parsed.watchdog.grace,
+              graceFrames: 0,
+              failSafe:
+                parsed.watchdog.failSafe === undefined
+                  ? null
+                  : refs.resolve(parsed.watchdog.failSafe, ['watchdog', 'failSafe']),
+              exitCode:
+                parsed.watchdog.exitCode === undefined || parsed.watchdog.exitCode === false
+                  ? null
+                  : parsed.watchdog.exitCode,
+              failSafeParams: parsed.watchdog.failSafeParams ?? null,
+              onStuck: parsed.watchdog.onStuck,
+            },
     gc: resolveGc(parsed.gc),
     lease: resolveLease(parsed.lease),
     waiter: resolveWaiterConfig(parsed.waiter),

@@ -455,8 +455,12 @@ const realtimeSchema = strict({
   'Real-time setup of the loop thread and process; every step is reported as applied, refused (with the reason) or not requested. @default only the timer slack is lowered (to 1 ns)',
 );
 
-/** Default `watchdog.grace`. */
+/** Default `watchdog.grace` of a configured watchdog. */
 export const DEFAULT_WATCHDOG_GRACE = '50ms';
+/** Grace of the watchdog a config without a `watchdog` key gets: at least this long, ns… */
+export const DEFAULT_WATCHDOG_MIN_GRACE_NS = 1_000_000_000;
+/** …and at least this many frames (of the largest frame). */
+export const DEFAULT_WATCHDOG_GRACE_FRAMES = 10;
 
 const watchdogSchema = strict({
   grace: durationField(
@@ -495,7 +499,7 @@ const watchdogSchema = strict({
       'Exit code of `hardtick run` after a stuck event (75 is conventional); false: 1. With --thread main and onStuck "end-run" the watchdog interrupts the stuck main thread, which writes the report and exits with it (SIGKILL, and a minimal report, if the thread is blocked outside JavaScript).',
     ),
 }).describe(
-  'Watchdog: an independent thread watches the loop\'s heartbeat and raises "stuck" when a slot runs past its job\'s deadline + grace, runs the fail-safe and optionally ends the process. Off when absent.',
+  'Watchdog: an independent thread watches the loop\'s heartbeat and raises "stuck" when a slot runs past its job\'s deadline + grace, runs the fail-safe and optionally ends the process.',
 );
 
 /** `gc.planned.youngFill` default: collect once the young generation is half full. */
@@ -825,7 +829,12 @@ export const configFileSchema = strict({
   alarms: alarmsSchema,
   limits: limitsSchema,
   realtime: realtimeSchema.optional(),
-  watchdog: watchdogSchema.optional(),
+  watchdog: z
+    .union([watchdogSchema, z.literal(false)])
+    .optional()
+    .describe(
+      'Watchdog: an independent thread watches the loop\'s heartbeat, raises "stuck" when a slot runs past its job\'s deadline + grace, runs the fail-safe and may end the process. Absent: a default one (grace max(1s, 10 frames), onStuck "end-run", exit code 1) names a task that never returns. false: none.',
+    ),
   gc: gcSchema.optional(),
   lease: leaseSchema.optional(),
   allowOutsideProject: z

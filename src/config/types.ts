@@ -156,7 +156,7 @@ export interface ResolvedConfig {
   readonly limits: PlanLimits;
   /** Real-time setup of the loop thread and process. @default only `timerSlackNs: 1` requested */
   readonly realtime: ResolvedRealtime;
-  /** The watchdog, or null when the config has no `watchdog` key. */
+  /** The watchdog: the config's, the default one (no `watchdog` key), or null (`watchdog: false`). */
   readonly watchdog: ResolvedWatchdog | null;
   /** GC governance (`gc`); both parts disabled when the key is absent. */
   readonly gc: ResolvedGc;
@@ -240,8 +240,15 @@ export interface ResolvedGc {
 
 /** `watchdog`, resolved. */
 export interface ResolvedWatchdog {
-  /** Time a slot may run past its job's deadline before it is stuck, ns. */
+  /** `config`: the config's `watchdog` section; `default`: the config has none. */
+  readonly origin: 'config' | 'default';
+  /** Time a slot may run past its job's deadline before it is stuck, ns (at least; see `graceFrames`). */
   readonly graceNs: number;
+  /**
+   * The grace is at least this many frames of the run's largest frame: the grace in force
+   * is max(graceNs, graceFrames × frame). 0 for a configured watchdog (its grace as given).
+   */
+  readonly graceFrames: number;
   /** The fail-safe function (module resolved against the config's folder), or null. */
   readonly failSafe: TaskRef | null;
   /** Exit code `hardtick run` ends with after a stuck event, or null (then 1). */

@@ -64,6 +64,11 @@ export interface NativeBinding {
   threadId(): number;
   /** `clock_getres(CLOCK_MONOTONIC)` in ns. */
   clockResolutionNs(): number;
+  /**
+   * `_exit(code)`: ends the process at once, even while one of its threads is blocked in a
+   * system call (`process.exit` would wait for it forever). Absent from older builds.
+   */
+  exitNow?(code: number): never;
 }
 
 /** Whether the addon is in use, and why not. */

@@ -19,6 +19,7 @@ import type { ExecutiveSnapshot } from '../runtime/snapshot.js';
 import type { DistributionNs } from '../stats/distribution.js';
 import type { ExecSamplesSnapshot } from '../stats/exec-samples.js';
 import type { RunEnvironment } from './environment.js';
+import type { RunReportCrash, TaskErrorSample } from './faults.js';
 import type { RunReportLease } from './lease.js';
 import type { PauseSummary } from './pauses.js';
 
@@ -78,6 +79,8 @@ export interface RunReportTask {
    * can refit. Absent when the runner had no final snapshot (stuck, crashed).
    */
   readonly execSamples?: ExecSamplesSnapshot;
+  /** Extension: the first distinct errors the task threw (faults.ts). Absent when it threw none. */
+  readonly errorSamples?: readonly TaskErrorSample[];
 }
 
 /**
@@ -204,6 +207,8 @@ export interface RunReport {
    * change with its token, leading and standby time, standby frames (lease.ts).
    */
   readonly lease?: RunReportLease;
+  /** Extension: what took a crashed run down (faults.ts). Absent unless the run crashed. */
+  readonly crash?: RunReportCrash;
 }
 
 /** One watchdog `stuck` event in the report. */
@@ -263,6 +268,10 @@ export interface RunReportInput {
   readonly exitCode?: number;
   /** The lease section (config `lease`); absent or null: no `lease` field. @default null */
   readonly lease?: RunReportLease | null;
+  /** How a crashed run ended. @default none */
+  readonly crash?: RunReportCrash;
+  /** Per task, in snapshot order: its first distinct errors. @default none */
+  readonly errorSamples?: ReadonlyArray<readonly TaskErrorSample[] | undefined>;
 }
 
 /** Assembles a `hardtick.run/v1` report. Pure: the same input gives the same report. */
@@ -280,7 +289,7 @@ export function buildRunReport(input: RunReportInput): RunReport {
       skipped: snapshot.frames.skipped,
     },
     release: { latenessNs: { ...snapshot.release.latenessNs } },
-    tasks: snapshot.tasks.map((t) => ({
+    tasks: snapshot.tasks.map((t, i) => ({
       name: t.name,
       budgetNs: t.budgetNs,
       releases: t.releases,
@@ -303,6 +312,7 @@ export function buildRunReport(input: RunReportInput): RunReport {
       ...(t.execSamples === undefined
         ? {}
         : { pwcet: tryPwcetFromExecSamples(t.execSamples, t.budgetNs), execSamples: t.execSamples }),
+      ...((input.errorSamples?.[i]?.length ?? 0) > 0 ? { errorSamples: input.errorSamples![i]! } : {}),
     })),
     gc: input.gc,
     pauses: input.pauses ?? { count: alarms.pause, events: [] },
@@ -328,6 +338,7 @@ export function buildRunReport(input: RunReportInput): RunReport {
     ...(input.trace ? { trace: input.trace, traceOverruns: input.traceOverruns ?? [] } : {}),
     ...(input.stuck !== undefined && input.stuck.length > 0 ? { stuck: input.stuck } : {}),
     ...(input.lease == null ? {} : { lease: input.lease }),
+    ...(input.crash === undefined ? {} : { crash: input.crash }),
   };
 }
 

@@ -2,6 +2,7 @@
  * The text summary `hardtick run` prints at the end: the WCET table (one row per task,
  * times in µs), release-lateness percentiles, frames, GC, alarms and the lease. Cold path.
  */
+import { describeCrash, describeErrorSample } from './faults.js';
 import { type Column, formatPercent, formatTable, formatUs } from './format.js';
 import { describeLeaseSection } from './lease.js';
 import type { RunReport } from './run-report.js';
@@ -57,6 +58,8 @@ export function formatRunSummary(report: RunReport): string {
   const alarms = Object.entries(report.alarms)
     .filter(([, n]) => n > 0)
     .map(([kind, n]) => `${kind} ${n}`);
+  // A watchdog's stuck verdict is not an executive alarm, but it is one to the reader.
+  if ((report.stuck?.length ?? 0) > 0) alarms.push(`stuck ${report.stuck!.length}`);
   const gcKinds = Object.entries(report.gc.byKind)
     .filter(([, n]) => n > 0)
     .map(([kind, n]) => `${kind} ${n}`);
@@ -65,6 +68,7 @@ export function formatRunSummary(report: RunReport): string {
       `(mode ${report.mode}; stopped: ${report.stopReason ?? 'end'})\n`,
     '\nexecution time per run (µs)\n',
     formatWcetTable(report),
+    formatErrorSamples(report),
     '\n',
     formatLateness(report),
     `frames: ${report.frames.count} run, ${report.frames.overruns} overran, ${report.frames.skipped} skipped\n`,
@@ -78,8 +82,39 @@ export function formatRunSummary(report: RunReport): string {
       '\n',
   ];
   if (report.lease !== undefined) lines.push(`${describeLeaseSection(report.lease)}\n`);
-  if (report.fatal.occurred.length > 0) {
-    lines.push(`FATAL: ${report.fatal.occurred.join(', ')} (config alarms.fatal) → exit 1\n`);
+  const fatal = fatalCauses(report);
+  if (fatal.length > 0 || report.exitCode !== 0) {
+    lines.push(
+      `FATAL: ${fatal.length === 0 ? 'the run failed' : fatal.join('; ')} → exit ${report.exitCode}\n`,
+    );
   }
   return lines.join('');
+}
+
+/** Why the run fails, for the FATAL line: its crash, its stuck slot, the fatal alarms that occurred. */
+function fatalCauses(report: RunReport): string[] {
+  const causes: string[] = [];
+  if (report.crash !== undefined) causes.push(describeCrash(report.crash));
+  const stuck = report.stuck?.find((e) => e.recoveredNs == null) ?? report.stuck?.[0];
+  if (stuck !== undefined) {
+    causes.push(
+      `stuck: task ${stuck.task} in frame ${stuck.frame} (slot ${stuck.slot}), ` +
+        `${(stuck.overrunNs / 1e6).toFixed(1)} ms past its deadline`,
+    );
+  }
+  if (report.fatal.occurred.length > 0) {
+    causes.push(`${report.fatal.occurred.join(', ')} (config alarms.fatal)`);
+  }
+  return causes;
+}
+
+/** The first distinct errors of each task that threw, below the WCET table (empty when none). */
+export function formatErrorSamples(report: RunReport): string {
+  const lines: string[] = [];
+  for (const t of report.tasks) {
+    if (t.errorSamples === undefined || t.errorSamples.length === 0) continue;
+    lines.push(`errors of ${t.name} (first distinct ones):\n`);
+    for (const e of t.errorSamples) lines.push(`  ${describeErrorSample(e)}\n`);
+  }
+  return lines.length === 0 ? '' : `\n${lines.join('')}`;
 }

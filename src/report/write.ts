@@ -49,23 +49,9 @@ export const MAX_CREATED_FOLDERS = 8;
  *   protected files, a directory, a missing or unusable parent folder, an OS error).
  */
 export function writeReportFile(path: string, text: string, options: WriteReportOptions = {}): void {
-  const fail = (why: string, cause?: unknown): never => {
-    throw new HardtickError('output_unwritable', `cannot write ${path}: ${why}`, {
-      file: path,
-      ...(cause === undefined ? {} : { cause }),
-    });
-  };
-  const existing = statOrNull(path);
-  if (existing?.isDirectory() === true) fail('it is a directory');
-  for (const file of options.refuse ?? []) {
-    if (sameFile(path, existing, file.path)) {
-      fail(`${file.path} is ${file.role}; refusing to overwrite it (write the output to another file)`);
-    }
-  }
-  const target = existing === null ? resolve(path) : realpathSync(path);
-  const folder = dirname(target);
-  ensureFolder(folder, options.createParents === true, fail);
-  const temp = join(folder, `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const fail = failWith(path);
+  const { existing, target } = targetOf(path, options, fail);
+  const temp = tempBeside(target);
   let fd: number | null = null;
   try {
     fd = openSync(temp, 'wx', 0o666);
@@ -80,6 +66,57 @@ export function writeReportFile(path: string, text: string, options: WriteReport
     unlinkQuietly(temp);
     fail(osMessage(error), error);
   }
+}
+
+/**
+ * Checks now, before a long command, that {@link writeReportFile} will be able to write
+ * `path` with the same options: not a protected file, not a folder, its folder there
+ * (created with `createParents`, as many levels as writeReportFile would) and writable
+ * (a temporary file is created in it and removed).
+ * @throws HardtickError `output_unwritable` with the message writeReportFile would give.
+ */
+export function checkOutputFile(path: string, options: WriteReportOptions = {}): void {
+  const fail = failWith(path);
+  const { target } = targetOf(path, options, fail);
+  const temp = tempBeside(target);
+  try {
+    closeSync(openSync(temp, 'wx', 0o666));
+  } catch (error) {
+    fail(osMessage(error), error);
+  }
+  unlinkQuietly(temp);
+}
+
+function failWith(path: string): (why: string, cause?: unknown) => never {
+  return (why, cause) => {
+    throw new HardtickError('output_unwritable', `cannot write ${path}: ${why}`, {
+      file: path,
+      ...(cause === undefined ? {} : { cause }),
+    });
+  };
+}
+
+/** The checks both share: the existing file, the real target and its folder (made when asked). */
+function targetOf(
+  path: string,
+  options: WriteReportOptions,
+  fail: (why: string) => never,
+): { existing: Stats | null; target: string } {
+  const existing = statOrNull(path);
+  if (existing?.isDirectory() === true) fail('it is a directory');
+  for (const file of options.refuse ?? []) {
+    if (sameFile(path, existing, file.path)) {
+      fail(`${file.path} is ${file.role}; refusing to overwrite it (write the output to another file)`);
+    }
+  }
+  const target = existing === null ? resolve(path) : realpathSync(path);
+  const folder = dirname(target);
+  ensureFolder(folder, options.createParents === true, fail);
+  return { existing, target };
+}
+
+function tempBeside(target: string): string {
+  return join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
 }
 
 function ensureFolder(folder: string, createParents: boolean, fail: (why: string) => never): void {

@@ -9,7 +9,7 @@
  * `postMessage`s only at setup, around the warm-up, at the end, and when a task throws.
  * Allocation contract: see `RtLoop`; proved by test/worker-loop-allocation.test.ts.
  */
-import { getHeapStatistics, setFlagsFromString } from 'node:v8';
+import { getHeapSpaceStatistics, getHeapStatistics, setFlagsFromString } from 'node:v8';
 import type { ResolvedConfig } from '../config/types.js';
 import { HardtickError } from '../errors.js';
 import { collectBeforeMeasurement } from '../gc/gc-function.js';
@@ -26,6 +26,7 @@ import { warmExecSamples } from '../stats/exec-samples.js';
 import type { Clock } from '../time/clock.js';
 import { Heartbeat } from '../watchdog/heartbeat.js';
 import { listChannels } from '../worker/channels.js';
+import { locateInTasks, type TaskModuleRef, taskModuleRefs } from './faults.js';
 import { RunLeaseGates } from './lease-gate.js';
 import { loadModes, runExecutiveOptions, timerSlackOutcome, V8_FLAGS } from './loop-setup.js';
 import {
@@ -290,6 +291,8 @@ export async function runRtWorker(data: RtWorkerData, port: RtPort): Promise<voi
   let reachedDuration = false;
   let heapBefore = 0;
   let heapAfter = 0;
+  let youngBefore = 0;
+  let youngAfter = 0;
   if (!stoppedEarly) {
     // Warm-up garbage collected now, not by an incremental mark-compact mid-measurement.
     collectBeforeMeasurement();
@@ -299,7 +302,9 @@ export async function runRtWorker(data: RtWorkerData, port: RtPort): Promise<voi
     port.postMessage({ type: 'measuring' });
     loop.route(PHASE_MEASURING);
     heapBefore = getHeapStatistics().used_heap_size;
+    youngBefore = youngGenerationBytes();
     loop.drive(executive, data.durationNs, PHASE_MEASURING);
+    youngAfter = youngGenerationBytes();
     heapAfter = getHeapStatistics().used_heap_size;
     reachedDuration = !executive.stopped;
   } else if (warm !== null) {
@@ -308,7 +313,9 @@ export async function runRtWorker(data: RtWorkerData, port: RtPort): Promise<voi
   }
   // Back to SCHED_OTHER before the cold end (snapshot, postMessage): nothing left is real-time.
   if (priorityApplied) loadNative()?.setThreadScheduler('other', 0);
-  // The loop never yielded: GC observer entries queued during it arrive on this turn.
+  // The loop never yielded: timers of task code that fell due meanwhile run now (a throw
+  // there is a crash, posted before `done`), and queued GC observer entries arrive.
+  await new Promise<void>((resolveTurn) => setTimeout(resolveTurn, 0));
   await new Promise<void>((resolveTurn) => setImmediate(resolveTurn));
   loop.publishStats(executive, PHASE_FINAL);
   // Both timelines read back to back: the offset is exact to the µs the two reads take.
@@ -319,7 +326,12 @@ export async function runRtWorker(data: RtWorkerData, port: RtPort): Promise<voi
     // Governance travels inside the GC summary (times relative to the run's first release).
     gc: { ...gc.stop(), governance: plannedGc?.summary(loop.originNs) ?? null },
     reachedDuration,
-    heap: { beforeBytes: heapBefore, afterBytes: heapAfter },
+    heap: {
+      beforeBytes: heapBefore,
+      afterBytes: heapAfter,
+      youngBeforeBytes: youngBefore,
+      youngAfterBytes: youngAfter,
+    },
     gcToRunNs,
     timeOriginMs: performance.timeOrigin,
   });
@@ -368,6 +380,8 @@ class RtLoop {
    */
   private readonly times = new Float64Array([0, 0, 0, HOUSEKEEPING_INTERVAL_NS, FORCE_HOUSEKEEPING_NS]);
   private readonly modeNames: readonly string[];
+  /** The task module references, to locate a thrown error in the task's own file (cold). */
+  private readonly taskRefs: readonly TaskModuleRef[];
   private readonly listener: (a: AlarmRecordView) => void;
   private current: Executive | null = null;
 
@@ -398,6 +412,7 @@ class RtLoop {
     this.traceOut = this.scratchTrace;
     this.statsRec = new Float64Array(statsRecordSize(taskCount));
     this.modeNames = config.modes.map((m) => m.name);
+    this.taskRefs = taskModuleRefs(config);
     const rec = this.alarmRec;
     const state = this.state;
     const times = this.times;
@@ -581,6 +596,7 @@ class RtLoop {
         task,
         count: queue[i * 3 + 2]!,
         text: describeThrown(error),
+        at: error instanceof Error ? (locateInTasks(error.stack ?? null, this.taskRefs)?.at ?? null) : null,
       });
     }
   }
@@ -611,4 +627,11 @@ class RtLoop {
     const scratch = new Float64Array(this.statsRec.length);
     for (let i = 0; i < rounds; i++) executive.evidenceInto(scratch, REC_EVIDENCE);
   }
+}
+
+/** Bytes used in this isolate's young generation (`new_space`): where the loop's allocations land. */
+function youngGenerationBytes(): number {
+  for (const space of getHeapSpaceStatistics())
+    if (space.space_name === 'new_space') return space.space_used_size;
+  return 0;
 }

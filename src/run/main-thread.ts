@@ -28,10 +28,12 @@ import {
   KIND_TASK_ERROR,
 } from '../runtime/index.js';
 import { warmExecSamples } from '../stats/exec-samples.js';
+import { guardProcess } from '../tasks/process-guard.js';
 import type { Clock } from '../time/clock.js';
 import { Heartbeat } from '../watchdog/heartbeat.js';
 import { startWatchdog } from '../watchdog/watchdog.js';
 import { listChannels } from '../worker/channels.js';
+import { crashFromFault, locateInTasks, type TaskModuleRef, taskModuleRefs } from './faults.js';
 import { RunLeaseGates } from './lease-gate.js';
 import { loadModes, runExecutiveOptions, timerSlackOutcome, V8_FLAGS } from './loop-setup.js';
 import { loopTimingFor } from './prepare.js';
@@ -63,6 +65,8 @@ const STEAL_SAMPLE_INTERVAL_MS = 50;
 const STEAL_PIN_PAD_NS = 2_000_000_000;
 /** How often the evidence record (metrics, live snapshot) is refreshed, ns. */
 const RECORD_INTERVAL_NS = 1_000_000_000;
+/** keep-running: a slot still stuck this long after the run should have ended ends it, ns. */
+const KEEP_RUNNING_EXIT_AFTER_NS = 2_000_000_000;
 /** Record fills after the warm-up, so the record path is optimised. */
 const RECORD_WARM_ROUNDS = 300;
 /** A lease-gated run's warm-up gate turns over this often (in the loop's yields), ms. */
@@ -70,6 +74,21 @@ const WARMUP_GATE_FLIP_MS = 20;
 
 /** Runs `session`'s loop on this thread; resolves to the report. Throws HardtickError on bad input. */
 export async function runOnMainThread(session: RunSession): Promise<RunReport> {
+  // Before any task module is imported (its top-level code is task code too): a fault of
+  // task code on this thread ends the run as crashed, with its report.
+  const refs = taskModuleRefs(session.plan.config);
+  const unguard = guardProcess((fault) => {
+    session.noteCrash(crashFromFault(fault, refs));
+    session.stop('crashed');
+  });
+  try {
+    return await runGuarded(session, refs);
+  } finally {
+    unguard();
+  }
+}
+
+async function runGuarded(session: RunSession, refs: readonly TaskModuleRef[]): Promise<RunReport> {
   const { plan, options } = session;
   const config = plan.config;
   const modes = await loadModes(config, plan.tables);
@@ -89,7 +108,7 @@ export async function runOnMainThread(session: RunSession): Promise<RunReport> {
   });
   try {
     await session.startMetrics();
-    return await new MainThreadRun(session, modes, clock, waiter, backend).run();
+    return await new MainThreadRun(session, modes, clock, waiter, backend, refs).run();
   } finally {
     await session.stopMetrics();
     session.realtime.release();
@@ -117,6 +136,7 @@ class MainThreadRun {
     private readonly clock: Clock,
     private readonly waiter: ReturnType<typeof selectClockAndWaiter>['waiter'],
     private readonly backend: ReturnType<typeof selectClockAndWaiter>['backend'],
+    private readonly taskRefs: readonly TaskModuleRef[],
   ) {
     this.record = new Float64Array(evidenceSize(session.plan.taskCount));
   }
@@ -149,28 +169,6 @@ class MainThreadRun {
     });
     // The heartbeat: every executive of the run but the rehearsal's writes it.
     const withHeartbeat: ExecutiveOptions = heartbeat === undefined ? base : { ...base, heartbeat };
-    session.loopReady({
-      clock: backend.clock,
-      waiter: backend.waiter,
-      marginNs: backend.marginNs,
-      backend,
-      slackApplied: slack.applied,
-      slackReason: slack.reason,
-      frameNs: plan.tables[plan.initialMode]!.frameNs,
-      threadSteps: [],
-      environment: {
-        ...collectEnvironment({
-          clock: backend.clock,
-          waiter: backend.waiter,
-          waiterMarginNs: backend.marginNs,
-          timerSlackApplied: slack.applied,
-          v8Flags: V8_FLAGS,
-          backend,
-        }),
-        thread: 'main',
-      },
-      leaseGuard: lease ?? null,
-    });
     session.stopLoop = () => this.current?.requestStop();
     session.liveGc = () => this.gc.summary();
     let watchdog = null;
@@ -186,6 +184,29 @@ class MainThreadRun {
             : new HardtickError('watchdog_failsafe_invalid', `watchdog: ${String(error)}`);
         }
       }
+      // The loop is ready once its watchdog (if any) watches: its first release follows.
+      session.loopReady({
+        clock: backend.clock,
+        waiter: backend.waiter,
+        marginNs: backend.marginNs,
+        backend,
+        slackApplied: slack.applied,
+        slackReason: slack.reason,
+        frameNs: plan.tables[plan.initialMode]!.frameNs,
+        threadSteps: [],
+        environment: {
+          ...collectEnvironment({
+            clock: backend.clock,
+            waiter: backend.waiter,
+            waiterMarginNs: backend.marginNs,
+            timerSlackApplied: slack.applied,
+            v8Flags: V8_FLAGS,
+            backend,
+          }),
+          thread: 'main',
+        },
+        leaseGuard: lease ?? null,
+      });
       const warmupNs = session.warmupNs();
       this.warmStartNs = clock.nowNs();
       if (warmupNs > 0 && session.stopNote === null) {
@@ -295,10 +316,18 @@ class MainThreadRun {
     const config = session.plan.config;
     const wd = config.watchdog!;
     const endRun = wd.onStuck === 'end-run';
+    // keep-running: a slot still stuck when the run should have ended (warm-up and duration
+    // from now, and the same allowance as worker mode) ends it as end-run would at once.
+    const durationNs = session.options.durationNs;
+    const exitAtNs =
+      endRun || durationNs === 0
+        ? undefined
+        : this.clock.nowNs() + session.warmupNs() + durationNs + KEEP_RUNNING_EXIT_AFTER_NS;
     let told = 0;
     const watchdog = startWatchdog({
       ...baseWatchdogOptions(session, heartbeat.buffer),
-      exitCode: endRun ? (wd.exitCode ?? 1) : null,
+      exitCode: endRun || exitAtNs !== undefined ? (wd.exitCode ?? 1) : null,
+      ...(exitAtNs === undefined ? {} : { exitAtNs }),
       interruptMain: true,
       beforeExit: (event, code) => {
         if (event.ordinal > told) session.event('stuck', 'warn', describeStuck(event));
@@ -385,14 +414,14 @@ class MainThreadRun {
     const listener = (a: AlarmRecordView): void => {
       alarms++;
       if (!measured) return;
-      const error =
-        a.kind === 'task-error' && a.taskIndex >= 0 && a.suppressed === 0
-          ? executive.lastError(a.taskIndex, a.mode)
-          : undefined;
-      session.alarm(
-        { ...a, sinceStartNs: a.timeNs - startNs },
-        error === undefined ? null : describeThrown(error),
-      );
+      const thrown = a.kind === 'task-error' && a.taskIndex >= 0 && a.suppressed === 0;
+      const error = thrown ? executive.lastError(a.taskIndex, a.mode) : undefined;
+      const text = thrown ? describeThrown(error) : null;
+      session.alarm({ ...a, sinceStartNs: a.timeNs - startNs }, text);
+      if (text !== null) {
+        const at = error instanceof Error ? locateInTasks(error.stack ?? null, this.taskRefs) : null;
+        session.noteTaskError(a.modeIndex, a.taskIndex, text, at?.at ?? null, a.frame);
+      }
     };
     let nextYieldNs = startNs + YIELD_INTERVAL_NS;
     let forceNs = startNs + FORCE_YIELD_NS;

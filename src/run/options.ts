@@ -67,6 +67,15 @@ export interface RunOptions {
   readonly margin?: string | number;
   /** Aborting it stops the run after the current frame; the report is still built. */
   readonly signal?: AbortSignal;
+  /**
+   * Process signals that stop the run (what `hardtick run` does with SIGINT, SIGTERM and
+   * SIGHUP): the first stops it after the current frame (stopReason `signal:<NAME>`; a loop
+   * that does not come back in time, a task blocked outside JavaScript, ends the run as
+   * crashed with exit code 128 + the signal's number, and then the process); a second one
+   * ends the process at once with that code, without a report. Listened to from the call,
+   * before any task module is imported, until the run ends. @default none
+   */
+  readonly stopSignals?: readonly NodeJS.Signals[];
   /** Each alarm as the loop raises it (rate-limited per kind; the report's counts are exact). */
   readonly onAlarm?: (alarm: RunAlarm) => void;
   /** Once a second while measuring. */
@@ -162,6 +171,7 @@ export type RunEventType =
   | 'alarms-lost'
   | 'worker-failed'
   | 'lease'
+  | 'crash'
   | 'report';
 
 /** A line of a run's story: the start, real-time warnings, the warm-up, stuck slots, pauses… */

@@ -4,6 +4,7 @@
  * functions against those tables: loop-setup.ts). Also the loop-timing figures the
  * real-time setup checks. Cold code: bad input is a {@link HardtickError}.
  */
+import { existsSync, statSync } from 'node:fs';
 import { loadConfig, resolveConfig } from '../config/load.js';
 import type { ResolvedConfig } from '../config/types.js';
 import { HardtickError } from '../errors.js';
@@ -51,6 +52,7 @@ export async function prepareRun(
       : isResolved(config)
         ? config
         : resolveConfig(config, { baseDir, allowOutsideProject });
+  checkFailSafeFile(resolved);
   const tables = planModes(resolved);
   return {
     config: resolved,
@@ -61,6 +63,22 @@ export async function prepareRun(
     ),
     taskCount: resolved.modes.reduce((n, m) => n + m.tasks.length, 0),
   };
+}
+
+/**
+ * The watchdog's fail-safe module must exist before the loop starts (in worker mode the
+ * watchdog only starts once the loop thread is set up).
+ * @throws HardtickError `watchdog_failsafe_invalid` naming the reference and the file.
+ */
+function checkFailSafeFile(config: ResolvedConfig): void {
+  const ref = config.watchdog?.failSafe ?? null;
+  if (ref === null || (existsSync(ref.file) && !statSync(ref.file).isDirectory())) return;
+  throw new HardtickError(
+    'watchdog_failsafe_invalid',
+    `watchdog.failSafe: cannot load '${ref.spec}': module not found: ${ref.file} ` +
+      `(the path is resolved against the config file's folder)`,
+    { file: ref.file, path: 'watchdog.failSafe' },
+  );
 }
 
 /** Plans every mode; an infeasible one is bad input (its diagnostics in the message). */

@@ -15,6 +15,7 @@ import type { ClockBackend } from '../native/select.js';
 import type { ScheduleTable } from '../plan/types.js';
 import type { RealtimeStepResult } from '../realtime/types.js';
 import type { RunEnvironment } from '../report/environment.js';
+import type { RunReportCrash } from '../report/faults.js';
 import { type ExecutiveSnapshot, evidenceSize } from '../runtime/index.js';
 import type { ChannelDescriptor } from '../worker/channels.js';
 import type { WarmupOutcome } from './warmup.js';
@@ -208,6 +209,16 @@ export type RtWorkerMessage =
       readonly task: number;
       readonly count: number;
       readonly text: string;
+      /** `file:line` of the first stack frame in a task module, or null. */
+      readonly at: string | null;
+    }
+  | {
+      /**
+       * A process-level fault in the worker (unhandled rejection, uncaught exception,
+       * `process.exit`): the run ends as crashed; the worker stops its loop and still sends `done`.
+       */
+      readonly type: 'crash';
+      readonly crash: RunReportCrash;
     }
   | {
       readonly type: 'done';
@@ -216,10 +227,16 @@ export type RtWorkerMessage =
       /** True when the measured run ended by itself (duration reached, not stopped). */
       readonly reachedDuration: boolean;
       /**
-       * This isolate's `heapUsed` right before and right after the measured loop, bytes
-       * (no GC in between ⇒ the difference is what the loop allocated).
+       * This isolate's heap right before and right after the measured loop, bytes: the whole
+       * heap (`used_heap_size`, code space included: a late recompile grows it) and the young
+       * generation (no GC in between ⇒ its growth is what the loop allocated).
        */
-      readonly heap: { readonly beforeBytes: number; readonly afterBytes: number };
+      readonly heap: {
+        readonly beforeBytes: number;
+        readonly afterBytes: number;
+        readonly youngBeforeBytes: number;
+        readonly youngAfterBytes: number;
+      };
       /**
        * Adds to a `gc.events[i].atNs` (this isolate's performance timeline) to get ns since
        * the measured run's first release on the executive's clock, like alarm times.

@@ -4,15 +4,14 @@
  * the config once, then hand it to the worker-mode host or the main-thread driver, which
  * warm up, measure and end through the same session (session.ts). Cold code.
  */
-import { constants } from 'node:fs';
-import { access, mkdir, stat } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { HardtickConfig } from '../config/input.js';
 import type { ResolvedConfig } from '../config/types.js';
 import { HardtickError } from '../errors.js';
 import type { LeaseGuard } from '../lease/guard.js';
 import type { RunEnvironment } from '../report/environment.js';
 import type { RunReport } from '../report/run-report.js';
+import { checkOutputFile } from '../report/write.js';
 import type { ExecutiveSnapshot } from '../runtime/index.js';
 import { openRunLease } from './lease.js';
 import { runOnMainThread } from './main-thread.js';
@@ -25,6 +24,7 @@ import {
   resolveRunOptions,
 } from './options.js';
 import { modeIndexOrThrow, prepareRun } from './prepare.js';
+import { onStopSignals } from './process-end.js';
 import { RunSession } from './session.js';
 import { runInWorker } from './worker-host.js';
 
@@ -62,7 +62,7 @@ export interface RunHandleEvents {
 export interface RunHandle {
   /** Resolves to the report once the run ended (and it is written, with `report`); rejects on bad input. */
   readonly done: Promise<RunReport>;
-  /** Resolves once the loop thread is set up (before the warm-up); rejects as `done` does. */
+  /** Resolves once the loop thread is set up and its watchdog (if any) watches, before the warm-up; rejects as `done` does. */
   readonly ready: Promise<RunReady>;
   /** Stops the run after the current frame; the report is still built. `reason` becomes its stopReason. @default 'requested' */
   stop(reason?: string): void;
@@ -146,10 +146,12 @@ export function startRun(
       for (const l of listeners.report) l(report);
     },
   };
+  // Before anything is loaded (task modules are imported later, on the loop's thread).
+  const removeSignals = onStopSignals(options.stopSignals ?? [], (signal) => handle.stop(`signal:${signal}`));
   const done = (async (): Promise<RunReport> => {
     const resolved = resolveRunOptions(options);
-    if (resolved.reportFile !== null) await checkReportPath(resolved.reportFile);
     const plan = await prepareRun(config, resolved.baseDir, resolved.allowOutsideProject);
+    if (resolved.reportFile !== null) checkReportPath(resolved.reportFile, plan.config.file);
     const s = new RunSession(plan, resolved, callbacks);
     session = s;
     for (const m of pendingModes) s.requestMode(modeIndexOrThrow(plan.config, m.name), m.afterNs);
@@ -173,6 +175,7 @@ export function startRun(
     () => readyReject(new HardtickError('usage', 'the run ended before its loop was ready')),
     readyReject,
   );
+  done.then(removeSignals, removeSignals);
   const handle: RunHandle = {
     done,
     ready,
@@ -201,20 +204,18 @@ function abortReason(signal: AbortSignal | undefined): string {
 }
 
 /**
- * Fails early (before a long run) when the report cannot be written: creates its folder and
- * checks it is writable and the path is not a folder.
+ * Fails early (before a long run) when the report cannot be written as the run will write
+ * it: not the config, not a folder, its folder there (missing ones created, a few levels at
+ * most) and writable.
  */
-async function checkReportPath(file: string): Promise<void> {
-  const path = resolve(file);
+function checkReportPath(file: string, configFile: string | null): void {
   try {
-    await mkdir(dirname(path), { recursive: true });
-    await access(dirname(path), constants.W_OK);
-    const existing = await stat(path).catch(() => null);
-    if (existing?.isDirectory() === true) throw new Error('it is a directory');
-  } catch (error) {
-    throw new HardtickError('usage', `--report: cannot write ${path}: ${(error as Error).message}`, {
-      file: path,
-      cause: error,
+    checkOutputFile(resolve(file), {
+      createParents: true,
+      refuse: configFile === null ? [] : [{ path: configFile, role: 'the config' }],
     });
+  } catch (error) {
+    if (!(error instanceof HardtickError)) throw error;
+    throw new HardtickError('usage', `--report: ${error.message}`, { file: resolve(file), cause: error });
   }
 }

@@ -19,6 +19,7 @@ import { mergeRealtimeSteps, type RealtimeSetup, realtimeWarning } from '../real
 import type { RealtimeStepResult } from '../realtime/types.js';
 import type { DoctorReport } from '../report/doctor-report.js';
 import { collectEnvironment, type RunEnvironment } from '../report/environment.js';
+import { describeCrash, type RunReportCrash } from '../report/faults.js';
 import { attributePauses, PAUSES_KEPT, type PauseSighting, type PauseSummary } from '../report/pauses.js';
 import {
   buildRunReport,
@@ -31,6 +32,7 @@ import { writeReportFile } from '../report/write.js';
 import { type ExecutiveSnapshot, emptyEvidence, snapshotFromEvidence } from '../runtime/index.js';
 import type { WatchdogHandle } from '../watchdog/watchdog.js';
 import { ChannelHub } from '../worker/channel-hub.js';
+import { CRASH_EXIT_CODE, ErrorSamples } from './faults.js';
 import type { RunLease } from './lease.js';
 import type {
   ResolvedRunOptions,
@@ -90,6 +92,8 @@ export interface RunEnding {
   readonly stuck?: readonly RunReportStuckEntry[];
   /** The exit code, when the ending sets it (stuck, crashed). @default derived from fatal alarms */
   readonly exitCode?: number;
+  /** What took the run down (else the session's {@link RunSession.crash}). @default none */
+  readonly crash?: RunReportCrash;
 }
 
 /** Inputs of {@link attributeRunPauses}. */
@@ -168,6 +172,10 @@ export class RunSession {
   watchdog: WatchdogHandle | null = null;
   /** Why the report could not be written, or null. */
   reportError: HardtickError | null = null;
+  /** The first fault that took the run down (the run ends as crashed), or null. */
+  crash: RunReportCrash | null = null;
+  /** The first distinct errors of each task. */
+  readonly errorSamples: ErrorSamples;
   /** The doctor's checks at the start of the run (`environment.doctor`), once the loop is ready. */
   private preflight: DoctorReport | null = null;
   /** The last evidence record published while measuring (or at the end), or null. */
@@ -188,7 +196,23 @@ export class RunSession {
     readonly plan: RunPlan,
     readonly options: ResolvedRunOptions,
     private readonly callbacks: Pick<RunOptions, 'onAlarm' | 'onStatus' | 'onEvent' | 'onReport'>,
-  ) {}
+  ) {
+    this.errorSamples = new ErrorSamples(plan.taskCount);
+  }
+
+  /** Records the fault that ends the run as crashed (the first one; later ones are dropped) and tells it. */
+  noteCrash(crash: RunReportCrash): void {
+    if (this.crash !== null) return;
+    this.crash = crash;
+    this.event('crash', 'warn', `hardtick run: ${describeCrash(crash)}`);
+  }
+
+  /** Keeps a task error (mode and task index within it) among the task's first distinct ones. */
+  noteTaskError(mode: number, task: number, message: string, at: string | null, frame: number): void {
+    let index = task;
+    for (let m = 0; m < mode; m++) index += this.plan.config.modes[m]?.tasks.length ?? 0;
+    this.errorSamples.add(index, { message, at, frame });
+  }
 
   /**
    * Stops the run after the current frame (the first reason given is the report's
@@ -517,6 +541,7 @@ export class RunSession {
     const config = this.plan.config;
     const ready = this.ready;
     const warmup = this.warmup;
+    const crash = ending.crash ?? this.crash ?? undefined;
     const report = buildRunReport({
       config,
       snapshot: ending.snapshot,
@@ -535,14 +560,20 @@ export class RunSession {
           : this.warmupStopNote !== null
             ? { frames: 0, durationNs: 0, totalNs: warmup.totalNs }
             : { frames: warmup.frames, durationNs: warmup.durationNs, totalNs: warmup.totalNs },
-      stopReason: ending.stopReason,
+      stopReason: crash === undefined ? ending.stopReason : 'crashed',
       realtime: this.realtimeReport(),
       trace: ending.trace === null ? null : traceEntries(ending.trace, config, this.options.traceCapacity),
       traceOverruns:
         ending.trace === null ? null : traceOverrunEntries(ending.trace, config, this.options.traceCapacity),
       ...(ending.stuck === undefined ? {} : { stuck: ending.stuck }),
-      ...(ending.exitCode === undefined ? {} : { exitCode: ending.exitCode }),
+      ...(ending.exitCode === undefined
+        ? crash === undefined
+          ? {}
+          : { exitCode: CRASH_EXIT_CODE }
+        : { exitCode: ending.exitCode }),
       lease: this.lease?.finish(ending.snapshot.standbyFrames ?? 0) ?? null,
+      ...(crash === undefined ? {} : { crash }),
+      errorSamples: this.errorSamples.list(),
     });
     for (const p of report.pauses.events) this.event('pause', 'warn', describePause(p));
     this.callbacks.onReport?.(report);

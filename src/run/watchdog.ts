@@ -2,7 +2,10 @@
  * The config's `watchdog` as a run uses it: the options both thread modes share (grace,
  * fail-safe, the event lines) and the report's `stuck` entries. Cold code.
  */
+import type { ResolvedWatchdog } from '../config/types.js';
+import type { ScheduleTable } from '../plan/types.js';
 import type { RunReportStuckEntry } from '../report/run-report.js';
+import type { ExecutiveSnapshot } from '../runtime/index.js';
 import type { FailSafeResult, RecoveredEvent, StuckEvent, WatchdogOptions } from '../watchdog/watchdog.js';
 import type { RunSession } from './session.js';
 import { describeFailSafe, describeRecovered, describeStuck } from './text.js';
@@ -38,15 +41,47 @@ export function stuckEntries(seen: {
   });
 }
 
+/**
+ * The grace in force: the configured one, or for the default watchdog the larger of its
+ * minimum and `graceFrames` of the largest frame of any mode, ns.
+ */
+export function watchdogGraceNs(
+  watchdog: Pick<ResolvedWatchdog, 'graceNs' | 'graceFrames'>,
+  tables: readonly Pick<ScheduleTable, 'frameNs'>[],
+): number {
+  let frameNs = 0;
+  for (const t of tables) if (t.frameNs > frameNs) frameNs = t.frameNs;
+  return Math.max(watchdog.graceNs, watchdog.graceFrames * frameNs);
+}
+
+/**
+ * A snapshot from the loop's last published evidence, brought up to the stuck frame (the
+ * evidence lags by up to its publishing interval), as the executive's own state reads at
+ * that point: the frames before the stuck one run, the elapsed time up to its slot's start.
+ * Counters stay as published.
+ */
+export function atStuckFrame(snapshot: ExecutiveSnapshot, event: StuckEvent): ExecutiveSnapshot {
+  if (snapshot.startNs === null) return snapshot;
+  return {
+    ...snapshot,
+    frames: {
+      ...snapshot.frames,
+      count: Math.max(snapshot.frames.count, event.frame - snapshot.frames.skipped),
+    },
+    elapsedNs: Math.max(snapshot.elapsedNs, Math.round(event.startNs - snapshot.startNs)),
+    nextFrameIndex: Math.max(snapshot.nextFrameIndex, event.frame),
+  };
+}
+
 /** The options common to both thread modes: the config's grace and fail-safe, the event lines. */
 export function baseWatchdogOptions(
   session: RunSession,
-  heartbeat: SharedArrayBuffer,
+  heartbeat: SharedArrayBuffer | null,
 ): Pick<WatchdogOptions, 'heartbeat' | 'graceNs' | 'failSafe' | 'failSafeParams' | 'onRecovered'> {
   const wd = session.plan.config.watchdog!;
   return {
     heartbeat,
-    graceNs: wd.graceNs,
+    graceNs: watchdogGraceNs(wd, session.plan.tables),
     ...(wd.failSafe === null
       ? {}
       : { failSafe: { file: wd.failSafe.file, exportName: wd.failSafe.exportName } }),
@@ -65,7 +100,7 @@ export function baseWatchdogOptions(
  */
 export function workerWatchdogOptions(
   session: RunSession,
-  heartbeat: SharedArrayBuffer,
+  heartbeat: SharedArrayBuffer | null,
   onStuck: (event: StuckEvent, failSafe: string) => void,
 ): WatchdogOptions {
   const wd = session.plan.config.watchdog!;

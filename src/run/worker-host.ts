@@ -15,6 +15,7 @@ import { emptyGcSummary } from '../gc/monitor.js';
 import { LeaseGuard } from '../lease/guard.js';
 import { SpscRing } from '../memory/spsc-ring.js';
 import { applyRealtime } from '../realtime/apply.js';
+import type { RunReportCrash } from '../report/faults.js';
 import { readStealNs } from '../report/pauses.js';
 import type { RunReport } from '../report/run-report.js';
 import {
@@ -31,9 +32,12 @@ import {
 } from '../runtime/index.js';
 import { DQ_MAX, DQ_P99 } from '../stats/distribution.js';
 import { startWorker } from '../tasks/worker-start.js';
+import { emptySnapshot as emptyHeartbeat, Heartbeat, STATE_RUNNING } from '../watchdog/heartbeat.js';
 import { type StuckEvent, startWatchdog } from '../watchdog/watchdog.js';
+import { CRASH_EXIT_CODE, crash } from './faults.js';
 import { V8_FLAGS } from './loop-setup.js';
 import { expectedMarginNs, loopTimingFor } from './prepare.js';
+import { endWorkerOrProcess, signalExitCode, stopSignalOf } from './process-end.js';
 import {
   AL_FIRST_FRAME,
   AL_FRAME,
@@ -70,14 +74,23 @@ import {
 } from './protocol.js';
 import type { RunEnvironmentWithThread, RunSession } from './session.js';
 import { TraceCollector } from './trace.js';
-import { stuckEntries, workerWatchdogOptions } from './watchdog.js';
+import { atStuckFrame, stuckEntries, workerWatchdogOptions } from './watchdog.js';
 
 /** How often this thread drains the rings, ms. */
 export const POLL_INTERVAL_MS = 50;
 /** How often the worker publishes a statistics record, ns. */
 export const STATS_INTERVAL_NS = 250_000_000;
-/** After a stuck verdict, the process exits this long after the report if the worker still runs, ms. */
+/** keep-running: a loop still stuck this long after the run should have ended ends it as stuck, ms. */
 const STUCK_EXIT_AFTER_MS = 2000;
+/**
+ * After a stop request, the loop has this long (or {@link STOP_GRACE_FRAMES} frames, if
+ * longer) to come back before the run is ended without it, ms.
+ */
+export const STOP_GRACE_MS = 1000;
+/** See {@link STOP_GRACE_MS}. */
+export const STOP_GRACE_FRAMES = 2;
+/** The same before the loop is ready (its task modules may take a while to load), ms. */
+export const SETUP_STOP_GRACE_MS = 5000;
 /** Status period, ms (this thread's clock; the figures and their seconds come from one record). */
 const STATUS_INTERVAL_MS = 1000;
 /** Steal samples kept around a pause seen: this much either side of its alarm's arrival, ns. */
@@ -93,7 +106,14 @@ type WorkerEnd =
   | { readonly kind: 'done'; readonly message: Extract<RtWorkerMessage, { type: 'done' }> }
   | { readonly kind: 'stuck'; readonly event: StuckEvent; readonly failSafe: string }
   | { readonly kind: 'setup-error'; readonly message: Extract<RtWorkerMessage, { type: 'setup-error' }> }
-  | { readonly kind: 'crashed'; readonly reason: string };
+  | { readonly kind: 'crashed'; readonly crash: RunReportCrash; readonly exitCode: number };
+
+/** A watchdog that could not start, as the HardtickError the run rejects with. */
+function asWatchdogError(error: unknown): HardtickError {
+  return error instanceof HardtickError
+    ? error
+    : new HardtickError('watchdog_failsafe_invalid', `watchdog: ${String(error)}`);
+}
 
 /** Runs `session`'s loop in a worker; resolves to the report. Throws HardtickError on bad input. */
 export async function runInWorker(session: RunSession): Promise<RunReport> {
@@ -160,7 +180,9 @@ class WorkerHost {
   private nextStatusAtMs = Number.POSITIVE_INFINITY;
   private readonly traceKept: TraceCollector;
   /** Task-error messages by `mode:task:count` (they travel by postMessage, maybe a poll later). */
-  private readonly errorTexts = new Map<string, string>();
+  private readonly errorTexts = new Map<string, { readonly text: string; readonly at: string | null }>();
+  /** The loop's heartbeat (watchdog), read to name a task that does not return. */
+  private heartbeat: Heartbeat | null = null;
   /** Task-error alarms waiting one poll for their message. */
   private deferred: { fields: Parameters<RunSession['alarm']>[0]; key: string }[] = [];
 
@@ -192,13 +214,35 @@ class WorkerHost {
     // V8 flags before the worker's isolate (and its heap) exists: flags are process-wide.
     for (const flag of V8_FLAGS) setFlagsFromString(flag);
     const worker = startWorker(import.meta.url, 'rt-worker', { workerData: this.data, name: 'hardtick-rt' });
+    let workerExited = false;
+    worker.once('exit', () => {
+      workerExited = true;
+    });
     let endStuck: ((event: StuckEvent, failSafe: string) => void) | null = null;
+    let armStopTimer: (() => void) | null = null;
     let watchdogFailed: HardtickError | null = null;
+    if (this.data.watchdogGo != null) {
+      // Its thread starts (and loads the fail-safe) while the loop thread sets up; it gets
+      // the heartbeat the loop creates with the loop's `ready`.
+      const fail = (error: unknown): void => {
+        watchdogFailed = asWatchdogError(error);
+        Atomics.store(this.stopFlag, 0, 1);
+      };
+      try {
+        session.watchdog = startWatchdog(
+          workerWatchdogOptions(session, null, (event, failSafe) => endStuck?.(event, failSafe)),
+        );
+        session.watchdog.ready.then(() => {}, fail);
+      } catch (error) {
+        fail(error);
+      }
+    }
     session.stopLoop = () => {
       Atomics.store(this.stopFlag, 0, 1);
       // keep-running: a loop still stuck cannot read the stop flag; end the run as stuck.
       const open = this.openStuckEvent();
       if (open !== null) endStuck?.(open, this.failSafeText(open.ordinal));
+      armStopTimer?.();
     };
     session.requestLoopMode = (index) => {
       const cmd = new Float64Array(CMD_SIZE);
@@ -206,9 +250,9 @@ class WorkerHost {
       cmd[CMD_ARG] = index;
       this.rings.commands.tryPush(cmd, 0);
     };
-    if (session.stopNote !== null) Atomics.store(this.stopFlag, 0, 1);
     const poll = setInterval(() => this.poll(false), POLL_INTERVAL_MS);
     let stuckTimer: NodeJS.Timeout | null = null;
+    let stopTimer: NodeJS.Timeout | null = null;
     let end: WorkerEnd;
     try {
       end = await new Promise<WorkerEnd>((resolveEnd) => {
@@ -218,51 +262,73 @@ class WorkerHost {
           if (result !== null && result.kind !== 'crashed') return;
           result = { kind: 'stuck', event, failSafe };
           resolveEnd(result);
-          // terminate() stops a spinning worker (V8 TerminateExecution interrupts loops).
-          // Should it ever not, the process must still end: this unref'd timer only fires
-          // while something else keeps the process alive.
+          // terminate() stops a spinning worker (V8 TerminateExecution interrupts loops);
+          // one blocked in a system call is dealt with once the report is written.
           void worker.terminate();
-          setTimeout(
-            () => process.exit(session.plan.config.watchdog?.exitCode ?? 1),
-            STUCK_EXIT_AFTER_MS,
-          ).unref();
         };
+        // A stop the loop does not answer (a task blocked outside JavaScript never lets it
+        // read the flag): the run ends without it, from what it last published.
+        armStopTimer = () => {
+          if (stopTimer !== null || result !== null) return;
+          const graceMs = session.ready === null ? SETUP_STOP_GRACE_MS : this.stopGraceMs();
+          stopTimer = setTimeout(() => {
+            if (result !== null) return;
+            const signal = stopSignalOf(session.stopNote);
+            result = {
+              kind: 'crashed',
+              crash: this.unresponsiveCrash(graceMs),
+              exitCode: signal === null ? CRASH_EXIT_CODE : signalExitCode(signal),
+            };
+            resolveEnd(result);
+          }, graceMs);
+        };
+        if (session.stopNote !== null) session.stopLoop?.();
+        const armKeepRunningDeadline = (afterMs: number): void => {
+          if (stuckTimer !== null) clearTimeout(stuckTimer);
+          // keep-running: a loop still stuck when the run should be over ends as stuck.
+          stuckTimer = setTimeout(() => {
+            const open = this.openStuckEvent();
+            if (open !== null) endStuck?.(open, this.failSafeText(open.ordinal));
+          }, afterMs);
+        };
+        const keepRunning =
+          session.options.durationNs > 0 && session.plan.config.watchdog?.onStuck === 'keep-running';
         worker.on('message', (message: RtWorkerMessage) => {
           switch (message.type) {
             case 'ready': {
               const info = message.info;
-              session.loopReady({
-                clock: info.clock,
-                waiter: info.waiter,
-                marginNs: info.marginNs,
-                backend: info.backend,
-                slackApplied: info.slackApplied,
-                slackReason: info.slackReason,
-                frameNs: info.frameNs,
-                threadSteps: info.realtimeSteps,
-                environment: info.environment as RunEnvironmentWithThread,
-                leaseGuard: info.leaseGuard === null ? null : LeaseGuard.attach(info.leaseGuard),
-              });
-              if (info.heartbeat !== null && this.data.watchdogGo != null) {
+              // The loop is ready once its watchdog (if any) watches: its first release follows.
+              const announce = (): void => {
+                if (result !== null) return;
+                session.loopReady({
+                  clock: info.clock,
+                  waiter: info.waiter,
+                  marginNs: info.marginNs,
+                  backend: info.backend,
+                  slackApplied: info.slackApplied,
+                  slackReason: info.slackReason,
+                  frameNs: info.frameNs,
+                  threadSteps: info.realtimeSteps,
+                  environment: info.environment as RunEnvironmentWithThread,
+                  leaseGuard: info.leaseGuard === null ? null : LeaseGuard.attach(info.leaseGuard),
+                });
+              };
+              if (info.heartbeat === null || this.data.watchdogGo == null) announce();
+              else {
                 const go = new Int32Array(this.data.watchdogGo);
-                const watchdog = startWatchdog(
-                  workerWatchdogOptions(session, info.heartbeat, (event, failSafe) =>
-                    endStuck?.(event, failSafe),
-                  ),
-                );
-                session.watchdog = watchdog;
+                const watchdog = session.watchdog;
+                if (watchdog === null) break; // it could not start: the run is stopping
+                this.heartbeat = Heartbeat.attach(info.heartbeat);
+                watchdog.watch(info.heartbeat);
+                // Warm-up and measurement together must fit the run's end, stuck or not.
+                if (keepRunning) armKeepRunningDeadline(this.runDeadlineMs(true));
                 watchdog.ready.then(
                   () => {
+                    announce();
                     Atomics.store(go, 0, 1);
                     Atomics.notify(go, 0);
                   },
-                  (error: unknown) => {
-                    watchdogFailed =
-                      error instanceof HardtickError
-                        ? error
-                        : new HardtickError('watchdog_failsafe_invalid', `watchdog: ${String(error)}`);
-                    Atomics.store(this.stopFlag, 0, 1);
-                  },
+                  () => {}, // said where it started
                 );
               }
               break;
@@ -277,22 +343,18 @@ class WorkerHost {
               session.steal.sample(epochNowNs());
               session.measuring(readStealNs());
               this.nextStatusAtMs = performance.now() + STATUS_INTERVAL_MS;
-              if (
-                session.options.durationNs > 0 &&
-                session.plan.config.watchdog?.onStuck === 'keep-running'
-              ) {
-                // keep-running: a loop still stuck when the run should be over ends as stuck.
-                stuckTimer = setTimeout(
-                  () => {
-                    const open = this.openStuckEvent();
-                    if (open !== null) endStuck?.(open, this.failSafeText(open.ordinal));
-                  },
-                  session.options.durationNs / 1e6 + STUCK_EXIT_AFTER_MS,
-                );
-              }
+              if (keepRunning) armKeepRunningDeadline(this.runDeadlineMs(false));
               break;
             case 'task-error':
-              this.errorTexts.set(`${message.mode}:${message.task}:${message.count}`, message.text);
+              this.errorTexts.set(`${message.mode}:${message.task}:${message.count}`, {
+                text: message.text,
+                at: message.at,
+              });
+              break;
+            case 'crash':
+              // The worker stops its loop itself; should it not come back, the stop timer ends the run.
+              session.noteCrash(message.crash);
+              armStopTimer?.();
               break;
             case 'done':
             case 'setup-error':
@@ -305,15 +367,22 @@ class WorkerHost {
         worker.on('error', (error: unknown) => {
           result ??= {
             kind: 'crashed',
-            reason:
+            crash: crash(
+              'worker-error',
               error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error),
+            ),
+            exitCode: CRASH_EXIT_CODE,
           };
         });
         worker.on('exit', (code) => {
           resolveEnd(
             result ?? {
               kind: 'crashed',
-              reason: `the worker exited with code ${code} before the end of the run`,
+              crash: crash(
+                'process-exit',
+                `the real-time worker exited with code ${code} before the end of the run`,
+              ),
+              exitCode: CRASH_EXIT_CODE,
             },
           );
         });
@@ -321,6 +390,8 @@ class WorkerHost {
     } finally {
       clearInterval(poll);
       if (stuckTimer !== null) clearTimeout(stuckTimer);
+      if (stopTimer !== null) clearTimeout(stopTimer);
+      armStopTimer = null;
       session.stopLoop = null;
       session.requestLoopMode = null;
       await session.watchdog?.stop();
@@ -329,8 +400,56 @@ class WorkerHost {
     if (end.kind === 'setup-error') {
       throw new HardtickError(end.message.code, end.message.message, { issues: end.message.issues });
     }
-    if (watchdogFailed !== null) throw watchdogFailed;
-    return this.finish(end);
+    if (watchdogFailed !== null) {
+      endWorkerOrProcess(worker, workerExited, 2, null);
+      throw watchdogFailed;
+    }
+    const report = this.finish(end);
+    // A loop worker that will not end (blocked in a system call) would keep the process
+    // from ever exiting: it ends with the report's exit code once it is written.
+    if (end.kind !== 'done') {
+      endWorkerOrProcess(worker, workerExited, report.exitCode, stopSignalOf(session.stopNote));
+    }
+    return report;
+  }
+
+  /** How long a stopped loop has to come back: {@link STOP_GRACE_MS} or two of its largest frames, ms. */
+  private stopGraceMs(): number {
+    let frameNs = 0;
+    for (const t of this.session.plan.tables) if (t.frameNs > frameNs) frameNs = t.frameNs;
+    return Math.max(STOP_GRACE_MS, (STOP_GRACE_FRAMES * frameNs) / 1e6);
+  }
+
+  /**
+   * keep-running: when a loop still stuck ends the run, ms from now: the duration (plus
+   * the warm-up, from `ready`) and {@link STUCK_EXIT_AFTER_MS}.
+   */
+  private runDeadlineMs(withWarmup: boolean): number {
+    const options = this.session.options;
+    return (options.durationNs + (withWarmup ? this.data.warmupNs : 0)) / 1e6 + STUCK_EXIT_AFTER_MS;
+  }
+
+  /** The task the heartbeat says is running (frame index of its executive), or null. */
+  private runningTask(): { readonly task: string; readonly frame: number } | null {
+    const hb = this.heartbeat;
+    const snap = emptyHeartbeat();
+    if (hb === null || !hb.readInto(snap) || snap.state !== STATE_RUNNING) return null;
+    return { task: hb.taskName(snap.task), frame: snap.frame };
+  }
+
+  /** The crash of a loop that did not come back after a stop: the running task, from the heartbeat. */
+  private unresponsiveCrash(graceMs: number): RunReportCrash {
+    const session = this.session;
+    const why = session.stopNote ?? session.crash?.cause ?? 'the stop request';
+    const running = this.runningTask();
+    return crash(
+      'loop-unresponsive',
+      `the loop did not stop within ${Math.round(graceMs)} ms of ${why}` +
+        (running === null
+          ? ' (a task blocked outside JavaScript, e.g. in a system call?)'
+          : `: task ${running.task} (frame ${running.frame}) has not returned (blocked outside JavaScript, e.g. in a system call?)`),
+      running === null ? null : { task: running.task, at: null },
+    );
   }
 
   /** The report for every ending (session.finish), from what the loop thread left. */
@@ -376,8 +495,13 @@ class WorkerHost {
       );
     }
     // Stuck or crashed: the loop's last published evidence (≤ STATS_INTERVAL_NS old).
-    const stopReason = end.kind === 'stuck' ? 'stuck' : 'worker-crashed';
-    const snapshot = session.liveSnapshot();
+    const stopReason =
+      end.kind === 'stuck' ? (session.measuringAt === null ? 'stuck (during warm-up)' : 'stuck') : 'crashed';
+    const published = session.liveSnapshot();
+    const snapshot =
+      published === null || end.kind !== 'stuck' || session.measuringAt === null
+        ? published
+        : atStuckFrame(published, end.event);
     const base = {
       snapshot:
         snapshot === null ? session.emptySnapshot(stopReason) : { ...snapshot, stopped: true, stopReason },
@@ -387,8 +511,10 @@ class WorkerHost {
       trace,
     };
     if (end.kind === 'crashed') {
-      session.event('worker-failed', 'warn', `hardtick run: the real-time worker failed: ${end.reason}`);
-      return session.finish({ ...base, exitCode: 2 }, endedAt);
+      // The first fault seen names the crash (a process fault before the loop went quiet).
+      const c = session.crash ?? end.crash;
+      session.noteCrash(c);
+      return session.finish({ ...base, crash: c, exitCode: end.exitCode }, endedAt);
     }
     // Every stuck event (keep-running: the earlier ones the loop came back from), the last
     // with the fail-safe result the run waited for.
@@ -433,7 +559,7 @@ class WorkerHost {
     if (session.measuringAt !== null) session.steal.sample(epochNowNs());
     const previous = this.deferred;
     this.deferred = [];
-    for (const d of previous) session.alarm(d.fields, this.errorTexts.get(d.key) ?? null);
+    for (const d of previous) this.deliver(d.fields, d.key);
     while (this.rings.alarms.tryPop(this.alarmRec, 0)) this.takeAlarm(this.alarmRec, final);
     if (this.rings.trace !== null) this.traceKept.drainFrom(this.rings.trace);
     while (this.rings.stats.tryPop(this.statsRec, 0)) {
@@ -446,7 +572,7 @@ class WorkerHost {
     session.pollChannels();
     if (final) {
       for (const c of session.channelSummaryLines()) session.event('channel-summary', 'info', c);
-      for (const d of this.deferred) session.alarm(d.fields, this.errorTexts.get(d.key) ?? null);
+      for (const d of this.deferred) this.deliver(d.fields, d.key);
       this.deferred = [];
       const lost = this.rings.alarms.lost();
       if (lost > 0)
@@ -475,6 +601,14 @@ class WorkerHost {
     }
   }
 
+  /** A task-error alarm with its message (when it came), also kept among the task's error samples. */
+  private deliver(fields: Parameters<RunSession['alarm']>[0], key: string): void {
+    const error = this.errorTexts.get(key);
+    this.session.alarm(fields, error?.text ?? null);
+    const [mode, task] = key.split(':').map(Number);
+    if (error !== undefined) this.session.noteTaskError(mode!, task!, error.text, error.at, fields.frame);
+  }
+
   /** One alarm record from the ring, to the session (a task error waits for its message). */
   private takeAlarm(rec: Float64Array, final: boolean): void {
     const session = this.session;
@@ -499,12 +633,11 @@ class WorkerHost {
     }
     if (kind === 'task-error' && fields.suppressed === 0 && taskIndex >= 0) {
       const key = `${modeIndex}:${taskIndex}:${fields.value}`;
-      const text = this.errorTexts.get(key);
-      if (text === undefined && !final) {
+      if (!this.errorTexts.has(key) && !final) {
         this.deferred.push({ fields, key });
         return;
       }
-      session.alarm(fields, text ?? null);
+      this.deliver(fields, key);
       return;
     }
     session.alarm(fields, null);

@@ -10,6 +10,7 @@
  * process, e.g. `node --import tsx node_modules/hardtick/dist/cli/main.js run …`
  * (or `NODE_OPTIONS="--import tsx" npx hardtick run …`); without one the error says so.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { extname } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -110,17 +111,50 @@ function describeImportFailure(who: string, taskName: string, ref: TaskRef, erro
     );
   }
   const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  if (error instanceof SyntaxError) {
+    const where = syntaxErrorWhere(ref.file);
+    return new HardtickError(
+      'task_load_failed',
+      `${who}: cannot load '${ref.spec}' from ${ref.file}: ` +
+        (where === null
+          ? `it does not parse: ${message}`
+          : where.inFile
+            ? `it does not parse: ${message} at ${where.text}`
+            : `a module it imports does not parse: ${message}`),
+      details,
+    );
+  }
   const what =
     code === 'ERR_MODULE_NOT_FOUND' || code === 'ERR_UNSUPPORTED_DIR_IMPORT'
       ? 'a module it imports could not be resolved'
-      : error instanceof SyntaxError
-        ? 'it does not parse'
-        : 'it threw while being imported';
+      : 'it threw while being imported';
   return new HardtickError(
     'task_load_failed',
     `${who}: cannot load '${ref.spec}' from ${ref.file}: ${what}: ${message}`,
     details,
   );
+}
+
+/** JavaScript files `node --check` can parse (TypeScript loaders say where themselves). */
+const CHECKABLE_EXTENSIONS = new Set(['.js', '.mjs', '.cjs']);
+
+/**
+ * Where a module that failed to parse is wrong, as plain `node` says it: `file:line`, the
+ * line, a caret (Node's SyntaxError from `import()` carries no position; `node --check`
+ * prints it). `inFile` false: the file itself parses (a module it imports does not).
+ * Null when it cannot tell (not JavaScript, no output). Cold: only after a failed import.
+ */
+function syntaxErrorWhere(file: string): { readonly inFile: boolean; readonly text: string } | null {
+  if (!CHECKABLE_EXTENSIONS.has(extname(file))) return null;
+  const r = spawnSync(process.execPath, ['--check', file], { encoding: 'utf8', timeout: 10_000 });
+  if (r.status === 0) return { inFile: false, text: '' };
+  // "<file>:<line>\n<source line>\n<caret>\n\nSyntaxError: …"
+  const [location, source, caret] = (r.stderr ?? '').split('\n');
+  if (location === undefined || !/:\d+$/.test(location)) return null;
+  return {
+    inFile: true,
+    text: `${location.replace(/^file:\/\//, '')}${source === undefined ? '' : `\n  ${source}`}${caret === undefined ? '' : `\n  ${caret}`}`,
+  };
 }
 
 /** Export names a user could mean, sorted (`default` listed last, `__esModule` dropped). */

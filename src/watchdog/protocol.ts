@@ -42,8 +42,8 @@ export interface FallbackReportSpec {
 
 /** The watchdog worker's `workerData`. */
 export interface WatchdogWorkerData {
-  /** The heartbeat buffer to watch. */
-  readonly heartbeat: SharedArrayBuffer;
+  /** The heartbeat buffer to watch; null: it comes later, as a {@link WatchdogControlMessage}. */
+  readonly heartbeat: SharedArrayBuffer | null;
   /** Control words (`CTL_*`): private to this watchdog, never written by the RT thread. */
   readonly control: SharedArrayBuffer;
   /** Grace past a slot's deadline before it counts as stuck, ns. */
@@ -66,8 +66,19 @@ export interface WatchdogWorkerData {
   readonly fallbackReport: FallbackReportSpec | null;
   /** Exit code to end the process with after a stuck event, or null to keep running. */
   readonly exitCode: number | null;
+  /**
+   * With an exit code: end the process only when a stuck event is still open at this time
+   * (heartbeat clock, ns) rather than at once; null: at once.
+   */
+  readonly exitAtNs: number | null;
   /** How long to wait for the main thread to exit before SIGKILL, ns. */
   readonly killAfterNs: number;
+}
+
+/** Main → watchdog thread: the heartbeat of a watchdog started without one. */
+export interface WatchdogControlMessage {
+  readonly type: 'heartbeat';
+  readonly buffer: SharedArrayBuffer;
 }
 
 /** A stuck slot as the worker reports it (plain data: it crosses threads). */

@@ -43,6 +43,7 @@ import {
   MAIN_ENDING_DONE,
   MAIN_HANDLER_PREFIX,
   type StuckEvent,
+  type WatchdogControlMessage,
   type WatchdogMessage,
   type WatchdogWorkerData,
 } from './protocol.js';
@@ -71,12 +72,25 @@ async function loadFailSafe(): Promise<FailSafeFunction | null> {
   return fn as FailSafeFunction;
 }
 
+/** The heartbeat buffer, sent by `WatchdogHandle.watch` when the watchdog started without one. */
+function heartbeatMessage(): Promise<SharedArrayBuffer> {
+  return new Promise((resolve) => {
+    const onMessage = (message: WatchdogControlMessage): void => {
+      if (message.type !== 'heartbeat') return;
+      port.off('message', onMessage);
+      resolve(message.buffer);
+    };
+    port.on('message', onMessage);
+  });
+}
+
 async function main(): Promise<void> {
   let failSafe: FailSafeFunction | null;
   let hb: Heartbeat;
   try {
-    hb = Heartbeat.attach(data.heartbeat);
+    // The fail-safe loads while the heartbeat's writer may still be setting up.
     failSafe = await loadFailSafe();
+    hb = Heartbeat.attach(data.heartbeat ?? (await heartbeatMessage()));
   } catch (error) {
     post({ type: 'load_failed', message: error instanceof Error ? error.message : String(error) });
     return;
@@ -97,6 +111,8 @@ async function main(): Promise<void> {
   let openSeq = -1;
   let openDeadlineNs = 0;
   let ordinal = 0;
+  /** The open stuck event and its fail-safe result (for an exit at `exitAtNs`). */
+  let open: { event: StuckEvent; result: FailSafeMessage | null } | null = null;
   Atomics.store(ctl, CTL_READY, 1);
   post({ type: 'ready' });
 
@@ -108,6 +124,12 @@ async function main(): Promise<void> {
         const seenNs = hb.nowNs();
         post({ type: 'recovered', event: { ordinal, seenNs, overrunNs: seenNs - openDeadlineNs } });
         openSeq = -1;
+        open = null;
+      }
+      if (open !== null && data.exitAtNs !== null && hb.nowNs() >= data.exitAtNs) {
+        // Still stuck when the run should have ended.
+        endProcess(open.event, open.result, ctl, hb.nowNs() - open.event.deadlineNs);
+        return;
       }
       if (openSeq === -1 && snap.state === STATE_RUNNING) {
         const nowNs = hb.nowNs();
@@ -127,7 +149,7 @@ async function main(): Promise<void> {
             overrunNs: nowNs - snap.deadlineNs,
             ordinal,
           };
-          await raise(hb, event, failSafe, ctl);
+          open = { event, result: await raise(hb, event, failSafe, ctl) };
           continue;
         }
         // Wake just after the slot would become overdue (+1 µs so the check then passes).
@@ -144,7 +166,7 @@ async function raise(
   event: StuckEvent,
   failSafe: FailSafeFunction | null,
   ctl: Int32Array,
-): Promise<void> {
+): Promise<FailSafeMessage | null> {
   hb.countStuck();
   post({ type: 'stuck', event });
   let result: FailSafeMessage | null = null;
@@ -177,13 +199,24 @@ async function raise(
     }
     post(result);
   }
-  if (data.exitCode === null) return;
-  const code = data.exitCode;
+  if (data.exitCode === null || data.exitAtNs !== null) return result;
+  endProcess(event, result, ctl, event.overrunNs);
+  return result;
+}
+
+/** Ends the process with the exit code after `event` (see the module note). */
+function endProcess(
+  event: StuckEvent,
+  result: FailSafeMessage | null,
+  ctl: Int32Array,
+  overrunNs: number,
+): void {
+  const code = data.exitCode!;
   // The main thread may be the stuck one and never print anything: say it here, on fd 2.
   writeSync(
     2,
     `hardtick watchdog: task "${event.taskName}" (frame ${event.frame}, slot ${event.slot}) still running ` +
-      `${(event.overrunNs / NS_PER_MS).toFixed(1)} ms past its deadline; ending the process with code ${code}\n`,
+      `${(overrunNs / NS_PER_MS).toFixed(1)} ms past its deadline; ending the process with code ${code}\n`,
   );
   post({ type: 'exit', code });
   if (data.interruptMain) interruptMain(event, result);

@@ -32,6 +32,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { threadId, type Worker } from 'node:worker_threads';
 import { formatJsonPath, jsonValueProblem } from '../config/json-value.js';
 import { HardtickError } from '../errors.js';
+import { exitProcess } from '../tasks/process-guard.js';
 import { startWorker } from '../tasks/worker-start.js';
 import { Heartbeat } from './heartbeat.js';
 import {
@@ -43,6 +44,7 @@ import {
   MAIN_HANDLER_PREFIX,
   type RecoveredEvent,
   type StuckEvent,
+  type WatchdogControlMessage,
   type WatchdogMessage,
   type WatchdogWorkerData,
 } from './protocol.js';
@@ -92,8 +94,13 @@ export interface FailSafeResult {
 
 /** Options of {@link startWatchdog}. */
 export interface WatchdogOptions {
-  /** The heartbeat buffer the RT thread writes (`Heartbeat.create(...).buffer`). */
-  readonly heartbeat: SharedArrayBuffer;
+  /**
+   * The heartbeat buffer the RT thread writes (`Heartbeat.create(...).buffer`). null: the
+   * watchdog thread starts now (and loads its fail-safe) and watches once
+   * {@link WatchdogHandle.watch} hands it the buffer, e.g. when the RT thread that creates
+   * it is itself still starting.
+   */
+  readonly heartbeat: SharedArrayBuffer | null;
   /** How long a slot may run past its deadline before it is stuck, ns (> 0). */
   readonly graceNs: number;
   /**
@@ -120,6 +127,12 @@ export interface WatchdogOptions {
    * @default 200_000_000 (200 ms)
    */
   readonly killAfterNs?: number;
+  /**
+   * With `exitCode`: instead of ending the process at the stuck event, end it only if a
+   * stuck event is still open at this time (the heartbeat's clock, ns), e.g. when a run
+   * that keeps running through stuck events should have ended. @default at once
+   */
+  readonly exitAtNs?: number;
   /**
    * With `exitCode`, for a watchdog whose stuck thread may be this (the main) thread: the
    * watchdog interrupts it through an in-process inspector session and this thread runs
@@ -162,6 +175,12 @@ export interface WatchdogHandle {
   readonly recoveredEvents: readonly RecoveredEvent[];
   /** Stops the watchdog thread (wakes it at once) and resolves when it has exited. */
   stop(): Promise<void>;
+  /**
+   * Hands a watchdog started with `heartbeat: null` the buffer to watch (`ready` resolves
+   * after it). @throws HardtickError `config_invalid` for a buffer that is not a heartbeat,
+   * or `usage` when the watchdog already has one.
+   */
+  watch(heartbeat: SharedArrayBuffer): void;
 }
 
 /** Conventional exit code of a process ended by the watchdog (EX_TEMPFAIL in sysexits.h). */
@@ -224,7 +243,8 @@ function failSafeUrl(spec: FailSafeSpec): string {
  * exists but lacks the export rejects `ready` with `watchdog_failsafe_invalid`.)
  */
 export function startWatchdog(options: WatchdogOptions): WatchdogHandle {
-  Heartbeat.attach(options.heartbeat); // validates the buffer
+  if (options.heartbeat !== null) Heartbeat.attach(options.heartbeat); // validates the buffer
+  let watching = options.heartbeat !== null;
   const graceNs = positiveNs('graceNs', options.graceNs);
   const pollNs = positiveNs('pollNs', options.pollNs ?? DEFAULT_WATCHDOG_POLL_NS);
   const killAfterNs = positiveNs('killAfterNs', options.killAfterNs ?? DEFAULT_WATCHDOG_KILL_AFTER_NS);
@@ -296,7 +316,8 @@ export function startWatchdog(options: WatchdogOptions): WatchdogHandle {
     // worker to stop, and an Atomics.wait is not cut short by that (measured: +300 ms).
     Atomics.store(ctl, CTL_STOP, 1);
     Atomics.notify(ctl, CTL_STOP);
-    process.exit(code);
+    // The real exit: a run guards `process.exit` against task code meanwhile.
+    exitProcess(code);
   };
   if (interruptMain) {
     (globalThis as Record<string, unknown>)[handlerName] = (
@@ -326,6 +347,7 @@ export function startWatchdog(options: WatchdogOptions): WatchdogHandle {
     failSafeData,
     failSafeParams,
     exitCode,
+    exitAtNs: exitCode === null ? null : (options.exitAtNs ?? null),
     killAfterNs,
     interruptMain,
     handlerId,
@@ -395,8 +417,16 @@ export function startWatchdog(options: WatchdogOptions): WatchdogHandle {
     async stop() {
       Atomics.store(ctl, CTL_STOP, 1);
       Atomics.notify(ctl, CTL_STOP);
+      // Still waiting for its heartbeat (a message, not the control word): end it.
+      if (!watching) void worker.terminate();
       await exited;
       if (interruptMain) delete (globalThis as Record<string, unknown>)[handlerName];
+    },
+    watch(heartbeat) {
+      if (watching) throw new HardtickError('usage', 'watchdog: it already watches a heartbeat');
+      Heartbeat.attach(heartbeat);
+      watching = true;
+      worker.postMessage({ type: 'heartbeat', buffer: heartbeat } satisfies WatchdogControlMessage);
     },
   };
 }

@@ -11,8 +11,7 @@
  * is not allocation by the subject. Needs `--expose-gc`.
  */
 import { PerformanceObserver, performance } from 'node:perf_hooks';
-import { getHeapSpaceStatistics } from 'node:v8';
-import { exposedGc } from './probe-child.js';
+import { exposedGc, youngBytes } from './probe-child.js';
 
 /** What one measured window showed. */
 export interface AllocationMeasurement {
@@ -26,11 +25,6 @@ export interface AllocationMeasurement {
 }
 
 const gc = exposedGc();
-
-function youngBytes(): number {
-  for (const s of getHeapSpaceStatistics()) if (s.space_name === 'new_space') return s.space_used_size;
-  throw new Error('no new_space in v8.getHeapSpaceStatistics()');
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

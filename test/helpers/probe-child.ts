@@ -3,7 +3,7 @@
  * share, the `gc()` handle `--expose-gc` gives, and the one JSON line they print for
  * test/helpers/alloc-probe.ts to read.
  */
-import { setFlagsFromString } from 'node:v8';
+import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 
 /**
  * Compiles each function on its own when it gets hot. Sparkplug otherwise compiles hot
@@ -25,4 +25,14 @@ export function exposedGc(): (options?: { type?: 'minor' | 'major' }) => void {
 /** Prints the probe's result: one JSON line on stdout, the last thing it writes. */
 export function printResult(result: object): void {
   process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+/**
+ * Bytes used in the young generation (`new_space`): where allocations land. With no GC in
+ * a window, its growth is what the window allocated; unlike `heapUsed` it leaves out code
+ * space, which a late recompile grows.
+ */
+export function youngBytes(): number {
+  for (const s of getHeapSpaceStatistics()) if (s.space_name === 'new_space') return s.space_used_size;
+  throw new Error('no new_space in v8.getHeapSpaceStatistics()');
 }

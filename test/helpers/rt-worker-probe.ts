@@ -70,7 +70,10 @@ export interface RtWorkerProbeResult {
   readonly frames: number;
   readonly gcEvents: number;
   readonly gcEventsList: unknown;
+  /** Young-generation growth over the measured window, bytes. */
   readonly heapDeltaBytes: number;
+  /** Whole-heap growth over the window, bytes (code space included). */
+  readonly totalHeapDeltaBytes: number;
   readonly clock: string;
   readonly waiter: string;
   readonly lateP99Ns: number;
@@ -169,7 +172,10 @@ export async function runRtWorkerProbe(spec: RtWorkerProbeSpec): Promise<RtWorke
     frames: done.snapshot.frames.count,
     gcEvents: done.gc.count,
     gcEventsList: done.gc.events,
-    heapDeltaBytes: done.heap.afterBytes - done.heap.beforeBytes,
+    // Young-generation growth (no GC in the window ⇒ what the loop allocated); the whole
+    // heap also counts code a late recompile adds, which is not the loop's allocation.
+    heapDeltaBytes: done.heap.youngAfterBytes - done.heap.youngBeforeBytes,
+    totalHeapDeltaBytes: done.heap.afterBytes - done.heap.beforeBytes,
     clock: ready.info.clock,
     waiter: ready.info.waiter,
     lateP99Ns: done.snapshot.release.latenessNs.p99,
