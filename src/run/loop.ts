@@ -175,7 +175,7 @@ export async function runRtWorker(data: RtWorkerData, port: RtPort): Promise<voi
   const jitModes = compressedModes(modes);
   const newJitExecutive = (): Executive =>
     new Executive({ ...base, modes: jitModes, phase: 'warmup', ...gates.alternate() });
-  // Rehearsal executives: no heartbeat, lease or slack hook (zero deadlines).
+  // Rehearsal executives: no heartbeat or slack hook (zero deadlines); pauses go to a private guard.
   const rehearsal = rehearsalModes(modes);
   const newRehearsalExecutive = (): Executive =>
     new Executive(
@@ -187,7 +187,7 @@ export async function runRtWorker(data: RtWorkerData, port: RtPort): Promise<voi
         catchUp: config.catchUp,
         traceCapacity,
         stopFlag,
-        ...gates.alternate(),
+        ...gates.rehearsal(),
       }),
     );
   const environment = {

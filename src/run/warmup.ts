@@ -114,12 +114,21 @@ function warnOnly(tasks: ExecutiveModeSpec['tasks']): ExecutiveModeSpec['tasks']
  * Options of a rehearsal executive over `modes` (already {@link rehearsalModes}): every
  * alarm threshold at 0, the rehearsal alarm rate. No heartbeat or slack hook: zero
  * deadlines would read as overdue. A lease-gated run passes a warm-up gate (standby and
- * leading in turn, lease-gate.ts), so the standby catch-up is rehearsed too. Cold.
+ * leading in turn, lease-gate.ts), so the standby catch-up is rehearsed too, and a run
+ * with a lease a private guard its pauses are noted on. Cold.
  */
 export function rehearsalExecutiveOptions(
   base: Pick<
     ExecutiveOptions,
-    'clock' | 'waiter' | 'modes' | 'initialMode' | 'catchUp' | 'traceCapacity' | 'stopFlag' | 'leaseGate'
+    | 'clock'
+    | 'waiter'
+    | 'modes'
+    | 'initialMode'
+    | 'catchUp'
+    | 'traceCapacity'
+    | 'stopFlag'
+    | 'leaseGate'
+    | 'lease'
   >,
 ): ExecutiveOptions {
   return {
