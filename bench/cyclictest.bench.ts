@@ -3,8 +3,12 @@
  * in the same run, interleaved.
  *
  *   npm run build && npx tsx bench/cyclictest.bench.ts
- *   npx tsx bench/cyclictest.bench.ts [--rounds 4] [--segment 5] [--dma on|off]
+ *   npx tsx bench/cyclictest.bench.ts [--runs 1] [--rounds 4] [--segment 5] [--dma on|off]
  *                                     [--timer-slack 1|default] [--variants a,b,…] [--json]
+ *
+ * `--runs N` repeats the whole measurement N times and ends with how many runs met each
+ * goal (issue 15: native + FIFO p99 ≤ 1.2× cyclictest -p 80 in at least 4 of 5 runs:
+ * `--runs 5 --variants ct-fifo,ht-native-fifo`).
  *
  * Variants (each segment is one child process, so every variant pays its own start-up and
  * nothing of the bench process runs meanwhile; the bench only waits):
@@ -12,8 +16,9 @@
  *                 (SCHED_FIFO 80, clock_nanosleep TIMER_ABSTIME — the floor);
  * - `ct-other`    the same with `-p 0 --policy=other` (SCHED_OTHER, no priority);
  * - `ht-native-fifo`   chrt -f 80 node dist/cli/main.js jitter --waiter native (native addon:
- *                 clock_nanosleep TIMER_ABSTIME to release − 100 µs, then spin ≤ 100 µs, i.e.
- *                 ≤ 10 % of each period busy, far below the 95 % RT-throttling budget);
+ *                 clock_nanosleep TIMER_ABSTIME to release − the learned margin, then spin;
+ *                 the margin covers the p99 of the wake-up lateness, at most 5 % of the
+ *                 wait, far below the 95 % RT-throttling budget);
  * - `ht-native`   the same without chrt (SCHED_OTHER);
  * - `ht-js`       HARDTICK_NATIVE=0 … jitter --waiter hybrid (pure JS: Atomics.wait to
  *                 release − 200 µs, then spin on performance.now()), SCHED_OTHER;
@@ -43,7 +48,7 @@
  *
  * Needs Linux and root (SCHED_FIFO, /dev/cpu_dma_latency, apt-get); otherwise it says so and
  * exits 0. Installs rt-tests with apt-get when cyclictest is missing.
- * Default: 4 rounds × 6 variants × 5 s ≈ 2 min 20 s.
+ * Default: 4 rounds × 6 variants × 5 s ≈ 2 min 20 s per run.
  */
 import { spawnSync } from 'node:child_process';
 import {
@@ -61,13 +66,18 @@ import { cpus, release as kernelRelease, loadavg, platform, tmpdir } from 'node:
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import {
+  cyclictestQuantile,
+  cyclictestVersion,
+  ensureCyclictest,
+  runCyclictest,
+  which,
+} from './helpers/cyclictest.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = join(ROOT, 'dist', 'cli', 'main.js');
 const ADDON = join(ROOT, 'build', 'Release', 'hardtick.node');
 const PERIOD_US = 1000;
-/** cyclictest histogram range (µs); later samples only count as overflows. */
-const HIST_US = 20_000;
 
 interface Figures {
   /** Lateness in µs. */
@@ -96,6 +106,7 @@ interface Variant {
 
 const { values } = parseArgs({
   options: {
+    runs: { type: 'string', default: '1' },
     rounds: { type: 'string', default: '4' },
     segment: { type: 'string', default: '5' },
     dma: { type: 'string', default: 'on' },
@@ -107,11 +118,12 @@ const { values } = parseArgs({
 });
 if (values.help) {
   console.log(
-    'Usage: npx tsx bench/cyclictest.bench.ts [--rounds 4] [--segment 5] [--dma on|off] ' +
+    'Usage: npx tsx bench/cyclictest.bench.ts [--runs 1] [--rounds 4] [--segment 5] [--dma on|off] ' +
       '[--timer-slack 1|default] [--variants ct-fifo,ct-other,ht-native-fifo,ht-native,ht-js,ht-native-fifo-m0] [--json]',
   );
   process.exit(0);
 }
+const RUNS = positiveInt('--runs', values.runs);
 const ROUNDS = positiveInt('--rounds', values.rounds);
 const SEGMENT_S = positiveInt('--segment', values.segment);
 if (values.dma !== 'on' && values.dma !== 'off') fail(`--dma: expected on or off, got ${values.dma}`);
@@ -142,31 +154,11 @@ if (typeof process.getuid !== 'function' || process.getuid() !== 0) {
 }
 if (!existsSync(CLI)) fail(`${CLI} not found: run \`npm run build\` first`);
 
-function which(cmd: string): boolean {
-  return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
-}
-
-function ensureCyclictest(): void {
-  if (which('cyclictest')) return;
-  console.error('cyclictest not found: apt-get install -y rt-tests …');
-  const install = () =>
-    spawnSync('apt-get', ['install', '-y', 'rt-tests'], {
-      stdio: ['ignore', 'ignore', 'inherit'],
-      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-    }).status === 0;
-  if (!install()) {
-    console.error('install failed: apt-get update, then retry …');
-    spawnSync('apt-get', ['update'], { stdio: ['ignore', 'ignore', 'inherit'] });
-    install();
-  }
-  if (!which('cyclictest')) skip('cyclictest is missing and `apt-get install -y rt-tests` failed');
-}
-ensureCyclictest();
+const missing = ensureCyclictest();
+if (missing !== null) skip(missing);
 if (!which('chrt')) skip('chrt (util-linux) is missing');
 
-const ctVersion = (spawnSync('cyclictest', ['--help'], { encoding: 'utf8' }).stdout ?? '')
-  .split('\n')[0]!
-  .trim();
+const ctVersion = cyclictestVersion();
 const hasAddon = existsSync(ADDON);
 
 // ---------------------------------------------------------------- system knobs
@@ -223,69 +215,28 @@ function snapshot(): { dmaUs: number | null; load1: number } {
   return { dmaUs: readDmaUs(), load1: loadavg()[0]! };
 }
 
-/** Nearest-rank percentile over a µs histogram (sorted [value, count] pairs + overflows). */
-function histQuantile(
-  buckets: Array<[number, number]>,
-  total: number,
-  overflowAt: number,
-  q: number,
-): number {
-  const rank = Math.max(1, Math.ceil(q * total - 1e-9));
-  let seen = 0;
-  for (const [us, n] of buckets) {
-    seen += n;
-    if (seen >= rank) return us;
-  }
-  return overflowAt;
-}
-
-function cyclictestVariant(id: string, label: string, prioArgs: string[]): Variant {
+function cyclictestVariant(id: string, label: string, policy: 'fifo' | 'other'): Variant {
   return {
     id,
     label,
     needsAddon: false,
     run(seconds, tmp) {
-      const file = join(tmp, `${id}.json`);
-      rmSync(file, { force: true });
-      const args = [
-        '-m',
-        ...prioArgs,
-        '-i',
-        String(PERIOD_US),
-        '-t1',
-        '-D',
-        String(seconds),
-        '-q',
-        '-h',
-        String(HIST_US),
-        '--default-system',
-        `--json=${file}`,
-      ];
       const snap = snapshot();
-      const r = spawnSync('cyclictest', args, { encoding: 'utf8', timeout: (seconds + 30) * 1000 });
-      if (r.status !== 0 || !existsSync(file)) {
-        return `cyclictest ${args.join(' ')} failed (status ${r.status}): ${(r.stderr || r.stdout || '').slice(0, 300)}`;
-      }
-      const json = JSON.parse(readFileSync(file, 'utf8')) as {
-        thread: Record<string, { histogram: Record<string, number>; cycles: number; max: number }>;
-      };
-      const t = json.thread['0'];
-      if (t === undefined) return 'cyclictest --json: no thread 0';
-      const buckets = Object.entries(t.histogram)
-        .map(([us, n]) => [Number(us), n] as [number, number])
-        .sort((a, b) => a[0] - b[0]);
-      const inRange = buckets.reduce((s, [, n]) => s + n, 0);
-      const total = Math.max(t.cycles, inRange);
-      const overflows = total - inRange;
-      let missed = overflows * Math.floor(t.max / PERIOD_US);
-      for (const [us, n] of buckets) missed += n * Math.floor(us / PERIOD_US);
+      const r = runCyclictest({
+        periodUs: PERIOD_US,
+        durationS: seconds,
+        policy,
+        jsonFile: join(tmp, `${id}.json`),
+        defaultSystem: true,
+      });
+      if (typeof r === 'string') return r;
       return {
-        p50: histQuantile(buckets, total, t.max, 0.5),
-        p99: histQuantile(buckets, total, t.max, 0.99),
-        p999: histQuantile(buckets, total, t.max, 0.999),
-        max: t.max,
-        count: total,
-        missed,
+        p50: cyclictestQuantile(r, 0.5),
+        p99: cyclictestQuantile(r, 0.99),
+        p999: cyclictestQuantile(r, 0.999),
+        max: r.max,
+        count: r.total,
+        missed: r.missed,
         ...snap,
       };
     },
@@ -346,8 +297,8 @@ function hardtickVariant(
 }
 
 const ALL: Variant[] = [
-  cyclictestVariant('ct-fifo', 'cyclictest -p 80 (FIFO)', ['-p', '80']),
-  cyclictestVariant('ct-other', 'cyclictest -p 0 (OTHER)', ['-p', '0', '--policy=other']),
+  cyclictestVariant('ct-fifo', 'cyclictest -p 80 (FIFO)', 'fifo'),
+  cyclictestVariant('ct-other', 'cyclictest -p 0 (OTHER)', 'other'),
   hardtickVariant('ht-native-fifo', 'hardtick native, chrt -f 80', {
     fifo: true,
     waiter: 'native',
@@ -377,42 +328,6 @@ if (!hasAddon) {
 }
 
 // ---------------------------------------------------------------- run
-
-const tmp = mkdtempSync(join(tmpdir(), 'hardtick-ct-'));
-const results = new Map<string, Figures[]>(variants.map((v) => [v.id, []]));
-const errors: string[] = [];
-const loadStart = loadavg();
-const t0 = Date.now();
-const estimate = ROUNDS * variants.length * (SEGMENT_S + 0.4);
-console.error(
-  `${ROUNDS} rounds × ${variants.length} variants × ${SEGMENT_S} s (≈ ${Math.round(estimate)} s), ` +
-    `load average ${fmtLoad(loadStart)}`,
-);
-try {
-  for (let round = 0; round < ROUNDS; round++) {
-    const order = variants.map((_, i) => variants[(i + round) % variants.length]!);
-    for (const v of order) {
-      const r = v.run(SEGMENT_S, tmp);
-      if (typeof r === 'string') {
-        errors.push(`round ${round + 1} ${v.id}: ${r}`);
-        console.error(`  round ${round + 1} ${v.id}: ERROR ${r}`);
-        continue;
-      }
-      results.get(v.id)!.push(r);
-      console.error(
-        `  round ${round + 1} ${v.id.padEnd(18)} p50 ${fmt(r.p50)} p99 ${fmt(r.p99)} p99.9 ${fmt(r.p999)} ` +
-          `max ${fmt(r.max)} µs, missed ${r.missed}/${r.count + r.missed}, dma ${r.dmaUs ?? '?'}, load ${r.load1.toFixed(2)}`,
-      );
-    }
-  }
-} finally {
-  if (dmaFd !== null) closeSync(dmaFd);
-  rmSync(tmp, { recursive: true, force: true });
-}
-const loadEnd = loadavg();
-const wallS = (Date.now() - t0) / 1000;
-
-// ---------------------------------------------------------------- report
 
 function median(xs: number[]): number {
   if (xs.length === 0) return Number.NaN;
@@ -444,58 +359,125 @@ interface Row {
   p99PerRound: number[];
 }
 
-const rows: Row[] = variants.map((v) => {
-  const rs = results.get(v.id)!;
-  return {
-    id: v.id,
-    label: v.label,
-    rounds: rs.length,
-    p50: median(rs.map((r) => r.p50)),
-    p99: median(rs.map((r) => r.p99)),
-    p999: median(rs.map((r) => r.p999)),
-    max: median(rs.map((r) => r.max)),
-    missedPct: median(rs.map((r) => (100 * r.missed) / Math.max(1, r.count + r.missed))),
-    p99PerRound: rs.map((r) => r.p99),
-  };
-});
-const byId = new Map(rows.map((r) => [r.id, r]));
-
-/** Ratio of medians, plus the range of the same-round ratios (rounds are interleaved). */
-function ratio(num: string, den: string): { median: number; perRound: number[] } | null {
-  const a = byId.get(num);
-  const b = byId.get(den);
-  if (a === undefined || b === undefined) return null;
-  const n = Math.min(a.p99PerRound.length, b.p99PerRound.length);
-  const perRound: number[] = [];
-  for (let i = 0; i < n; i++) perRound.push(a.p99PerRound[i]! / b.p99PerRound[i]!);
-  return { median: a.p99 / b.p99, perRound };
+interface Ratio {
+  readonly name: string;
+  readonly goal: number | null;
+  /** Ratio of the round medians, and the same-round ratios (rounds are interleaved). */
+  readonly r: { median: number; perRound: number[] } | null;
 }
 
-const ratios = [
-  { name: 'native+FIFO p99 / cyclictest -p 80 p99', goal: 1.2, r: ratio('ht-native-fifo', 'ct-fifo') },
-  { name: 'pure-JS p99 / cyclictest no-prio p99', goal: 2, r: ratio('ht-js', 'ct-other') },
-  {
-    name: '(extra) native OTHER p99 / cyclictest no-prio p99',
-    goal: null,
-    r: ratio('ht-native', 'ct-other'),
-  },
-  {
-    name: '(extra) native margin 0 + FIFO p99 / cyclictest -p 80 p99',
-    goal: null,
-    r: ratio('ht-native-fifo-m0', 'ct-fifo'),
-  },
-];
+interface RunResult {
+  readonly run: number;
+  readonly loadStart: number[];
+  readonly loadEnd: number[];
+  readonly wallS: number;
+  readonly rows: Row[];
+  readonly ratios: Ratio[];
+  readonly raw: Record<string, Figures[]>;
+  readonly dmaSeen: string;
+}
+
+/** One run: `ROUNDS` rounds of every variant, interleaved; medians per variant and the goal ratios. */
+function measureRun(run: number, tmp: string, errors: string[]): RunResult {
+  const results = new Map<string, Figures[]>(variants.map((v) => [v.id, []]));
+  const loadStart = loadavg();
+  const t0 = Date.now();
+  for (let round = 0; round < ROUNDS; round++) {
+    const order = variants.map((_, i) => variants[(i + round) % variants.length]!);
+    for (const v of order) {
+      const r = v.run(SEGMENT_S, tmp);
+      if (typeof r === 'string') {
+        errors.push(`run ${run} round ${round + 1} ${v.id}: ${r}`);
+        console.error(`  run ${run} round ${round + 1} ${v.id}: ERROR ${r}`);
+        continue;
+      }
+      results.get(v.id)!.push(r);
+      console.error(
+        `  run ${run} round ${round + 1} ${v.id.padEnd(18)} p50 ${fmt(r.p50)} p99 ${fmt(r.p99)} p99.9 ${fmt(r.p999)} ` +
+          `max ${fmt(r.max)} µs, missed ${r.missed}/${r.count + r.missed}, dma ${r.dmaUs ?? '?'}, load ${r.load1.toFixed(2)}`,
+      );
+    }
+  }
+  const rows: Row[] = variants.map((v) => {
+    const rs = results.get(v.id)!;
+    return {
+      id: v.id,
+      label: v.label,
+      rounds: rs.length,
+      p50: median(rs.map((r) => r.p50)),
+      p99: median(rs.map((r) => r.p99)),
+      p999: median(rs.map((r) => r.p999)),
+      max: median(rs.map((r) => r.max)),
+      missedPct: median(rs.map((r) => (100 * r.missed) / Math.max(1, r.count + r.missed))),
+      p99PerRound: rs.map((r) => r.p99),
+    };
+  });
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const ratio = (num: string, den: string): Ratio['r'] => {
+    const a = byId.get(num);
+    const b = byId.get(den);
+    if (a === undefined || b === undefined) return null;
+    const n = Math.min(a.p99PerRound.length, b.p99PerRound.length);
+    const perRound: number[] = [];
+    for (let i = 0; i < n; i++) perRound.push(a.p99PerRound[i]! / b.p99PerRound[i]!);
+    return { median: a.p99 / b.p99, perRound };
+  };
+  return {
+    run,
+    loadStart,
+    loadEnd: loadavg(),
+    wallS: (Date.now() - t0) / 1000,
+    rows,
+    ratios: [
+      { name: 'native+FIFO p99 / cyclictest -p 80 p99', goal: 1.2, r: ratio('ht-native-fifo', 'ct-fifo') },
+      { name: 'pure-JS p99 / cyclictest no-prio p99', goal: 2, r: ratio('ht-js', 'ct-other') },
+      {
+        name: '(extra) native OTHER p99 / cyclictest no-prio p99',
+        goal: null,
+        r: ratio('ht-native', 'ct-other'),
+      },
+      {
+        name: '(extra) native margin 0 + FIFO p99 / cyclictest -p 80 p99',
+        goal: null,
+        r: ratio('ht-native-fifo-m0', 'ct-fifo'),
+      },
+    ],
+    raw: Object.fromEntries(results),
+    dmaSeen: [...new Set([...results.values()].flat().map((r) => r.dmaUs))].join(', '),
+  };
+}
+
+const tmp = mkdtempSync(join(tmpdir(), 'hardtick-ct-'));
+const errors: string[] = [];
+const runs: RunResult[] = [];
+const estimate = RUNS * ROUNDS * variants.length * (SEGMENT_S + 0.4);
+console.error(
+  `${RUNS} run(s) × ${ROUNDS} rounds × ${variants.length} variants × ${SEGMENT_S} s (≈ ${Math.round(estimate)} s), ` +
+    `load average ${fmtLoad(loadavg())}`,
+);
+try {
+  for (let run = 1; run <= RUNS; run++) runs.push(measureRun(run, tmp, errors));
+} finally {
+  if (dmaFd !== null) closeSync(dmaFd);
+  rmSync(tmp, { recursive: true, force: true });
+}
+
+/** Per goal ratio: runs that met it, of the runs that measured it. */
+const verdicts = runs[0]!.ratios
+  .map((ratio, i) => {
+    const measured = runs.map((r) => r.ratios[i]!.r).filter((r) => r !== null);
+    const met = ratio.goal === null ? 0 : measured.filter((r) => r.median <= ratio.goal!).length;
+    return { name: ratio.name, goal: ratio.goal, met, of: measured.length };
+  })
+  .filter((v) => v.of > 0);
 
 if (values.json) {
   console.log(
     JSON.stringify(
       {
-        config: { rounds: ROUNDS, segmentS: SEGMENT_S, dma: values.dma, slack: SLACK },
-        loadStart,
-        loadEnd,
-        rows,
-        ratios,
-        raw: Object.fromEntries(results),
+        config: { runs: RUNS, rounds: ROUNDS, segmentS: SEGMENT_S, dma: values.dma, slack: SLACK },
+        runs,
+        verdicts,
         errors,
       },
       null,
@@ -505,36 +487,44 @@ if (values.json) {
   process.exit(errors.length > 0 ? 1 : 0);
 }
 
-const dmaSeen = [...new Set([...results.values()].flat().map((r) => r.dmaUs))].join(', ');
 const lines: string[] = [];
 lines.push(
   `Node ${process.version}, kernel ${kernelRelease()}, ${cpus().length} CPUs, cpuidle driver ${cpuidleDriver()}, ${ctVersion}`,
 );
 lines.push(
-  `${ROUNDS} rounds × ${SEGMENT_S} s per variant, period 1 ms, order rotated; wall ${wallS.toFixed(0)} s; ` +
-    `load average (1/5/15 min) at start ${fmtLoad(loadStart)}, at end ${fmtLoad(loadEnd)}`,
+  `${ROUNDS} rounds × ${SEGMENT_S} s per variant and run, period 1 ms, order rotated; ` +
+    `/dev/cpu_dma_latency: ${values.dma === 'on' ? 'held at 0 by the bench for all variants' : 'not touched by the bench'}; ` +
+    `timer slack: ${slackNote}`,
 );
-lines.push(
-  `/dev/cpu_dma_latency: ${values.dma === 'on' ? 'held at 0 by the bench for all variants' : 'not touched by the bench'} ` +
-    `(effective value seen before segments: ${dmaSeen} µs); timer slack: ${slackNote}`,
-);
-lines.push('');
-lines.push('| variant | p50 µs | p99 µs | p99.9 µs | max µs | missed % | rounds |');
-lines.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
-for (const r of rows) {
+for (const run of runs) {
+  lines.push('');
   lines.push(
-    `| ${r.label} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${fmt(r.p999)} | ${fmt(r.max)} | ${r.missedPct.toFixed(2)} | ${r.rounds} |`,
+    `Run ${run.run}: wall ${run.wallS.toFixed(0)} s, load average (1/5/15 min) ${fmtLoad(run.loadStart)} → ${fmtLoad(run.loadEnd)}, ` +
+      `effective /dev/cpu_dma_latency ${run.dmaSeen} µs`,
   );
+  lines.push('');
+  lines.push('| variant | p50 µs | p99 µs | p99.9 µs | max µs | missed % | rounds |');
+  lines.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const r of run.rows) {
+    lines.push(
+      `| ${r.label} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${fmt(r.p999)} | ${fmt(r.max)} | ${r.missedPct.toFixed(2)} | ${r.rounds} |`,
+    );
+  }
+  lines.push('');
+  lines.push('| ratio (p99) | median-based | same-round ratios | goal |');
+  lines.push('| --- | ---: | --- | ---: |');
+  for (const { name, goal, r } of run.ratios) {
+    if (r === null) continue;
+    const verdict = goal === null ? '–' : `≤ ${goal}× ${r.median <= goal ? 'met' : '**not met**'}`;
+    lines.push(
+      `| ${name} | ${r.median.toFixed(2)}× | ${r.perRound.map((x) => x.toFixed(2)).join(' / ')} | ${verdict} |`,
+    );
+  }
 }
 lines.push('');
-lines.push('| ratio (p99) | median-based | same-round ratios | goal |');
-lines.push('| --- | ---: | --- | ---: |');
-for (const { name, goal, r } of ratios) {
-  if (r === null) continue;
-  const verdict = goal === null ? '–' : `≤ ${goal}× ${r.median <= goal ? 'met' : '**not met**'}`;
-  lines.push(
-    `| ${name} | ${r.median.toFixed(2)}× | ${r.perRound.map((x) => x.toFixed(2)).join(' / ')} | ${verdict} |`,
-  );
+for (const v of verdicts) {
+  if (v.goal === null) continue;
+  lines.push(`${v.name} ≤ ${v.goal}×: met in ${v.met} of ${v.of} run(s)`);
 }
 if (errors.length > 0) {
   lines.push('');

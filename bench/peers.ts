@@ -1,16 +1,20 @@
 /**
- * Issue 8, item 2: hardtick against the alternatives people reach for, the same periodic
- * workload at a 1 ms and a 10 ms period, all in one run.
+ * hardtick against the alternatives people reach for: the same periodic workload at a 1 ms,
+ * 10 ms and 100 ms period, all in one run.
  *
  *   npm run build && npm run bench:peers
- *   npx tsx bench/peers.ts [--duration 10s] [--periods 1ms,10ms] [--work 50us]
- *                          [--contenders hardtick,setInterval,…] [--json]
+ *   npx tsx bench/peers.ts [--duration 10s] [--periods 1ms,10ms,100ms] [--work 50us]
+ *                          [--min-releases 300] [--contenders hardtick,setInterval,…] [--json]
+ *
+ * Each contender runs `--duration` at each period, or longer where that gives fewer than
+ * `--min-releases` releases (default 300: 30 s at 100 ms), so a p99 is not one stall.
  *
  * Contenders (each one its own child process, run one after the other, so they never
  * compete with each other; the bench process only waits):
  * - `hardtick`     `node dist/cli/main.js run <config> --duration <d>`: the real CLI, the loop
  *                  in its worker thread with the waiter it selects (native when the addon is
- *                  built, else the pure-JS hybrid), default warm-up; one task at the period.
+ *                  built, else the pure-JS hybrid; margin learned), default warm-up; one task
+ *                  at the period.
  *                  The task pushes [frame, entry time, release time] over a channel; a
  *                  `--channels` consumer collects them and writes them out at exit.
  * - `setInterval`  `setInterval(task, P)`.
@@ -36,6 +40,12 @@
  *   so every period it loses or stretches makes all later ones later: its lateness grows
  *   with its drift. Negative: early (libuv rounds timers to whole ms). p50/p99/p99.9/max,
  *   nearest rank.
+ * - p99 |lateness| (`p99Abs`): the p99 of the lateness's absolute value: running early is
+ *   as wrong as running late for a controller, so a loop that fires up to a period early
+ *   cannot hide behind a small signed p99. The figure the goals are stated on.
+ * - interval jitter (`jitterP99`): p99 of |gap between consecutive executions − P|, the
+ *   spacing an actuator sees (a skipped period counts as a jitter of P). Not for cyclictest
+ *   (no per-wake-up times).
  * - missed: gaps between consecutive executions > 1.5 P; bunched: gaps < 0.5 P (two
  *   executions crowded into one period, e.g. a catch-up).
  * - runs: executions in the window / releases in the window (⌊duration / P⌋).
@@ -44,7 +54,9 @@
  *   wall time, % of one core. hardtick: from the first to the last record the consumer
  *   received (the worker and main thread together); cyclictest: user + sys of the process
  *   (bash `times`) over its duration.
- * - × hardtick: the contender's p99 (and missed count) divided by hardtick's in the same run.
+ * - × hardtick: the contender's p99 |lateness| (and missed count) divided by hardtick's in
+ *   the same run. The verdict lines: hardtick's p99 |lateness| against every JS contender's
+ *   at each period, and hardtick's CPU at 1 ms against 10 % of a core.
  *
  * For cyclictest (no per-wake-up times) lateness comes from its 1 µs histogram; missed is
  * derived as in bench/cyclictest.bench.ts (a wake-up L µs late skipped ⌊L / P⌋ releases);
@@ -52,7 +64,8 @@
  *
  * Nothing is tuned for anyone: no SCHED_FIFO for the JS contenders, no
  * /dev/cpu_dma_latency, default timer slack (hardtick run lowers its own loop thread's slack
- * to 1 ns by default, as users get it). Default: 2 periods × 7 contenders × 10 s ≈ 2.6 min.
+ * to 1 ns by default, as users get it). Default: 7 contenders × (10 s + 10 s + 30 s) ≈ 6 min
+ * (plus hardtick's start-up at each period).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -61,12 +74,15 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { parseDurationNs } from '../src/config/duration.js';
+import { cyclictestQuantile, runCyclictest, which } from './helpers/cyclictest.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = join(ROOT, 'dist', 'cli', 'main.js');
 const WORKER_ENTRY = join(ROOT, 'dist', 'worker', 'index.js');
-/** cyclictest histogram range (µs); later samples only count as overflows. */
-const HIST_US = 20_000;
+/** The JS contenders the verdict compares hardtick with (cyclictest is the floor, not a peer). */
+const JS_PEERS = ['setInterval', 'setTimeout', 'setTimeout-corrected', 'toad-scheduler'];
+/** hardtick's CPU goal at 1 ms, % of one core. */
+const CPU_GOAL_PCT = 10;
 
 /** What a contender's child reports: execution start times, relative to release 0, in µs. */
 interface Trace {
@@ -89,8 +105,12 @@ interface Trace {
 interface Figures {
   readonly p50: number;
   readonly p99: number;
+  /** p99 of |lateness|. */
+  readonly p99Abs: number;
   readonly p999: number;
   readonly max: number;
+  /** p99 of |interval − P| over consecutive executions; null for cyclictest. */
+  readonly jitterP99: number | null;
   readonly runs: number;
   readonly ideal: number;
   readonly missed: number;
@@ -113,7 +133,8 @@ interface Contender {
 const { values } = parseArgs({
   options: {
     duration: { type: 'string', default: '10s' },
-    periods: { type: 'string', default: '1ms,10ms' },
+    'min-releases': { type: 'string', default: '300' },
+    periods: { type: 'string', default: '1ms,10ms,100ms' },
     work: { type: 'string', default: '50us' },
     contenders: { type: 'string' },
     json: { type: 'boolean', default: false },
@@ -122,8 +143,8 @@ const { values } = parseArgs({
 });
 if (values.help) {
   console.log(
-    'Usage: npx tsx bench/peers.ts [--duration 10s] [--periods 1ms,10ms] [--work 50us] ' +
-      '[--contenders hardtick,setInterval,setTimeout,setTimeout-corrected,toad-scheduler,cyclictest-fifo,cyclictest-other] [--json]',
+    'Usage: npx tsx bench/peers.ts [--duration 10s] [--periods 1ms,10ms,100ms] [--work 50us] ' +
+      '[--min-releases 300] [--contenders hardtick,setInterval,setTimeout,setTimeout-corrected,toad-scheduler,cyclictest-fifo,cyclictest-other] [--json]',
   );
   process.exit(0);
 }
@@ -142,6 +163,17 @@ function durationOption(name: string, text: string): number {
 }
 
 const DURATION_S = durationOption('--duration', values.duration) / 1e9;
+/**
+ * A period's run lasts long enough for this many releases (`--duration` or more): a p99 of
+ * 100 releases (10 s at 100 ms) is the second-worst one, i.e. a single host stall.
+ */
+const MIN_RELEASES = Number(values['min-releases']);
+if (!Number.isInteger(MIN_RELEASES) || MIN_RELEASES < 1)
+  fail(`--min-releases: expected a positive integer, got ${values['min-releases']}`);
+/** Seconds each contender runs at `periodUs`. */
+function durationFor(periodUs: number): number {
+  return Math.max(DURATION_S, Math.ceil((MIN_RELEASES * periodUs) / 1e6));
+}
 const WORK_US = durationOption('--work', values.work) / 1e3;
 const PERIODS_US = values.periods.split(',').map((p) => durationOption('--periods', p.trim()) / 1e3);
 for (const p of PERIODS_US) {
@@ -166,24 +198,32 @@ function traceFigures(trace: Trace, periodUs: number, durationS: number): Figure
   const starts = trace.startsUs;
   const n = starts.length;
   const lateness = new Float64Array(n);
+  const absLateness = new Float64Array(n);
+  const jitter = new Float64Array(Math.max(0, n - 1));
   let missed = 0;
   let bunched = 0;
   for (let i = 0; i < n; i++) {
     const t = starts[i]!;
     lateness[i] = t - (trace.periods?.[i] ?? i) * periodUs;
+    absLateness[i] = Math.abs(lateness[i]!);
     if (i > 0) {
       const gap = t - starts[i - 1]!;
+      jitter[i - 1] = Math.abs(gap - periodUs);
       if (gap > 1.5 * periodUs) missed++;
       else if (gap < 0.5 * periodUs) bunched++;
     }
   }
   const last = n === 0 ? 0 : lateness[n - 1]!;
   lateness.sort();
+  absLateness.sort();
+  jitter.sort();
   return {
     p50: quantile(lateness, 0.5),
     p99: quantile(lateness, 0.99),
+    p99Abs: quantile(absLateness, 0.99),
     p999: quantile(lateness, 0.999),
     max: n === 0 ? Number.NaN : lateness[n - 1]!,
+    jitterP99: quantile(jitter, 0.99),
     runs: n,
     ideal: Math.floor((durationS * 1e6) / periodUs),
     missed,
@@ -373,7 +413,7 @@ const hardtickContender: Contender = {
         report,
         '--quiet',
       ],
-      { encoding: 'utf8', timeout: (durationS + 60) * 1000, maxBuffer: 64 * 1024 * 1024 },
+      { encoding: 'utf8', timeout: (durationS + 300) * 1000, maxBuffer: 64 * 1024 * 1024 },
     );
     if (r.status !== 0 || !existsSync(out)) {
       return `hardtick run failed (status ${r.status}): ${(r.stderr || r.stdout).slice(0, 400)}`;
@@ -388,83 +428,33 @@ const hardtickContender: Contender = {
 
 // ---------------------------------------------------------------- cyclictest
 
-function which(cmd: string): boolean {
-  return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
-}
-
-/** Nearest-rank percentile over a µs histogram (as bench/cyclictest.bench.ts). */
-function histQuantile(
-  buckets: Array<[number, number]>,
-  total: number,
-  overflowAt: number,
-  q: number,
-): number {
-  const rank = Math.max(1, Math.ceil(q * total - 1e-9));
-  let seen = 0;
-  for (const [us, n] of buckets) {
-    seen += n;
-    if (seen >= rank) return us;
-  }
-  return overflowAt;
-}
-
-function cyclictestContender(id: string, label: string, prioArgs: string[]): Contender {
+function cyclictestContender(id: string, label: string, policy: 'fifo' | 'other'): Contender {
   return {
     id,
     label,
     run(periodUs, durationS, tmp) {
-      const file = join(tmp, `${id}-${periodUs}.json`);
-      rmSync(file, { force: true });
-      const args = [
-        '-m',
-        ...prioArgs,
-        '-i',
-        String(periodUs),
-        '-t1',
-        '-D',
-        String(durationS),
-        '-q',
-        '-h',
-        String(HIST_US),
-        `--json=${file}`,
-      ];
-      // bash's `times` prints the children's user and system time on its second line.
-      const r = spawnSync('bash', ['-c', 'cyclictest "$@" >/dev/null && times', 'cyclictest', ...args], {
-        encoding: 'utf8',
-        timeout: (durationS + 30) * 1000,
+      const r = runCyclictest({
+        periodUs,
+        durationS,
+        policy,
+        jsonFile: join(tmp, `${id}-${periodUs}.json`),
+        measureCpu: true,
       });
-      if (r.status !== 0 || !existsSync(file)) {
-        return `cyclictest ${args.join(' ')} failed (status ${r.status}): ${(r.stderr || r.stdout || '').slice(0, 300)}`;
-      }
-      const json = JSON.parse(readFileSync(file, 'utf8')) as {
-        thread: Record<string, { histogram: Record<string, number>; cycles: number; max: number }>;
-      };
-      const t = json.thread['0'];
-      if (t === undefined) return 'cyclictest --json: no thread 0';
-      const buckets = Object.entries(t.histogram)
-        .map(([us, n]) => [Number(us), n] as [number, number])
-        .sort((a, b) => a[0] - b[0]);
-      const inRange = buckets.reduce((s, [, n]) => s + n, 0);
-      const total = Math.max(t.cycles, inRange);
-      const overflows = total - inRange;
-      let missed = overflows * Math.floor(t.max / periodUs);
-      for (const [us, n] of buckets) missed += n * Math.floor(us / periodUs);
-      const cpuLine = r.stdout.trim().split('\n').at(-1) ?? '';
-      const cpuUs = cpuLine
-        .split(/\s+/)
-        .map((x) => /^(\d+)m([\d.]+)s$/.exec(x))
-        .reduce((s, m) => (m === null ? s : s + (Number(m[1]) * 60 + Number(m[2])) * 1e6), 0);
+      if (typeof r === 'string') return r;
+      const p99 = cyclictestQuantile(r, 0.99);
       return {
-        p50: histQuantile(buckets, total, t.max, 0.5),
-        p99: histQuantile(buckets, total, t.max, 0.99),
-        p999: histQuantile(buckets, total, t.max, 0.999),
-        max: t.max,
-        runs: total,
+        p50: cyclictestQuantile(r, 0.5),
+        p99,
+        p99Abs: p99, // wake-ups are never early
+        p999: cyclictestQuantile(r, 0.999),
+        max: r.max,
+        jitterP99: null,
+        runs: r.total,
         ideal: Math.floor((durationS * 1e6) / periodUs),
-        missed,
+        missed: r.missed,
         bunched: null,
         driftMs: null,
-        cpuPct: (100 * cpuUs) / (durationS * 1e6),
+        cpuPct: (100 * (r.cpuUs ?? Number.NaN)) / (durationS * 1e6),
         note: '',
       };
     },
@@ -479,8 +469,8 @@ const ALL: Contender[] = [
   timerContender('setTimeout', '`setTimeout` chain (naive)'),
   timerContender('setTimeout-corrected', '`setTimeout` chain, drift-corrected'),
   timerContender('toad-scheduler', 'toad-scheduler `SimpleIntervalJob`'),
-  cyclictestContender('cyclictest-fifo', 'cyclictest -p 80 (FIFO, floor)', ['-p', '80']),
-  cyclictestContender('cyclictest-other', 'cyclictest -p 0 (OTHER, floor)', ['-p', '0', '--policy=other']),
+  cyclictestContender('cyclictest-fifo', 'cyclictest -p 80 (FIFO, floor)', 'fifo'),
+  cyclictestContender('cyclictest-other', 'cyclictest -p 0 (OTHER, floor)', 'other'),
 ];
 
 const wanted = values.contenders === undefined ? null : new Set(values.contenders.split(','));
@@ -510,15 +500,15 @@ const errors: string[] = [];
 const loadStart = loadavg();
 const t0 = Date.now();
 console.error(
-  `${PERIODS_US.length} period(s) × ${contenders.length} contenders × ${DURATION_S} s ` +
-    `(≈ ${Math.round(PERIODS_US.length * contenders.length * (DURATION_S + 1.5))} s), load average ${fmtLoad(loadStart)}`,
+  `${PERIODS_US.length} period(s) × ${contenders.length} contenders × ${PERIODS_US.map(durationFor).join('/')} s ` +
+    `(≈ ${Math.round(PERIODS_US.reduce((s, p) => s + contenders.length * (durationFor(p) + 1.5), 0))} s), load average ${fmtLoad(loadStart)}`,
 );
 try {
   for (const periodUs of PERIODS_US) {
     const byId = new Map<string, Figures>();
     results.set(periodUs, byId);
     for (const c of contenders) {
-      const f = c.run(periodUs, DURATION_S, tmp);
+      const f = c.run(periodUs, durationFor(periodUs), tmp);
       if (typeof f === 'string') {
         errors.push(`${c.id} @ ${periodUs} µs: ${f}`);
         console.error(`  ${c.id} @ ${periodUs} µs: ERROR ${f}`);
@@ -526,7 +516,8 @@ try {
       }
       byId.set(c.id, f);
       console.error(
-        `  ${periodUs / 1000} ms ${c.id}: p99 ${fmt(f.p99)} µs, missed ${f.missed}, load ${loadavg()[0]!.toFixed(2)}`,
+        `  ${periodUs / 1000} ms ${c.id}: p99 ${fmt(f.p99)} µs, p99 |lateness| ${fmt(f.p99Abs)} µs, CPU ${fmt(f.cpuPct)} %, ` +
+          `missed ${f.missed}, load ${loadavg()[0]!.toFixed(2)}`,
       );
     }
   }
@@ -556,13 +547,51 @@ function ratio(x: number, base: number): string {
   return r >= 10 ? `${r.toFixed(0)}×` : `${r.toFixed(1)}×`;
 }
 
+/** Per period: hardtick's p99 |lateness| against the best JS peer's, and (at 1 ms) its CPU. */
+interface Verdict {
+  readonly periodUs: number;
+  readonly hardtickP99AbsUs: number | null;
+  /** The JS peer with the smallest p99 |lateness|, and that figure. */
+  readonly bestPeer: string | null;
+  readonly bestPeerP99AbsUs: number | null;
+  /** hardtick's p99 |lateness| ≤ every JS peer's measured at this period. */
+  readonly leadsEveryPeer: boolean | null;
+  readonly hardtickCpuPct: number | null;
+  /** At 1 ms: hardtick's CPU ≤ CPU_GOAL_PCT; null at other periods. */
+  readonly cpuGoalMet: boolean | null;
+}
+
+const verdicts: Verdict[] = [...results].map(([periodUs, byId]) => {
+  const ht = byId.get('hardtick');
+  const peers = JS_PEERS.map((id) => [id, byId.get(id)] as const).filter(
+    (e): e is readonly [string, Figures] => e[1] !== undefined,
+  );
+  const best = peers.reduce<readonly [string, Figures] | null>(
+    (b, e) => (b === null || e[1].p99Abs < b[1].p99Abs ? e : b),
+    null,
+  );
+  return {
+    periodUs,
+    hardtickP99AbsUs: ht?.p99Abs ?? null,
+    bestPeer: best?.[0] ?? null,
+    bestPeerP99AbsUs: best?.[1].p99Abs ?? null,
+    leadsEveryPeer: ht === undefined || best === null ? null : peers.every(([, f]) => ht.p99Abs <= f.p99Abs),
+    hardtickCpuPct: ht?.cpuPct ?? null,
+    cpuGoalMet: ht === undefined || periodUs !== 1000 ? null : ht.cpuPct <= CPU_GOAL_PCT,
+  };
+});
+
 if (values.json) {
   console.log(
     JSON.stringify(
       {
         durationS: DURATION_S,
+        durationsS: Object.fromEntries(PERIODS_US.map((p) => [String(p), durationFor(p)])),
         workUs: WORK_US,
+        loadStart,
+        loadEnd,
         results: Object.fromEntries([...results].map(([p, byId]) => [String(p), Object.fromEntries(byId)])),
+        verdicts,
         errors,
         skipped,
       },
@@ -574,28 +603,45 @@ if (values.json) {
   const lines: string[] = [];
   lines.push(
     `Machine: Node ${process.version}, kernel ${kernelRelease()}, ${cpus().length} CPUs; ` +
-      `load average ${fmtLoad(loadStart)} → ${fmtLoad(loadEnd)}; ${DURATION_S} s per contender, ` +
+      `load average ${fmtLoad(loadStart)} → ${fmtLoad(loadEnd)}; ${PERIODS_US.map((p) => `${durationFor(p)} s`).join(' / ')} per contender and period, ` +
       `workload ${WORK_US} µs; wall ${wallS.toFixed(0)} s.`,
   );
   for (const [periodUs, byId] of results) {
     const ht = byId.get('hardtick');
     lines.push('');
-    lines.push(`Period ${periodUs / 1000} ms (lateness in µs; × = contender / hardtick, same run):`);
+    lines.push(
+      `Period ${periodUs / 1000} ms (lateness in µs; × = contender's p99 |lateness| / hardtick's, same run):`,
+    );
     lines.push('');
     lines.push(
-      '| contender | runs / releases | p50 | p99 | p99.9 | max | missed (gap > 1.5 P) | bunched (gap < 0.5 P) | drift after N (ms) | CPU % | p99 × | missed × |',
+      '| contender | runs / releases | p50 | p99 | p99 \\|lateness\\| | p99.9 | max | interval jitter p99 | missed (gap > 1.5 P) | bunched (gap < 0.5 P) | drift after N (ms) | CPU % | p99 \\|lateness\\| × | missed × |',
     );
-    lines.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+    lines.push(
+      '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    );
     for (const c of contenders) {
       const f = byId.get(c.id);
       if (f === undefined) continue;
       const label = c.id === 'hardtick' ? `**${c.label}**${f.note ? ` (${f.note})` : ''}` : c.label;
       lines.push(
-        `| ${label} | ${f.runs} / ${f.ideal} | ${fmt(f.p50)} | ${fmt(f.p99)} | ${fmt(f.p999)} | ${fmt(f.max)} | ` +
-          `${f.missed} | ${f.bunched === null ? '–' : f.bunched} | ${fmt(f.driftMs)} | ${fmt(f.cpuPct)} | ` +
-          `${ht === undefined ? 'n/a' : ratio(f.p99, ht.p99)} | ${ht === undefined ? 'n/a' : ratio(f.missed, ht.missed)} |`,
+        `| ${label} | ${f.runs} / ${f.ideal} | ${fmt(f.p50)} | ${fmt(f.p99)} | ${fmt(f.p99Abs)} | ${fmt(f.p999)} | ${fmt(f.max)} | ` +
+          `${fmt(f.jitterP99)} | ${f.missed} | ${f.bunched === null ? '–' : f.bunched} | ${fmt(f.driftMs)} | ${fmt(f.cpuPct)} | ` +
+          `${ht === undefined ? 'n/a' : ratio(f.p99Abs, ht.p99Abs)} | ${ht === undefined ? 'n/a' : ratio(f.missed, ht.missed)} |`,
       );
     }
+  }
+  lines.push('');
+  for (const v of verdicts) {
+    if (v.leadsEveryPeer !== null)
+      lines.push(
+        `${v.periodUs / 1000} ms: hardtick p99 |lateness| ${fmt(v.hardtickP99AbsUs)} µs, best JS peer (${v.bestPeer}) ` +
+          `${fmt(v.bestPeerP99AbsUs)} µs (${ratio(v.bestPeerP99AbsUs!, v.hardtickP99AbsUs!)} hardtick's): ` +
+          `≤ every JS peer ${v.leadsEveryPeer ? 'met' : '**not met**'}`,
+      );
+    if (v.cpuGoalMet !== null)
+      lines.push(
+        `${v.periodUs / 1000} ms: hardtick CPU ${fmt(v.hardtickCpuPct)} % of a core: ≤ ${CPU_GOAL_PCT} % ${v.cpuGoalMet ? 'met' : '**not met**'}`,
+      );
   }
   for (const s of skipped) lines.push(`\nskipped: ${s}`);
   for (const e of errors) lines.push(`\nERROR: ${e}`);

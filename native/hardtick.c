@@ -4,7 +4,8 @@
  * What it gives the JS side, and why each exists (measured on Node 20):
  * - a CLOCK_MONOTONIC read written into a Float64Array (every built-in clock in Node 20
  *   allocates 16-40 B per call; this allocates nothing: the callbacks return undefined
- *   and write the double into memory the caller owns);
+ *   and write the double into memory the caller owns), and a CLOCK_REALTIME read the
+ *   same way (wall time, a reference independent of the loop's schedule);
  * - an absolute sleep, clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME): no drift, no
  *   relative-timeout arithmetic, no boxed timeout argument;
  * - mlockall, per-thread scheduling policy/priority and CPU affinity (the calling thread
@@ -14,7 +15,7 @@
  *   a system call (process.exit() first joins every worker thread, and waits forever for
  *   one that is blocked in a read).
  *
- * Allocation contract: clockInto, readClock and sleepUntil allocate nothing on the JS heap
+ * Allocation contract: clockInto, realtimeInto, readClock and sleepUntil allocate nothing on the JS heap
  * (they return undefined; N-API handles live in the callback's handle scope, not the heap).
  * The other functions are cold-path (setup) calls and may allocate.
  *
@@ -94,6 +95,17 @@ static napi_value make_int(napi_env env, int64_t v) {
   napi_value out;
   napi_create_int64(env, v, &out);
   return out;
+}
+
+/* realtimeInto(f64): f64[0] = CLOCK_REALTIME in ns since the epoch (wall time). Returns undefined. */
+static napi_value js_realtime_into(napi_env env, napi_callback_info info) {
+  double *p = f64_data(env, arg0(env, info));
+  if (p != NULL) {
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    p[0] = (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+  }
+  return NULL;
 }
 
 /* clockInto(f64): f64[0] = CLOCK_MONOTONIC in ns. Returns undefined. */
@@ -334,6 +346,7 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
   }
   napi_property_descriptor props[] = {
       {"clockInto", NULL, js_clock_into, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"realtimeInto", NULL, js_realtime_into, NULL, NULL, NULL, napi_enumerable, NULL},
       {"bindClock", NULL, js_bind_clock, NULL, NULL, NULL, napi_enumerable, NULL},
       {"readClock", NULL, js_read_clock, NULL, NULL, NULL, napi_enumerable, NULL},
       {"sleepUntil", NULL, js_sleep_until, NULL, NULL, NULL, napi_enumerable, NULL},

@@ -367,6 +367,17 @@ export type { HybridWaiterOptions, WaitMode } from './time/hybrid-waiter.js';
 export { HybridWaiter } from './time/hybrid-waiter.js';
 export type { JitterResult } from './time/jitter.js';
 export { measureJitter } from './time/jitter.js';
+export type { MarginClassSummary, MarginLearnerOptions, MarginSummary } from './time/margin-learner.js';
+export {
+  MARGIN_CLASS_COUNT,
+  MarginLearner,
+  MS_LAST_MARGIN_NS,
+  MS_MARGIN_NS,
+  MS_QUANTILE_NS,
+  MS_SAMPLES,
+  MS_SIZE,
+  MS_WAIT_FROM_NS,
+} from './time/margin-learner.js';
 export { releaseTimeNs } from './time/release.js';
 export { SystemClock, systemClock } from './time/system-clock.js';
 export type { TimerSlackResult } from './time/timer-slack.js';

@@ -40,6 +40,7 @@ describe('config reference (docs/config.md, generated from the schema)', () => {
       '## `watchdog`',
       '## `gc`',
       '## `lease`',
+      '## `waiter`',
     ]);
     expect(markdown).toContain(
       '- **`frame`** ("auto" | duration, default `"auto"`): Minor frame size: "auto" (the planner picks the\n' +

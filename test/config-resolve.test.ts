@@ -64,6 +64,13 @@ describe('resolveConfig fills every default and converts times to integer ns', (
         warn: { enabled: false, youngFill: 0.85, oldGrowthBytes: 8 * 1024 * 1024 },
       },
       lease: null,
+      waiter: {
+        marginNs: 'auto',
+        quantile: 0.99,
+        minMarginNs: 10_000,
+        maxMarginNs: 1_000_000,
+        maxSpinShare: 0.005,
+      },
     } satisfies Omit<ResolvedConfig, 'tasks' | 'modes'>);
   });
 

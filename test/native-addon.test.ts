@@ -82,6 +82,19 @@ describe.runIf(process.platform === 'linux')('native addon (built)', requires('n
     expect(Math.abs(offset1 - offset0)).toBeLessThan(1e6);
   });
 
+  it('realtimeInto reads CLOCK_REALTIME: wall time in ns, between two Date.now() readings', () => {
+    const b = loadNative()!;
+    const f = new Float64Array(1);
+    for (let i = 0; i < 100; i++) {
+      const before = Date.now();
+      b.realtimeInto(f);
+      const after = Date.now();
+      expect(f[0]!).toBeGreaterThanOrEqual(before * 1e6);
+      expect(f[0]!).toBeLessThan((after + 1) * 1e6);
+    }
+    expect(() => b.realtimeInto(new Float64Array(0))).toThrow(TypeError);
+  });
+
   it('the inline form (readClock + buf[NATIVE_NOW]) matches nowNs', () => {
     const binding = loadNative()!;
     const clock = new NativeClock(binding);
@@ -120,7 +133,7 @@ describe.runIf(process.platform === 'linux')('native addon (built)', requires('n
   it('rejects a bad margin with a RangeError', () => {
     const clock = new NativeClock(loadNative()!);
     expect(() => new NativeWaiter(clock, { marginNs: -1 })).toThrow(
-      /marginNs must be a finite number >= 0, got -1/,
+      "NativeWaiter: marginNs must be a finite number >= 0 or 'auto', got -1",
     );
   });
 

@@ -1,7 +1,7 @@
 /**
  * Allocation gate for the native backend: after warm-up, 10^6 NativeClock reads and 10^4
- * NativeWaiter waits with past deadlines (plus 20 real short waits) cause no GC and no
- * heap growth. For scale: performance.now() would allocate 16 MB over the same reads.
+ * NativeWaiter waits with past deadlines (plus 20 real short waits, and 300 of a waiter
+ * learning its margin) cause no GC and no heap growth. For scale: performance.now() would allocate 16 MB over the same reads.
  * Runs in a child process (test/helpers/native-alloc-probe.ts) to keep vitest's own
  * allocation out of the figure.
  */
@@ -26,6 +26,9 @@ describe('native backend allocation', () => {
       expect(out.native).toBe(true);
       expect(out.pastDeadline).toBe(10_000);
       expect(out.sleeps).toBe(20);
+      expect(out.autoSleeps).toBe(300);
+      // two wait lengths, two classes (a third when a stall shortens a wait below 64 µs)
+      expect(out.autoClasses as number).toBeGreaterThanOrEqual(2);
       expect(out.gcEvents).toBe(0);
       expect(out.heapDeltaBytes as number).toBeLessThan(16 * 1024);
     },

@@ -37,6 +37,8 @@ export const INTEGRATION_TESTS: readonly string[] = [
   'test/run-typescript-tasks.test.ts',
   'test/package-types.test.ts',
   'test/run-task-returns-promise.test.ts',
+  // Waiters learning their margin: scripted clocks (exact margins), but real short sleeps.
+  'test/time-waiter-adaptive-margin.test.ts',
   // Worker threads (the SPSC stress spins two flat out: its neighbours here tolerate that).
   'test/memory-spsc-stress.test.ts',
   'test/channels-package-example.test.ts',

@@ -2,38 +2,74 @@
  * The CI version of the soak benchmark (bench/soak.ts): 20 s, 10 s per phase, real
  * child-process runs (`node dist/cli/main.js run`, worker thread, real collector).
  *
- * Asserted (reliable on a shared 2-vCPU box):
- * - allocation-free phase at 1 kHz: 0 GCs of any kind (so 0 unplanned), drift within one
- *   frame plus the last frame's lateness, and the lateness figures are reported;
- * - allocating phase with `gc: { planned: true }` at 2 ms frames: every collection planned
- *   and none overlapping a miss. At 1 kHz on this box a minor GC of this process costs
- *   ~0.5–0.9 ms (bench/README.md `## Soak`), about the whole slack of a 1 ms frame, so
- *   planned collections are mostly deferred and the young generation fills inside a task:
- *   "every GC planned" at 1 kHz depends on the machine, not on the code, and is measured
- *   by the soak rather than asserted here. At 2 ms frames the slack (≥ 1.5 ms) holds it.
+ * Drift is measured against clocks the schedule does not produce: each task call reads
+ * CLOCK_REALTIME and CLOCK_MONOTONIC itself and the smallest offset (reading − k·f) of
+ * each one-second window must stay put (bench/soak.ts module note). A loop whose releases
+ * slipped by 10 ppm would move it by 100 µs over these 10 s; so would one frame's worth of
+ * re-based t0. Asserted (reliable on a shared 2-vCPU box):
+ * - allocation-free phase at 1 kHz: 0 GCs of any kind, no drift on either clock;
+ * - allocating phase with `gc: { planned: true }` at 2 ms frames: every collection planned,
+ *   none overlapping a miss, no drift. (At 1 kHz the planned share is measured by the soak,
+ *   goal ≥ 95 %, not asserted here: the slack a collection needs depends on the machine.)
  */
 import { describe, expect, it } from 'vitest';
-import { runSoakPhase } from '../bench/soak.js';
+import { driftFromWindows, runSoakPhase } from '../bench/soak.js';
+
+/** Largest drift or wander accepted over a 10 s phase, ns. */
+const DRIFT_BOUND_NS = 100_000;
+
+describe('soak drift estimate', () => {
+  it("is the last window's smallest offset minus the first's; wander is the largest distance from the first", () => {
+    const windows = [0, 3_000, -2_000, 1_000].map((d, i) => ({
+      lastFrame: 999 + 1000 * i,
+      minMonoNs: 5e12 + d,
+      minWallNs: 1e15 + 2 * d,
+      frames: 1000,
+    }));
+    expect(driftFromWindows(windows)).toEqual({
+      windows: 4,
+      spanFrames: 3000,
+      wallNs: 2_000,
+      monoNs: 1_000,
+      wanderWallNs: 6_000,
+      wanderMonoNs: 3_000,
+    });
+    expect(driftFromWindows(windows.slice(0, 1))).toBeNull();
+  });
+
+  it('shows a grid that slips 1 µs per frame as 1 ms per 1000 frames', () => {
+    const windows = Array.from({ length: 5 }, (_, i) => ({
+      lastFrame: 999 + 1000 * i,
+      minMonoNs: 1e12 + 1000 * 1000 * i,
+      minWallNs: 1e12 + 1000 * 1000 * i,
+      frames: 1000,
+    }));
+    expect(driftFromWindows(windows)).toMatchObject({ monoNs: 4e6, wallNs: 4e6, wanderMonoNs: 4e6 });
+  });
+});
 
 describe('soak (CI, 20 s)', () => {
-  it('allocation-free at 1 kHz: no GC at all, no drift', async () => {
+  it('allocation-free at 1 kHz: no GC at all, no drift against the wall or the monotonic clock', async () => {
     const p = await runSoakPhase('alloc-free', 10e9, '1ms');
     const why = JSON.stringify(p);
     expect(p.frames + p.skipped, why).toBeGreaterThan(9_000);
     expect(p.gcCount, why).toBe(0);
-    expect(p.gcUnplanned, why).toBe(0);
-    expect(p.driftNs, why).toBeGreaterThanOrEqual(0);
-    expect(p.driftNs, why).toBeLessThan(1e6 + p.latenessMaxNs);
-    expect(p.latenessMaxNs).toBeGreaterThanOrEqual(p.latenessP99Ns);
+    expect(p.drift, why).not.toBeNull();
+    const d = p.drift!;
+    expect(d.windows, why).toBeGreaterThanOrEqual(5);
+    expect(Math.abs(d.wallNs), why).toBeLessThan(DRIFT_BOUND_NS);
+    expect(Math.abs(d.monoNs), why).toBeLessThan(DRIFT_BOUND_NS);
+    expect(d.wanderMonoNs, why).toBeLessThan(DRIFT_BOUND_NS);
   }, 120_000);
 
-  it('allocating task with planned GC at 2 ms frames: every GC planned, none overlapping a miss', async () => {
+  it('allocating task with planned GC at 2 ms frames: every GC planned, none overlapping a miss, no drift', async () => {
     const p = await runSoakPhase('planned', 10e9, '2ms');
     const why = JSON.stringify(p);
     expect(p.gcPlanned, why).toBeGreaterThan(0);
     expect(p.gcUnplanned, why).toBe(0);
     expect(p.overlapsWithUnplanned, why).toBe(0);
-    expect(p.driftNs, why).toBeGreaterThanOrEqual(0);
-    expect(p.driftNs, why).toBeLessThan(2e6 + p.latenessMaxNs);
+    expect(p.drift, why).not.toBeNull();
+    expect(Math.abs(p.drift!.wallNs), why).toBeLessThan(DRIFT_BOUND_NS);
+    expect(Math.abs(p.drift!.monoNs), why).toBeLessThan(DRIFT_BOUND_NS);
   }, 120_000);
 });

@@ -108,7 +108,7 @@ describe('HybridWaiter on the real clock', () => {
 
   it('rejects a bad margin or mode', () => {
     expect(() => new HybridWaiter({ marginNs: -1 })).toThrow(
-      'HybridWaiter: marginNs must be a finite number >= 0, got -1',
+      "HybridWaiter: marginNs must be a finite number >= 0 or 'auto', got -1",
     );
     expect(() => new HybridWaiter({ marginNs: Number.NaN })).toThrow(RangeError);
     expect(() => new HybridWaiter({ mode: 'nap' as never })).toThrow(
@@ -120,6 +120,7 @@ describe('HybridWaiter on the real clock', () => {
     const w = new HybridWaiter();
     expect(w.kind).toBe('hybrid');
     expect(w.marginNs).toBe(200_000);
+    expect(w.adaptive).toBe(true);
     expect(w.clock).toBe(systemClock);
     expect(w.spinReadIntervalNs).toBe(DEFAULT_SPIN_READ_INTERVAL_NS);
     expect(DEFAULT_SPIN_READ_INTERVAL_NS).toBe(1000);

@@ -1,6 +1,7 @@
 /**
  * Allocation gate for HybridWaiter.waitUntil: with a clock that allocates nothing, a warmed
- * waiter must cause no GC and no heap growth over 10^5 waits. This pins the timeout table
+ * waiter (fixed margin, sleep-only, and learning its margin) must cause no GC and no heap
+ * growth over 10^5 waits. This pins the timeout table
  * trick (a computed fractional `Atomics.wait` timeout would box a 16-byte HeapNumber per
  * call: ~1.6 MB over this run, several scavenges).
  */
@@ -53,6 +54,20 @@ function waitSleepOnly(waiter: HybridWaiter, clock: SteppingClock, n: number): v
   }
 }
 
+/**
+ * `n` short waits of a learning waiter (`marginNs: 'auto'`): waits of 30 and 50 µs (two
+ * wait classes), a 10 µs margin (5 % of the wait, raised to the minimum), one or more table
+ * sleeps, a recorded oversleep, then a spin. With `halfWindow: 100` the learner switches
+ * banks every 100 sleeps of a class, so that path runs too.
+ */
+function waitAuto(waiter: HybridWaiter, clock: SteppingClock, n: number): void {
+  clock.stepNs = 10_000;
+  for (let i = 0; i < n; i++) {
+    clock.t = 0;
+    waiter.waitUntil((i & 1) === 0 ? 40_000 : 60_000);
+  }
+}
+
 /** `n` long waits: the whole-millisecond (Smi timeout) path; ~20 ms of real time each. */
 function waitLong(waiter: HybridWaiter, clock: SteppingClock, n: number): void {
   clock.stepNs = TIMEOUT_TABLE_MAX_NS;
@@ -69,6 +84,7 @@ describe('HybridWaiter allocation', () => {
     const clock = new SteppingClock();
     const waiter = new HybridWaiter({ clock, marginNs: 200_000 });
     const sleepOnly = new HybridWaiter({ clock, mode: 'sleep' });
+    const auto = new HybridWaiter({ clock, autoMargin: { halfWindow: 100 } });
 
     // Warm-up: every path runs in the interpreter first (so the optimised code has
     // feedback for all branches and never deoptimises later), then enough calls to tier up.
@@ -79,14 +95,17 @@ describe('HybridWaiter allocation', () => {
     // before the measured loop.
     waitMany(waiter, clock, 100);
     waitSleepOnly(sleepOnly, clock, 100);
+    waitAuto(auto, clock, 100);
     waitLong(waiter, clock, 3);
     for (let round = 0; round < 3; round++) {
       waitMany(waiter, clock, 10_000);
       waitSleepOnly(sleepOnly, clock, 5_000);
+      waitAuto(auto, clock, 2_000);
     }
     waitLong(waiter, clock, 2);
     waitMany(waiter, clock, 10_000);
     waitSleepOnly(sleepOnly, clock, 5_000);
+    waitAuto(auto, clock, 2_000);
     await new Promise((resolve) => setTimeout(resolve, 50));
 
     // Count only GCs that *start* inside the measured loop: after it, the event loop turn
@@ -97,11 +116,13 @@ describe('HybridWaiter allocation', () => {
     });
     observer.observe({ entryTypes: ['gc'] });
     const sleepsBefore = waiter.stats.sleeps;
+    const autoSleepsBefore = auto.stats.sleeps;
     const heapBefore = process.memoryUsage().heapUsed;
     const startMs = performance.now();
     waitMany(waiter, clock, 100_000);
     waitLong(waiter, clock, 3);
     waitSleepOnly(sleepOnly, clock, 10_000);
+    waitAuto(auto, clock, 10_000);
     const heapAfter = process.memoryUsage().heapUsed;
     const endMs = performance.now();
     // GC entries are delivered asynchronously: give them a turn of the event loop.
@@ -112,6 +133,9 @@ describe('HybridWaiter allocation', () => {
     const gcInLoop = gcStartsMs.filter((t) => t >= startMs && t <= endMs).length;
     // a computed double per sleep would be ≥ 16 B × 25 000 sleeps ≈ 400 KB
     expect(waiter.stats.sleeps - sleepsBefore).toBeGreaterThanOrEqual(25_000);
+    // the learning waiter slept and recorded every time (two wait classes, 18 100 waits in all)
+    expect(auto.stats.sleeps - autoSleepsBefore).toBeGreaterThanOrEqual(10_000);
+    expect(auto.marginSummary()!.classes.map((c) => c.samples)).toEqual([9_050, 9_050]);
     expect(gcInLoop, `GC events during 10^5 waits (heap growth ${growth} B)`).toBe(0);
     expect(growth).toBeLessThan(64 * 1024);
   });

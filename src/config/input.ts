@@ -130,6 +130,8 @@ export interface HardtickConfig {
    * code: leave this off unless you trust where those modules come from. @default false
    */
   allowOutsideProject?: boolean;
+  /** The waiter's spin margin: learned (`'auto'`) or fixed. @default learned */
+  waiter?: WaiterInput;
 }
 
 /** Watchdog settings (`watchdog` key). */
@@ -202,6 +204,20 @@ export interface GcInput {
       };
 }
 
+/** `waiter`: the margin the loop spins before each release (all optional). */
+export interface WaiterInput {
+  /** `'auto'` (learned per sleep length) or a fixed duration. @default 'auto' */
+  margin?: 'auto' | DurationInput;
+  /** `auto`: share of wake-ups the margin covers, in (0, 1). @default 0.99 */
+  quantile?: number;
+  /** `auto`: smallest margin. @default '10us' */
+  minMargin?: DurationInput;
+  /** `auto`: largest margin (≤ 1 s). @default '1ms' */
+  maxMargin?: DurationInput;
+  /** `auto`: the mean share of each wait the spin may take, in (0, 1]. @default 0.005 */
+  maxSpinShare?: number;
+}
+
 /** Real-time setup of the loop thread and the process (all optional). */
 export interface RealtimeInput {
   /** SCHED_FIFO priority 1..99 of the loop thread (needs the native addon). @default not requested */
@@ -228,6 +244,7 @@ const sameKeys: [
   Same<keyof RealtimeInput, keyof NonNullable<ConfigFileInput['realtime']>>,
   Same<keyof WatchdogInput, keyof Exclude<ConfigFileInput['watchdog'], false | undefined>>,
   Same<keyof LeaseInput, keyof NonNullable<ConfigFileInput['lease']>>,
-] = [true, true, true, true, true];
+  Same<keyof WaiterInput, keyof NonNullable<ConfigFileInput['waiter']>>,
+] = [true, true, true, true, true, true];
 void inputFitsSchema;
 void sameKeys;

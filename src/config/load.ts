@@ -32,6 +32,7 @@ import {
   DEFAULT_WATCHDOG_MIN_GRACE_NS,
   defaultIsolateGraceNs,
   MAIN_MODE,
+  resolveWaiterConfig,
 } from './schema.js';
 import type {
   OverrunPolicy,
@@ -179,6 +180,7 @@ export function resolveConfig(input: unknown, options: ResolveOptions): Resolved
             },
     gc: resolveGc(parsed.gc),
     lease: resolveLease(parsed.lease),
+    waiter: resolveWaiterConfig(parsed.waiter),
   };
   if (refs.problems.length > 0) throw configInvalidError(refs.problems, options.file);
   return deepFreeze(config);

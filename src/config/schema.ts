@@ -6,6 +6,13 @@
  * The JSON Schema shipped in `schema/config.schema.json` is generated from this file.
  */
 import { z } from 'zod';
+import {
+  DEFAULT_MARGIN_QUANTILE,
+  DEFAULT_MAX_MARGIN_NS,
+  DEFAULT_MAX_SPIN_SHARE,
+  DEFAULT_MIN_MARGIN_NS,
+  MAX_MARGIN_LIMIT_NS,
+} from '../time/margin-learner.js';
 import { ALARM_KINDS } from './alarm-kinds.js';
 import {
   MAX_CONFIG_DEPTH,
@@ -19,7 +26,7 @@ import { checkDurationNs, DURATION_STRING_PATTERN, describeValue, formatNs } fro
 import { didYouMean, unknownKeysMessage } from './issues.js';
 import { jsonValueProblem } from './json-value.js';
 import { reservedNameProblem } from './names.js';
-import type { OverrunAction } from './types.js';
+import type { OverrunAction, ResolvedWaiter } from './types.js';
 
 /** Names a task or mode may take: a letter or `_`, then letters, digits, `_`, `.`, `-`. */
 export const NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
@@ -103,25 +110,38 @@ function durationMessage(value: unknown, allowZero: boolean): string {
   return result.ok ? `expected a duration, got ${describeValue(value)}` : result.message;
 }
 
-/** `frame`: `"auto"` or a positive duration (a fixed frame size). */
-function frameField(description: string) {
+/**
+ * `"auto"` or a duration converted to integer ns (positive, or ≥ 0 with `allowZero`); every
+ * problem reported with `message(value)`.
+ */
+function autoOrDurationField(
+  description: string,
+  message: (value: unknown) => string,
+  options: { allowZero?: boolean } = {},
+) {
+  const allowZero = options.allowZero === true;
   return z
     .union(
       [
         z.literal('auto'),
-        z.number().meta({ exclusiveMinimum: 0 }),
+        z.number().meta(allowZero ? { minimum: 0 } : { exclusiveMinimum: 0 }),
         z.string().meta({ pattern: DURATION_STRING_PATTERN }),
       ],
-      { error: (issue) => frameMessage(issue.input) },
+      { error: (issue) => message(issue.input) },
     )
     .transform((value, ctx): 'auto' | number => {
       if (value === 'auto') return 'auto';
-      const result = checkDurationNs(value);
+      const result = checkDurationNs(value, { allowZero });
       if (result.ok) return result.ns;
-      ctx.addIssue({ code: 'custom', message: frameMessage(value), input: value });
+      ctx.addIssue({ code: 'custom', message: message(value), input: value });
       return z.NEVER;
     })
     .describe(description);
+}
+
+/** `frame`: `"auto"` or a positive duration (a fixed frame size). */
+function frameField(description: string) {
+  return autoOrDurationField(description, frameMessage);
 }
 
 function frameMessage(value: unknown): string {
@@ -729,6 +749,67 @@ function checkLease(lease: Record<string, unknown>, ctx: z.core.$RefinementCtx<u
   }
 }
 
+function marginMessage(value: unknown): string {
+  return `expected "auto" or a duration like "100us" (0 for no spin), got ${describeValue(value)}${didYouMean(value, ['auto'])}`;
+}
+
+/** A number in (0, 1) (`open`) or (0, 1] (`closed`), with a message that names the range. */
+function shareField(description: string, closed: boolean) {
+  const expected = closed ? 'a number greater than 0 and at most 1' : 'a number between 0 and 1 (exclusive)';
+  const message = (issue: { input?: unknown }) => `expected ${expected}, got ${describeValue(issue.input)}`;
+  const base = z.number({ error: message }).gt(0, { error: message });
+  return (closed ? base.max(1, { error: message }) : base.lt(1, { error: message })).describe(description);
+}
+
+const waiterSchema = strict({
+  margin: autoOrDurationField(
+    'How long before each release the loop stops sleeping and spins: "auto" learns it from how late this machine wakes from a sleep of each length; a duration fixes it (`--margin` overrides both).',
+    marginMessage,
+    { allowZero: true },
+  ).prefault('auto'),
+  quantile: shareField(
+    '"auto": the share of wake-ups the margin covers (0.99: all but the latest 1 % land before the release).',
+    false,
+  ).prefault(DEFAULT_MARGIN_QUANTILE),
+  minMargin: durationField('"auto": smallest margin.', { allowZero: true }).prefault(
+    formatNs(DEFAULT_MIN_MARGIN_NS),
+  ),
+  maxMargin: durationField('"auto": largest margin (at most 1s).').prefault(formatNs(DEFAULT_MAX_MARGIN_NS)),
+  maxSpinShare: shareField(
+    '"auto": the CPU budget of the spin, a share of each wait: the margin is at most what spins this share on average (0.005: 5us per 1ms frame), even when that leaves the quantile uncovered.',
+    true,
+  ).prefault(DEFAULT_MAX_SPIN_SHARE),
+})
+  .superRefine((value, ctx) => {
+    if (value.maxMargin > MAX_MARGIN_LIMIT_NS)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['maxMargin'],
+        message: `maxMargin ${formatNs(value.maxMargin)} is above the 1s limit`,
+      });
+    if (value.minMargin > value.maxMargin)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['minMargin'],
+        message: `minMargin ${formatNs(value.minMargin)} exceeds maxMargin ${formatNs(value.maxMargin)}`,
+      });
+  })
+  .prefault({})
+  .describe(
+    "The loop's waiter: it sleeps until a margin before each release, then spins. Default: the margin is learned (p99 of the wake-up lateness per sleep length, 10us-1ms, spinning 0.5 % of a wait on average at most).",
+  );
+
+/** `waiter`, resolved from the parsed file (every default filled in). */
+export function resolveWaiterConfig(parsed: z.output<typeof waiterSchema>): ResolvedWaiter {
+  return {
+    marginNs: parsed.margin,
+    quantile: parsed.quantile,
+    minMarginNs: parsed.minMargin,
+    maxMarginNs: parsed.maxMargin,
+    maxSpinShare: parsed.maxSpinShare,
+  };
+}
+
 /** The config file schema (input side: what users write). */
 export const configFileSchema = strict({
   $schema: z.string().optional().describe('Path or URL of this JSON Schema (for editors).'),
@@ -763,6 +844,7 @@ export const configFileSchema = strict({
     .describe(
       "Let `run`, `degraded`, `safeState` and `failSafe` name modules outside the project (the nearest folder with a package.json, else the config's folder). A config is code: leave this off unless you trust where those modules come from.",
     ),
+  waiter: waiterSchema,
 })
   .superRefine(crossCheck, { when: () => true })
   .describe(

@@ -162,6 +162,8 @@ export interface ResolvedConfig {
   readonly gc: ResolvedGc;
   /** Hot standby (`lease`), or null when the config has no `lease` key. */
   readonly lease: ResolvedLease | null;
+  /** The waiter's spin margin (`waiter`). @default learned ("auto") */
+  readonly waiter: ResolvedWaiter;
 }
 
 /**
@@ -194,6 +196,24 @@ export interface ResolvedLease {
   readonly rejoin: boolean;
   /** Wait before campaigning again after a loss, ns. @default the TTL */
   readonly rejoinDelayNs: number;
+}
+
+/**
+ * `waiter`, resolved: the margin the loop's waiter spins before each release, learned or
+ * fixed, and the bounds of a learned one (src/time/margin-learner.ts). The shape of
+ * `selectClockAndWaiter`'s `margin` option.
+ */
+export interface ResolvedWaiter {
+  /** `'auto'` (learned) or a fixed margin, ns. @default 'auto' */
+  readonly marginNs: 'auto' | number;
+  /** Share of wake-ups a learned margin covers, in (0, 1). @default 0.99 */
+  readonly quantile: number;
+  /** Smallest learned margin, ns. @default 10_000 */
+  readonly minMarginNs: number;
+  /** Largest learned margin, ns. @default 1_000_000 */
+  readonly maxMarginNs: number;
+  /** Mean share of a wait a learned margin may spin, in (0, 1]. @default 0.005 */
+  readonly maxSpinShare: number;
 }
 
 /** `gc`, resolved (see src/gc `PlannedGc`). */

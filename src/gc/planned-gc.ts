@@ -16,7 +16,12 @@
  *     load: p50 70–130 µs, p99 1–10 ms, max 20–50 ms for the same scavenge); a plain max
  *     would soon exceed any frame's slack and stop planning for good, while a preemption
  *     in slack delays the next release the same whether a collection runs or not.
- * A due collection without enough slack is deferred (counted) to the next frame.
+ * A due collection without enough slack is deferred (counted) to the next frame — except,
+ * with `auto` planning, once the young generation is {@link FORCE_FILL} full: then it runs
+ * in the slack there is (counted as forced). Deferring leaves the estimate as it is (only
+ * collections that run measure one), so a few collections stretched by preemption could
+ * otherwise defer every later one, and the young generation would fill inside a task: an
+ * unplanned scavenge where no slack is at all. A forced one also measures the cost again.
  *
  * Early warning (`warn`): at each probe, when the young generation is at least
  * `warn.youngFill` full (a scavenge is imminent and would be unplanned), and when the old
@@ -39,6 +44,11 @@ import { type HeapFigures, HeapProbe, HP_OLD_USED, HP_YOUNG_CAPACITY, HP_YOUNG_U
 export const COST_WINDOW = 8;
 /** `minSlack: auto`: slack needed = estimate + max(estimate / 4, this), ns. */
 export const AUTO_MARGIN_NS = 50_000;
+/**
+ * `auto` planning: from this young-generation fill on, a due collection runs in the frame's
+ * slack even when the estimate says it does not fit (see the module note).
+ */
+export const FORCE_FILL = 0.8;
 /** Planned collections listed individually in the summary. */
 export const PLANNED_EVENTS_KEPT = 100;
 /**
@@ -120,6 +130,8 @@ export interface GcGovernanceSummary {
     readonly deferred: number;
     /** Planned collections that ended after the next release (ran into a frame). */
     readonly late: number;
+    /** Collections run although the estimate did not fit the slack, the young generation at {@link FORCE_FILL} (`auto`). */
+    readonly forced: number;
     /** Cost estimate at the end (third largest of the last {@link COST_WINDOW}), ns. */
     readonly costEstimateNs: number;
     /** Largest cost seen (calibration included), ns. */
@@ -169,7 +181,11 @@ const S_ARG_COST = 23;
 const S_ARG_NEXT = 24;
 /** The `GC_WARN_*` code of an episode that began at this check (0: none). */
 const S_ARG_WARN = 25;
-const S_SIZE = 26;
+/** Collections run without the slack the estimate asked for (`FORCE_FILL`). */
+const S_FORCED = 26;
+/** Young-generation fill at the last probe (0–1). */
+const S_FILL = 27;
+const S_SIZE = 28;
 
 /** Frames {@link PlannedGc.warm} runs by default: thousands of heap checks. */
 const WARM_FRAMES = 50_000;
@@ -281,6 +297,7 @@ export class PlannedGc {
     s[S_PLANNED] = 0;
     s[S_DEFERRED] = 0;
     s[S_LATE] = 0;
+    s[S_FORCED] = 0;
     s[S_TOTAL_NS] = 0;
     s[S_YOUNG_ABOVE] = 0;
     s[S_YOUNG_COUNT] = 0;
@@ -307,6 +324,7 @@ export class PlannedGc {
       this.probe.update();
       const heap = this.heap;
       const fill = heap[HP_YOUNG_USED]! / heap[HP_YOUNG_CAPACITY]!;
+      s[S_FILL] = fill;
       if (this.plannedOn && this.everyFrames === 0 && fill >= this.plannedFill) due = true;
       if (this.warnOn) {
         s[S_ARG_FILL] = fill;
@@ -322,8 +340,11 @@ export class PlannedGc {
     const need =
       this.minSlackNs < 0 ? est + Math.max(est / 4, AUTO_MARGIN_NS) : Math.max(this.minSlackNs, est);
     if (times[at + 1]! - s[S_START]! < need) {
-      s[S_DEFERRED]!++;
-      return;
+      if (!(this.everyFrames === 0 && s[S_FILL]! >= FORCE_FILL)) {
+        s[S_DEFERRED]!++;
+        return;
+      }
+      s[S_FORCED]!++;
     }
     this.gc(this.minorOptions);
     s[S_END] = this.clock.nowNs();
@@ -451,6 +472,7 @@ export class PlannedGc {
         count: s[S_PLANNED]!,
         deferred: s[S_DEFERRED]!,
         late: s[S_LATE]!,
+        forced: s[S_FORCED]!,
         costEstimateNs: s[S_COST_EST]!,
         costMaxNs: s[S_COST_MAX]!,
         totalPauseNs: s[S_TOTAL_NS]!,

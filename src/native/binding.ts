@@ -31,6 +31,11 @@ export interface NativeBinding {
   /** `f64[0] = CLOCK_MONOTONIC` in ns (a double). Allocates nothing. */
   clockInto(f64: Float64Array): void;
   /**
+   * `f64[0] = CLOCK_REALTIME` in ns since the Unix epoch (wall time, stepped and slewed by
+   * NTP). Allocates nothing. A reference independent of the loop's own schedule.
+   */
+  realtimeInto(f64: Float64Array): void;
+  /**
    * Binds `f64` (over a SharedArrayBuffer, so it can never be detached) as the target of
    * {@link NativeBinding.readClock}, for the calling thread. Owned by `src/native`: use
    * {@link NativeClock} rather than calling this (rebinding breaks every NativeClock of
@@ -87,6 +92,7 @@ export interface LoadNativeOptions {
 
 const REQUIRED_FUNCTIONS: readonly (keyof NativeBinding)[] = [
   'clockInto',
+  'realtimeInto',
   'bindClock',
   'readClock',
   'sleepUntil',

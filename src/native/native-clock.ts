@@ -21,12 +21,24 @@
  * from {@link SystemClock} with a {@link NativeWaiter}.
  */
 import type { Clock, Waiter } from '../time/clock.js';
+import {
+  IO_MARGIN_NS,
+  IO_OVERSLEEP_NS,
+  IO_WAIT_NS,
+  MAX_MARGIN_LIMIT_NS,
+  MarginLearner,
+  type MarginLearnerOptions,
+  type MarginSummary,
+} from '../time/margin-learner.js';
 import type { NativeBinding } from './binding.js';
 
 /** Offset in {@link NativeClock.buf}: the last clock read, ns. */
 export const NATIVE_NOW = 0;
 /** Length of the bound cell. */
 const NATIVE_CELL_SIZE = 1;
+/** Offsets in `NativeWaiter.deadlineCell` (`DC_*`); the addon's `sleepUntil` reads slot 0. */
+const DC_WAKE = 0;
+const DC_TARGET = 1;
 
 /** The thread's bound clock cell per binding (one binding per thread in practice). */
 const boundCells = new WeakMap<NativeBinding, Float64Array>();
@@ -75,19 +87,23 @@ export class NativeClock implements Clock {
 /** Options of {@link NativeWaiter}. */
 export interface NativeWaiterOptions {
   /**
-   * Spin margin in ns: sleep with `clock_nanosleep(TIMER_ABSTIME)` until `deadline −
-   * marginNs`, then spin on the native clock until the deadline. 0: sleep to the deadline
-   * itself (no spin, least CPU; lateness = the kernel's wake-up latency, ~60–70 µs p50 on
-   * this KVM guest even at SCHED_FIFO). Measured (bench/README.md "Native backend"): 0 →
-   * p50 ≈ 58–71 µs at ~3 % CPU; 50 µs → p50 ≈ 13–22 µs; 100 µs → p50 ≈ 0.1–0.2 µs at
-   * ~6 % CPU. The spin per wait is at most `marginNs`, so on a 1 ms period with the default
-   * it spins ≤ 10 % of the time: far from SCHED_FIFO's RT throttling limit (95 %).
-   * @default 100_000 (100 µs)
+   * Spin margin: sleep with `clock_nanosleep(TIMER_ABSTIME)` until `deadline − margin`,
+   * then spin on the native clock until the deadline. `'auto'` learns it per wait length
+   * (see {@link NativeWaiterOptions.autoMargin}); a number fixes it in ns. 0: sleep to the
+   * deadline itself (no spin, least CPU; lateness = the kernel's wake-up latency). The
+   * spin per wait is at most the margin, which keeps a SCHED_FIFO thread far from RT
+   * throttling. @default 'auto'
    */
-  readonly marginNs?: number;
+  readonly marginNs?: number | 'auto';
+  /**
+   * Bounds and quantile of the learned margin (`marginNs: 'auto'`); the learner also
+   * observes under a fixed margin. @default quantile 0.99, 10 µs–1 ms, mean spin ≤ 0.5 % of
+   * a wait, 100 µs before the first sample
+   */
+  readonly autoMargin?: MarginLearnerOptions;
 }
 
-/** Default {@link NativeWaiterOptions.marginNs}: chosen from bench/README.md "Native backend". */
+/** Margin of the native waiter before it has learned one (and the old fixed default), ns. */
 export const DEFAULT_NATIVE_MARGIN_NS = 100_000;
 
 /** Counters of a {@link NativeWaiter}, updated in place (never reallocated). */
@@ -115,29 +131,49 @@ export class NativeWaiter implements Waiter {
   readonly kind = 'native-abs';
   /** The clock deadlines are expressed on. */
   readonly clock: NativeClock;
-  /** Sleep/spin boundary before the deadline, in ns. */
+  /** Sleep/spin boundary before the deadline, ns: the fixed margin, or the one used until a wait class has learned its own. */
   readonly marginNs: number;
+  /** True when the margin is learned (`marginNs: 'auto'`). */
+  readonly adaptive: boolean;
+  /** The oversleep learner: drives the margin when {@link NativeWaiter.adaptive}, else only observes. */
+  readonly learner: MarginLearner;
   /** Counters, mutated in place. */
   readonly stats: NativeWaiterStats = { waits: 0, pastDeadline: 0, sleeps: 0, spinReads: 0, overslept: 0 };
   private readonly binding: NativeBinding;
   private readonly now: Float64Array;
-  /** `deadlineCell[0]`: the absolute wake time handed to `sleepUntil`, ns. */
-  private readonly deadlineCell = new Float64Array(1);
+  /** `deadlineCell[DC_WAKE]`: the absolute wake time handed to `sleepUntil`, ns; `[DC_TARGET]`: the deadline `waitUntil` was given. */
+  private readonly deadlineCell = new Float64Array(2);
 
-  /** @throws RangeError when `marginNs` is negative or not finite. */
+  /** @throws RangeError when `marginNs` is negative or not finite, or `autoMargin` is out of range. */
   constructor(clock: NativeClock, options: NativeWaiterOptions = {}) {
-    const marginNs = options.marginNs ?? DEFAULT_NATIVE_MARGIN_NS;
+    const margin = options.marginNs ?? 'auto';
+    const adaptive = margin === 'auto';
+    const marginNs = adaptive ? (options.autoMargin?.initialMarginNs ?? DEFAULT_NATIVE_MARGIN_NS) : margin;
     if (!(marginNs >= 0) || !Number.isFinite(marginNs)) {
-      throw new RangeError(`NativeWaiter: marginNs must be a finite number >= 0, got ${marginNs}`);
+      throw new RangeError(`NativeWaiter: marginNs must be a finite number >= 0 or 'auto', got ${marginNs}`);
     }
     this.clock = clock;
     this.marginNs = marginNs;
+    this.adaptive = adaptive;
+    const limitedNs = Math.min(Math.round(marginNs), MAX_MARGIN_LIMIT_NS);
+    this.learner = new MarginLearner({
+      ...options.autoMargin,
+      initialMarginNs: limitedNs,
+      ...(adaptive ? {} : { fixedMarginNs: limitedNs }),
+    });
     this.binding = clock.binding;
     this.now = clock.buf;
   }
 
   /** Blocks until CLOCK_MONOTONIC ≥ `deadlineNs`. Never allocates, never throws. */
   waitUntil(deadlineNs: number): void {
+    this.deadlineCell[DC_TARGET] = deadlineNs;
+    this.waitUntilAt(this.deadlineCell, DC_TARGET);
+  }
+
+  /** {@link NativeWaiter.waitUntil} with the deadline in `times[at]` (no double crosses the call). */
+  waitUntilAt(times: Float64Array, at: number): void {
+    const deadlineNs = times[at]!;
     const binding = this.binding;
     const now = this.now;
     const stats = this.stats;
@@ -148,22 +184,40 @@ export class NativeWaiter implements Waiter {
       stats.pastDeadline++;
       return;
     }
-    const wakeNs = deadlineNs - this.marginNs;
+    const learner = this.learner;
+    const io = learner.io;
+    io[IO_WAIT_NS] = deadlineNs - nowNs;
+    // Fixed or learned, the margin comes from the learner, through `io` (see planStaged).
+    learner.planStaged();
+    const marginNs = io[IO_MARGIN_NS]!;
+    const wakeNs = deadlineNs - marginNs;
     if (wakeNs > nowNs) {
       // The kernel returns only once the clock has reached the (ceil'ed) wake time, so
       // with margin 0 the read below is already ≥ the deadline and the spin is skipped.
-      this.deadlineCell[0] = wakeNs;
+      this.deadlineCell[DC_WAKE] = wakeNs;
       binding.sleepUntil(this.deadlineCell);
       stats.sleeps++;
       binding.readClock();
       nowNs = now[NATIVE_NOW]!;
-      if (nowNs > deadlineNs && this.marginNs > 0) stats.overslept++;
+      io[IO_OVERSLEEP_NS] = nowNs - wakeNs;
+      learner.recordStaged();
+      if (nowNs > deadlineNs && marginNs > 0) stats.overslept++;
     }
     while (nowNs < deadlineNs) {
       binding.readClock();
       nowNs = now[NATIVE_NOW]!;
       stats.spinReads++;
     }
+  }
+
+  /** The margin a wait of `waitNs` would get now, ns: learned or fixed. Allocation-free. */
+  marginNsFor(waitNs: number): number {
+    return this.learner.marginNsFor(waitNs);
+  }
+
+  /** The learner's view (cold; allocates). */
+  marginSummary(): MarginSummary {
+    return this.learner.summary();
   }
 
   /** Sets every counter in {@link NativeWaiter.stats} to 0. */

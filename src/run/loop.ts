@@ -191,7 +191,7 @@ export async function runRtWorker(data: RtWorkerData, port: RtPort): Promise<voi
   const jitModes = compressedModes(modes);
   const newJitExecutive = (): Executive =>
     new Executive({ ...base, modes: jitModes, phase: 'warmup', ...gates.alternate() });
-  // Rehearsal executives: no heartbeat, lease or slack hook (zero deadlines).
+  // Rehearsal executives: no heartbeat or slack hook (zero deadlines); pauses go to a private guard.
   const rehearsal = rehearsalModes(modes);
   const newRehearsalExecutive = (drive: number): Executive =>
     new Executive(
@@ -204,7 +204,7 @@ export async function runRtWorker(data: RtWorkerData, port: RtPort): Promise<voi
           catchUp: config.catchUp,
           traceCapacity,
           stopFlag,
-          ...gates.alternate(),
+          ...gates.rehearsal(),
         },
         drive,
       ),

@@ -232,7 +232,7 @@ class MainThreadRun {
                   initialMode: plan.initialMode,
                   catchUp: config.catchUp,
                   traceCapacity: options.traceCapacity,
-                  ...gates.alternate(),
+                  ...gates.rehearsal(),
                 },
                 i,
               ),

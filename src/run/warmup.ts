@@ -143,13 +143,21 @@ const REHEARSAL_NO_PAUSE_NS = 1e15;
  * alarm threshold at 0 but the pause threshold, 0 on even drives and out of reach on odd
  * ones ({@link REHEARSAL_NO_PAUSE_NS}); the rehearsal alarm rate. No heartbeat or slack
  * hook: zero deadlines would read as overdue. A lease-gated run passes a warm-up gate
- * (standby and leading in turn, lease-gate.ts), so the standby catch-up is rehearsed too.
- * Cold.
+ * (standby and leading in turn, lease-gate.ts), so the standby catch-up is rehearsed too,
+ * and a run with a lease a private guard its pauses are noted on. Cold.
  */
 export function rehearsalExecutiveOptions(
   base: Pick<
     ExecutiveOptions,
-    'clock' | 'waiter' | 'modes' | 'initialMode' | 'catchUp' | 'traceCapacity' | 'stopFlag' | 'leaseGate'
+    | 'clock'
+    | 'waiter'
+    | 'modes'
+    | 'initialMode'
+    | 'catchUp'
+    | 'traceCapacity'
+    | 'stopFlag'
+    | 'leaseGate'
+    | 'lease'
   >,
   drive: number,
 ): ExecutiveOptions {

@@ -220,7 +220,9 @@ const ST_FRAMES_LOST_PAUSE = 26;
 const ST_FRAMES_CUT_OFF = 27;
 /** The current frame's wake read: its measured start, ns (the trace places frames there). */
 const ST_WAKE = 28;
-const ST_SIZE = 29;
+/** The release handed to `Waiter.waitUntilAt`, ns (a typed array carries it unboxed). */
+const ST_WAIT_NS = 29;
+const ST_SIZE = 30;
 
 /** How a slot's call ended (`OUT_*`), decided off the common path when it threw. */
 /** It ran and threw: a task error (or returned a thenable). */
@@ -329,6 +331,8 @@ function tooShort(what: string, need: number, length: number, offset: number): R
 export class Executive {
   private readonly clock: Clock;
   private readonly waiter: Waiter;
+  /** The waiter has `waitUntilAt`: the release reaches it through `st`, never as a (boxed) number. */
+  private readonly waitAt: boolean;
   private readonly modes: readonly ModeRt[];
   private cur: ModeRt;
   private readonly st = new Float64Array(ST_SIZE);
@@ -379,6 +383,7 @@ export class Executive {
     if (modes.length === 0) throw usage('Executive: at least one mode is required');
     this.clock = clock;
     this.waiter = waiter;
+    this.waitAt = typeof waiter.waitUntilAt === 'function';
     this.specs = modes;
     const fns: TaskFn[] = [];
     const degradedFns: TaskFn[] = [];
@@ -1080,9 +1085,10 @@ export class Executive {
       td[o + TS_RUNS]!++;
       // Rounded to whole ns: an integer below 2^30 crosses a call as a Smi, so `record`
       // allocates nothing even if the JIT does not inline it (a fractional double is boxed).
-      execH[g]!.record(Math.round(exec));
+      const execNs = Math.round(exec);
+      execH[g]!.record(execNs);
       // pWCET buffers (src/stats/exec-samples.ts): a killed execution is a lower bound, kept out.
-      if (outcome !== OUT_KILLED) execS[g]!.record(Math.round(exec));
+      if (outcome !== OUT_KILLED) execS[g]!.record(execNs);
       if (exec > td[o + TS_EXEC_MAX_NS]!) {
         td[o + TS_EXEC_MAX_NS] = exec;
         td[o + TS_EXEC_MAX_FRAME] = frame;
@@ -1261,7 +1267,13 @@ export class Executive {
     // The previous read (the last frame's end): a wake far past both it and the release is
     // time lost while the loop was not running a task (asleep, stopped, in its slack work).
     const idleFromNs = st[ST_LAST_NS]!;
-    this.waiter.waitUntil(rel);
+    // The waiter's only call site: the release through `st` when the waiter takes it there.
+    if (this.waitAt) {
+      st[ST_WAIT_NS] = rel;
+      this.waiter.waitUntilAt!(st, ST_WAIT_NS);
+    } else {
+      this.waiter.waitUntil(rel);
+    }
     const wake = this.clock.nowNs();
     st[ST_LAST_NS] = wake;
     // Pause: the wake-to-wake gap beyond the release spacing (frameNs, or the old mode's

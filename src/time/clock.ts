@@ -17,6 +17,13 @@ export interface Clock {
 export interface Waiter {
   /** Returns at or after `deadlineNs` (on the waiter's clock). Never allocates. */
   waitUntil(deadlineNs: number): void;
+  /**
+   * As {@link Waiter.waitUntil}, with the deadline read from `times[at]`. Optional; the
+   * executive uses it when present: a deadline in ns since boot is beyond the small-integer
+   * range, so passing it as a number to a call the JIT does not inline boxes it (16 B a
+   * frame), whereas a typed array carries it unboxed whatever the JIT decides.
+   */
+  waitUntilAt?(times: Float64Array, at: number): void;
   /** Backend name for reports, e.g. `hybrid`, `manual`. */
   readonly kind: string;
 }
@@ -63,5 +70,10 @@ export class ManualWaiter implements Waiter {
 
   waitUntil(deadlineNs: number): void {
     if (this.clock.nowNs() < deadlineNs) this.clock.set(deadlineNs);
+  }
+
+  /** {@link ManualWaiter.waitUntil} with the deadline in `times[at]`. */
+  waitUntilAt(times: Float64Array, at: number): void {
+    this.waitUntil(times[at]!);
   }
 }

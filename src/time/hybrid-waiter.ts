@@ -1,39 +1,23 @@
 /**
- * The default waiter: sleep with `Atomics.wait` until a margin before the deadline, then
- * spin on the clock until the deadline.
+ * The pure-JS waiter: sleep with `Atomics.wait` until a margin before the deadline, then
+ * spin on the clock to it. The margin is learned per wait length by default
+ * (margin-learner.ts); docs/waiting.md explains the trade-offs and what each knob costs.
  *
  * Allocation and threading contract: allocates in the constructor only (its private
- * SharedArrayBuffer and the shared timeout table, built once per process); `waitUntil`
- * allocates nothing once warmed up, apart from what the clock itself allocates per
- * `nowNs()` call (the system clock allocates 16 B/call on Node 20; see `SystemClock`).
- * The spin does not read the clock back to back: between two reads it runs a calibrated
- * number of busy iterations (`Atomics.load` on the private cell, which the JIT cannot
- * remove), so that a read happens about every `spinReadIntervalNs` (default 1 µs). With
- * the system clock (16 B per read) that is ~150 reads per 1 ms frame instead of ~2 000
- * (~32 KB/frame, ~25 scavenges per second at stride 1: bench/README.md). Near the deadline
- * the last stride is shortened to the iterations predicted to reach it, so the return is
- * ~0.2–0.35 µs after the deadline at p50; the cost of a longer interval is at most one
- * interval of extra lateness when the prediction is off (a preemption inside the spin
- * shows up as lateness anyway). `spinReadIntervalNs: 0` restores back-to-back reads.
- * A native clock (0 B/read) makes the trade-off moot.
- * One instance belongs to one thread: it blocks the calling thread (allowed on the main
- * thread in Node, unlike in browsers), and `stats` is plain, unsynchronised state.
- *
- * Why hybrid (measured on a 2-vCPU VM): `Atomics.wait` alone wakes 100–130 µs late at p50 and
- * ~0.5 ms at p99 here (kernel wake-up, timer slack, vCPU scheduling); a pure spin is exact
- * but burns a whole core. Sleeping to `deadline − margin` and spinning the rest gives
- * sub-µs p50 for ~12–15 % of a core at a 200 µs margin on a 1 ms period. A larger margin
- * absorbs more wake-up lateness at more CPU; lowering the timer slack first
- * (`tryLowerTimerSlack`) makes wake-ups ~50 µs tighter, so a 100 µs margin often suffices.
- *
- * Why a timeout table: `Atomics.wait(i32, i, v, timeoutMs)` takes a JS number, and a
- * double computed in optimised code must be boxed into a fresh 16-byte HeapNumber to be
- * passed to the builtin. A small integer (Smi) or a HeapNumber that already exists is
- * passed as-is. So fractional timeouts come from {@link TIMEOUT_TABLE_MS}, a table of
- * boxed doubles built at load time and indexed with `Math.floor` (an int, no box); long
- * waits use whole milliseconds, which are Smis.
+ * SharedArrayBuffer, its learner, and the shared timeout table built once per process);
+ * `waitUntil`/`waitUntilAt` allocate nothing once warmed up beyond the clock's own reads.
+ * One instance belongs to one thread: it blocks it, and `stats` is unsynchronised state.
  */
 import type { Clock, Waiter } from './clock.js';
+import {
+  IO_MARGIN_NS,
+  IO_OVERSLEEP_NS,
+  IO_WAIT_NS,
+  MAX_MARGIN_LIMIT_NS,
+  MarginLearner,
+  type MarginLearnerOptions,
+  type MarginSummary,
+} from './margin-learner.js';
 import { systemClock } from './system-clock.js';
 
 /** Step of the fractional timeout table, in ns (10 µs). */
@@ -45,13 +29,17 @@ const LONG_CHUNK_MS = 1000;
 const NS_PER_MS = 1e6;
 /** Default of {@link HybridWaiterOptions.spinReadIntervalNs}. */
 export const DEFAULT_SPIN_READ_INTERVAL_NS = 1000;
+/** Margin of the hybrid waiter before it has learned one (and the old fixed default), ns. */
+export const DEFAULT_HYBRID_MARGIN_NS = 200_000;
 
-/** Offsets in `HybridWaiter.cal` (`CAL_*`). */
+/** Offsets in `HybridWaiter.cal` (`CAL_*`): spin calibration, and the deadline cell. */
 /** Estimated ns per busy iteration, read cost included (EWMA of each spin phase's fastest stride). */
 const CAL_NS_PER_ITER = 0;
 /** Busy iterations between two clock reads (integer ≥ 1). */
 const CAL_STRIDE = 1;
-const CAL_SIZE = 2;
+/** The deadline `waitUntil` was given, ns (handed to `waitUntilAt` through this cell). */
+const CAL_TARGET = 2;
+const CAL_SIZE = 3;
 /**
  * Starting estimate, ns per busy iteration: pessimistic (unoptimised code), so that the
  * first spins read often (stride ≈ 16 at 1 µs) and the estimate adapts downwards.
@@ -66,6 +54,12 @@ const MAX_STRIDE = 1 << 20;
 
 /**
  * `TIMEOUT_TABLE_MS[i]` = i·10 µs expressed in ms, as *boxed* numbers.
+ *
+ * Why a table: `Atomics.wait(i32, i, v, timeoutMs)` takes a JS number, and a double
+ * computed in optimised code is boxed into a fresh 16-byte HeapNumber to be passed to the
+ * builtin; a small integer or a HeapNumber that already exists is passed as-is. So
+ * fractional timeouts come from this table, indexed with `Math.floor` (an int, no box);
+ * long waits use whole milliseconds, which are small integers.
  *
  * Invariant: the array has generic (tagged) elements, not unboxed doubles. A
  * `number[]` filled by `push(0.01)` would get V8's PACKED_DOUBLE_ELEMENTS kind, whose
@@ -90,11 +84,18 @@ export interface HybridWaiterOptions {
   /** Clock the deadlines are expressed on. @default systemClock */
   readonly clock?: Clock;
   /**
-   * How long before the deadline to stop sleeping and start spinning, in ns. Larger
-   * absorbs more wake-up lateness and costs more CPU. Ignored in `'sleep'` and `'spin'`
-   * modes. @default 200_000 (200 µs)
+   * How long before the deadline to stop sleeping and start spinning: `'auto'` learns it
+   * (see {@link HybridWaiterOptions.autoMargin}), a number fixes it in ns. Larger absorbs
+   * more wake-up lateness and costs more CPU. Ignored in `'sleep'` and `'spin'` modes.
+   * @default 'auto'
    */
-  readonly marginNs?: number;
+  readonly marginNs?: number | 'auto';
+  /**
+   * Bounds and quantile of the learned margin (`marginNs: 'auto'`); the learner also
+   * observes under a fixed margin. @default quantile 0.99, 10 µs–1 ms, mean spin ≤ 0.5 % of
+   * a wait, 200 µs before the first sample
+   */
+  readonly autoMargin?: MarginLearnerOptions;
   /**
    * `'hybrid'`: sleep until `deadline − marginNs`, then spin (the default).
    * `'sleep'`: `Atomics.wait` only (cheap, wakes 0.1–0.5 ms late; for comparisons).
@@ -143,8 +144,15 @@ export class HybridWaiter implements Waiter {
   readonly kind: WaitMode;
   /** The clock deadlines are read against. */
   readonly clock: Clock;
-  /** Sleep/spin boundary before the deadline, in ns (0 in `'sleep'` mode). */
+  /**
+   * Sleep/spin boundary before the deadline, in ns: the fixed margin, or with a learned
+   * margin the one used until a wait class has learned its own (0 in `'sleep'` mode).
+   */
   readonly marginNs: number;
+  /** True when the margin is learned (`marginNs: 'auto'`, hybrid mode). */
+  readonly adaptive: boolean;
+  /** The oversleep learner (hybrid mode only, else null): drives the margin when {@link HybridWaiter.adaptive}. */
+  readonly learner: MarginLearner | null;
   /** Counters, mutated in place. */
   readonly stats: HybridWaiterStats = {
     waits: 0,
@@ -163,12 +171,14 @@ export class HybridWaiter implements Waiter {
   /** 0 in hybrid mode (round sleeps down, then spin), 1 in sleep mode (round up, no spin). */
   private readonly roundUp: number;
 
-  /** @throws RangeError when `marginNs` is negative or not finite. */
+  /** @throws RangeError when `marginNs` is negative or not finite, or `autoMargin` is out of range. */
   constructor(options: HybridWaiterOptions = {}) {
     const mode = options.mode ?? 'hybrid';
-    const marginNs = options.marginNs ?? 200_000;
+    const margin = options.marginNs ?? 'auto';
+    const adaptive = margin === 'auto';
+    const marginNs = adaptive ? (options.autoMargin?.initialMarginNs ?? DEFAULT_HYBRID_MARGIN_NS) : margin;
     if (!(marginNs >= 0) || !Number.isFinite(marginNs)) {
-      throw new RangeError(`HybridWaiter: marginNs must be a finite number >= 0, got ${marginNs}`);
+      throw new RangeError(`HybridWaiter: marginNs must be a finite number >= 0 or 'auto', got ${marginNs}`);
     }
     if (mode !== 'hybrid' && mode !== 'sleep' && mode !== 'spin') {
       throw new RangeError(`HybridWaiter: mode must be 'hybrid', 'sleep' or 'spin', got ${String(mode)}`);
@@ -187,6 +197,15 @@ export class HybridWaiter implements Waiter {
     this.marginNs = mode === 'sleep' ? 0 : marginNs;
     this.sleepEnabled = mode !== 'spin';
     this.roundUp = mode === 'sleep' ? 1 : 0;
+    this.learner =
+      mode === 'hybrid'
+        ? new MarginLearner({
+            ...options.autoMargin,
+            initialMarginNs: Math.min(Math.round(marginNs), MAX_MARGIN_LIMIT_NS),
+            ...(adaptive ? {} : { fixedMarginNs: Math.min(Math.round(marginNs), MAX_MARGIN_LIMIT_NS) }),
+          })
+        : null;
+    this.adaptive = adaptive && this.learner !== null;
   }
 
   /**
@@ -194,6 +213,13 @@ export class HybridWaiter implements Waiter {
    * passed. Never allocates (beyond the clock's own reads); never throws.
    */
   waitUntil(deadlineNs: number): void {
+    this.cal[CAL_TARGET] = deadlineNs;
+    this.waitUntilAt(this.cal, CAL_TARGET);
+  }
+
+  /** {@link HybridWaiter.waitUntil} with the deadline in `times[at]` (no double crosses the call). */
+  waitUntilAt(times: Float64Array, at: number): void {
+    const deadlineNs = times[at]!;
     const clock = this.clock;
     const stats = this.stats;
     stats.waits++;
@@ -203,25 +229,46 @@ export class HybridWaiter implements Waiter {
       return;
     }
     if (this.sleepEnabled) {
-      const wakeNs = deadlineNs - this.marginNs;
+      // The margin comes from the learner, fixed or learned, through its `io` cells (no double
+      // crosses a call); sleep mode has no learner and no margin.
+      const learner = this.learner;
+      let marginNs = 0;
+      if (learner !== null) {
+        const io = learner.io;
+        io[IO_WAIT_NS] = deadlineNs - nowNs;
+        learner.planStaged();
+        marginNs = io[IO_MARGIN_NS]!;
+      }
+      const wakeNs = deadlineNs - marginNs;
       // Hybrid rounds the sleep *down* to the table step so the wake-up lands before
       // `wakeNs` and the spin absorbs the rest; sleep mode rounds *up* so it never
       // returns early (and re-sleeps if the kernel woke it a hair before the deadline).
       let sleepNs = wakeNs - nowNs;
+      // End of the last sleep's timeout (what the kernel was asked for), once one ran.
+      let targetNs = 0;
+      let slept = false;
       while (sleepNs > 0) {
         if (sleepNs >= TIMEOUT_TABLE_MAX_NS) {
           // Whole milliseconds (a Smi after Math.floor: no box), at most LONG_CHUNK_MS so
           // a long wait re-reads the clock regularly; floor never overshoots `wakeNs`.
-          const ms = Math.floor(sleepNs / NS_PER_MS);
-          Atomics.wait(this.cell, 0, 0, Math.min(ms, LONG_CHUNK_MS));
+          const ms = Math.min(Math.floor(sleepNs / NS_PER_MS), LONG_CHUNK_MS);
+          Atomics.wait(this.cell, 0, 0, ms);
+          targetNs = nowNs + ms * NS_PER_MS;
+          slept = true;
         } else {
           const i = Math.floor(sleepNs / TIMEOUT_STEP_NS) + this.roundUp;
           if (i === 0) break; // less than one step left: the spin covers it
           Atomics.wait(this.cell, 0, 0, TIMEOUT_TABLE_MS[i]!);
+          targetNs = nowNs + i * TIMEOUT_STEP_NS;
+          slept = true;
         }
         stats.sleeps++;
         nowNs = clock.nowNs();
         sleepNs = wakeNs - nowNs;
+      }
+      if (learner !== null && slept) {
+        learner.io[IO_OVERSLEEP_NS] = nowNs - targetNs;
+        learner.recordStaged();
       }
       if (nowNs > deadlineNs && this.roundUp === 0) stats.overslept++;
     }
@@ -233,8 +280,12 @@ export class HybridWaiter implements Waiter {
       }
       return;
     }
-    // Strided spin: `stride` busy iterations between reads; the last stride before the
-    // deadline is cut to the predicted remaining iterations (at least 1).
+    // Strided spin: `stride` busy iterations between reads (`Atomics.load` on the private
+    // cell, which the JIT cannot remove), calibrated so that a read happens about every
+    // `spinReadIntervalNs`: with a clock that allocates per read, far fewer reads and
+    // scavenges than back to back. The last stride before the deadline is cut to the
+    // predicted remaining iterations (at least 1), so the return stays within about one
+    // read of the deadline; a wrong prediction costs at most one interval.
     const cal = this.cal;
     const cell = this.cell;
     const stride = cal[CAL_STRIDE]!;
@@ -262,6 +313,19 @@ export class HybridWaiter implements Waiter {
       const k = Math.floor(this.spinReadIntervalNs / est);
       cal[CAL_STRIDE] = Math.max(1, Math.min(MAX_STRIDE, k));
     }
+  }
+
+  /**
+   * The margin a wait of `waitNs` would get now, ns: learned (see {@link HybridWaiter.adaptive})
+   * or fixed. Allocation-free.
+   */
+  marginNsFor(waitNs: number): number {
+    return this.learner === null ? this.marginNs : this.learner.marginNsFor(waitNs);
+  }
+
+  /** The learner's view (cold; allocates), or null outside hybrid mode. */
+  marginSummary(): MarginSummary | null {
+    return this.learner === null ? null : this.learner.summary();
   }
 
   /** Busy iterations currently run between two clock reads while spinning (1: back to back). */

@@ -152,9 +152,17 @@ function runLoop(
   const t0Ns = clock.nowNs() + periodNs;
   let missed = 0;
   let k = 0;
+  // The release reaches a waiter with `waitUntilAt` through a typed array (never boxed).
+  const cell = new Float64Array(1);
+  const waitAt = typeof waiter.waitUntilAt === 'function';
   while (k < releases) {
     const releaseNs = releaseTimeNs(t0Ns, k, periodNs);
-    waiter.waitUntil(releaseNs);
+    if (waitAt) {
+      cell[0] = releaseNs;
+      waiter.waitUntilAt!(cell, 0);
+    } else {
+      waiter.waitUntil(releaseNs);
+    }
     const wakeNs = clock.nowNs();
     if (histogram !== null) histogram.record(wakeNs - releaseNs);
     k++;

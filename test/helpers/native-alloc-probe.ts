@@ -7,8 +7,9 @@
  * Measures, after warm-up and a full GC: `reads` NativeClock reads (through `nowNs()`
  * and the inline `readClock()` + `buf[0]` form, half each) and `waits` NativeWaiter waits
  * with deadlines already past (the full entry path without sleeping), plus a few real
- * short waits (sleep + spin). Prints one JSON line: { reads, waits, gcEvents,
- * heapDeltaBytes, sleeps, native }.
+ * short waits (sleep + spin) with a fixed margin and 300 with a learned one (two wait
+ * classes, bank switches every 100 sleeps). Prints one JSON line: { reads, waits,
+ * gcEvents, heapDeltaBytes, sleeps, autoSleeps, autoClasses, native }.
  */
 import { PerformanceObserver, performance } from 'node:perf_hooks';
 import { loadNative, NATIVE_NOW, NativeClock, NativeWaiter, nativeStatus } from '../../src/native/index.js';
@@ -24,6 +25,7 @@ if (binding === null) {
 }
 const clock = new NativeClock(binding);
 const waiter = new NativeWaiter(clock, { marginNs: 20_000 });
+const auto = new NativeWaiter(clock, { autoMargin: { halfWindow: 100 } });
 const acc = new Float64Array(1);
 
 function readMany(n: number): void {
@@ -47,26 +49,39 @@ function waitShort(n: number): void {
   }
 }
 
+function waitAuto(n: number): void {
+  for (let i = 0; i < n; i++) {
+    const nowNs = clock.nowNs();
+    auto.waitUntil(nowNs + ((i & 1) === 0 ? 60_000.25 : 120_000.5)); // 10 µs margin: sleep, record, spin
+  }
+}
+
 // Warm-up (short calls first so feedback exists for every path; see runtime-alloc-probe).
 for (let i = 0; i < 200; i++) {
   readMany(100);
   waitPast(10);
+  waitShort(2);
+  waitAuto(2);
 }
 waitShort(20);
 for (let i = 0; i < 50; i++) {
   readMany(20_000);
   waitPast(1_000);
+  waitShort(5);
+  waitAuto(20);
 }
 waitShort(50);
 await new Promise((r) => setTimeout(r, 100));
-for (let i = 0; i < 20; i++) {
+// Until three rounds in a row are clean: one clean round can precede a late optimisation.
+for (let i = 0, clean = 0; i < 30 && clean < 3; i++) {
   await new Promise((r) => setTimeout(r, 10));
   gc();
   const h0 = process.memoryUsage().heapUsed;
   readMany(100_000);
   waitPast(1_000);
   waitShort(5);
-  if (process.memoryUsage().heapUsed - h0 < 1024) break;
+  waitAuto(20);
+  clean = process.memoryUsage().heapUsed - h0 < 1024 ? clean + 1 : 0;
 }
 
 const gcStarts: number[] = [];
@@ -77,11 +92,13 @@ obs.observe({ entryTypes: ['gc'] });
 gc();
 gc();
 waiter.resetStats();
+auto.resetStats();
 const heapBefore = process.memoryUsage().heapUsed;
 const t0 = performance.now();
 readMany(reads);
 waitPast(waits);
 waitShort(20);
+waitAuto(300);
 const t1 = performance.now();
 const heapAfter = process.memoryUsage().heapUsed;
 
@@ -95,6 +112,8 @@ setTimeout(() => {
     heapDeltaBytes: heapAfter - heapBefore,
     pastDeadline: waiter.stats.pastDeadline,
     sleeps: waiter.stats.sleeps,
+    autoSleeps: auto.stats.sleeps,
+    autoClasses: auto.marginSummary().classes.length,
     sink: acc[0]! > 0,
   });
 }, 50);
