@@ -101,8 +101,10 @@ describe('hardtick run: a task blocked in a system call (worker mode)', () => {
       expect(r.code, r.stderr).toBe(exitCode);
       // The stop grace, the report, then a second to terminate the worker before exiting around it.
       expect(r.afterSignalMs).toBeLessThan(10_000);
-      // Where the loop was, from its live evidence: the 100th call of reader (frame 99).
-      const line = `crashed: loop unresponsive: ${message} (loop in task reader, frame 99)`;
+      // Where the loop was, from its live evidence: the 100th call of reader (frame 99 plus
+      // the frames skipped before it on a busy machine).
+      const frame = 99 + (r.report?.frames.skipped ?? 0);
+      const line = `crashed: loop unresponsive: ${message} (loop in task reader, frame ${frame})`;
       expect(r.stderr).toContain(`hardtick run: ${line}\n`);
       expect(r.stdout).toContain(`FATAL: ${line} → exit ${exitCode}\n`);
       expect(r.stdout).toContain(`report: ${reportFile}\n`);
@@ -111,7 +113,7 @@ describe('hardtick run: a task blocked in a system call (worker mode)', () => {
       expect(r.report?.crash).toEqual({
         cause: 'loop-unresponsive',
         message,
-        slot: { task: 'reader', mode: 'main', frame: 99, slot: 0 },
+        slot: { task: 'reader', mode: 'main', frame, slot: 0 },
       });
       expect(r.report?.evidence).toEqual({ source: 'live', thread: 'worker' });
       // The loop's live evidence, exact to the slot: 99 calls returned, the 100th never did

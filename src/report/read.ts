@@ -215,6 +215,23 @@ export const runReportFileSchema = z.looseObject({
     })
     .optional(),
   evidence: z.looseObject({ source: z.string(), thread: z.string().nullable().optional() }).optional(),
+  waiterMargin: z
+    .looseObject({
+      mode: z.string(),
+      fixedMarginNs: num.nullable(),
+      quantile: num,
+      maxSpinShare: num,
+      classes: z.array(
+        z.looseObject({
+          waitFromNs: num,
+          waitToNs: num.nullable(),
+          samples: count,
+          oversleepNs: z.looseObject({ quantile: num, max: num }),
+          lastMarginNs: num,
+        }),
+      ),
+    })
+    .optional(),
 });
 
 /** A run report as read from a file: the contract fields, the known extras when present. */

@@ -18,6 +18,7 @@ import { ALARM_KINDS } from '../runtime/alarm-kinds.js';
 import type { ExecutiveSnapshot } from '../runtime/snapshot.js';
 import type { DistributionNs } from '../stats/distribution.js';
 import type { ExecSamplesSnapshot } from '../stats/exec-samples.js';
+import type { MarginSummary } from '../time/margin-learner.js';
 import type { RunEnvironment } from './environment.js';
 import type { RunReportCrash, TaskErrorSample } from './faults.js';
 import type { RunReportLease } from './lease.js';
@@ -276,6 +277,12 @@ export interface RunReport {
   readonly accounting?: RunReportAccounting;
   /** Extra: where the figures come from. */
   readonly evidence?: RunReportEvidence;
+  /**
+   * Extension (config `waiter`): the spin margin the loop's waiter used: learned per
+   * wait-length class (oversleep quantiles, the margin each class got) or fixed. Absent when
+   * the waiter has no learner.
+   */
+  readonly waiterMargin?: MarginSummary;
   /** Extra: the real-time setup, step by step. */
   readonly realtime: RunReportRealtime;
   /**
@@ -369,6 +376,8 @@ export interface RunReportInput {
   readonly errorSamples?: ReadonlyArray<readonly TaskErrorSample[] | undefined>;
   /** Where the snapshot came from. @default none (no `evidence` field) */
   readonly evidence?: RunReportEvidence;
+  /** The waiter's learned margin at the end. @default none (no `waiterMargin` field) */
+  readonly waiterMargin?: MarginSummary;
 }
 
 /** The identities `accounting.identities` states (checked by `hardtick check`). */
@@ -503,6 +512,7 @@ export function buildRunReport(input: RunReportInput): RunReport {
     exitCode: input.crash !== undefined && exitCode === 0 ? 1 : exitCode,
     accounting: accountingOf(tasks, frames, alarms, snapshot.elapsedNs, snapshot.frameNs),
     ...(input.evidence === undefined ? {} : { evidence: input.evidence }),
+    ...(input.waiterMargin === undefined ? {} : { waiterMargin: input.waiterMargin }),
     realtime: realtimeSection(input),
     ...(input.trace ? { trace: input.trace, traceOverruns: input.traceOverruns ?? [] } : {}),
     ...(input.stuck !== undefined && input.stuck.length > 0 ? { stuck: input.stuck } : {}),

@@ -7,7 +7,7 @@
 import { describeCrash, describeErrorSample } from './faults.js';
 import { type Column, formatPercent, formatTable, formatUs } from './format.js';
 import { describeLeaseSection } from './lease.js';
-import { framesLine, gcWarningRows, notRunLine, warmupLine } from './render/common.js';
+import { framesLine, gcWarningRows, notRunLine, waiterMarginLine, warmupLine } from './render/common.js';
 import type { RunReport } from './run-report.js';
 
 const WCET_COLUMNS: readonly Column[] = [
@@ -89,6 +89,7 @@ export function formatRunSummary(report: RunReport): string {
       ([kind, n, first, worst]) => `gc.warn: ${kind} ${n} time(s), first at ${first}, worst ${worst}\n`,
     ),
     ...optionalLine(warmupLine(report)),
+    ...optionalLine(waiterMarginLine(report)),
     `alarms: ${alarms.length === 0 ? 'none' : alarms.join(', ')}` +
       (report.alarmsDropped > 0 ? ` (${report.alarmsDropped} records dropped, ring full)` : '') +
       '\n',

@@ -140,8 +140,9 @@ export async function runRtWorker(data: RtWorkerData, port: RtPort): Promise<voi
   const realtimeSteps = applyRealtimeInThread(config.realtime);
   const priorityApplied = realtimeSteps.some((st) => st.step === 'priority' && st.status === 'applied');
   const slack = timerSlackOutcome(realtimeSteps);
-  const { clock, waiter, backend } = selectClockAndWaiter({
+  const { clock, waiter, backend, learner } = selectClockAndWaiter({
     preferNative: data.preferNative ?? true,
+    margin: config.waiter,
     ...(data.marginNs < 0
       ? {}
       : { native: { marginNs: data.marginNs }, hybrid: { marginNs: data.marginNs } }),
@@ -349,6 +350,7 @@ export async function runRtWorker(data: RtWorkerData, port: RtPort): Promise<voi
   const gcToRunNs = clock.nowNs() - performance.now() * 1e6 - loop.originNs;
   port.postMessage({
     type: 'done',
+    margin: learner?.summary() ?? null,
     snapshot: executive.snapshot(),
     // Governance travels inside the GC summary (times relative to the run's first release).
     gc: { ...gc.stop(), governance: plannedGc?.summary(loop.originNs) ?? null },

@@ -92,7 +92,8 @@ async function runGuarded(session: RunSession, refs: readonly TaskModuleRef[]): 
   const config = plan.config;
   const modes = await loadModes(config, plan.tables);
   for (const flag of V8_FLAGS) setFlagsFromString(flag);
-  const { clock, waiter, backend } = selectClockAndWaiter({
+  const { clock, waiter, backend, learner } = selectClockAndWaiter({
+    margin: config.waiter,
     ...(options.marginNs === null
       ? {}
       : { native: { marginNs: options.marginNs }, hybrid: { marginNs: options.marginNs } }),
@@ -107,7 +108,7 @@ async function runGuarded(session: RunSession, refs: readonly TaskModuleRef[]): 
   });
   try {
     await session.startMetrics();
-    return await new MainThreadRun(session, modes, clock, waiter, backend, refs).run();
+    return await new MainThreadRun(session, modes, clock, waiter, backend, learner, refs).run();
   } finally {
     await session.stopMetrics();
     session.realtime.release();
@@ -135,6 +136,7 @@ class MainThreadRun {
     private readonly clock: Clock,
     private readonly waiter: ReturnType<typeof selectClockAndWaiter>['waiter'],
     private readonly backend: ReturnType<typeof selectClockAndWaiter>['backend'],
+    private readonly learner: ReturnType<typeof selectClockAndWaiter>['learner'],
     private readonly taskRefs: readonly TaskModuleRef[],
   ) {
     this.record = new Float64Array(evidenceSize(session.plan.taskCount));
@@ -390,6 +392,7 @@ class MainThreadRun {
     const traced = session.options.traceCapacity > 0 && source !== null;
     return {
       snapshot,
+      margin: this.learner?.summary() ?? null,
       gc: withGcEvidence(gcSummary, {
         governance: this.plannedGc?.summary(this.runStartNs) ?? null,
         sightings: session.missSightings.list(),

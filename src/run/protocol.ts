@@ -17,6 +17,7 @@ import type { RealtimeStepResult } from '../realtime/types.js';
 import type { RunEnvironment } from '../report/environment.js';
 import type { RunReportCrash } from '../report/faults.js';
 import { type ExecutiveSnapshot, evidenceSize } from '../runtime/index.js';
+import type { MarginSummary } from '../time/margin-learner.js';
 import type { ChannelDescriptor } from '../worker/channels.js';
 import type { WarmupOutcome } from './warmup.js';
 
@@ -238,6 +239,8 @@ export type RtWorkerMessage =
       readonly gc: GcSummary;
       /** True when the measured run ended by itself (duration reached, not stopped). */
       readonly reachedDuration: boolean;
+      /** What the waiter's margin learner knew at the end, or null (no learner). */
+      readonly margin: MarginSummary | null;
       /**
        * This isolate's heap right before and right after the measured loop, bytes: the whole
        * heap (`used_heap_size`, code space included: a late recompile grows it) and the young

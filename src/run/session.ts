@@ -45,6 +45,7 @@ import {
   RC_START_NS,
   snapshotFromEvidence,
 } from '../runtime/index.js';
+import type { MarginSummary } from '../time/margin-learner.js';
 import type { WatchdogHandle } from '../watchdog/watchdog.js';
 import { ChannelHub } from '../worker/channel-hub.js';
 import { CRASH_EXIT_CODE, ErrorSamples } from './faults.js';
@@ -111,6 +112,8 @@ export interface RunEnding {
   readonly crash?: RunReportCrash;
   /** Where the snapshot came from. @default none */
   readonly evidence?: RunReportEvidence;
+  /** What the waiter's margin learner knew at the end (null or absent: none). */
+  readonly margin?: MarginSummary | null;
 }
 
 /** Inputs of {@link attributeRunPauses}. */
@@ -436,6 +439,7 @@ export class RunSession {
         clock: ready.clock,
         waiter: ready.waiter,
         marginNs: ready.marginNs,
+        marginAuto: ready.backend.marginMode === 'auto',
         slackApplied: ready.slackApplied,
         slackReason: ready.slackReason,
         thread: this.options.thread,
@@ -654,6 +658,7 @@ export class RunSession {
       ...(crash === undefined ? {} : { crash }),
       errorSamples: this.errorSamples.list(),
       ...(ending.evidence === undefined ? {} : { evidence: ending.evidence }),
+      ...(ending.margin == null ? {} : { waiterMargin: ending.margin }),
     });
     for (const p of report.pauses.events) this.event('pause', 'warn', describePause(p));
     this.callbacks.onReport?.(report);

@@ -20,6 +20,8 @@ export function describeRunStart(input: {
   readonly clock: string;
   readonly waiter: string;
   readonly marginNs: number;
+  /** The margin is learned (`marginNs` is the one a wait length starts with). */
+  readonly marginAuto?: boolean;
   readonly slackApplied: boolean;
   readonly slackReason: string | null;
   readonly thread: RunThread;
@@ -31,7 +33,7 @@ export function describeRunStart(input: {
     `hardtick run ${input.configName}: ${input.modes} mode(s), frame ${formatDurationNs(input.frameNs)}, ${durationText}` +
     ` (${input.warmupNs > 0 ? `warm-up ${formatDurationNs(input.warmupNs)}` : 'no warm-up'}; ` +
     `${input.thread === 'worker' ? 'worker thread' : 'main thread'}; clock ${input.clock}, waiter ${input.waiter} margin ` +
-    `${formatDurationNs(input.marginNs)}, timer slack ${input.slackApplied ? 'lowered' : `unchanged: ${input.slackReason}`}` +
+    `${input.marginAuto === true ? `auto (from ${formatDurationNs(input.marginNs)})` : formatDurationNs(input.marginNs)}, timer slack ${input.slackApplied ? 'lowered' : `unchanged: ${input.slackReason}`}` +
     `${input.nativeReason === null ? '' : `; native addon not used: ${input.nativeReason}`})`
   );
 }

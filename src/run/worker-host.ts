@@ -522,6 +522,7 @@ class WorkerHost {
             (done.reachedDuration ? 'duration' : done.snapshot.stopReason),
           trace,
           evidence: { source: 'final', thread: 'worker' },
+          margin: done.margin,
           // keep-running: every stuck event the loop came back from, and the configured exit code.
           ...(wd === null || wd.stuckEvents.length === 0
             ? {}

@@ -35,6 +35,7 @@ import {
   releaseRows,
   taskLabel,
   traceSlots,
+  waiterMarginLine,
   warmupLine,
 } from './common.js';
 import { esc, linearScale, logScale, n2, probTick, timeTick, xAxis, yAxis } from './svg.js';
@@ -537,6 +538,8 @@ function alarmsSection(report: LoadedRunReport): string {
   }
   const warm = warmupLine(report);
   if (warm !== null) out.push(`<p class="over">${esc(warm)}</p>`);
+  const margin = waiterMarginLine(report);
+  if (margin !== null) out.push(`<p>${esc(margin)}</p>`);
   const gc = gcEntries(report).map(([k, v]) => [esc(k), esc(/Ns$/.test(k) ? formatNs(v) : String(v))]);
   out.push('<h3>Garbage collection</h3>', table(['', ''], gc, 'lr'));
   if (report.gc.unavailable !== undefined)

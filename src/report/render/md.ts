@@ -24,6 +24,7 @@ import {
   RELEASE_HEADERS,
   releaseRows,
   taskLabel,
+  waiterMarginLine,
   warmupLine,
 } from './common.js';
 
@@ -192,6 +193,8 @@ export function renderMarkdown(report: LoadedRunReport): string {
   }
   const warm = warmupLine(report);
   if (warm !== null) out.push(`\n${mdCell(warm)}.\n`);
+  const margin = waiterMarginLine(report);
+  if (margin !== null) out.push(`\n${mdCell(margin)}.\n`);
   const doctor = doctorFindings(report.environment);
   if (doctor !== null) {
     out.push('\n### Machine checks (hardtick doctor)\n\n');
