@@ -131,6 +131,10 @@ describe('startRun: the handle', () => {
       expect(s.frames + s.skipped).toBeLessThanOrEqual(Math.floor(s.elapsedNs / 2_000_000) + 1);
       expect(s.frames + s.skipped).toBeGreaterThanOrEqual(Math.floor(s.elapsedNs / 2_000_000) - 1);
       expect(s.text).toContain(` s  frames ${s.frames}`);
+      // The waiter's margin at its last wait (learned: the default), also in the line.
+      expect(s.marginNs).toBeGreaterThan(0);
+      expect(s.marginNs).toBeLessThanOrEqual(1_000_000);
+      expect(s.text).toMatch(/ {2}margin \d+(?:\.\d+)? µs/);
     }
   }, 30_000);
 

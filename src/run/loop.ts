@@ -33,6 +33,7 @@ import {
 } from '../runtime/index.js';
 import { warmExecSamples } from '../stats/exec-samples.js';
 import type { Clock } from '../time/clock.js';
+import type { MarginLearner } from '../time/margin-learner.js';
 import { Heartbeat } from '../watchdog/heartbeat.js';
 import { listChannels } from '../worker/channels.js';
 import { locateInTasks, type TaskModuleRef, taskModuleRefs } from './faults.js';
@@ -61,6 +62,7 @@ import {
   REC_ACKS,
   REC_ELAPSED,
   REC_EVIDENCE,
+  REC_MARGIN,
   REC_PHASE,
   REC_SEQ,
   type RtWorkerData,
@@ -252,6 +254,7 @@ export async function runRtWorker(data: RtWorkerData, port: RtPort): Promise<voi
     config,
     modes.reduce((n, m) => n + m.tasks.length, 0),
     live,
+    learner,
   );
   const warmStartNs = clock.nowNs();
   let executive = newExecutive('measure');
@@ -427,6 +430,8 @@ class RtLoop {
     private readonly taskCount: number,
     /** The measured executive's live evidence block (its distributions are refreshed here), or null. */
     private readonly live: Float64Array | null,
+    /** The waiter's margin learner (its last margin goes into each record), or null. */
+    private readonly learner: MarginLearner | null,
   ) {
     this.alarms = SpscRing.attach(data.alarmRing);
     this.stats = SpscRing.attach(data.statsRing);
@@ -676,6 +681,8 @@ class RtLoop {
     r[REC_PHASE] = phase;
     r[REC_ELAPSED] = this.times[1]! - this.times[0]!;
     r[REC_ACKS] = state[2]!;
+    if (this.learner === null) r[REC_MARGIN] = Number.NaN;
+    else this.learner.lastMarginInto(r, REC_MARGIN);
     executive.evidenceInto(r, REC_EVIDENCE);
     this.stats.tryPush(r, 0);
     // The measured executive's live block holds its counters already; bring its

@@ -474,6 +474,7 @@ class MainThreadRun {
           skipped: executive.frameIndex - frames,
           notRun: executive.notRunTotal,
           lateP99Ns: lateness.valueAtQuantile(0.99),
+          marginNs: this.learner?.lastMarginNs ?? null,
           lateMaxNs: lateness.maxNs,
           mode: executive.modeName,
         });

@@ -156,6 +156,8 @@ export interface RunStatus {
   readonly mode: string;
   /** This process's CPU use since the previous status, percent of one core. */
   readonly cpuPercent: number;
+  /** The waiter's spin margin at its last wait, ns (learned or fixed); null: a waiter without a learner. */
+  readonly marginNs: number | null;
   /** The config's `lease`: this process's role and token; null without a lease (or before it campaigns). */
   readonly lease: RunLeaseStatus | null;
   /** The line `hardtick run` prints for it. */

@@ -56,8 +56,10 @@ export const REC_PHASE = 1;
 export const REC_ELAPSED = 2;
 /** Alarm acknowledgements received (`CMD_ACK`). */
 export const REC_ACKS = 3;
+/** The waiter's spin margin at its last wait, ns (learned or fixed); NaN: a waiter without a learner. */
+export const REC_MARGIN = 4;
 /** The evidence block (`EV_*` offsets added to this) from here. */
-export const REC_EVIDENCE = 4;
+export const REC_EVIDENCE = 5;
 /** Stats ring capacity: the main thread only wants the latest record. */
 export const STATS_RING_CAPACITY = 8;
 

@@ -531,7 +531,12 @@ export class RunSession {
       cpuPercent: wallUs > 0 ? ((cpu.user + cpu.system) / wallUs) * 100 : 0,
       lease: this.lease?.status() ?? null,
     };
-    const status: RunStatus = { ...all, lease: all.lease ?? null, text: describeStatus(all) };
+    const status: RunStatus = {
+      ...all,
+      marginNs: all.marginNs ?? null,
+      lease: all.lease ?? null,
+      text: describeStatus(all),
+    };
     this.callbacks.onStatus?.(status);
   }
 

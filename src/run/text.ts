@@ -135,6 +135,8 @@ export interface StatusFigures {
   readonly lateMaxNs: number;
   readonly mode: string;
   readonly cpuPercent: number;
+  /** The waiter's spin margin at its last wait, ns (learned or fixed); null (or absent): no learner. */
+  readonly marginNs?: number | null;
   /** The config's `lease`: role and token; null (or absent) without one. */
   readonly lease?: RunLeaseStatus | null;
 }
@@ -146,6 +148,7 @@ export function describeStatus(f: StatusFigures): string {
     `  overruns ${f.overruns}  misses ${f.misses}` +
     `  errors ${f.errors}  skipped ${f.skipped}  not run ${f.notRun}` +
     `  late p99 ${formatUs(f.lateP99Ns)} max ${formatUs(f.lateMaxNs)} µs` +
+    (f.marginNs == null ? '' : `  margin ${formatUs(f.marginNs)} µs`) +
     `  cpu ${f.cpuPercent.toFixed(0)} %` +
     (f.mode === 'main' ? '' : `  mode ${f.mode}`) +
     (f.lease == null ? '' : `  ${f.lease.role}${f.lease.role === 'leader' ? ` token ${f.lease.token}` : ''}`)

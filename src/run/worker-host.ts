@@ -68,6 +68,7 @@ import {
   PHASE_MEASURING,
   REC_ELAPSED,
   REC_EVIDENCE,
+  REC_MARGIN,
   REC_PHASE,
   type RtWorkerData,
   type RtWorkerMessage,
@@ -643,6 +644,7 @@ class WorkerHost {
           s[run + RC_NOT_RUN_UNAVAILABLE]! +
           s[run + RC_NOT_RUN_CUT_OFF]!,
         lateP99Ns: s[late + DQ_P99]!,
+        marginNs: Number.isNaN(s[REC_MARGIN]!) ? null : s[REC_MARGIN]!,
         lateMaxNs: s[late + DQ_MAX]!,
         mode: session.plan.config.modes[s[run + RC_MODE]!]?.name ?? '?',
       });
