@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RunReport } from '../src/report/run-report.js';
 import { CLI, hardtickRun } from './helpers/cli.js';
+import { requires } from './helpers/requirements.js';
 import { scratchDir, taskEntry, writeTinyConfig } from './helpers/tiny-config.js';
 
 /** A config whose task blocks reading a fresh FIFO on its 100th call (0.5 s into the run). */
@@ -88,50 +89,90 @@ async function runAndSignal(
 }
 
 describe('hardtick run: a task blocked in a system call (worker mode)', () => {
-  it.each([
-    ['SIGINT', 130],
-    ['SIGTERM', 143],
-    ['SIGHUP', 129],
-  ] as const)(
-    '%s ends the run without the loop: report from what it published, exit %d',
-    async (signal, exitCode) => {
-      const { configFile, reportFile } = blockingConfig({ watchdog: false });
-      const r = await runAndSignal(configFile, reportFile, [signal]);
-      const message = `the loop did not stop within 1000 ms of signal:${signal} (a task blocked outside JavaScript, e.g. in a system call?)`;
-      expect(r.code, r.stderr).toBe(exitCode);
-      // The stop grace, the report, then a second to terminate the worker before exiting around it.
-      expect(r.afterSignalMs).toBeLessThan(10_000);
-      // Where the loop was, from its live evidence: the 100th call of reader (frame 99 plus
-      // the frames skipped before it on a busy machine).
-      const frame = 99 + (r.report?.frames.skipped ?? 0);
-      const line = `crashed: loop unresponsive: ${message} (loop in task reader, frame ${frame})`;
-      expect(r.stderr).toContain(`hardtick run: ${line}\n`);
-      expect(r.stdout).toContain(`FATAL: ${line} → exit ${exitCode}\n`);
-      expect(r.stdout).toContain(`report: ${reportFile}\n`);
-      expect(r.report?.stopReason).toBe('crashed');
-      expect(r.report?.exitCode).toBe(exitCode);
-      expect(r.report?.crash).toEqual({
-        cause: 'loop-unresponsive',
-        message,
-        slot: { task: 'reader', mode: 'main', frame, slot: 0 },
-      });
-      expect(r.report?.evidence).toEqual({ source: 'live', thread: 'worker' });
-      // The loop's live evidence, exact to the slot: 99 calls returned, the 100th never did
-      // and every release after it up to the end was cut off.
-      const reader = r.report!.tasks[0]!;
-      expect(reader.jobsRun).toBe(99);
-      expect(reader.notRun!.cutOff).toBeGreaterThan(1);
-      expect(reader.releases).toBe(reader.jobsRun! + reader.notRun!.total);
-    },
-  );
+  // The exit code of a run whose loop thread cannot be ended needs the addon's exitNow;
+  // without it (HARDTICK_NATIVE=0) the process ends by the signal itself: the last test.
+  describe('with the native addon', requires('native'), () => {
+    it.each([
+      ['SIGINT', 130],
+      ['SIGTERM', 143],
+      ['SIGHUP', 129],
+    ] as const)(
+      '%s ends the run without the loop: report from what it published, exit %d',
+      async (signal, exitCode) => {
+        const { configFile, reportFile } = blockingConfig({ watchdog: false });
+        const r = await runAndSignal(configFile, reportFile, [signal]);
+        const message = `the loop did not stop within 1000 ms of signal:${signal} (a task blocked outside JavaScript, e.g. in a system call?)`;
+        expect(r.code, r.stderr).toBe(exitCode);
+        // The stop grace, the report, then a second to terminate the worker before exiting around it.
+        expect(r.afterSignalMs).toBeLessThan(10_000);
+        // Where the loop was, from its live evidence: the 100th call of reader (frame 99 plus
+        // the frames skipped before it on a busy machine).
+        const frame = 99 + (r.report?.frames.skipped ?? 0);
+        const line = `crashed: loop unresponsive: ${message} (loop in task reader, frame ${frame})`;
+        expect(r.stderr).toContain(`hardtick run: ${line}\n`);
+        expect(r.stdout).toContain(`FATAL: ${line} → exit ${exitCode}\n`);
+        expect(r.stdout).toContain(`report: ${reportFile}\n`);
+        expect(r.report?.stopReason).toBe('crashed');
+        expect(r.report?.exitCode).toBe(exitCode);
+        expect(r.report?.crash).toEqual({
+          cause: 'loop-unresponsive',
+          message,
+          slot: { task: 'reader', mode: 'main', frame, slot: 0 },
+        });
+        expect(r.report?.evidence).toEqual({ source: 'live', thread: 'worker' });
+        // The loop's live evidence, exact to the slot: 99 calls returned, the 100th never did
+        // and every release after it up to the end was cut off.
+        const reader = r.report!.tasks[0]!;
+        expect(reader.jobsRun).toBe(99);
+        expect(reader.notRun!.cutOff).toBeGreaterThan(1);
+        expect(reader.releases).toBe(reader.jobsRun! + reader.notRun!.total);
+      },
+    );
 
-  it('a second signal exits at once with its code, without a report', async () => {
-    const { configFile, reportFile } = blockingConfig({ watchdog: false });
-    const r = await runAndSignal(configFile, reportFile, ['SIGINT', 'SIGTERM'], { gapMs: 200 });
-    expect(r.code, r.stderr).toBe(143);
-    expect(r.afterSignalMs).toBeLessThan(1000);
-    expect(r.stderr).toContain('hardtick: SIGTERM again: exiting now, without a report\n');
-    expect(r.report).toBeNull();
+    it('a second signal exits at once with its code, without a report', async () => {
+      const { configFile, reportFile } = blockingConfig({ watchdog: false });
+      const r = await runAndSignal(configFile, reportFile, ['SIGINT', 'SIGTERM'], { gapMs: 200 });
+      expect(r.code, r.stderr).toBe(143);
+      expect(r.afterSignalMs).toBeLessThan(1000);
+      expect(r.stderr).toContain('hardtick: SIGTERM again: exiting now, without a report\n');
+      expect(r.report).toBeNull();
+    });
+
+    it.each([
+      ['the default watchdog (no watchdog section)', {}, 1, 1000],
+      [
+        'a configured watchdog (grace 100ms, exitCode 75)',
+        { watchdog: { grace: '100ms', exitCode: 75 } },
+        75,
+        100,
+      ],
+    ] as const)(
+      '%s: stuck verdict, report, and the process exits with its code',
+      async (_, extra, exitCode, graceMs) => {
+        const { configFile, reportFile } = blockingConfig(extra);
+        const started = performance.now();
+        const r = await hardtickRun(configFile, ['--duration', '20s', '--warmup', '0', '--quiet'], {
+          reportFile,
+          timeoutMs: 40_000,
+        });
+        expect(r.code, r.transcript).toBe(exitCode);
+        // Blocked 0.5 s in, + grace + the report + a second to give up on the worker: far from 20 s.
+        expect(performance.now() - started).toBeLessThan(15_000);
+        const seen = /^alarm stuck: task reader slot 0 frame \d+, ([\d.]+) ms past its deadline$/m.exec(
+          r.stderr,
+        );
+        expect(Number(seen?.[1])).toBeGreaterThanOrEqual(graceMs);
+        expect(r.stdout).toMatch(
+          new RegExp(
+            `^FATAL: stuck: task reader in frame \\d+ \\(slot 0\\), [\\d.]+ ms past its deadline → exit ${exitCode}$`,
+            'm',
+          ),
+        );
+        expect(r.report?.stopReason).toBe('stuck');
+        expect(r.report?.exitCode).toBe(exitCode);
+        expect(r.report?.stuck?.map((e) => [e.task, e.recoveredNs])).toEqual([['reader', null]]);
+      },
+    );
   });
 
   it('without the native addon the process still ends, by the signal itself, after the report', async () => {
@@ -145,42 +186,6 @@ describe('hardtick run: a task blocked in a system call (worker mode)', () => {
     expect(r.report?.exitCode).toBe(143);
     expect(r.report?.crash?.cause).toBe('loop-unresponsive');
   });
-
-  it.each([
-    ['the default watchdog (no watchdog section)', {}, 1, 1000],
-    [
-      'a configured watchdog (grace 100ms, exitCode 75)',
-      { watchdog: { grace: '100ms', exitCode: 75 } },
-      75,
-      100,
-    ],
-  ] as const)(
-    '%s: stuck verdict, report, and the process exits with its code',
-    async (_, extra, exitCode, graceMs) => {
-      const { configFile, reportFile } = blockingConfig(extra);
-      const started = performance.now();
-      const r = await hardtickRun(configFile, ['--duration', '20s', '--warmup', '0', '--quiet'], {
-        reportFile,
-        timeoutMs: 40_000,
-      });
-      expect(r.code, r.transcript).toBe(exitCode);
-      // Blocked 0.5 s in, + grace + the report + a second to give up on the worker: far from 20 s.
-      expect(performance.now() - started).toBeLessThan(15_000);
-      const seen = /^alarm stuck: task reader slot 0 frame \d+, ([\d.]+) ms past its deadline$/m.exec(
-        r.stderr,
-      );
-      expect(Number(seen?.[1])).toBeGreaterThanOrEqual(graceMs);
-      expect(r.stdout).toMatch(
-        new RegExp(
-          `^FATAL: stuck: task reader in frame \\d+ \\(slot 0\\), [\\d.]+ ms past its deadline → exit ${exitCode}$`,
-          'm',
-        ),
-      );
-      expect(r.report?.stopReason).toBe('stuck');
-      expect(r.report?.exitCode).toBe(exitCode);
-      expect(r.report?.stuck?.map((e) => [e.task, e.recoveredNs])).toEqual([['reader', null]]);
-    },
-  );
 });
 
 describe('hardtick run: a task stuck during the warm-up with onStuck "keep-running"', () => {

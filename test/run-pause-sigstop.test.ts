@@ -110,13 +110,14 @@ describe('pause detection with a real SIGSTOP/SIGCONT', () => {
   }, 30_000);
 
   it('a 600 ms SIGSTOP while a 5 ms loop sleeps: ≥ 100 releases lost, each a deadline miss with cause pause; exit 1, check fails', async () => {
-    const { report, reportFile, stderr, code } = await runWithStop('long', {
-      periodMs: 5,
-      duration: '3s',
-      warmup: '0',
-      afterMs: 800,
-      stopMs: 600,
-    });
+    const stopWhileSleeping = { periodMs: 5, duration: '3s', warmup: '0', afterMs: 800, stopMs: 600 };
+    let run = await runWithStop('long', stopWhileSleeping);
+    // The stop can land inside a slot (between its two clock reads): the loop then sees a
+    // task that ran 600 ms, an overrun whose dropped jobs are catch-up, not lost to a pause
+    // (it cannot tell a stopped task from a long one). Not this test's case: run it again.
+    if (run.report.tasks[0]!.execNs.max > 300_000_000)
+      run = await runWithStop('long-again', stopWhileSleeping);
+    const { report, reportFile, stderr, code } = run;
     const fast = report.tasks[0]!;
     expect(fast.notRun!.pause, stderr).toBeGreaterThanOrEqual(100);
     // About 120 (600 ms / 5 ms); the stop lasts longer on a busy machine.
