@@ -223,7 +223,17 @@ describe('hardtick doctor: human output and bad input', () => {
   it('exit 2 with a message on an unknown flag, two configs, a missing or an invalid config', () => {
     const flag = doctor(['--bogus']);
     expect(flag.code).toBe(2);
-    expect(flag.stderr).toMatch(/^hardtick doctor: Unknown option '--bogus'/);
+    expect(flag.stderr).toBe(
+      "hardtick doctor: unknown option --bogus; the options are --json, --help\nRun 'hardtick doctor --help' for the options.\n",
+    );
+    const typo = doctor(['--jsn']);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toBe(
+      "hardtick doctor: unknown option --jsn (did you mean --json?)\nRun 'hardtick doctor --help' for the options.\n",
+    );
+    const twice = doctor(['--json', '--json']);
+    expect(twice.code).toBe(2);
+    expect(twice.stderr.startsWith('hardtick doctor: --json given twice; give it once\n')).toBe(true);
     const two = doctor([noSuchCpu, asksEverything]);
     expect(two.code).toBe(2);
     expect(two.stderr).toMatch(/^hardtick doctor: expected at most one config file, got 2\n/);

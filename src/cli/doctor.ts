@@ -4,8 +4,8 @@
  * Exit 0 when nothing fails, 1 when something does, 2 on bad input.
  */
 
-import { parseArgs } from 'node:util';
 import { formatDoctor, loadConfig, runDoctor } from '../index.js';
+import { type FlagSpecs, parseFlags } from './args.js';
 import type { CliIo } from './io.js';
 
 const HELP = `Usage: hardtick doctor [config] [--json]
@@ -26,21 +26,21 @@ Options:
 Exit codes: 0 nothing fails, 1 something fails, 2 bad input.
 `;
 
+const FLAGS = {
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies FlagSpecs;
+
 /** Runs `hardtick doctor`. */
 export async function doctorCommand(argv: string[], io: CliIo): Promise<number> {
-  let values: { json?: boolean; help?: boolean };
-  let positionals: string[];
+  let parsed: ReturnType<typeof parseFlags<typeof FLAGS>>;
   try {
-    ({ values, positionals } = parseArgs({
-      args: argv,
-      options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
-      allowPositionals: true,
-      strict: true,
-    }));
+    parsed = parseFlags(argv, FLAGS);
   } catch (error) {
-    io.err(`hardtick doctor: ${(error as Error).message}\n\n${HELP}`);
+    io.err(`hardtick doctor: ${(error as Error).message}\nRun 'hardtick doctor --help' for the options.\n`);
     return 2;
   }
+  const { values, positionals } = parsed;
   if (values.help === true) {
     io.out(HELP);
     return 0;
