@@ -243,7 +243,7 @@ describe('hardtick run: SIGINT', () => {
     });
     // The first status line (printed once a second) shows the loop is measuring.
     await waitFor(
-      () => /frames \d+/.test(stdout),
+      () => /^ +\d+\.\d s {2}frames \d+/m.test(stdout),
       20_000,
       () => `no status line; stdout: ${stdout} stderr: ${stderr}`,
     );

@@ -46,7 +46,7 @@ describe('hardtick run: stop signals (in-process)', () => {
     let sent = false;
     io.out = (text: string) => {
       out(text);
-      if (!sent && /frames \d+/.test(io.stdout)) {
+      if (!sent && /^ +\d+\.\d s {2}frames \d+/m.test(io.stdout)) {
         sent = true;
         setImmediate(() => process.emit(signal, signal));
       }

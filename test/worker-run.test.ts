@@ -318,7 +318,7 @@ describe('hardtick run: SIGINT to a child process in worker mode', () => {
       stderr += chunk.toString();
     });
     await waitFor(
-      () => /frames \d+/.test(stdout),
+      () => /^ +\d+\.\d s {2}frames \d+/m.test(stdout),
       20_000,
       () => `no status line; stdout: ${stdout} stderr: ${stderr}`,
     );
@@ -348,7 +348,7 @@ function signalAtFirstStatus(signal: NodeJS.Signals): ReturnType<typeof captureI
   let armed = false;
   io.out = (text: string) => {
     out(text);
-    if (!armed && /frames \d+/.test(io.stdout)) {
+    if (!armed && /^ +\d+\.\d s {2}frames \d+/m.test(io.stdout)) {
       armed = true;
       setImmediate(() => process.emit(signal, signal));
     }
