@@ -21,12 +21,10 @@
  * standby every 20 ms, so standby frames (the per-frame gate read, the standby catch-up)
  * share the window with frames that run.
  */
-import { execFileSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadNative } from '../src/native/binding.js';
+import { runProbeWithRetry } from './helpers/alloc-probe.js';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const NATIVE = loadNative() !== null;
 
 describe('worker-mode loop allocation', () => {
@@ -37,25 +35,13 @@ describe('worker-mode loop allocation', () => {
     [0, 0, 20],
   ] as const) {
     const variant = `${trace ? `, trace ${trace}` : ''}${overrunEvery ? `, an overrun every ${overrunEvery} jobs of b` : ''}${leaseFlipMs ? `, lease-gated, leader and standby every ${leaseFlipMs} ms` : ''}`;
-    it(`native clock+waiter${variant}: 25k frames after warm-up, 0 GC events, heap growth < 64 KiB`, () => {
+    it(`native clock+waiter${variant}: 25k frames after warm-up, 0 GC events, heap growth < 64 KiB`, async () => {
       // The gate needs the 0 B/read native clock (performance.now() allocates 16 B a read).
       expect(NATIVE, 'the native addon is required for this gate: npm run build:native').toBe(true);
-      const out = execFileSync(
-        process.execPath,
-        [
-          '--no-memory-reducer',
-          '--import',
-          'tsx',
-          'test/helpers/worker-alloc-probe.ts',
-          '25000',
-          '10',
-          String(trace),
-          String(overrunEvery),
-          String(leaseFlipMs),
-        ],
-        { cwd: ROOT, encoding: 'utf8', timeout: 120_000 },
-      );
-      const r = JSON.parse(out.trim().split('\n').at(-1)!) as {
+      // One retry, as for the executive's gate: an allocation in the loop grows the heap in
+      // every run; seen twice in ~25 runs (CI, busy machines) is a run growing ~2 MB (~80 B a
+      // frame) with no GC and no deopt in the window, that the next run does not repeat.
+      const r = await runProbeWithRetry<{
         frames: number;
         gcEvents: number;
         heapDeltaBytes: number;
@@ -64,7 +50,12 @@ describe('worker-mode loop allocation', () => {
         traceRecords: number;
         alarms: Record<string, number>;
         standbyFrames: number;
-      };
+      }>(
+        'worker-alloc-probe.ts',
+        [25_000, 10, trace, overrunEvery, leaseFlipMs],
+        (x) => x.gcEvents === 0 && x.heapDeltaBytes < 64 * 1024,
+        { exposeGc: false },
+      );
       expect([r.clock, r.waiter]).toEqual(['native', 'native-abs']);
       // Frames skipped by catch-up on a loaded machine do not run; most do.
       // (The overrun variant skips ~2-5 frames per forced overrun: one every 20 ms.)
