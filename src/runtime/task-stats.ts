@@ -12,29 +12,6 @@ import { ExecSamples } from '../stats/exec-samples.js';
 import { LogHistogram } from '../stats/histogram.js';
 import { TS_EXEC_MAX_FRAME, TS_EXEC_MAX_NS, TS_SIZE } from './counters.js';
 
-// The counters' layout is the evidence layout (counters.ts): the executive imports the
-// offsets from here, where they are stored.
-export {
-  TS_CENSORED,
-  TS_DEADLINE_MISSES,
-  TS_DEGRADED_RUNS,
-  TS_ERRORS,
-  TS_EXEC_MAX_FRAME,
-  TS_EXEC_MAX_NS,
-  TS_JOBS_RUN,
-  TS_LATE,
-  TS_NOT_RUN_CATCH_UP,
-  TS_NOT_RUN_CUT_OFF,
-  TS_NOT_RUN_PAUSE,
-  TS_NOT_RUN_POLICY,
-  TS_NOT_RUN_UNAVAILABLE,
-  TS_OVERRUNS,
-  TS_RELEASES,
-  TS_RUNS,
-  TS_SIZE,
-  TS_SKIPPED,
-} from './counters.js';
-
 /** Counters and histograms per task. */
 export class TaskStats {
   /** Counters, `TS_SIZE` per task (`TS_*` offsets). */
