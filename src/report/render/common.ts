@@ -219,15 +219,10 @@ export interface WaiterMarginView {
 /** A wait-length class is listed in the margin line when it holds at least this share of the sleeps. */
 const MARGIN_CLASS_SHOWN_SHARE = 0.05;
 
-/** A length in ns as µs or ms, short: `850 µs`, `2.5 ms`. */
-function shortNs(ns: number): string {
-  return ns >= 1e6 ? `${Number((ns / 1e6).toPrecision(3))} ms` : `${Number((ns / 1e3).toPrecision(3))} µs`;
-}
-
 /**
  * The waiter's margin as one line, or null without a learner: `waiter margin: auto (p99 of
- * the oversleep, spin ≤ 0.5 % of a wait); waits 512 µs–1.02 ms: 29 µs (p99 oversleep 87 µs,
- * max 2.3 ms, 10074 sleeps); 6 more class(es) with fewer sleeps` (the classes holding at
+ * the oversleep, spin ≤ 0.5 % of a wait); waits 512 µs–1.02 ms: 29.0 µs (p99 oversleep 87.0 µs,
+ * max 2.30 ms, 10074 sleeps); 6 more class(es) with fewer sleeps` (the classes holding at
  * least 5 % of the sleeps are listed).
  */
 export function waiterMarginLine(report: AccountingView): string | null {
@@ -235,7 +230,7 @@ export function waiterMarginLine(report: AccountingView): string | null {
   if (m === undefined) return null;
   const head =
     m.mode === 'fixed' && m.fixedMarginNs !== null
-      ? `waiter margin: fixed ${shortNs(m.fixedMarginNs)} (the learner observed)`
+      ? `waiter margin: fixed ${formatNs(m.fixedMarginNs)} (the learner observed)`
       : `waiter margin: auto (p${Number((m.quantile * 100).toPrecision(4))} of the oversleep, spin ≤ ${Number((m.maxSpinShare * 100).toPrecision(3))} % of a wait)`;
   // The classes most waits fell in (each ≥ 5 % of the sleeps); the rest counted, not listed.
   const sleeps = m.classes.reduce((n, c) => n + c.samples, 0);
@@ -243,8 +238,8 @@ export function waiterMarginLine(report: AccountingView): string | null {
   const hidden = m.classes.length - shown.length;
   const classes = shown.map(
     (c) =>
-      `waits ${shortNs(c.waitFromNs)}${c.waitToNs === null ? '+' : `–${shortNs(c.waitToNs)}`}: ${shortNs(c.lastMarginNs)} ` +
-      `(p${Number((m.quantile * 100).toPrecision(4))} oversleep ${shortNs(c.oversleepNs.quantile)}, max ${shortNs(c.oversleepNs.max)}, ${c.samples} sleeps)`,
+      `waits ${formatNs(c.waitFromNs)}${c.waitToNs === null ? '+' : `–${formatNs(c.waitToNs)}`}: ${formatNs(c.lastMarginNs)} ` +
+      `(p${Number((m.quantile * 100).toPrecision(4))} oversleep ${formatNs(c.oversleepNs.quantile)}, max ${formatNs(c.oversleepNs.max)}, ${c.samples} sleeps)`,
   );
   if (hidden > 0) classes.push(`${hidden} more class(es) with fewer sleeps`);
   return classes.length === 0 ? `${head}; no sleeps recorded` : `${head}; ${classes.join('; ')}`;
