@@ -4,7 +4,9 @@
  * window + pinned windows around pauses) on recorded readings, the interval containing a
  * pause, and attribution with per-interval samples versus the run-wide figure.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { attributePauses, describePauseCause } from '../src/report/pauses.js';
 import {
@@ -61,6 +63,38 @@ describe('readStealNs', () => {
 
   it('gives null for a file that does not exist', () => {
     expect(readStealNs('/nonexistent/proc/stat')).toBeNull();
+  });
+
+  it("reads a large machine's file whole: CPU lines past the 4 KiB head, a line cut by it", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hardtick-steal-'));
+    try {
+      // 100 CPUs: the last lines lie past the first 4096 bytes. The first line is padded so
+      // the head ends inside the steal value of one CPU's line (40000 + i: 5 digits).
+      const body: string[] = [];
+      for (let i = 0; i < 100; i++)
+        body.push(`cpu${i} 100000 2000 300000 4000000 500 0 70000 ${40000 + i} 0 0`);
+      const first = 'cpu  1 2 3 4 5 6 7 999999 0 0';
+      const plain = `${first}\n${body.join('\n')}\n`;
+      // The last CPU whose steal value starts early enough to be cut after two digits.
+      let cutCpu = -1;
+      let stealAt = -1;
+      for (let i = 0; i < 100; i++) {
+        const at = plain.indexOf(` ${40000 + i} `) + 1;
+        if (at + 2 <= 4096) [cutCpu, stealAt] = [i, at];
+      }
+      const pad = 4096 - (stealAt + 2); // the head keeps 2 of the 5 digits
+      const text = `${first}${' '.repeat(pad)}\n${body.join('\n')}\nintr 1 2 3\n`;
+      expect(text.slice(4094, 4096)).toBe(String(40000 + cutCpu).slice(0, 2));
+      const file = join(dir, 'stat');
+      writeFileSync(file, text);
+      expect(readStealNs(file)).toBe(999999 * NS_PER_STEAL_TICK);
+      expect(readStealNs(file, [cutCpu])).toBe((40000 + cutCpu) * NS_PER_STEAL_TICK);
+      expect(readStealNs(file, [99])).toBe(40099 * NS_PER_STEAL_TICK);
+      expect(readStealNs(file, [0, 99])).toBe((40000 + 40099) * NS_PER_STEAL_TICK);
+      expect(readStealNs(file, [100])).toBeNull();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

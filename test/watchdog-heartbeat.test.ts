@@ -14,7 +14,12 @@ import {
   STATE_RUNNING,
   sharedNowNs,
 } from '../src/watchdog/heartbeat.js';
-import { startWatchdog } from '../src/watchdog/watchdog.js';
+import {
+  DEFAULT_WATCHDOG_POLL_NS,
+  defaultWatchdogPollNs,
+  MAX_DEFAULT_WATCHDOG_POLL_NS,
+  startWatchdog,
+} from '../src/watchdog/watchdog.js';
 import { startTsWorker } from './helpers/memory-ts-worker.js';
 
 describe('Heartbeat', () => {
@@ -122,6 +127,19 @@ describe('Heartbeat', () => {
     console.log(`seqlock: ${reads} consistent reads, ${busy} gave up, against ${writes} writes`);
     expect(reads).toBeGreaterThan(1000);
     expect(writes).toBeGreaterThan(1000);
+  });
+});
+
+describe('the default poll', () => {
+  it('is a quarter of the grace within 10-100 ms: under the grace from 40 ms up, so detection stays exact', () => {
+    const ms = 1e6;
+    expect(DEFAULT_WATCHDOG_POLL_NS).toBe(10 * ms);
+    expect(MAX_DEFAULT_WATCHDOG_POLL_NS).toBe(100 * ms);
+    expect(defaultWatchdogPollNs(5 * ms)).toBe(10 * ms);
+    expect(defaultWatchdogPollNs(40 * ms)).toBe(10 * ms);
+    expect(defaultWatchdogPollNs(50 * ms)).toBe(12.5 * ms);
+    expect(defaultWatchdogPollNs(400 * ms)).toBe(100 * ms);
+    expect(defaultWatchdogPollNs(1000 * ms)).toBe(100 * ms);
   });
 });
 

@@ -29,6 +29,8 @@ export type {
 export {
   DEFAULT_WATCHDOG_KILL_AFTER_NS,
   DEFAULT_WATCHDOG_POLL_NS,
+  defaultWatchdogPollNs,
+  MAX_DEFAULT_WATCHDOG_POLL_NS,
   startWatchdog,
   WATCHDOG_EXIT_CODE,
 } from './watchdog.js';
