@@ -6,7 +6,8 @@
  * process exits although its worker cannot be terminated), `onStuck: "keep-running"` stuck
  * during the warm-up (the run still ends by its duration). A main thread blocked in a
  * system call runs no JavaScript at all: the watchdog thread writes a minimal report and
- * ends it by SIGKILL. Real child processes, real signals, a real FIFO.
+ * ends it by SIGKILL. Real child processes, real signals, a real FIFO. The cases of one
+ * table run side by side: their children wait in a FIFO read, and each bound is seconds.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -92,7 +93,7 @@ describe('hardtick run: a task blocked in a system call (worker mode)', () => {
   // The exit code of a run whose loop thread cannot be ended needs the addon's exitNow;
   // without it (HARDTICK_NATIVE=0) the process ends by the signal itself: the last test.
   describe('with the native addon', requires('native'), () => {
-    it.each([
+    it.concurrent.each([
       ['SIGINT', 130],
       ['SIGTERM', 143],
       ['SIGHUP', 129],
@@ -138,7 +139,7 @@ describe('hardtick run: a task blocked in a system call (worker mode)', () => {
       expect(r.report).toBeNull();
     });
 
-    it.each([
+    it.concurrent.each([
       ['the default watchdog (no watchdog section)', {}, 1, 1000],
       [
         'a configured watchdog (grace 100ms, exitCode 75)',
@@ -189,7 +190,7 @@ describe('hardtick run: a task blocked in a system call (worker mode)', () => {
 });
 
 describe('hardtick run: a task stuck during the warm-up with onStuck "keep-running"', () => {
-  it.each(['worker', 'main'] as const)(
+  it.concurrent.each(['worker', 'main'] as const)(
     '%s thread: a 1 s run still ends, as stuck, with its report',
     async (thread) => {
       const { configFile } = writeTinyConfig({
