@@ -1,11 +1,12 @@
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
-import { ALL_TESTS, INTEGRATION_TESTS, TIMING_TESTS } from './test/projects.js';
+import { ALL_TESTS, INTEGRATION_TESTS, TIMING_PAIR_TESTS, TIMING_TESTS } from './test/projects.js';
 
-// Three projects (see test/projects.ts). `unit` and `integration` run together, as many
+// Four projects (see test/projects.ts). `unit` and `integration` run together, as many
 // files at a time as there are cores (at least two): unit tests are pure CPU work and
 // integration tests hold on a shared machine. Then `timing`, one file at a time: its
-// bounds need the CPU. (vitest runs projects of one group with one worker count.)
+// bounds need the CPU. Then `timing-pairs`, two at a time: real runs that mostly wait.
+// (vitest runs projects of one group with one worker count.)
 const WIDE = Math.max(2, availableParallelism());
 
 export default defineConfig({
@@ -20,7 +21,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: [ALL_TESTS],
-          exclude: [...INTEGRATION_TESTS, ...TIMING_TESTS],
+          exclude: [...INTEGRATION_TESTS, ...TIMING_TESTS, ...TIMING_PAIR_TESTS],
           maxWorkers: WIDE,
           sequence: { groupOrder: 0 },
         },
@@ -41,6 +42,15 @@ export default defineConfig({
           include: [...TIMING_TESTS],
           maxWorkers: 1,
           sequence: { groupOrder: 1 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'timing-pairs',
+          include: [...TIMING_PAIR_TESTS],
+          maxWorkers: 2,
+          sequence: { groupOrder: 2 },
         },
       },
     ],

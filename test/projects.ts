@@ -4,8 +4,10 @@
  * `integration`: child processes, workers, sockets, etcd, a browser, real runs whose
  * assertions hold on a shared machine. Both run together, a file per core. `timing`, after
  * them and one file at a time: real-clock tests whose bounds need the CPU (lateness,
- * detection latency, frames a loop must run, pause attribution, takeovers). A new file is
- * a unit test unless listed; test/test-projects.test.ts checks that unit files keep to that.
+ * detection latency, frames a loop must run, pause attribution, takeovers). `timing-pairs`,
+ * last, two files at a time: real runs whose bounds are generous enough for one light
+ * neighbour (mostly waiting: signals, stops, pauses, start-up). A new file is a unit test
+ * unless listed; test/test-projects.test.ts checks that unit files keep to that.
  */
 
 /** Test files of the `integration` project (globs relative to the repository root). */
@@ -71,22 +73,16 @@ export const INTEGRATION_TESTS: readonly string[] = [
 export const TIMING_TESTS: readonly string[] = [
   // Real loops that must run most of their frames, and GC governance in real slack.
   'test/worker-loop-allocation.test.ts',
-  'test/pwcet-run-report.test.ts',
   'test/gc-zero-allocation.test.ts',
   'test/gc-planned-run.test.ts',
   'test/soak-ci.test.ts',
-  'test/run-realtime.test.ts',
-  'test/run-signals-and-status.test.ts',
-  'test/run-startup.test.ts',
   // Pauses, stuck slots, kills and takeovers detected within bounds.
-  'test/run-pause-sigstop.test.ts',
   'test/run-main-pauses.test.ts',
   'test/run-main-watchdog.test.ts',
   'test/run-watchdog-stuck.test.ts',
   'test/run-stuck-evidence.test.ts',
   'test/watchdog-exit-code.test.ts',
   'test/watchdog-heartbeat.test.ts',
-  'test/watchdog-keep-running-cli.test.ts',
   'test/watchdog-stuck-task.test.ts',
   'test/isolate-workers.test.ts',
   'test/lease-keeper.test.ts',
@@ -104,6 +100,21 @@ export const TIMING_TESTS: readonly string[] = [
   'test/native-zero-allocation.test.ts',
   'test/cli-jitter.test.ts',
   'test/gc-monitor-classify.test.ts',
+];
+
+/**
+ * Test files of the `timing-pairs` project: real runs of a few seconds that mostly wait
+ * (for a signal, a status line, a stop, a SIGSTOP, the end of a short run) and assert
+ * exact report fields or bounds of seconds, so one neighbour doing the same does not move
+ * them. Two at a time, after `timing`.
+ */
+export const TIMING_PAIR_TESTS: readonly string[] = [
+  'test/run-signals-and-status.test.ts',
+  'test/watchdog-keep-running-cli.test.ts',
+  'test/run-pause-sigstop.test.ts',
+  'test/pwcet-run-report.test.ts',
+  'test/run-realtime.test.ts',
+  'test/run-startup.test.ts',
 ];
 
 /** Every test file. */
