@@ -23,6 +23,10 @@
  *                  `expected += P; setTimeout(tick, Math.max(0, expected − now))` (catches up
  *                  after a late tick by running the next ones sooner).
  * - `toad-scheduler` `SimpleIntervalJob({ milliseconds: P }, new Task(…))` on a ToadScheduler.
+ * - `bare-worker`  hardtick's design with nothing of hardtick: a worker thread sleeping with the
+ *                  native addon's absolute sleep to 30 µs before each release, then spinning to
+ *                  it and running the workload. No executive, measurement, watchdog or
+ *                  main-thread poll: what such a loop costs on this machine (a floor, not a peer).
  * - `cyclictest-fifo`, `cyclictest-other` the machine's floor when `cyclictest` is installed:
  *                  `cyclictest -m -p 80 -i <P µs> -t1 -D <d> -q -h 20000` (SCHED_FIFO 80, needs
  *                  root) and the same with `-p 0 --policy=other`. No workload; it only wakes.
@@ -144,7 +148,7 @@ const { values } = parseArgs({
 if (values.help) {
   console.log(
     'Usage: npx tsx bench/peers.ts [--duration 10s] [--periods 1ms,10ms,100ms] [--work 50us] ' +
-      '[--min-releases 300] [--contenders hardtick,setInterval,setTimeout,setTimeout-corrected,toad-scheduler,cyclictest-fifo,cyclictest-other] [--json]',
+      '[--min-releases 300] [--contenders hardtick,setInterval,setTimeout,setTimeout-corrected,toad-scheduler,bare-worker,cyclictest-fifo,cyclictest-other] [--json]',
   );
   process.exit(0);
 }
@@ -428,6 +432,69 @@ const hardtickContender: Contender = {
   },
 };
 
+// ---------------------------------------------------------------- bare worker loop
+
+/**
+ * The floor of hardtick's own design, not a peer: a worker thread that sleeps with the
+ * native addon's absolute sleep to 30 µs before each release, spins to it, records the
+ * start and runs the workload; no executive, no measurement, no watchdog, no main-thread
+ * poll. Its CPU is what a 1 kHz JavaScript loop with this wake-up costs on the machine.
+ */
+const BARE_MARGIN_NS = 30_000;
+function bareChild(periodUs: number, durationS: number, workUs: number): string {
+  const binding = pathToFileURL(join(ROOT, 'dist', 'native', 'binding.js')).href;
+  return `import { Worker } from 'node:worker_threads';
+const src = \`
+const { parentPort } = await import('node:worker_threads');
+const { loadNative } = await import(${JSON.stringify(binding)});
+const b = loadNative();
+if (b === null) throw new Error('the native addon is not built: npm run build:native');
+const cell = new Float64Array(new SharedArrayBuffer(8)); b.bindClock(cell);
+const target = new Float64Array(1);
+const now = () => { b.readClock(); return cell[0]; };
+const P = ${periodUs * 1000}, n = Math.floor(${durationS * 1e9} / P);
+const starts = new Float64Array(n);
+const t0 = now() + P;
+parentPort.postMessage('go');
+for (let k = 0; k < n; k++) {
+  const release = t0 + k * P;
+  target[0] = release - ${BARE_MARGIN_NS}; b.sleepUntil(target);
+  let t = now(); while (t < release) t = now();
+  starts[k] = t - t0;
+  let w = t; while (w - t < ${workUs * 1000}) w = now();
+}
+parentPort.postMessage(starts);
+\`;
+const w = new Worker(src, { eval: true });
+let cpu0 = null, wall0 = 0;
+w.on('message', (m) => {
+  if (m === 'go') { cpu0 = process.cpuUsage(); wall0 = performance.now(); return; }
+  const cpu = process.cpuUsage(cpu0);
+  const wall = performance.now() - wall0;
+  const rel = Array.from(m, (x) => Math.round(x) / 1000);
+  process.stdout.write(JSON.stringify({ startsUs: rel, cpuUs: cpu.user + cpu.system, wallUs: wall * 1000 }));
+  w.terminate();
+});
+`;
+}
+
+const bareContender: Contender = {
+  id: 'bare-worker',
+  label: 'bare worker loop (native sleep, 30 µs spin; floor)',
+  run(periodUs, durationS, tmp) {
+    const file = join(tmp, `bare-${periodUs}.mjs`);
+    writeFileSync(file, bareChild(periodUs, durationS, WORK_US));
+    const r = spawnSync(process.execPath, [file], {
+      encoding: 'utf8',
+      timeout: (durationS + 30) * 1000,
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    if (r.status !== 0) return `child failed (status ${r.status}): ${r.stderr.slice(0, 400)}`;
+    const trace = JSON.parse(r.stdout) as Trace;
+    return traceFigures({ ...trace, note: '' }, periodUs, durationS);
+  },
+};
+
 // ---------------------------------------------------------------- cyclictest
 
 function cyclictestContender(id: string, label: string, policy: 'fifo' | 'other'): Contender {
@@ -471,6 +538,7 @@ const ALL: Contender[] = [
   timerContender('setTimeout', '`setTimeout` chain (naive)'),
   timerContender('setTimeout-corrected', '`setTimeout` chain, drift-corrected'),
   timerContender('toad-scheduler', 'toad-scheduler `SimpleIntervalJob`'),
+  bareContender,
   cyclictestContender('cyclictest-fifo', 'cyclictest -p 80 (FIFO, floor)', 'fifo'),
   cyclictestContender('cyclictest-other', 'cyclictest -p 0 (OTHER, floor)', 'other'),
 ];
