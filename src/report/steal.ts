@@ -3,8 +3,9 @@
  * machine's vCPUs wanted to run (the `steal` column of /proc/stat, Linux). A pause of the
  * loop is attributed to steal when the steal measured over the sampled interval containing
  * it explains it (pauses.ts), so the samples have to be taken during the run, not only at
- * its ends: {@link StealSampler} takes one per housekeeping interval (the CLI's 50 ms poll
- * in worker mode; a 50 ms timer that fires in the loop's yields with `--thread main`).
+ * its ends: {@link StealSampler} takes one per housekeeping interval (in worker mode the
+ * host's poll, every 50–250 ms; a 50 ms timer that fires in the loop's yields with
+ * `--thread main`).
  *
  * Cold path: reading /proc/stat allocates (a string, a split) and takes ~10–60 µs; it never
  * runs on the RT thread's hot path (worker mode: the main thread; main-thread mode: inside

@@ -73,7 +73,7 @@ export interface RunHandle {
    */
   requestMode(name: string, afterNs?: number): void;
   /**
-   * The latest published figures while measuring (worker: ≤ 250 ms old; main thread: ≤ 1 s),
+   * The latest published figures while measuring (worker: ≤ 300 ms old; main thread: ≤ 1 s),
    * without histograms; null before the first.
    */
   snapshot(): ExecutiveSnapshot | null;
