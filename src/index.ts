@@ -396,6 +396,7 @@ export type {
   WatchdogOptions,
 } from './watchdog/index.js';
 export {
+  defaultWatchdogPollNs,
   Heartbeat,
   MAX_READ_ATTEMPTS,
   sharedNowNs,
