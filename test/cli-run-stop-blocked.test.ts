@@ -6,8 +6,10 @@
  * process exits although its worker cannot be terminated), `onStuck: "keep-running"` stuck
  * during the warm-up (the run still ends by its duration). A main thread blocked in a
  * system call runs no JavaScript at all: the watchdog thread writes a minimal report and
- * ends it by SIGKILL. Real child processes, real signals, a real FIFO. The cases of one
- * table run side by side: their children wait in a FIFO read, and each bound is seconds.
+ * ends it by SIGKILL. A keep-running slot that becomes stuck only after the run's deadline
+ * still ends the run. Real child processes, real signals, a real FIFO. The signal and
+ * watchdog tables run their cases side by side: their children wait in a FIFO read, and
+ * each bound is seconds.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -190,7 +192,8 @@ describe('hardtick run: a task blocked in a system call (worker mode)', () => {
 });
 
 describe('hardtick run: a task stuck during the warm-up with onStuck "keep-running"', () => {
-  it.concurrent.each(['worker', 'main'] as const)(
+  // One at a time: each child's task spins a core.
+  it.each(['worker', 'main'] as const)(
     '%s thread: a 1 s run still ends, as stuck, with its report',
     async (thread) => {
       const { configFile } = writeTinyConfig({
@@ -220,6 +223,35 @@ describe('hardtick run: a task stuck during the warm-up with onStuck "keep-runni
       );
     },
   );
+});
+
+describe('hardtick run: a slot that becomes stuck only after the run should have ended', () => {
+  it('worker thread, onStuck "keep-running", grace 3 s: the run still ends, as stuck, and the process exits', async () => {
+    // Stuck at 0.75 s of a 1 s run: the run's deadline (its end + 2 s) passes while the slot
+    // is still within its grace, so no stuck event is open then; the verdict comes at
+    // deadline + grace, ~3.75 s. (This run used to print its report and never exit.)
+    const { configFile } = writeTinyConfig({
+      config: {
+        name: 'late-stuck',
+        tasks: [taskEntry('spin', '5ms', '1ms')],
+        alarms: { fatal: [] },
+        watchdog: { grace: '3s', onStuck: 'keep-running' },
+      },
+      tasks: ['let n = 0;', 'export function spin() { n++; if (n === 150) for (;;) {} }'],
+    });
+    const started = performance.now();
+    const r = await hardtickRun(configFile, ['--duration', '1s', '--warmup', '0', '--quiet'], {
+      timeoutMs: 40_000,
+    });
+    expect(performance.now() - started).toBeLessThan(15_000);
+    expect([r.code, r.signal], r.transcript).toEqual([1, null]);
+    expect(r.report?.stopReason).toBe('stuck');
+    expect(r.report?.stuck?.map((e) => [e.task, e.slot, e.recoveredNs])).toEqual([['spin', 0, null]]);
+    expect(r.report!.stuck![0]!.overrunNs).toBeGreaterThanOrEqual(3e9);
+    expect(r.stdout).toMatch(
+      /^FATAL: stuck: task spin in frame \d+ \(slot 0\), [\d.]+ ms past its deadline → exit 1$/m,
+    );
+  });
 });
 
 describe('hardtick run --thread main: a main thread blocked in a system call', () => {

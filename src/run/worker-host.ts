@@ -110,6 +110,8 @@ export function pollIntervalMs(frameNs: number): number {
 export const STATS_INTERVAL_NS = 50_000_000;
 /** keep-running: a loop still stuck this long after the run should have ended ends it as stuck, ms. */
 const STUCK_EXIT_AFTER_MS = 2000;
+/** keep-running: how often a run past that deadline looks again for a stuck slot, ms. */
+const KEEP_RUNNING_RECHECK_MS = 100;
 /**
  * After a stop request, the loop has this long (or {@link STOP_GRACE_FRAMES} frames, if
  * longer) to come back before the run is ended without it, ms.
@@ -259,7 +261,7 @@ class WorkerHost {
       workerExited = true;
     });
     let endStuck: ((event: StuckEvent, failSafe: string) => void) | null = null;
-    let armStopTimer: (() => void) | null = null;
+    let armStopTimer: ((why?: string) => void) | null = null;
     let watchdogFailed: HardtickError | null = null;
     if (this.data.watchdogGo != null) {
       // Its thread starts (and loads the fail-safe) while the loop thread sets up; it gets
@@ -310,7 +312,7 @@ class WorkerHost {
         };
         // A stop the loop does not answer (a task blocked outside JavaScript never lets it
         // read the flag): the run ends without it, from what it last published.
-        armStopTimer = () => {
+        armStopTimer = (why?: string) => {
           if (stopTimer !== null || result !== null) return;
           const graceMs = session.ready === null ? SETUP_STOP_GRACE_MS : this.stopGraceMs();
           stopTimer = setTimeout(() => {
@@ -318,7 +320,7 @@ class WorkerHost {
             const signal = stopSignalOf(session.stopNote);
             result = {
               kind: 'crashed',
-              crash: this.unresponsiveCrash(graceMs),
+              crash: this.unresponsiveCrash(graceMs, why),
               exitCode: signal === null ? CRASH_EXIT_CODE : signalExitCode(signal),
               atLoopNs: this.loopNowNs(),
             };
@@ -328,11 +330,26 @@ class WorkerHost {
         if (session.stopNote !== null) session.stopLoop?.();
         const armKeepRunningDeadline = (afterMs: number): void => {
           if (stuckTimer !== null) clearTimeout(stuckTimer);
-          // keep-running: a loop still stuck when the run should be over ends as stuck.
-          stuckTimer = setTimeout(() => {
+          // keep-running: a loop still stuck when the run should be over ends as stuck. A slot
+          // not yet stuck then (its grace still running, or the watchdog thread not yet
+          // scheduled on a loaded machine) is looked at again until it is, or the loop ends.
+          // No stuck slot at all (a loop merely late, or stuck where no heartbeat is written):
+          // it is asked to stop, and one that does not answer ends as unresponsive.
+          let stopAsked = false;
+          const check = (): void => {
             const open = this.openStuckEvent();
-            if (open !== null) endStuck?.(open, this.failSafeText(open.ordinal));
-          }, afterMs);
+            if (open !== null) {
+              endStuck?.(open, this.failSafeText(open.ordinal));
+              return;
+            }
+            if (!stopAsked) {
+              stopAsked = true;
+              Atomics.store(this.stopFlag, 0, 1);
+              armStopTimer?.('the end of its run');
+            }
+            stuckTimer = setTimeout(check, KEEP_RUNNING_RECHECK_MS);
+          };
+          stuckTimer = setTimeout(check, afterMs);
         };
         const keepRunning =
           session.options.durationNs > 0 && session.plan.config.watchdog?.onStuck === 'keep-running';
@@ -487,10 +504,10 @@ class WorkerHost {
     return { task: hb.taskName(snap.task), frame: snap.frame };
   }
 
-  /** The crash of a loop that did not come back after a stop: the running task, from the heartbeat. */
-  private unresponsiveCrash(graceMs: number): RunReportCrash {
+  /** The crash of a loop that did not come back after a stop (`stoppedAt`: what asked it; default the stop note): the running task, from the heartbeat. */
+  private unresponsiveCrash(graceMs: number, stoppedAt?: string): RunReportCrash {
     const session = this.session;
-    const why = session.stopNote ?? session.crash?.cause ?? 'the stop request';
+    const why = stoppedAt ?? session.stopNote ?? session.crash?.cause ?? 'the stop request';
     const running = this.runningTask();
     return crash(
       'loop-unresponsive',
