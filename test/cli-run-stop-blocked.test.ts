@@ -203,7 +203,11 @@ describe('hardtick run: a task stuck during the warm-up with onStuck "keep-runni
           alarms: { fatal: [] },
           watchdog: { grace: '50ms', onStuck: 'keep-running' },
         },
-        tasks: ['let n = 0;', 'export function spin() { n++; if (n === 300) for (;;) {} }'],
+        // Stuck in a real warm-up frame (a 5 ms deadline), not in a JIT drive's compressed one.
+        tasks: [
+          'let n = 0;',
+          'export function spin(ctx) { n++; if (n >= 300 && ctx.deadlineNs - ctx.releaseNs > 1e6) for (;;) {} }',
+        ],
       });
       const started = performance.now();
       const r = await hardtickRun(
@@ -251,6 +255,37 @@ describe('hardtick run: a slot that becomes stuck only after the run should have
     expect(r.stdout).toMatch(
       /^FATAL: stuck: task spin in frame \d+ \(slot 0\), [\d.]+ ms past its deadline → exit 1$/m,
     );
+  });
+});
+
+describe('hardtick run: a task stuck in a warm-up JIT drive (no heartbeat there), onStuck "keep-running"', () => {
+  it('worker thread: the run still ends at its deadline, as unresponsive, and the process exits', async () => {
+    // JIT drives run on compressed frames (200 µs) and write no heartbeat, so the watchdog
+    // cannot name this task; at the run's deadline (warm-up + duration + 2 s) the loop is
+    // asked to stop and, not answering, ends as unresponsive 1 s later. (It used to hang.)
+    const { configFile } = writeTinyConfig({
+      config: {
+        name: 'stuck-in-jit-drive',
+        tasks: [taskEntry('spin', '5ms', '1ms')],
+        alarms: { fatal: [] },
+        watchdog: { grace: '50ms', onStuck: 'keep-running' },
+      },
+      tasks: [
+        "export function spin(ctx) { if (ctx.phase === 'warmup' && ctx.deadlineNs - ctx.releaseNs < 1e6) for (;;) {} }",
+      ],
+    });
+    const started = performance.now();
+    const r = await hardtickRun(configFile, ['--duration', '1s', '--warmup', '2s', '--quiet'], {
+      timeoutMs: 40_000,
+    });
+    expect(performance.now() - started).toBeLessThan(15_000);
+    expect([r.code, r.signal], r.transcript).toEqual([2, null]);
+    expect(r.report?.stopReason).toBe('crashed');
+    expect(r.report?.crash).toEqual({
+      cause: 'loop-unresponsive',
+      message:
+        'the loop did not stop within 1000 ms of the end of its run (in no slot the watchdog sees: a task stuck in a warm-up drive, or blocked outside JavaScript?)',
+    });
   });
 });
 

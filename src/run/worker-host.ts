@@ -513,7 +513,9 @@ class WorkerHost {
       'loop-unresponsive',
       `the loop did not stop within ${Math.round(graceMs)} ms of ${why}` +
         (running === null
-          ? ' (a task blocked outside JavaScript, e.g. in a system call?)'
+          ? stoppedAt === undefined
+            ? ' (a task blocked outside JavaScript, e.g. in a system call?)'
+            : ' (in no slot the watchdog sees: a task stuck in a warm-up drive, or blocked outside JavaScript?)'
           : `: task ${running.task} (frame ${running.frame}) has not returned (blocked outside JavaScript, e.g. in a system call?)`),
       running === null ? null : { task: running.task, at: null },
     );
