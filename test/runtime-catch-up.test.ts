@@ -98,6 +98,32 @@ describe('catch-up', () => {
     expect(exec.snapshot().frames.skipped).toBe(2);
     expect(exec.nextReleaseNs()).toBe(T0 + 4 * F);
   });
+
+  it('runUntil and step(endNs) skip no further than endNs: a release at or past it is not counted', () => {
+    // Frame 1 ends at 4.6 F; the run ends at 3 F: frame 2 is skipped (released 2 F), frame 3
+    // (released 3 F) is not this run's, run or skipped.
+    for (const drive of [
+      (exec: Executive) => exec.runUntil(T0 + 3 * F),
+      (exec: Executive) => {
+        let ran = 0;
+        while (!exec.stopped && exec.nextReleaseNs() < T0 + 3 * F) {
+          const before = exec.framesRun;
+          exec.step(T0 + 3 * F);
+          ran += exec.framesRun - before;
+        }
+        return ran;
+      },
+    ]) {
+      const { exec } = scenario(undefined);
+      expect(drive(exec)).toBe(2);
+      const s = exec.snapshot();
+      expect(s.frames.skipped).toBe(1);
+      expect(exec.nextReleaseNs()).toBe(T0 + 3 * F);
+      // A: frames 0, 1, 2 (2 skipped); B: frames 0 and 2 (2 skipped).
+      expect(s.tasks[0]).toMatchObject({ releases: 3, runs: 2, skipped: 1 });
+      expect(s.tasks[1]).toMatchObject({ releases: 2, runs: 1, skipped: 1 });
+    }
+  });
 });
 
 describe('catch-up after a pause of many hyperperiods', () => {

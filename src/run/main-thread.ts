@@ -449,7 +449,7 @@ class MainThreadRun {
     let nextStatusNs = startNs + STATUS_INTERVAL_NS;
     let nextRecordNs = startNs;
     while (!executive.stopped && executive.nextReleaseNs() < endNs) {
-      executive.step();
+      executive.step(endNs);
       const nowNs = clock.nowNs();
       if (nowNs < nextYieldNs) continue;
       if (executive.nextReleaseNs() - nowNs < HOUSEKEEPING_MIN_SLACK_NS && nowNs < forceNs) continue;

@@ -619,11 +619,12 @@ export class Executive {
   /**
    * Waits for the next release and runs one frame (or handles catch-up first). Starts the
    * executive with the default t0 when `start` was not called. Returns false once stopped.
-   * Never allocates after warm-up.
+   * `endNs`, as for {@link Executive.runUntil}: a frame reached by skipping whose release is
+   * at or past it is neither run nor counted. Never allocates after warm-up.
    */
-  step(): boolean {
+  step(endNs: number = Number.POSITIVE_INFINITY): boolean {
     if (this.flags[F_STARTED] === 0) this.start();
-    this.st[ST_LIMIT] = Number.POSITIVE_INFINITY;
+    this.st[ST_LIMIT] = endNs;
     this.runOne();
     return this.flags[F_STOPPED] === 0;
   }
@@ -639,7 +640,7 @@ export class Executive {
 
   /**
    * Runs frames whose release is < `endNs` (a frame reached by skipping whose release is
-   * ≥ `endNs` is not run). Returns the frames run.
+   * ≥ `endNs` is neither run nor counted: skipping stops there). Returns the frames run.
    */
   runUntil(endNs: number): number {
     if (this.flags[F_STARTED] === 0) this.start();
@@ -1573,7 +1574,10 @@ export class Executive {
     for (;;) {
       const rt = this.cur;
       const k = st[ST_K]!;
-      const target = Math.floor((now - st[ST_T0]!) / rt.frameNs);
+      let target = Math.floor((now - st[ST_T0]!) / rt.frameNs);
+      // Not past a runUntil / step limit: frames released at or after it are not this run's.
+      const limit = Math.ceil((st[ST_LIMIT]! - st[ST_T0]!) / rt.frameNs);
+      if (target > limit) target = limit;
       if (target <= k) break;
       let n = target - k;
       const toBoundary = rt.frameCount - st[ST_POS]!;
