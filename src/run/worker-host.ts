@@ -14,6 +14,7 @@ import { withGcEvidence } from '../gc/governance.js';
 import { emptyGcSummary } from '../gc/monitor.js';
 import { LeaseGuard } from '../lease/guard.js';
 import { SpscRing } from '../memory/spsc-ring.js';
+import type { ScheduleTable } from '../plan/types.js';
 import { applyRealtime } from '../realtime/apply.js';
 import type { RunReportCrash } from '../report/faults.js';
 import type { RunReport } from '../report/run-report.js';
@@ -152,6 +153,30 @@ function asWatchdogError(error: unknown): HardtickError {
     : new HardtickError('watchdog_failsafe_invalid', `watchdog: ${String(error)}`);
 }
 
+/** The fastest frame of any mode, ns. */
+function fastestFrameNsOf(tables: readonly Pick<ScheduleTable, 'frameNs'>[]): number {
+  let ns = Number.POSITIVE_INFINITY;
+  for (const t of tables) if (t.frameNs < ns) ns = t.frameNs;
+  return ns;
+}
+
+/**
+ * Capacity of the trace ring in worker mode, records: what `--trace n` keeps, and at least
+ * twice what the loop can push between two drains (a record per slot, over the hyperperiods
+ * a poll interval touches), so that this thread sees every overrun record before the ring
+ * (newest wins) writes over it.
+ */
+export function hostTraceCapacity(
+  traceCapacity: number,
+  tables: readonly Pick<ScheduleTable, 'frameNs' | 'hyperperiodNs' | 'slotCount'>[],
+): number {
+  const pollNs = pollIntervalMs(fastestFrameNsOf(tables)) * 1e6;
+  let perPoll = 0;
+  for (const t of tables)
+    perPoll = Math.max(perPoll, (Math.ceil(pollNs / t.hyperperiodNs) + 1) * t.slotCount);
+  return traceRingCapacity(Math.max(traceCapacity, 2 * perPoll));
+}
+
 /** Runs `session`'s loop in a worker; resolves to the report. Throws HardtickError on bad input. */
 export async function runInWorker(session: RunSession): Promise<RunReport> {
   const { plan, options } = session;
@@ -169,7 +194,7 @@ export async function runInWorker(session: RunSession): Promise<RunReport> {
     trace:
       traceCapacity > 0
         ? SpscRing.create({
-            capacity: traceRingCapacity(traceCapacity),
+            capacity: hostTraceCapacity(traceCapacity, plan.tables),
             recordSize: TR_SIZE,
             overflow: 'overwrite',
           })
@@ -292,9 +317,7 @@ class WorkerHost {
       cmd[CMD_ARG] = index;
       this.rings.commands.tryPush(cmd, 0);
     };
-    let fastestFrameNs = Number.POSITIVE_INFINITY;
-    for (const t of session.plan.tables) if (t.frameNs < fastestFrameNs) fastestFrameNs = t.frameNs;
-    const poll = setInterval(() => this.poll(false), pollIntervalMs(fastestFrameNs));
+    const poll = setInterval(() => this.poll(false), pollIntervalMs(fastestFrameNsOf(session.plan.tables)));
     let stuckTimer: NodeJS.Timeout | null = null;
     let stopTimer: NodeJS.Timeout | null = null;
     let end: WorkerEnd;
