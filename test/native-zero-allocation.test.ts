@@ -6,15 +6,21 @@
  * allocation out of the figure.
  */
 import { describe, expect, it } from 'vitest';
-import { runProbe } from './helpers/alloc-probe.js';
+import { runProbeWithRetry } from './helpers/alloc-probe.js';
 import { requires } from './helpers/requirements.js';
 
-/** The probe with `env`; it must write nothing to stderr. */
+/**
+ * The probe with `env`; it must write nothing to stderr. Once more when it saw a GC or
+ * growth, as the other gates do: an allocation per read or wait shows in every run, a
+ * recompile a loaded machine delays into the window (code space: whole-heap growth) once.
+ */
 function probe(env: NodeJS.ProcessEnv): Promise<Record<string, unknown>> {
-  return runProbe<Record<string, unknown>>('native-alloc-probe.ts', [1_000_000, 10_000], {
-    env,
-    quietStderr: true,
-  });
+  return runProbeWithRetry<Record<string, unknown>>(
+    'native-alloc-probe.ts',
+    [1_000_000, 10_000],
+    (r) => r.native !== true || (r.gcEvents === 0 && (r.heapDeltaBytes as number) < 16 * 1024),
+    { env, quietStderr: true },
+  );
 }
 
 describe('native backend allocation', () => {
@@ -24,8 +30,10 @@ describe('native backend allocation', () => {
     async () => {
       const out = await probe(process.env);
       expect(out.native).toBe(true);
-      expect(out.pastDeadline).toBe(10_000);
-      expect(out.sleeps).toBe(20);
+      // The 10^4 past deadlines, and each of the 20 real short waits either slept or, when a
+      // loaded machine preempted the thread before it, found its deadline passed.
+      expect(out.pastDeadline as number).toBeGreaterThanOrEqual(10_000);
+      expect((out.pastDeadline as number) - 10_000 + (out.sleeps as number)).toBe(20);
       expect(out.autoSleeps).toBe(300);
       // two wait lengths, two classes (a third when a stall shortens a wait below 64 µs)
       expect(out.autoClasses as number).toBeGreaterThanOrEqual(2);
