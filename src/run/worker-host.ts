@@ -153,11 +153,11 @@ function asWatchdogError(error: unknown): HardtickError {
     : new HardtickError('watchdog_failsafe_invalid', `watchdog: ${String(error)}`);
 }
 
-/** The fastest frame of any mode, ns. */
-function fastestFrameNsOf(tables: readonly Pick<ScheduleTable, 'frameNs'>[]): number {
-  let ns = Number.POSITIVE_INFINITY;
-  for (const t of tables) if (t.frameNs < ns) ns = t.frameNs;
-  return ns;
+/** How often this thread drains the rings of a loop with these modes: {@link pollIntervalMs} of the fastest frame, ms. */
+function hostPollIntervalMs(tables: readonly Pick<ScheduleTable, 'frameNs'>[]): number {
+  let fastestNs = Number.POSITIVE_INFINITY;
+  for (const t of tables) if (t.frameNs < fastestNs) fastestNs = t.frameNs;
+  return pollIntervalMs(fastestNs);
 }
 
 /**
@@ -170,7 +170,7 @@ export function hostTraceCapacity(
   traceCapacity: number,
   tables: readonly Pick<ScheduleTable, 'frameNs' | 'hyperperiodNs' | 'slotCount'>[],
 ): number {
-  const pollNs = pollIntervalMs(fastestFrameNsOf(tables)) * 1e6;
+  const pollNs = hostPollIntervalMs(tables) * 1e6;
   let perPoll = 0;
   for (const t of tables)
     perPoll = Math.max(perPoll, (Math.ceil(pollNs / t.hyperperiodNs) + 1) * t.slotCount);
@@ -317,7 +317,7 @@ class WorkerHost {
       cmd[CMD_ARG] = index;
       this.rings.commands.tryPush(cmd, 0);
     };
-    const poll = setInterval(() => this.poll(false), pollIntervalMs(fastestFrameNsOf(session.plan.tables)));
+    const poll = setInterval(() => this.poll(false), hostPollIntervalMs(session.plan.tables));
     let stuckTimer: NodeJS.Timeout | null = null;
     let stopTimer: NodeJS.Timeout | null = null;
     let end: WorkerEnd;
