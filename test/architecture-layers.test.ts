@@ -4,7 +4,7 @@
  * folders), and src/cli reaches the library only through the package's public entries. The
  * layers, bottom up (docs/architecture.md draws them):
  *
- *   errors, version · time, stats, memory · config · plan, native, realtime, pwcet · runtime, worker
+ *   errors, version, v8-flags · time, stats, memory · config · plan, native, realtime, pwcet · runtime, worker
  *   · gc, watchdog, lease, isolate, tasks · report, metrics, doctor · run · src/index.ts · cli
  *
  * A new folder fails here until it is given a layer.
@@ -19,6 +19,7 @@ const SRC = fileURLToPath(new URL('../src', import.meta.url));
 /** Layer of each folder of src/ (and of src/errors.ts and src/index.ts). */
 const LAYERS: Readonly<Record<string, number>> = {
   errors: 0,
+  'v8-flags': 0,
   version: 0,
   time: 1,
   stats: 1,
@@ -43,8 +44,11 @@ const LAYERS: Readonly<Record<string, number>> = {
   cli: 9,
 };
 
-/** Public entries src/cli may import. */
-const CLI_MAY_IMPORT = new Set(['index.ts', 'worker/index.ts']);
+/**
+ * Public entries src/cli may import; v8-flags.ts too, because the CLI sets the V8 flags
+ * before the library's modules load (src/cli/early.ts).
+ */
+const CLI_MAY_IMPORT = new Set(['index.ts', 'worker/index.ts', 'v8-flags.ts']);
 
 function sourceFiles(dir: string): string[] {
   const out: string[] = [];
@@ -149,6 +153,17 @@ describe('source layers', () => {
 
   it('no import runs up the layers, no circle, src/cli through the public entry only', () => {
     expect(found).toEqual([]);
+  });
+
+  it('the CLI sets the V8 flags before any other module of the library evaluates', () => {
+    // ES modules evaluate depth-first in import order: main.ts's first import runs first,
+    // and it must reach nothing but node:v8 (src/v8-flags.ts says why).
+    const firstImport = readFileSync(join(SRC, 'cli/main.ts'), 'utf8').match(/^import\s[^;]*;/m)?.[0];
+    expect(firstImport).toBe("import './early.js';");
+    expect(importsOf('cli/early.ts')).toEqual(['v8-flags.ts']);
+    expect(readFileSync(join(SRC, 'v8-flags.ts'), 'utf8').match(/\bfrom\s+'[^']+'/g)).toEqual([
+      "from 'node:v8'",
+    ]);
   });
 
   it('the scanner sees imports: src/run/run.ts reaches prepare.ts, src/cli/run.ts the entry', () => {

@@ -3,6 +3,8 @@
  * `hardtick` command-line entry. Each subcommand lives in its own module and returns
  * its exit code; this file only dispatches and prints usage.
  */
+// First: the V8 flags, before the library's modules load and allocate.
+import './early.js';
 import { HardtickError, packageVersion } from '../index.js';
 import type { CliIo } from './io.js';
 import { processIo } from './io.js';

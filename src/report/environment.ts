@@ -64,7 +64,7 @@ export interface RunEnvironment {
   readonly timerSlack: { readonly applied: boolean; readonly ns: number | null };
   /** Node flags of the process (`process.execArgv`). */
   readonly execArgv: readonly string[];
-  /** V8 flags hardtick set at run time (`v8.setFlagsFromString`), e.g. `--no-memory-reducer`. */
+  /** V8 flags hardtick set at run time (`v8.setFlagsFromString`): src/v8-flags.ts, docs/gc.md. */
   readonly v8Flags: readonly string[];
   /** Extra: real-time facts of the machine and the loop thread, read when the environment was collected. */
   readonly realtime: RealtimeEnvironment;

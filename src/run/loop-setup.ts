@@ -13,12 +13,6 @@ import type { ModuleCache } from '../tasks/load.js';
 
 /** Alarm records the executive can queue between drains. */
 export const ALARM_CAPACITY = 4096;
-/**
- * V8 flags set before the loop: the memory reducer starts a mark-compact soon after a quiet
- * loop yields to the event loop, and it has nothing to reclaim from an allocation-free
- * loop. V8 keeps one flag table per process, so either thread may set it.
- */
-export const V8_FLAGS: readonly string[] = ['--no-memory-reducer'];
 
 /**
  * Imports every task function of every mode against the planned tables, in the calling

@@ -9,7 +9,7 @@
  * `postMessage`s only at setup, around the warm-up, at the end, and when a task throws.
  * Allocation contract: see `RtLoop`; proved by test/worker-loop-allocation.test.ts.
  */
-import { getHeapSpaceStatistics, getHeapStatistics, setFlagsFromString } from 'node:v8';
+import { getHeapSpaceStatistics, getHeapStatistics } from 'node:v8';
 import type { ResolvedConfig } from '../config/types.js';
 import { HardtickError } from '../errors.js';
 import { collectBeforeMeasurement } from '../gc/gc-function.js';
@@ -34,11 +34,12 @@ import {
 import { warmExecSamples } from '../stats/exec-samples.js';
 import type { Clock } from '../time/clock.js';
 import type { MarginLearner } from '../time/margin-learner.js';
+import { applyV8Flags, V8_FLAGS } from '../v8-flags.js';
 import { Heartbeat } from '../watchdog/heartbeat.js';
 import { listChannels } from '../worker/channels.js';
 import { locateInTasks, type TaskModuleRef, taskModuleRefs } from './faults.js';
 import { RunLeaseGates } from './lease-gate.js';
-import { loadModes, runExecutiveOptions, timerSlackOutcome, V8_FLAGS } from './loop-setup.js';
+import { loadModes, runExecutiveOptions, timerSlackOutcome } from './loop-setup.js';
 import {
   AL_FIRST_FRAME,
   AL_FIRST_SINCE_START,
@@ -118,7 +119,7 @@ export interface RtPort {
  * crash (the worker's `error` event).
  */
 export async function runRtWorker(data: RtWorkerData, port: RtPort): Promise<void> {
-  for (const flag of V8_FLAGS) setFlagsFromString(flag);
+  applyV8Flags();
   const { config, tables } = data;
   let modes: ExecutiveModeSpec[];
   try {

@@ -9,7 +9,6 @@
  * measured executive. Watchdog: the stuck thread is this one; the watchdog interrupts it and
  * the report is built right there, from the executive's state, and written synchronously.
  */
-import { setFlagsFromString } from 'node:v8';
 import { HardtickError } from '../errors.js';
 import { collectBeforeMeasurement } from '../gc/gc-function.js';
 import { setUpGcGovernance, startGovernedMeasurement, withGcEvidence } from '../gc/governance.js';
@@ -29,12 +28,13 @@ import {
 import { warmExecSamples } from '../stats/exec-samples.js';
 import { guardProcess } from '../tasks/process-guard.js';
 import type { Clock } from '../time/clock.js';
+import { applyV8Flags, V8_FLAGS } from '../v8-flags.js';
 import { Heartbeat } from '../watchdog/heartbeat.js';
 import { type StuckEvent, startWatchdog } from '../watchdog/watchdog.js';
 import { listChannels } from '../worker/channels.js';
 import { crashFromFault, locateInTasks, type TaskModuleRef, taskModuleRefs } from './faults.js';
 import { RunLeaseGates } from './lease-gate.js';
-import { loadModes, runExecutiveOptions, timerSlackOutcome, V8_FLAGS } from './loop-setup.js';
+import { loadModes, runExecutiveOptions, timerSlackOutcome } from './loop-setup.js';
 import { loopTimingFor } from './prepare.js';
 import type { RunEnding, RunSession } from './session.js';
 import { describeStuck, describeThrown } from './text.js';
@@ -91,7 +91,7 @@ async function runGuarded(session: RunSession, refs: readonly TaskModuleRef[]): 
   const { plan, options } = session;
   const config = plan.config;
   const modes = await loadModes(config, plan.tables);
-  for (const flag of V8_FLAGS) setFlagsFromString(flag);
+  applyV8Flags();
   const { clock, waiter, backend, learner } = selectClockAndWaiter({
     margin: config.waiter,
     ...(options.marginNs === null

@@ -8,7 +8,6 @@
  * snapshot and GC summary; a stuck loop (watchdog) or a crashed worker ends the run from
  * here, with the loop's last published evidence.
  */
-import { setFlagsFromString } from 'node:v8';
 import { HardtickError } from '../errors.js';
 import { withGcEvidence } from '../gc/governance.js';
 import { emptyGcSummary } from '../gc/monitor.js';
@@ -38,6 +37,7 @@ import {
 } from '../runtime/index.js';
 import { DQ_MAX, DQ_P99 } from '../stats/distribution.js';
 import { startWorker } from '../tasks/worker-start.js';
+import { applyV8Flags } from '../v8-flags.js';
 import {
   emptySnapshot as emptyHeartbeat,
   Heartbeat,
@@ -46,7 +46,6 @@ import {
 } from '../watchdog/heartbeat.js';
 import { type StuckEvent, startWatchdog } from '../watchdog/watchdog.js';
 import { CRASH_EXIT_CODE, crash } from './faults.js';
-import { V8_FLAGS } from './loop-setup.js';
 import { expectedMarginNs, loopTimingFor } from './prepare.js';
 import { endWorkerOrProcess, signalExitCode, stopSignalOf } from './process-end.js';
 import {
@@ -279,7 +278,7 @@ class WorkerHost {
   async run(): Promise<RunReport> {
     const session = this.session;
     // V8 flags before the worker's isolate (and its heap) exists: flags are process-wide.
-    for (const flag of V8_FLAGS) setFlagsFromString(flag);
+    applyV8Flags();
     const worker = startWorker(import.meta.url, 'rt-worker', { workerData: this.data, name: 'hardtick-rt' });
     let workerExited = false;
     worker.once('exit', () => {
