@@ -3,9 +3,11 @@
  * `hardtick` command-line entry. Each subcommand lives in its own module and returns
  * its exit code; this file only dispatches and prints usage.
  */
-// First: the V8 flags, before the library's modules load and allocate.
+// First: the V8 flags, before the library loads. ES modules load (parse and compile) the
+// whole static graph before they evaluate any of it, so the library is imported only
+// dynamically, after them: statically it would be loaded, and the main isolate could do
+// its first mark-compact, before the flags were set (src/v8-flags.ts).
 import './early.js';
-import { HardtickError, packageVersion } from '../index.js';
 import type { CliIo } from './io.js';
 import { processIo } from './io.js';
 
@@ -52,6 +54,7 @@ const COMMANDS = new Map<string, () => Promise<Command>>([
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+  const { HardtickError, packageVersion } = await import('../index.js');
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io.out(USAGE);
