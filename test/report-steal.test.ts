@@ -4,7 +4,7 @@
  * window + pinned windows around pauses) on recorded readings, the interval containing a
  * pause, and attribution with per-interval samples versus the run-wide figure.
  */
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -16,6 +16,7 @@ import {
   type StealSample,
   StealSampler,
   stealAround,
+  stealTicksInHead,
 } from '../src/report/steal.js';
 
 const MS = 1e6;
@@ -49,6 +50,31 @@ describe('parseStealNs', () => {
   });
 });
 
+describe('stealTicksInHead', () => {
+  const bytes = (text: string) => Buffer.from(text, 'latin1');
+  const stat =
+    'cpu  10 20 30 40 50 60 70 812 0 0\ncpu0 1 2 3 4 5 6 7 400 0 0\ncpu1 1 2 3 4 5 6 7 412 0 0\nintr 5 6\n';
+
+  it('reads the 8th value of the named line, from bytes', () => {
+    const b = bytes(stat);
+    expect(stealTicksInHead(b, b.length, 'cpu')).toBe(812);
+    expect(stealTicksInHead(b, b.length, 'cpu0')).toBe(400);
+    expect(stealTicksInHead(b, b.length, 'cpu1')).toBe(412);
+  });
+
+  it('undefined for a line not there or cut by the end of the head; null for a bad value', () => {
+    const b = bytes(stat);
+    expect(stealTicksInHead(b, b.length, 'cpu2')).toBeUndefined();
+    const cut = stat.indexOf('412') + 2; // the head ends inside cpu1's steal value
+    expect(stealTicksInHead(b, cut, 'cpu1')).toBeUndefined();
+    expect(stealTicksInHead(b, cut, 'cpu0')).toBe(400);
+    const short = bytes('cpu  1 2 3 4 5 6 7\n');
+    expect(stealTicksInHead(short, short.length, 'cpu')).toBeNull();
+    const word = bytes('cpu  1 2 3 4 5 6 7 x8 0\n');
+    expect(stealTicksInHead(word, word.length, 'cpu')).toBeNull();
+  });
+});
+
 describe('readStealNs', () => {
   it.runIf(existsSync('/proc/stat'))(
     "reads this machine's /proc/stat: a whole number of ticks, not decreasing",
@@ -58,6 +84,24 @@ describe('readStealNs', () => {
       expect(a).not.toBeNull();
       expect(a! % NS_PER_STEAL_TICK).toBe(0);
       expect(b!).toBeGreaterThanOrEqual(a!);
+    },
+  );
+
+  it.runIf(existsSync('/proc/stat'))(
+    'keeps /proc/stat open: a hundred readings open no file, and agree with a whole read',
+    () => {
+      readStealNs();
+      const fds = readdirSync('/proc/self/fd').length;
+      let last = 0;
+      for (let i = 0; i < 100; i++) {
+        const steal = readStealNs()!;
+        expect(steal).toBeGreaterThanOrEqual(last);
+        last = steal;
+      }
+      expect(readdirSync('/proc/self/fd').length).toBe(fds);
+      const whole = parseStealNs(readFileSync('/proc/stat', 'latin1'))!;
+      expect(whole).toBeGreaterThanOrEqual(last);
+      expect(readStealNs()!).toBeGreaterThanOrEqual(whole);
     },
   );
 

@@ -7,8 +7,9 @@
  * host's poll, every 50–250 ms; a 50 ms timer that fires in the loop's yields with
  * `--thread main`).
  *
- * Cold path: reading /proc/stat allocates (a string, a split) and takes ~10–60 µs; it never
- * runs on the RT thread's hot path (worker mode: the main thread; main-thread mode: inside
+ * Cold path: a reading takes ~10–60 µs (most of it the kernel writing /proc/stat out) and,
+ * on machines whose CPU lines fit its first 4 KiB, allocates nothing; it never runs on the
+ * RT thread's hot path (worker mode: the main thread; main-thread mode: inside
  * the loop's event-loop turns, which already allocate).
  *
  * Memory: the sampler keeps a rolling window of recent samples ({@link StealSamplerOptions.retainNs})
@@ -62,24 +63,98 @@ export function parseStealNs(procStatText: string, cpus: readonly number[] | nul
  */
 const STAT_HEAD_BYTES = 4096;
 let statHead: Buffer | null = null;
+/** /proc/stat, kept open: a positional read at 0 regenerates it (a seq_file), as top does. */
+let procStatFd = -1;
+const PROC_STAT = '/proc/stat';
+const SPACE = 0x20;
+const NEWLINE = 0x0a;
+const DIGIT_0 = 0x30;
+
+/**
+ * Steal ticks of the line `name` (`cpu` or `cpuN`) in `bytes` [0, `n`), whole lines only:
+ * a number; null when the line is there but its 8th value is not a whole number; undefined
+ * when no whole line of that name is there. Parses bytes, allocates nothing.
+ */
+export function stealTicksInHead(bytes: Uint8Array, n: number, name: string): number | null | undefined {
+  let start = 0;
+  while (start < n) {
+    let end = start;
+    while (end < n && bytes[end] !== NEWLINE) end++;
+    if (end === n) return undefined; // a line cut by the end of the head
+    let i = 0;
+    while (i < name.length && start + i < end && bytes[start + i] === name.charCodeAt(i)) i++;
+    if (i === name.length && bytes[start + i] === SPACE) {
+      // cpu user nice system idle iowait irq softirq steal …: skip to the 8th value.
+      let at = start + i;
+      for (let field = 0; field < 8; field++) {
+        while (at < end && bytes[at] === SPACE) at++;
+        if (at === end) return null;
+        if (field === 7) break;
+        while (at < end && bytes[at] !== SPACE) at++;
+      }
+      let ticks = 0;
+      let digits = 0;
+      for (; at < end && bytes[at] !== SPACE; at++, digits++) {
+        const d = bytes[at]! - DIGIT_0;
+        if (d < 0 || d > 9) return null;
+        ticks = ticks * 10 + d;
+      }
+      return digits > 0 ? ticks : null;
+    }
+    start = end + 1;
+  }
+  return undefined;
+}
+
+/** Steal of the machine (`cpus` null) or of those CPUs, ns, from the head; undefined: not all there. */
+function stealFromHead(
+  bytes: Uint8Array,
+  n: number,
+  cpus: readonly number[] | null,
+): number | null | undefined {
+  if (cpus === null || cpus.length === 0) {
+    const ticks = stealTicksInHead(bytes, n, 'cpu');
+    return typeof ticks === 'number' ? ticks * NS_PER_STEAL_TICK : ticks;
+  }
+  let sum = 0;
+  for (const cpu of cpus) {
+    const ticks = stealTicksInHead(bytes, n, `cpu${cpu}`);
+    if (typeof ticks !== 'number') return ticks;
+    sum += ticks;
+  }
+  return sum * NS_PER_STEAL_TICK;
+}
 
 /**
  * Cumulative CPU steal (the `cpu` line of /proc/stat, or with `cpus` those CPUs' lines), ns;
- * null when unreadable. Reads the file's head into one reused buffer (open, one read, close):
- * the worker-mode host reads it 20 times a second, where `readFileSync` and a split of the
- * whole file (its long `intr` line) cost ~0.2 ms of cold code each time.
+ * null when unreadable. Reads the file's head into one reused buffer and parses its bytes:
+ * the worker-mode host reads it 20 times a second, where opening the file, `readFileSync`
+ * and splitting the whole file (its long `intr` line) were most of the cost of its poll
+ * (measured: a third of the main thread's CPU in a 1 ms run). /proc/stat itself stays open
+ * for the life of the process; another `path` is opened and closed each time.
  */
-export function readStealNs(path = '/proc/stat', cpus: readonly number[] | null = null): number | null {
+export function readStealNs(path = PROC_STAT, cpus: readonly number[] | null = null): number | null {
   let fd = -1;
   try {
     statHead ??= Buffer.allocUnsafe(STAT_HEAD_BYTES);
-    fd = openSync(path, 'r');
-    const n = readSync(fd, statHead, 0, STAT_HEAD_BYTES, 0);
-    const head = statHead.toString('latin1', 0, n);
-    // A full buffer may end inside a line: parse whole lines only.
-    const steal = parseStealNs(n < STAT_HEAD_BYTES ? head : head.slice(0, head.lastIndexOf('\n') + 1), cpus);
-    if (steal !== null || n < STAT_HEAD_BYTES) return steal;
-    return parseStealNs(readFileSync(path, 'latin1'), cpus);
+    let n: number;
+    if (path === PROC_STAT) {
+      if (procStatFd === -1) procStatFd = openSync(path, 'r');
+      try {
+        n = readSync(procStatFd, statHead, 0, STAT_HEAD_BYTES, 0);
+      } catch (error) {
+        closeSync(procStatFd);
+        procStatFd = -1;
+        throw error;
+      }
+    } else {
+      fd = openSync(path, 'r');
+      n = readSync(fd, statHead, 0, STAT_HEAD_BYTES, 0);
+    }
+    const steal = stealFromHead(statHead, n, cpus);
+    if (steal !== undefined) return steal;
+    // A line not in the head: a large machine's (past 4 KiB), or none at all.
+    return n < STAT_HEAD_BYTES ? null : parseStealNs(readFileSync(path, 'latin1'), cpus);
   } catch {
     return null;
   } finally {
