@@ -64,6 +64,14 @@ export interface SoakPhase {
   readonly overlaps: number;
   readonly overlapsWithUnplanned: number;
   readonly exitCode: number;
+  /**
+   * Collections V8's memory reducer ran, in any isolate of the process ("Mark-Compact
+   * (reduce)" lines of `--trace-gc`): 0 expected, hardtick sets the reducer's delay to its
+   * maximum before the library loads (src/v8-flags.ts).
+   */
+  readonly reducerGcs: number;
+  /** Lines `--trace-gc` printed, in every isolate (> 0: the trace, and so `reducerGcs`, is live). */
+  readonly tracedGcs: number;
 }
 
 /** One window of drift observations: the smallest offsets (reading − k·f) over `frames` task calls. */
@@ -220,10 +228,13 @@ export async function runSoakPhase(
     );
     const report = join(dir, 'run.json');
     let exitCode = 0;
+    let gcTrace = '';
     try {
-      await promisify(execFile)(
+      ({ stdout: gcTrace } = await promisify(execFile)(
         process.execPath,
         [
+          // Every collection of every isolate, one line each (stdout): the memory reducer's show.
+          '--trace-gc',
           'dist/cli/main.js',
           'run',
           config,
@@ -236,10 +247,12 @@ export async function runSoakPhase(
           join(dir, 'consumer.mjs'),
         ],
         { cwd: ROOT, timeout: durationNs / 1e6 + 120_000, maxBuffer: 64 * 1024 * 1024 },
-      );
+      ));
     } catch (error) {
       exitCode = (error as { code?: number }).code ?? 1;
+      gcTrace = (error as { stdout?: string }).stdout ?? '';
     }
+    const traced = gcTrace.split('\n').filter((l) => /^\[\d+:0x[0-9a-f]+\]\s+\d+ ms: /.test(l));
     const r = JSON.parse(readFileSync(report, 'utf8')) as RunReport;
     const windows = existsSync(driftFile)
       ? (JSON.parse(readFileSync(driftFile, 'utf8')) as DriftWindow[])
@@ -267,6 +280,8 @@ export async function runSoakPhase(
       overlaps: overlaps.length,
       overlapsWithUnplanned: overlaps.filter((o) => !o.planned).length,
       exitCode,
+      reducerGcs: traced.filter((l) => l.includes('(reduce)')).length,
+      tracedGcs: traced.length,
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -290,6 +305,9 @@ function verdicts(phases: readonly SoakPhase[]): string[] {
       lines.push(
         `planned: ${p.gcPlanned} of ${p.gcCount} GCs planned (${(100 * p.plannedShare).toFixed(1)} %): ≥ ${100 * PLANNED_SHARE_GOAL} % ${p.plannedShare >= PLANNED_SHARE_GOAL ? 'met' : '**not met**'}`,
       );
+    lines.push(
+      `${p.phase}: memory-reducer collections ${p.reducerGcs} (of ${p.tracedGcs} traced in the process): 0 ${p.reducerGcs === 0 ? 'met' : '**not met**'}`,
+    );
     const d = p.drift;
     if (d !== null)
       lines.push(

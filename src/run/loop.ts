@@ -5,7 +5,8 @@
  * the measured executive, and talks to the host only through shared memory while the loop
  * runs: after every frame one command-ring poll; every {@link HOUSEKEEPING_INTERVAL_NS} in
  * frame slack (or anyway after {@link FORCE_HOUSEKEEPING_NS}) the alarms, trace records and,
- * every `statsIntervalNs`, one statistics record (the executive's evidence block). Cold
+ * every `statsIntervalNs`, one statistics record (the executive's evidence block), and the
+ * doorbell rung when the host should drain before its next timed poll. Cold
  * `postMessage`s only at setup, around the warm-up, at the end, and when a task throws.
  * Allocation contract: see `RtLoop`; proved by test/worker-loop-allocation.test.ts.
  */
@@ -51,6 +52,7 @@ import {
   AL_SUPPRESSED,
   AL_TASK,
   AL_VALUE,
+  ALARM_BELL_INTERVAL_NS,
   CMD_ACK,
   CMD_ARG,
   CMD_KIND,
@@ -422,6 +424,12 @@ class RtLoop {
   private readonly taskRefs: readonly TaskModuleRef[];
   private readonly listener: (a: AlarmRecordView) => void;
   private current: Executive | null = null;
+  /** The doorbell (protocol.ts `doorbell`): 1 = rung, not yet answered; null without one. */
+  private readonly bell: Int32Array | null;
+  /** The `to-main` channel rings, read here for how full they are (`size()`) only. */
+  private readonly toMain: readonly SpscRing[];
+  /** [when the doorbell last rang, ns]. */
+  private readonly bellTimes = new Float64Array([Number.NEGATIVE_INFINITY]);
 
   constructor(
     private readonly data: RtWorkerData,
@@ -437,6 +445,11 @@ class RtLoop {
     this.alarms = SpscRing.attach(data.alarmRing);
     this.stats = SpscRing.attach(data.statsRing);
     this.commands = SpscRing.attach(data.commandRing);
+    this.bell = data.doorbell == null ? null : new Int32Array(data.doorbell);
+    // The task modules are loaded: every channel they open exists by now.
+    this.toMain = listChannels()
+      .filter((c) => c.direction === 'to-main')
+      .map((c) => SpscRing.attach(c.buffer));
     this.scratchAlarms = SpscRing.create({
       capacity: this.alarms.capacity,
       recordSize: AL_SIZE,
@@ -537,6 +550,7 @@ class RtLoop {
       executive.drainAlarms(listener);
       if (state[4]! > 0) this.sendTaskErrors(executive);
       this.forwardTrace(executive);
+      this.ringIfNeeded(nowNs, false);
       if (nowNs >= nextStatsNs) {
         times[1] = nowNs;
         this.publishStats(executive, phase);
@@ -549,8 +563,43 @@ class RtLoop {
     if (state[4]! > 0) this.sendTaskErrors(executive);
     this.forwardTrace(executive);
     this.times[1] = this.clock.nowNs();
+    // Between drives too: a channel the warm-up filled is drained before the next one starts
+    // (and after a warm-up drive the host drains anyway: its poll gets warm too).
+    this.ringIfNeeded(this.times[1]!, phase === PHASE_WARMUP);
     this.publishStats(executive, phase);
     return state[1]!;
+  }
+
+  /**
+   * Rings the doorbell (once until the host answers) when a `to-main` channel is half full
+   * or alarms wait in the host's ring (at most every {@link ALARM_BELL_INTERVAL_NS}), or
+   * when `force`: the host then drains at once instead of at its next timed poll, every
+   * 250 ms. Called at each housekeeping round (every 10 ms, in frame slack) and after each
+   * drive (forced after a warm-up drive). Every term is evaluated each time, with no
+   * short-circuit, and the forced rings run the rest: the optimised `drive`, which inlines
+   * this, meets no branch without type feedback once measuring. Allocation-free.
+   */
+  private ringIfNeeded(nowNs: number, force: boolean): void {
+    const bell = this.bell;
+    if (bell === null) return;
+    const rung = Atomics.load(bell, 0);
+    const sinceBellNs = nowNs - this.bellTimes[0]!;
+    const alarmsWaiting = this.alarms.size();
+    let fullest = -1;
+    const rings = this.toMain;
+    for (let i = 0; i < rings.length; i++) {
+      const ring = rings[i]!;
+      const fill = 2 * ring.size() - ring.capacity;
+      if (fill > fullest) fullest = fill;
+    }
+    const channelHalfFull = fullest >= 0;
+    const alarmsDue = alarmsWaiting > 0;
+    const bellRested = sinceBellNs >= ALARM_BELL_INTERVAL_NS;
+    const unanswered = rung !== 0;
+    if (unanswered || !(force || channelHalfFull || (alarmsDue && bellRested))) return;
+    this.bellTimes[0] = nowNs;
+    Atomics.store(bell, 0, 1);
+    Atomics.notify(bell, 0);
   }
 
   /**

@@ -181,7 +181,17 @@ export interface RtWorkerData {
    * is posted in `ready` for the host's `LeaseKeeper`. @default false
    */
   readonly lease?: boolean;
+  /**
+   * The doorbell: one Int32 the loop sets to 1 (and notifies) when the host should drain
+   * before its next timed poll: a `to-main` channel half full, or alarms waiting (at most
+   * every {@link ALARM_BELL_INTERVAL_NS}). The host sets it back to 0 when it answers.
+   * @default null (no doorbell: the host's timed polls only)
+   */
+  readonly doorbell?: SharedArrayBuffer | null;
 }
+
+/** Alarms waiting ring the doorbell at most this often, ns (a storm of alarms wakes the host at most 20 times a second). */
+export const ALARM_BELL_INTERVAL_NS = 50_000_000;
 
 /** What the worker chose at setup (for the run's first line, the report and the warnings). */
 export interface RtReadyInfo {

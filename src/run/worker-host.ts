@@ -2,7 +2,8 @@
  * Worker mode (the default): the loop runs in a dedicated worker thread (loop.ts) and this
  * thread only hosts it. It applies the process-wide real-time steps, creates the shared
  * memory (protocol.ts), starts the worker with the config and tables planned once, and
- * every {@link pollIntervalMs} drains the alarm, trace and stats rings into the session
+ * every {@link HOST_POLL_INTERVAL_MS}, and whenever the loop rings its doorbell, drains the
+ * alarm, trace and stats rings into the session
  * (alarms, the once-a-second status, the latest evidence). It never blocks. Stop: the
  * shared stop flag, read by the executive before every frame. End: the worker's final
  * snapshot and GC summary; a stuck loop (watchdog) or a crashed worker ends the run from
@@ -89,20 +90,15 @@ import type { RunEnvironmentWithThread, RunSession } from './session.js';
 import { TraceCollector } from './trace.js';
 import { stuckEntries, workerWatchdogOptions } from './watchdog.js';
 
-/** Shortest interval between two drains of the rings (frames of 1 ms and faster), ms. */
-export const MIN_POLL_INTERVAL_MS = 50;
-/** Longest interval between two drains of the rings (frames of 5 ms and slower), ms. */
-export const MAX_POLL_INTERVAL_MS = 250;
-
 /**
- * How often this thread drains the rings for a loop whose fastest frame is `frameNs`: every
- * 50 frames (a channel fed once a frame holds at most 50 records a drain, as at 1 ms), within
- * 50–250 ms, ms. Each drain wakes this thread and runs cold code (~0.2–0.3 ms on a 2-vCPU
- * VM: ~1 % of a core at 20 a second), which a 100 ms loop does not need 20 times a second.
+ * How often this thread drains the loop's rings (alarms, trace, statistics, the channels)
+ * on a timer, ms. Between two timed polls the loop rings the doorbell (protocol.ts
+ * `doorbell`) when a `to-main` channel is half full or alarms wait, and this thread drains
+ * at once. Each drain wakes this thread and runs cold code (~0.2–0.3 ms on a 2-VCPU VM):
+ * at 20 a second, as when a 1 ms loop was drained every 50 ms whether it needed it or not,
+ * that was ~0.5 % of a core.
  */
-export function pollIntervalMs(frameNs: number): number {
-  return Math.min(MAX_POLL_INTERVAL_MS, Math.max(MIN_POLL_INTERVAL_MS, (50 * frameNs) / 1e6));
-}
+export const HOST_POLL_INTERVAL_MS = 250;
 /**
  * How often the worker publishes a statistics record (and refreshes the distributions of
  * its live evidence block: what a stuck or crashed run's quantiles are as old as), ns.
@@ -125,6 +121,17 @@ export const SETUP_STOP_GRACE_MS = 5000;
 const STATUS_INTERVAL_MS = 1000;
 /** Steal samples kept around a pause seen: this much either side of its alarm's arrival, ns. */
 const STEAL_PIN_PAD_NS = 2_000_000_000;
+
+/** `Atomics.waitAsync` (Node ≥ 16; ES2024, past this project's `lib` setting). */
+const atomicsWaitAsync = (
+  Atomics as unknown as {
+    waitAsync(
+      a: Int32Array,
+      index: number,
+      value: number,
+    ): { async: true; value: Promise<string> } | { async: false; value: string };
+  }
+).waitAsync.bind(Atomics);
 
 /** Now on the epoch timeline, ns: comparable across threads (each has its own `timeOrigin`). */
 function epochNowNs(): number {
@@ -154,13 +161,6 @@ function asWatchdogError(error: unknown): HardtickError {
     : new HardtickError('watchdog_failsafe_invalid', `watchdog: ${String(error)}`);
 }
 
-/** How often this thread drains the rings of a loop with these modes: {@link pollIntervalMs} of the fastest frame, ms. */
-function hostPollIntervalMs(tables: readonly Pick<ScheduleTable, 'frameNs'>[]): number {
-  let fastestNs = Number.POSITIVE_INFINITY;
-  for (const t of tables) if (t.frameNs < fastestNs) fastestNs = t.frameNs;
-  return pollIntervalMs(fastestNs);
-}
-
 /**
  * Capacity of the trace ring in worker mode, records: what `--trace n` keeps, and at least
  * twice what the loop can push between two drains (a record per slot, over the hyperperiods
@@ -171,7 +171,7 @@ export function hostTraceCapacity(
   traceCapacity: number,
   tables: readonly Pick<ScheduleTable, 'frameNs' | 'hyperperiodNs' | 'slotCount'>[],
 ): number {
-  const pollNs = hostPollIntervalMs(tables) * 1e6;
+  const pollNs = HOST_POLL_INTERVAL_MS * 1e6;
   let perPoll = 0;
   for (const t of tables)
     perPoll = Math.max(perPoll, (Math.ceil(pollNs / t.hyperperiodNs) + 1) * t.slotCount);
@@ -217,6 +217,7 @@ export async function runInWorker(session: RunSession): Promise<RunReport> {
     traceRing: rings.trace?.buffer ?? null,
     watchdogGo: config.watchdog === null ? null : new SharedArrayBuffer(4),
     lease: options.lease,
+    doorbell: new SharedArrayBuffer(4),
   };
   // Process-wide real-time steps (latency device, memory lock) and the throttling check,
   // before the worker exists; the worker applies its thread's steps itself.
@@ -318,7 +319,8 @@ class WorkerHost {
       cmd[CMD_ARG] = index;
       this.rings.commands.tryPush(cmd, 0);
     };
-    const poll = setInterval(() => this.poll(false), hostPollIntervalMs(session.plan.tables));
+    const poll = setInterval(() => this.poll(false), HOST_POLL_INTERVAL_MS);
+    const doorbell = this.answerDoorbell();
     let stuckTimer: NodeJS.Timeout | null = null;
     let stopTimer: NodeJS.Timeout | null = null;
     let end: WorkerEnd;
@@ -480,6 +482,7 @@ class WorkerHost {
       });
     } finally {
       clearInterval(poll);
+      doorbell.stop();
       if (stuckTimer !== null) clearTimeout(stuckTimer);
       if (stopTimer !== null) clearTimeout(stopTimer);
       armStopTimer = null;
@@ -502,6 +505,34 @@ class WorkerHost {
       endWorkerOrProcess(worker, workerExited, report.exitCode, stopSignalOf(session.stopNote));
     }
     return report;
+  }
+
+  /**
+   * Drains whenever the loop rings the doorbell: waits for it with `Atomics.waitAsync`
+   * (this thread sleeps in its event loop meanwhile), sets it back to 0, polls, waits again.
+   * `stop()` ends it.
+   */
+  private answerDoorbell(): { stop(): void } {
+    const bell = this.data.doorbell == null ? null : new Int32Array(this.data.doorbell);
+    let listening = bell !== null;
+    const answer = (): void => {
+      if (!listening) return;
+      Atomics.store(bell!, 0, 0);
+      this.poll(false);
+      wait();
+    };
+    const wait = (): void => {
+      const w = atomicsWaitAsync(bell!, 0, 0);
+      if (w.async) void w.value.then(answer);
+      else setImmediate(answer); // rung since the last answer
+    };
+    if (listening) wait();
+    return {
+      stop: () => {
+        listening = false;
+        if (bell !== null) Atomics.notify(bell, 0); // settles the pending wait
+      },
+    };
   }
 
   /** How long a stopped loop has to come back: {@link STOP_GRACE_MS} or two of its largest frames, ms. */
