@@ -62,6 +62,46 @@ export interface AlarmRecordView {
   firstTimeNs: number;
 }
 
+/**
+ * The reused {@link AlarmRecordView}. The measured executive's drain is made before the
+ * warm-up, whose drains then change how V8 stores some field of the view (times past 2³¹ ns
+ * are doubles; `task` holds a name or null): the measured drain's first alarm met optimised
+ * code that expected the newer layout and deoptimised ("wrong map", seen with --trace-deopt).
+ * Here every number starts as a double and `task` takes both kinds of value at construction,
+ * so no field changes afterwards (checked: no such deopt).
+ */
+class AlarmView implements AlarmRecordView {
+  declare kind: AlarmKindName;
+  declare kindId: number;
+  declare mode: string;
+  declare modeIndex: number;
+  declare taskIndex: number;
+  declare task: string | null;
+  declare frame: number;
+  declare timeNs: number;
+  declare value: number;
+  declare suppressed: number;
+  declare firstFrame: number;
+  declare firstTimeNs: number;
+
+  constructor(mode: string) {
+    this.kind = 'overrun';
+    this.kindId = Number.NaN;
+    this.mode = mode;
+    this.modeIndex = Number.NaN;
+    this.taskIndex = Number.NaN;
+    // Both kinds of value `fill` stores, so the field holds either from the first instance on.
+    this.task = '';
+    this.task = null;
+    this.frame = Number.NaN;
+    this.timeNs = Number.NaN;
+    this.value = Number.NaN;
+    this.suppressed = Number.NaN;
+    this.firstFrame = Number.NaN;
+    this.firstTimeNs = Number.NaN;
+  }
+}
+
 /** Per-kind limiter state offsets (`LIM_*`), `LIM_SIZE` doubles per kind. */
 const LIM_WINDOW_START = 0;
 const LIM_DELIVERED = 1;
@@ -95,20 +135,7 @@ export class AlarmDrain {
     if (!(ratePerSecond >= 0)) throw new RangeError(`ratePerSecond must be >= 0, got ${ratePerSecond}`);
     this.lim = new Float64Array(KIND_COUNT * LIM_SIZE);
     for (let k = 0; k < KIND_COUNT; k++) this.lim[k * LIM_SIZE + LIM_WINDOW_START] = Number.NEGATIVE_INFINITY;
-    this.view = {
-      kind: 'overrun',
-      kindId: 0,
-      mode: modeNames[0] ?? '',
-      modeIndex: 0,
-      taskIndex: -1,
-      task: null,
-      frame: 0,
-      timeNs: 0,
-      value: 0,
-      suppressed: 0,
-      firstFrame: 0,
-      firstTimeNs: 0,
-    };
+    this.view = new AlarmView(modeNames[0] ?? '');
   }
 
   /**

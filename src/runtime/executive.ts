@@ -1394,7 +1394,11 @@ export class Executive {
       this.traceSlot(frame, slot, modeIndex, ti, rt.slotJob[s]!, rt.slotSlice[s]!, traceFlags);
     const failed = overran || threw;
     // A clean task's on-time run leaves the policy state unchanged (policy.ts, `dirty`).
-    if (!(failed || pol.dirty[g] === 1)) return false;
+    // `dirty` is read whether or not the run failed: the warm-up reaches this function with
+    // failed runs only, and an unread term would deoptimise it at the first late, clean
+    // run of the measured loop (seen with --trace-deopt).
+    const dirty = pol.dirty[g] === 1;
+    if (!(failed || dirty)) return false;
     if (!pol.update(g, failed)) return false;
     const action = pol.action[g]!;
     if (action === ACTION_SKIP_NEXT) pol.pendingSkip[g] = 1;

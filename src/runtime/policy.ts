@@ -136,10 +136,13 @@ export class PolicyState {
     if (triggered) this.triggers[g]!++;
     // A negative leak (not accepted by the config schema) would grow an idle level: keep
     // such a task dirty so that skipping `update` stays exactly equivalent.
-    this.dirty[g] =
-      this.consecutive[g] !== 0 || this.level[g] !== 0 || this.degraded[g] === 1 || this.bucketLeak[g]! < 0
-        ? 1
-        : 0;
+    // Every term read each time (no short-circuit): a term the warm-up never reached would
+    // deoptimise this once measuring ("insufficient type feedback", seen with --trace-deopt).
+    const counting = this.consecutive[g] !== 0;
+    const filled = this.level[g] !== 0;
+    const inDegraded = this.degraded[g] === 1;
+    const negativeLeak = this.bucketLeak[g]! < 0;
+    this.dirty[g] = counting || filled || inDegraded || negativeLeak ? 1 : 0;
     return triggered;
   }
 
