@@ -94,7 +94,7 @@ import { stuckEntries, workerWatchdogOptions } from './watchdog.js';
  * How often this thread drains the loop's rings (alarms, trace, statistics, the channels)
  * on a timer, ms. Between two timed polls the loop rings the doorbell (protocol.ts
  * `doorbell`) when a `to-main` channel is half full or alarms wait, and this thread drains
- * at once. Each drain wakes this thread and runs cold code (~0.2–0.3 ms on a 2-VCPU VM):
+ * at once. Each drain wakes this thread and runs cold code (~0.2–0.3 ms on a 2-vCPU VM):
  * at 20 a second, as when a 1 ms loop was drained every 50 ms whether it needed it or not,
  * that was ~0.5 % of a core.
  */
