@@ -4,8 +4,8 @@
  * loop is attributed to steal when the steal measured over the sampled interval containing
  * it explains it (pauses.ts), so the samples have to be taken during the run, not only at
  * its ends: {@link StealSampler} takes one per housekeeping interval (in worker mode the
- * host's poll, every 50–250 ms; a 50 ms timer that fires in the loop's yields with
- * `--thread main`).
+ * host's poll: every 250 ms, and whenever the loop rings it; a 50 ms timer that fires in the
+ * loop's yields with `--thread main`).
  *
  * Cold path: a reading takes ~10–60 µs (most of it the kernel writing /proc/stat out) and,
  * on machines whose CPU lines fit its first 4 KiB, allocates nothing; it never runs on the
@@ -29,31 +29,13 @@ export const NS_PER_STEAL_TICK = 10_000_000;
 
 /**
  * Cumulative steal from the text of /proc/stat (the 8th value of a line), ns: of the whole
- * machine (its `cpu` line) or, with `cpus`, summed over those CPUs' `cpuN` lines; null when
- * a line is missing or a value is not a number.
+ * machine (its `cpu` line, the first) or, with `cpus`, summed over those CPUs' `cpuN` lines;
+ * null when a line is missing or a value is not a whole number. The same parser as a
+ * reading's ({@link stealTicksInHead}), over the whole text.
  */
 export function parseStealNs(procStatText: string, cpus: readonly number[] | null = null): number | null {
-  const lines = procStatText.split('\n');
-  const ticksOf = (name: string): number | null => {
-    // The machine's line is the first one; the per-CPU lines follow it.
-    const line = name === 'cpu' ? lines[0] : lines.find((l) => l.startsWith(`${name} `));
-    const fields = line?.trim().split(/\s+/) ?? [];
-    // cpu user nice system idle iowait irq softirq steal …
-    if (fields[0] !== name || fields.length < 9) return null;
-    const ticks = Number(fields[8]);
-    return Number.isFinite(ticks) && ticks >= 0 ? ticks : null;
-  };
-  if (cpus === null || cpus.length === 0) {
-    const ticks = ticksOf('cpu');
-    return ticks === null ? null : ticks * NS_PER_STEAL_TICK;
-  }
-  let sum = 0;
-  for (const cpu of cpus) {
-    const ticks = ticksOf(`cpu${cpu}`);
-    if (ticks === null) return null;
-    sum += ticks;
-  }
-  return sum * NS_PER_STEAL_TICK;
+  const bytes = Buffer.from(procStatText, 'latin1');
+  return stealFromBytes(bytes, bytes.length, cpus, true) ?? null;
 }
 
 /**
@@ -71,16 +53,23 @@ const NEWLINE = 0x0a;
 const DIGIT_0 = 0x30;
 
 /**
- * Steal ticks of the line `name` (`cpu` or `cpuN`) in `bytes` [0, `n`), whole lines only:
- * a number; null when the line is there but its 8th value is not a whole number; undefined
- * when no whole line of that name is there. Parses bytes, allocates nothing.
+ * Steal ticks of the line `name` (`cpu`, which must be the first line, or `cpuN`) in
+ * `bytes` [0, `n`): a number; null when the line is there but its 8th value is not a whole
+ * number; undefined when no whole line of that name is there. Without `complete`, `bytes`
+ * is a head of the file, and a last line without its newline may be cut: it does not
+ * count. Parses bytes, allocates nothing.
  */
-export function stealTicksInHead(bytes: Uint8Array, n: number, name: string): number | null | undefined {
+export function stealTicksInHead(
+  bytes: Uint8Array,
+  n: number,
+  name: string,
+  complete = false,
+): number | null | undefined {
   let start = 0;
   while (start < n) {
     let end = start;
     while (end < n && bytes[end] !== NEWLINE) end++;
-    if (end === n) return undefined; // a line cut by the end of the head
+    if (end === n && !complete) return undefined; // a line cut by the end of the head
     let i = 0;
     while (i < name.length && start + i < end && bytes[start + i] === name.charCodeAt(i)) i++;
     if (i === name.length && bytes[start + i] === SPACE) {
@@ -101,24 +90,29 @@ export function stealTicksInHead(bytes: Uint8Array, n: number, name: string): nu
       }
       return digits > 0 ? ticks : null;
     }
+    if (name === 'cpu') return undefined; // the machine's line is the first one
     start = end + 1;
   }
   return undefined;
 }
 
-/** Steal of the machine (`cpus` null) or of those CPUs, ns, from the head; undefined: not all there. */
-function stealFromHead(
+/**
+ * Steal of the machine (`cpus` null) or of those CPUs, ns, from `bytes` [0, `n`) (a head of
+ * the file, or with `complete` all of it); undefined: not all of those lines are there.
+ */
+function stealFromBytes(
   bytes: Uint8Array,
   n: number,
   cpus: readonly number[] | null,
+  complete: boolean,
 ): number | null | undefined {
   if (cpus === null || cpus.length === 0) {
-    const ticks = stealTicksInHead(bytes, n, 'cpu');
+    const ticks = stealTicksInHead(bytes, n, 'cpu', complete);
     return typeof ticks === 'number' ? ticks * NS_PER_STEAL_TICK : ticks;
   }
   let sum = 0;
   for (const cpu of cpus) {
-    const ticks = stealTicksInHead(bytes, n, `cpu${cpu}`);
+    const ticks = stealTicksInHead(bytes, n, `cpu${cpu}`, complete);
     if (typeof ticks !== 'number') return ticks;
     sum += ticks;
   }
@@ -151,10 +145,12 @@ export function readStealNs(path = PROC_STAT, cpus: readonly number[] | null = n
       fd = openSync(path, 'r');
       n = readSync(fd, statHead, 0, STAT_HEAD_BYTES, 0);
     }
-    const steal = stealFromHead(statHead, n, cpus);
+    const steal = stealFromBytes(statHead, n, cpus, n < STAT_HEAD_BYTES);
     if (steal !== undefined) return steal;
     // A line not in the head: a large machine's (past 4 KiB), or none at all.
-    return n < STAT_HEAD_BYTES ? null : parseStealNs(readFileSync(path, 'latin1'), cpus);
+    if (n < STAT_HEAD_BYTES) return null;
+    const whole = readFileSync(path);
+    return stealFromBytes(whole, whole.length, cpus, true) ?? null;
   } catch {
     return null;
   } finally {

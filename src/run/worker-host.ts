@@ -169,7 +169,7 @@ function asWatchdogError(error: unknown): HardtickError {
  */
 export function hostTraceCapacity(
   traceCapacity: number,
-  tables: readonly Pick<ScheduleTable, 'frameNs' | 'hyperperiodNs' | 'slotCount'>[],
+  tables: readonly Pick<ScheduleTable, 'hyperperiodNs' | 'slotCount'>[],
 ): number {
   const pollNs = HOST_POLL_INTERVAL_MS * 1e6;
   let perPoll = 0;
